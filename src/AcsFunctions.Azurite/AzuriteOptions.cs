@@ -1,0 +1,20 @@
+namespace AcsFunctions.Azurite;
+
+/// <summary>How to start Azurite.</summary>
+public sealed record AzuriteOptions
+{
+    /// <summary>Folder to persist data in; null keeps everything in memory (the default).</summary>
+    public string? Location { get; init; }
+
+    /// <summary>Fixed blob port; 0 picks a free loopback port.</summary>
+    public int BlobPort { get; init; }
+
+    /// <summary>Fixed queue port; 0 picks a free loopback port.</summary>
+    public int QueuePort { get; init; }
+
+    /// <summary>Fixed table port; 0 picks a free loopback port.</summary>
+    public int TablePort { get; init; }
+
+    /// <summary>How long to wait for Azurite to accept connections.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}

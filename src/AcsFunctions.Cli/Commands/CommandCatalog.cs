@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace AcsFunctions.Cli.Commands;
+
+/// <summary>Every acs-diag subcommand, one line each.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return IngestCommand.Create();
+        yield return DemoCommand.Create();
+    }
+}

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Reflection;
+using AcsFunctions.Azurite;
+using AcsFunctions.Cli.Output;
+using AcsFunctions.Decoding;
+using AcsFunctions.Ingestion;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+
+namespace AcsFunctions.Cli.Commands;
+
+/// <summary><c>acs-diag demo [--storage]</c>: the main job on the bundled sample stream.</summary>
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var storage = new Option<string?>("--storage")
+        {
+            Description = "Storage connection string; without it an in-memory Azurite is started for the demo and stopped afterwards.",
+        };
+        var command = new Command("demo", "Start an in-memory Azurite, ingest the bundled ACS sample stream and show what was stored.") { storage };
+        command.SetAction(async (parse, ct) =>
+        {
+            AzuriteHost? azurite = null;
+            var connection = parse.GetValue(storage);
+            if (string.IsNullOrWhiteSpace(connection))
+            {
+                AnsiConsole.MarkupLine("[grey]Starting an in-memory Azurite on free loopback ports…[/]");
+                azurite = await AzuriteHost.StartAsync(cancellationToken: ct);
+                connection = azurite.ConnectionString;
+                AnsiConsole.MarkupLine($"[grey]Azurite: tables on 127.0.0.1:{azurite.TablePort}, blobs on 127.0.0.1:{azurite.BlobPort}[/]");
+            }
+
+            try
+            {
+                await using var services = CliHost.Build(connection);
+                var context = new DemoContext(services, connection);
+                var bodies = SampleBodies();
+                AnsiConsole.MarkupLine($"[bold]Ingesting {bodies.Count} bundled sample bodies[/] (the seeds' call logs plus API-request, email and usage examples)…");
+                var result = await services.GetRequiredService<IngestPipeline>().IngestAsync(bodies, ct);
+                IngestReport.Write(result, json: false);
+                foreach (var step in DemoSteps.All)
+                {
+                    await step(context, ct);
+                }
+
+                return result.Reconciles ? ExitCodes.Success : ExitCodes.Failure;
+            }
+            finally
+            {
+                if (azurite is not null)
+                {
+                    await azurite.DisposeAsync();
+                }
+            }
+        });
+        return command;
+    }
+
+    /// <summary>The embedded sample bodies (samples/*.json in the repository).</summary>
+    public static IReadOnlyList<EventBody> SampleBodies()
+    {
+        var assembly = Assembly.GetExecutingAssembly();
+        var bodies = new List<EventBody>();
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("samples/", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            using var memory = new MemoryStream();
+            stream.CopyTo(memory);
+            bodies.Add(new EventBody(memory.ToArray(), new Lineage { File = name }));
+        }
+
+        return bodies;
+    }
+}
+
+/// <summary>What later demo steps (roll-up, queries) get.</summary>
+internal sealed record DemoContext(IServiceProvider Services, string StorageConnectionString);
+
+/// <summary>Steps the demo runs after ingesting (roll-ups and summaries register here).</summary>
+internal static class DemoSteps
+{
+    public static List<Func<DemoContext, CancellationToken, Task>> All { get; } = [];
+}

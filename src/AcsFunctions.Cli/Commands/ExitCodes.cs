@@ -1,0 +1,10 @@
+namespace AcsFunctions.Cli.Commands;
+
+/// <summary>acs-diag exit codes.</summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int InvalidArguments = 2;
+    public const int StorageUnavailable = 3;
+}

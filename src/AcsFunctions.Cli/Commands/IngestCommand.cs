@@ -1,0 +1,44 @@
+using System.CommandLine;
+using AcsFunctions.Cli.Output;
+using AcsFunctions.Ingestion;
+using AcsFunctions.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AcsFunctions.Cli.Commands;
+
+/// <summary><c>acs-diag ingest &lt;file|directory|-&gt;... [--storage] [--json]</c>.</summary>
+internal static class IngestCommand
+{
+    public static Command Create()
+    {
+        var paths = new Argument<string[]>("inputs")
+        {
+            Description = "Files (any accepted format: {\"records\":[...]}, array, single record, NDJSON/PT1H.json), directories (searched for *.json, *.ndjson, *.jsonl), or - for standard input.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var storage = CommonOptions.Storage();
+        var json = CommonOptions.Json();
+        var command = new Command("ingest", "Ingest diagnostic-settings records from files or standard input into Table Storage.") { paths, storage, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            var files = Inputs.ExpandFiles(parse.GetValue(paths)!);
+            await using var services = CliHost.Build(CommonOptions.ResolveStorage(parse.GetValue(storage)));
+            var pipeline = services.GetRequiredService<IngestPipeline>();
+            try
+            {
+                var result = await IngestReport.WithProgressAsync(
+                    Inputs.TotalBytes(files),
+                    progress => pipeline.IngestAsync(Inputs.ReadAsync(files, ct), progress, ct));
+                IngestReport.Write(result, parse.GetValue(json));
+                return result.Reconciles ? ExitCodes.Success : ExitCodes.Failure;
+            }
+            catch (StorageUnavailableException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: {ex.Message}");
+                await Console.Error.WriteLineAsync("hint: start Azurite (npx azurite) or pass --storage with a connection string; nothing was lost — re-run the same command, writes are idempotent.");
+                return ExitCodes.StorageUnavailable;
+            }
+        });
+        return command;
+    }
+}

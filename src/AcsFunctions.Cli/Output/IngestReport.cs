@@ -1,0 +1,75 @@
+using AcsFunctions.Ingestion;
+using Spectre.Console;
+
+namespace AcsFunctions.Cli.Output;
+
+/// <summary>Renders an <see cref="IngestResult"/> as tables or JSON.</summary>
+internal static class IngestReport
+{
+    public static void Write(IngestResult result, bool json)
+    {
+        if (json)
+        {
+            Json.Write(new
+            {
+                bodies = result.Bodies,
+                records = result.Records,
+                stored = result.Stored,
+                unclassified = result.Unclassified,
+                deadLettered = result.DeadLettered,
+                byCategory = result.ByCategory,
+                deadLetteredByReason = result.DeadLetteredByReason,
+                reconciles = result.Reconciles,
+            });
+            return;
+        }
+
+        var table = new Table().Title("[bold]Stored per category[/]").AddColumn("Category").AddColumn(new TableColumn("Records").RightAligned());
+        foreach (var (category, count) in result.ByCategory)
+        {
+            table.AddRow(Markup.Escape(category), count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        AnsiConsole.Write(table);
+        if (result.DeadLetteredByReason.Count > 0)
+        {
+            var dead = new Table().Title("[bold]Dead-lettered per reason[/]").AddColumn("Reason").AddColumn(new TableColumn("Units").RightAligned());
+            foreach (var (reason, count) in result.DeadLetteredByReason)
+            {
+                dead.AddRow(Markup.Escape(reason), count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            AnsiConsole.Write(dead);
+        }
+
+        AnsiConsole.MarkupLine(
+            $"[bold]{result.Bodies}[/] bodies, [bold]{result.Records}[/] records: [green]{result.Stored} stored[/], " +
+            $"[yellow]{result.Unclassified} unclassified[/], [red]{result.DeadLettered} dead-lettered[/] — " +
+            (result.Reconciles ? "[green]counts reconcile[/]" : "[red]counts do NOT reconcile[/]"));
+    }
+
+    /// <summary>Runs <paramref name="work"/> with a byte progress bar when attached to a terminal.</summary>
+    public static async Task<T> WithProgressAsync<T>(long totalBytes, Func<IProgress<IngestProgress>?, Task<T>> work)
+    {
+        if (Console.IsOutputRedirected || Console.IsErrorRedirected || totalBytes < 1_000_000)
+        {
+            return await work(null);
+        }
+
+        T result = default!;
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask("Ingesting", maxValue: totalBytes);
+                var progress = new Progress<IngestProgress>(p =>
+                {
+                    task.Value = Math.Min(p.Bytes, totalBytes);
+                    task.Description = $"Ingesting ({p.Records:N0} records)";
+                });
+                result = await work(progress);
+                task.Value = totalBytes;
+            });
+        return result;
+    }
+}

@@ -1,0 +1,247 @@
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace AcsFunctions.Decoding;
+
+/// <summary>
+/// Turns an event body into records. Accepts <c>{"records":[...]}</c>, a top-level array, a single record
+/// object, and NDJSON (one record, or one body, per line — the storage-archive <c>PT1H.json</c> format).
+/// Tolerates a UTF-8 BOM. A body that is not valid UTF-8 JSON is dead-lettered whole; in NDJSON each bad
+/// line is dead-lettered on its own so its neighbours still go through.
+/// </summary>
+public static class BodyDecoder
+{
+    private static readonly JsonDocumentOptions _options = new() { MaxDepth = 64 };
+
+    /// <summary>Decodes one body.</summary>
+    public static DecodedBody Decode(EventBody body)
+    {
+        var result = new DecodedBody();
+        var data = StripBom(body.Data);
+        if (IsBlank(data.Span))
+        {
+            result.Items.Add(DecodedItem.ForDeadLetter(new DeadLetter(
+                DeadLetterReasons.EmptyBody, "The body is empty.", body.Data, body.Lineage)));
+            return result;
+        }
+
+        if (!Utf8.IsValid(data.Span))
+        {
+            if (!TryDecodeLines(data, body.Lineage, result))
+            {
+                result.Items.Add(DecodedItem.ForDeadLetter(new DeadLetter(
+                    DeadLetterReasons.InvalidUtf8, "The body is not valid UTF-8.", body.Data, body.Lineage)));
+            }
+
+            return result;
+        }
+
+        if (TryParse(data, out var document, out var error))
+        {
+            AddDocument(document!, data, body.Lineage, result);
+            return result;
+        }
+
+        // Not one JSON document: maybe NDJSON (several values, one per line).
+        if (!TryDecodeLines(data, body.Lineage, result))
+        {
+            result.Items.Add(DecodedItem.ForDeadLetter(new DeadLetter(
+                DeadLetterReasons.InvalidJson, error!, body.Data, body.Lineage)));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Decodes each line on its own. Returns false (adding nothing) when no line holds valid JSON, so the
+    /// caller dead-letters the body whole; pretty-printed but broken JSON must not turn into many dead lines.
+    /// </summary>
+    private static bool TryDecodeLines(ReadOnlyMemory<byte> data, Lineage lineage, DecodedBody result)
+    {
+        var span = data.Span;
+        if (span.IndexOf((byte)'\n') < 0)
+        {
+            return false;
+        }
+
+        var lines = new List<(ReadOnlyMemory<byte> Bytes, long Line)>();
+        var start = 0;
+        long lineNumber = 0;
+        while (start <= span.Length)
+        {
+            var end = span[start..].IndexOf((byte)'\n');
+            var length = end < 0 ? span.Length - start : end;
+            lineNumber++;
+            var line = data.Slice(start, length);
+            if (!IsBlank(line.Span))
+            {
+                lines.Add((line, lineNumber));
+            }
+
+            if (end < 0)
+            {
+                break;
+            }
+
+            start += length + 1;
+        }
+
+        var parsed = new List<(JsonDocument? Doc, string? Error, string Reason, ReadOnlyMemory<byte> Bytes, long Line)>(lines.Count);
+        var anyValid = false;
+        foreach (var (bytes, line) in lines)
+        {
+            if (!Utf8.IsValid(bytes.Span))
+            {
+                parsed.Add((null, "The line is not valid UTF-8.", DeadLetterReasons.InvalidUtf8, bytes, line));
+                continue;
+            }
+
+            if (TryParse(bytes, out var doc, out var error))
+            {
+                anyValid = true;
+                parsed.Add((doc, null, string.Empty, bytes, line));
+            }
+            else
+            {
+                parsed.Add((null, error, DeadLetterReasons.InvalidJson, bytes, line));
+            }
+        }
+
+        if (!anyValid)
+        {
+            return false;
+        }
+
+        var baseLine = (lineage.Line ?? 1) - 1;
+        foreach (var (doc, error, reason, bytes, line) in parsed)
+        {
+            var lineLineage = lineage with { Line = baseLine + line };
+            if (doc is null)
+            {
+                result.Items.Add(DecodedItem.ForDeadLetter(new DeadLetter(reason, error!, bytes, lineLineage)));
+            }
+            else
+            {
+                AddDocument(doc, bytes, lineLineage, result);
+            }
+        }
+
+        return true;
+    }
+
+    private static void AddDocument(JsonDocument document, ReadOnlyMemory<byte> bytes, Lineage lineage, DecodedBody result)
+    {
+        result.Own(document);
+        var root = document.RootElement;
+        switch (root.ValueKind)
+        {
+            case JsonValueKind.Object:
+                if (TryGetRecords(root, out var records))
+                {
+                    if (records.ValueKind != JsonValueKind.Array)
+                    {
+                        result.Items.Add(DecodedItem.ForDeadLetter(new DeadLetter(
+                            DeadLetterReasons.RecordsNotArray,
+                            $"'records' is {records.ValueKind}, not an array.",
+                            bytes,
+                            lineage)));
+                        return;
+                    }
+
+                    AddArray(records, lineage, result);
+                }
+                else
+                {
+                    result.Items.Add(DecodedItem.ForRecord(root, lineage));
+                }
+
+                break;
+            case JsonValueKind.Array:
+                AddArray(root, lineage, result);
+                break;
+            default:
+                result.Items.Add(DecodedItem.ForDeadLetter(new DeadLetter(
+                    DeadLetterReasons.UnsupportedShape,
+                    $"The body is a JSON {root.ValueKind}, not a record, an array or {{\"records\":[...]}}.",
+                    bytes,
+                    lineage)));
+                break;
+        }
+    }
+
+    private static void AddArray(JsonElement array, Lineage lineage, DecodedBody result)
+    {
+        var index = 0;
+        foreach (var element in array.EnumerateArray())
+        {
+            if (element.ValueKind == JsonValueKind.Object)
+            {
+                result.Items.Add(DecodedItem.ForRecord(element, lineage));
+            }
+            else
+            {
+                result.Items.Add(DecodedItem.ForDeadLetter(new DeadLetter(
+                    DeadLetterReasons.NotAnObject,
+                    $"Record {index} is a JSON {element.ValueKind}, not an object.",
+                    System.Text.Encoding.UTF8.GetBytes(element.GetRawText()),
+                    lineage)));
+            }
+
+            index++;
+        }
+    }
+
+    private static bool TryGetRecords(JsonElement root, out JsonElement records)
+    {
+        if (root.TryGetProperty("records", out records))
+        {
+            return true;
+        }
+
+        foreach (var property in root.EnumerateObject())
+        {
+            if (string.Equals(property.Name, "records", StringComparison.OrdinalIgnoreCase))
+            {
+                records = property.Value;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool TryParse(ReadOnlyMemory<byte> data, out JsonDocument? document, out string? error)
+    {
+        try
+        {
+            document = JsonDocument.Parse(data, _options);
+            error = null;
+            return true;
+        }
+        catch (JsonException ex)
+        {
+            document = null;
+            error = ex.Message;
+            return false;
+        }
+    }
+
+    private static ReadOnlyMemory<byte> StripBom(ReadOnlyMemory<byte> data)
+    {
+        var span = data.Span;
+        return span.Length >= 3 && span[0] == 0xEF && span[1] == 0xBB && span[2] == 0xBF ? data[3..] : data;
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> span)
+    {
+        foreach (var b in span)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

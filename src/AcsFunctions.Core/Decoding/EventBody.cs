@@ -1,0 +1,11 @@
+namespace AcsFunctions.Decoding;
+
+/// <summary>One event body as received (bytes), with where it came from.</summary>
+/// <param name="Data">The UTF-8 bytes of the body.</param>
+/// <param name="Lineage">Where the body came from.</param>
+public sealed record EventBody(ReadOnlyMemory<byte> Data, Lineage Lineage)
+{
+    /// <summary>Creates a body from a string (as the Functions Event Hubs binding delivers it).</summary>
+    public static EventBody FromString(string text, Lineage? lineage = null) =>
+        new(System.Text.Encoding.UTF8.GetBytes(text), lineage ?? Lineage.None);
+}

@@ -1,0 +1,78 @@
+namespace AcsFunctions.Dispatch;
+
+/// <summary>Canonical ACS diagnostic-log category names (as they appear in the diagnostic setting).</summary>
+public static class Categories
+{
+#pragma warning disable CS1591 // The names are the documentation.
+    public const string CallSummary = "CallSummary";
+    public const string CallSummaryUpdates = "CallSummaryUpdates";
+    public const string CallDiagnostics = "CallDiagnostics";
+    public const string CallDiagnosticsUpdates = "CallDiagnosticsUpdates";
+    public const string CallClientOperations = "CallClientOperations";
+    public const string CallClientMediaStatsTimeSeries = "CallClientMediaStatsTimeSeries";
+    public const string Usage = "Usage";
+    public const string AuthOperational = "AuthOperational";
+    public const string ChatOperational = "ChatOperational";
+    public const string SmsOperational = "SMSOperational";
+    public const string CallAutomationOperational = "CallAutomationOperational";
+    public const string CallRecordingOperational = "CallRecordingOperational";
+    public const string NetworkTraversalOperational = "NetworkTraversalOperational";
+    public const string JobRouterOperational = "JobRouterOperational";
+    public const string RoomsOperational = "RoomsOperational";
+    public const string AdvancedMessagingOperational = "AdvancedMessagingOperational";
+    public const string EmailSendMailOperational = "EmailSendMailOperational";
+    public const string EmailStatusUpdateOperational = "EmailStatusUpdateOperational";
+    public const string EmailUserEngagementOperational = "EmailUserEngagementOperational";
+
+    /// <summary>Pseudo-category for platform-metric records (<c>metricName</c> + <c>timeGrain</c>, no <c>category</c>).</summary>
+    public const string PlatformMetric = "PlatformMetric";
+#pragma warning restore CS1591
+
+    /// <summary>The API-request family: records whose <c>resultSignature</c> is an HTTP status.</summary>
+    public static IReadOnlyList<string> ApiRequestFamily { get; } =
+    [
+        AuthOperational, ChatOperational, SmsOperational, CallAutomationOperational, CallRecordingOperational,
+        NetworkTraversalOperational, JobRouterOperational, RoomsOperational, AdvancedMessagingOperational,
+    ];
+
+    private static readonly string[] _known =
+    [
+        CallSummary, CallSummaryUpdates, CallDiagnostics, CallDiagnosticsUpdates, CallClientOperations,
+        CallClientMediaStatsTimeSeries, Usage, AuthOperational, ChatOperational, SmsOperational,
+        CallAutomationOperational, CallRecordingOperational, NetworkTraversalOperational, JobRouterOperational,
+        RoomsOperational, AdvancedMessagingOperational, EmailSendMailOperational, EmailStatusUpdateOperational,
+        EmailUserEngagementOperational, PlatformMetric,
+        "CallAutomationMediaSummary", "CallAutomationStreamingUsage", "CallRecordingSummary", "CallingMetrics",
+        "CallClientMediaStatsCompressedTimeSeries", "CallClientServiceRequestAndOutcome", "CallSurvey",
+        "CallClosedCaptionsSummary", "NetworkTraversalDiagnostics",
+    ];
+
+    private const string PrivatePreviewSuffix = "PRIVATEPREVIEW";
+
+    /// <summary>
+    /// The canonical form of a category string: case is ignored, the old <c>PRIVATEPREVIEW</c> suffix is dropped,
+    /// and known categories get their documented spelling. Unknown categories keep their (trimmed) spelling.
+    /// </summary>
+    public static string Canonicalize(string category)
+    {
+        var name = category.Trim();
+        if (name.EndsWith(PrivatePreviewSuffix, StringComparison.OrdinalIgnoreCase) && name.Length > PrivatePreviewSuffix.Length)
+        {
+            name = name[..^PrivatePreviewSuffix.Length];
+        }
+
+        foreach (var known in _known)
+        {
+            if (string.Equals(known, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return known;
+            }
+        }
+
+        return name;
+    }
+
+    /// <summary>True for the categories stored per call (partitioned by correlation id).</summary>
+    public static bool IsCallScoped(string canonical) =>
+        canonical is CallSummary or CallSummaryUpdates or CallDiagnostics or CallDiagnosticsUpdates;
+}

@@ -1,0 +1,72 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using AcsFunctions.Ingestion;
+using AcsFunctions.Privacy;
+using AcsFunctions.Schemas;
+using AcsFunctions.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AcsFunctions.Hosting;
+
+/// <summary>
+/// The one registration used by every host (the Functions app, the CLI, <c>acs-diag serve</c>): options bound
+/// from configuration and validated at start-up, the storage clients as singletons, handlers, pipeline.
+/// </summary>
+public static class AcsFunctionsServiceCollectionExtensions
+{
+    /// <summary>Registers the core services.</summary>
+    public static IServiceCollection AddAcsFunctionsCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.TryAddSingleton(sp => CreateTableService(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.TryAddSingleton(sp => new AcsStorage(
+            sp.GetRequiredService<TableServiceClient>(),
+            CreateBlobService(sp.GetRequiredService<IOptions<StorageOptions>>().Value),
+            sp.GetRequiredService<IOptions<StorageOptions>>()));
+        services.TryAddSingleton<TableWriter>();
+        services.TryAddSingleton<PayloadStore>();
+        services.TryAddSingleton<IRecordSanitizer, PassThroughSanitizer>();
+        services.AddSchemaHandlers();
+        services.TryAddSingleton<IngestPipeline>();
+        return services;
+    }
+
+    private static TableServiceClient CreateTableService(StorageOptions options)
+    {
+        var clientOptions = new TableClientOptions();
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            return new TableServiceClient(options.ConnectionString, clientOptions);
+        }
+
+        return new TableServiceClient(
+            options.TableServiceUri ?? throw new OptionsValidationException(nameof(StorageOptions), typeof(StorageOptions), ["AcsFunctions:Storage:TableServiceUri is not set."]),
+            Credential(options),
+            clientOptions);
+    }
+
+    private static BlobServiceClient? CreateBlobService(StorageOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            return new BlobServiceClient(options.ConnectionString);
+        }
+
+        return options.BlobServiceUri is { } uri ? new BlobServiceClient(uri, Credential(options)) : null;
+    }
+
+    private static TokenCredential Credential(StorageOptions options) =>
+        string.IsNullOrWhiteSpace(options.ManagedIdentityClientId)
+            ? new DefaultAzureCredential()
+            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId));
+}

@@ -1,0 +1,365 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Azure.Data.Tables;
+using AcsFunctions.Decoding;
+using AcsFunctions.Diagnostics;
+using AcsFunctions.Dispatch;
+using AcsFunctions.Privacy;
+using AcsFunctions.Records;
+using AcsFunctions.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace AcsFunctions.Ingestion;
+
+/// <summary>
+/// The ingestion pipeline: decode every body, resolve each record's envelope, apply the privacy policy,
+/// dispatch by category to its handler, and persist — typed rows, raw rows for unknown categories, dead
+/// letters for everything else — then mark the touched windows and calls for roll-up. Every unit ends stored
+/// or dead-lettered, and the returned counts reconcile. Data errors never escape; storage outages do (as
+/// <see cref="StorageUnavailableException"/>) so the host retries the batch.
+/// </summary>
+public sealed class IngestPipeline
+{
+    /// <summary>Reason for an entity the service refused (a limit we did not foresee).</summary>
+    public const string StorageRejectedReason = "storage-rejected";
+
+    private readonly HandlerRegistry _registry;
+    private readonly TableWriter _writer;
+    private readonly PayloadStore _payloads;
+    private readonly IRecordSanitizer _sanitizer;
+    private readonly IEnumerable<IIngestObserver> _observers;
+    private readonly TimeProvider _time;
+    private readonly ILogger<IngestPipeline> _logger;
+
+    /// <summary>Creates the pipeline.</summary>
+    public IngestPipeline(
+        HandlerRegistry registry,
+        TableWriter writer,
+        PayloadStore payloads,
+        IRecordSanitizer sanitizer,
+        IEnumerable<IIngestObserver> observers,
+        TimeProvider timeProvider,
+        ILogger<IngestPipeline> logger)
+    {
+        _registry = registry;
+        _writer = writer;
+        _payloads = payloads;
+        _sanitizer = sanitizer;
+        _observers = observers;
+        _time = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>Ingests a batch of event bodies.</summary>
+    /// <exception cref="StorageUnavailableException">Storage stayed down; retry the whole batch later.</exception>
+    public async Task<IngestResult> IngestAsync(IReadOnlyList<EventBody> bodies, CancellationToken cancellationToken = default)
+    {
+        var batch = new BatchState(_time.GetUtcNow());
+        foreach (var body in bodies)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var decoded = BodyDecoder.Decode(body);
+            foreach (var item in decoded.Items)
+            {
+                batch.Units++;
+                if (item.DeadLetter is { } dead)
+                {
+                    AddDeadLetter(batch, dead, _sanitizer.SanitizeUnparsed(dead.Payload));
+                }
+                else
+                {
+                    ProcessRecord(batch, item.Record, item.Lineage);
+                }
+            }
+        }
+
+        await OffloadAsync(batch.Pending.Select(p => p.Write), batch.Offload, cancellationToken);
+        var rejected = await _writer.WriteAsync(batch.Pending.Select(p => p.Write), cancellationToken);
+        await HandleRejectedAsync(batch, rejected, cancellationToken);
+        await WriteDeadLettersAsync(batch, cancellationToken);
+        await _writer.WriteAsync(batch.Marks.Values.Select(m => new TableWrite(TableNames.RollupPending, m)), cancellationToken);
+        foreach (var observer in _observers)
+        {
+            await observer.FlushAsync(cancellationToken);
+        }
+
+        var result = batch.ToResult(bodies.Count);
+        Log.IngestCompleted(_logger, result.Bodies, result.Records, result.Stored, result.Unclassified, result.DeadLettered);
+        return result;
+    }
+
+    private void ProcessRecord(BatchState batch, JsonElement element, Lineage lineage)
+    {
+        var original = JsonMarshal.GetRawUtf8Value(element);
+        var recordId = RecordId.Compute(original);
+        var rawCategory = DiagnosticRecord.TryGetProperty(element, "category", out var c) && c.ValueKind == JsonValueKind.String
+            ? c.GetString()
+            : null;
+        var canonicalGuess = rawCategory is null ? string.Empty : Categories.Canonicalize(rawCategory);
+
+        using var sanitized = _sanitizer.Sanitize(canonicalGuess, element);
+        using var record = new DiagnosticRecord(sanitized.Element);
+        var payload = sanitized.Utf8.Span;
+
+        var categoryField = record.GetString("category");
+        string category;
+        if (categoryField.HasValue)
+        {
+            rawCategory = categoryField.Value!;
+            category = Categories.Canonicalize(rawCategory);
+        }
+        else if (record.TryGetRaw(out _, "metricName") && record.TryGetRaw(out _, "timeGrain"))
+        {
+            rawCategory = category = Categories.PlatformMetric;
+        }
+        else
+        {
+            AddDeadLetter(batch, new DeadLetter(DeadLetterReasons.MissingCategory, "The record has no 'category' and is not a platform-metric record.", sanitized.Utf8.ToArray(), lineage), null);
+            return;
+        }
+
+        var time = record.GetDateTime("time", "timeStamp", "TimeGenerated");
+        if (!time.HasValue)
+        {
+            var detail = time.State == FieldState.Absent
+                ? "The record has no 'time'."
+                : $"The record's time '{time.Original}' is not an ISO-8601 timestamp.";
+            AddDeadLetter(batch, new DeadLetter(DeadLetterReasons.InvalidTime, detail, sanitized.Utf8.ToArray(), lineage, category), null);
+            return;
+        }
+
+        if (time.Value < EntityLimits.MinDate)
+        {
+            AddDeadLetter(batch, new DeadLetter(DeadLetterReasons.TimeOutOfRange, $"The record's time {time.Value:O} is before 1601-01-01, which Table Storage cannot hold.", sanitized.Utf8.ToArray(), lineage, category), null);
+            return;
+        }
+
+        var context = new RecordContext
+        {
+            Record = record,
+            Category = category,
+            RawCategory = rawCategory,
+            Time = time.Value,
+            Resource = ResourceRef.Parse(record.GetString("resourceId", "resourceid").OrNull()),
+            Lineage = lineage,
+            RecordId = recordId,
+            CorrelationId = record.GetString("correlationId", "correlationIdentifier").OrNull(),
+            OperationName = record.GetString("operationName").OrNull(),
+        };
+
+        var handler = _registry.Resolve(category);
+        HandlerOutcome outcome;
+        try
+        {
+            outcome = handler.Handle(context);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            outcome = HandlerOutcome.DeadLetter(DeadLetterReasons.HandlerError, $"{handler.GetType().Name}: {ex.GetType().Name}: {ex.Message}");
+        }
+
+        if (outcome.Record is not { } enriched)
+        {
+            AddDeadLetter(batch, new DeadLetter(outcome.DeadLetterReason ?? DeadLetterReasons.HandlerError, outcome.DeadLetterDetail ?? "Rejected by its handler.", sanitized.Utf8.ToArray(), lineage, category, time.Value), null);
+            return;
+        }
+
+        if (enriched.Placement == RecordPlacement.Call && context.CorrelationId is null)
+        {
+            AddDeadLetter(batch, new DeadLetter(DeadLetterReasons.MissingCorrelationId, $"A {category} record needs a correlationId to be joined to its call.", sanitized.Utf8.ToArray(), lineage, category, time.Value), null);
+            return;
+        }
+
+        var table = RecordEntities.TableFor(enriched.Placement);
+        var fits = RecordEntities.TryBuild(context, enriched, payload, out var entity);
+        var write = new TableWrite(table, entity);
+        if (!fits)
+        {
+            batch.Offload[entity] = sanitized.Utf8.ToArray();
+        }
+
+        batch.Pending.Add(new PendingRecord(write, category, enriched.Unclassified, time.Value, lineage));
+        if (enriched.Unclassified)
+        {
+            Log.UnknownCategory(_logger, category);
+        }
+
+        var kind = enriched.Placement == RecordPlacement.Call ? RollupMarks.CallKind : RollupMarks.WindowKind;
+        var markKey = (kind, entity.PartitionKey);
+        if (!batch.Marks.ContainsKey(markKey))
+        {
+            batch.Marks[markKey] = RollupMarks.Create(kind, entity.PartitionKey, context.Resource.Key, category, Windows.MinuteOf(context.Time), batch.Now);
+        }
+
+        foreach (var observer in _observers)
+        {
+            observer.OnStored(context, enriched);
+        }
+    }
+
+    private void AddDeadLetter(BatchState batch, DeadLetter deadLetter, ReadOnlyMemory<byte>? sanitizedPayload)
+    {
+        var payload = sanitizedPayload ?? deadLetter.Payload;
+        var fits = DeadLetterEntities.TryBuild(deadLetter, payload.Span, batch.Now, out var entity);
+        if (!fits)
+        {
+            batch.Offload[entity] = payload.ToArray();
+        }
+
+        batch.DeadLetters.Add(new TableWrite(TableNames.DeadLetters, entity));
+        batch.DeadByReason[deadLetter.Reason] = batch.DeadByReason.GetValueOrDefault(deadLetter.Reason) + 1;
+        Log.RecordDeadLettered(_logger, deadLetter.Category ?? "(unknown)", deadLetter.Lineage.ToString(), deadLetter.Reason, deadLetter.Detail);
+        foreach (var observer in _observers)
+        {
+            observer.OnDeadLettered(deadLetter);
+        }
+    }
+
+    private async Task HandleRejectedAsync(BatchState batch, IReadOnlyList<RejectedWrite> rejected, CancellationToken cancellationToken)
+    {
+        if (rejected.Count == 0)
+        {
+            return;
+        }
+
+        var rejectedEntities = new Dictionary<TableEntity, string>(ReferenceEqualityComparer.Instance);
+        foreach (var r in rejected)
+        {
+            rejectedEntities[r.Write.Entity] = r.Error;
+        }
+
+        foreach (var pending in batch.Pending)
+        {
+            if (!rejectedEntities.TryGetValue(pending.Write.Entity, out var error))
+            {
+                continue;
+            }
+
+            pending.Rejected = true;
+            var payload = await PayloadColumns.ReadAsync(pending.Write.Entity, _payloads, cancellationToken) ?? [];
+            AddDeadLetter(batch, new DeadLetter(StorageRejectedReason, error, payload, pending.Lineage, pending.Category, pending.Time), payload);
+        }
+    }
+
+    private async Task WriteDeadLettersAsync(BatchState batch, CancellationToken cancellationToken)
+    {
+        if (batch.DeadLetters.Count == 0)
+        {
+            return;
+        }
+
+        await OffloadAsync(batch.DeadLetters, batch.Offload, cancellationToken);
+        var rejected = await _writer.WriteAsync(batch.DeadLetters, cancellationToken);
+        if (rejected.Count > 0)
+        {
+            // A dead letter must never be lost: store a minimal row with the payload in a blob.
+            var minimal = new List<TableWrite>();
+            foreach (var r in rejected)
+            {
+                var payload = await PayloadColumns.ReadAsync(r.Write.Entity, _payloads, cancellationToken) ?? [];
+                var entity = new TableEntity(r.Write.Entity.PartitionKey, r.Write.Entity.RowKey)
+                {
+                    ["Reason"] = r.Write.Entity.GetString("Reason"),
+                    ["Detail"] = "Stored minimally: " + r.Error,
+                };
+                var blob = BlobName(TableNames.DeadLetters, entity);
+                await _payloads.PutAsync(blob, payload, cancellationToken);
+                PayloadColumns.SetBlob(entity, blob);
+                minimal.Add(new TableWrite(TableNames.DeadLetters, entity));
+            }
+
+            var still = await _writer.WriteAsync(minimal, cancellationToken);
+            if (still.Count > 0)
+            {
+                throw new InvalidOperationException($"Table storage refused {still.Count} minimal dead-letter rows: {still[0].Error}");
+            }
+        }
+    }
+
+    private async Task OffloadAsync(IEnumerable<TableWrite> writes, Dictionary<TableEntity, byte[]> offload, CancellationToken cancellationToken)
+    {
+        if (offload.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var write in writes)
+        {
+            if (offload.Remove(write.Entity, out var bytes))
+            {
+                var blob = BlobName(write.Table, write.Entity);
+                await _payloads.PutAsync(blob, bytes, cancellationToken);
+                PayloadColumns.SetBlob(write.Entity, blob);
+            }
+        }
+    }
+
+    private static string BlobName(string table, TableEntity entity) =>
+        $"{table.ToLowerInvariant()}/{RecordId.HashBytes(System.Text.Encoding.UTF8.GetBytes(entity.PartitionKey + "\n" + entity.RowKey))}.json";
+
+    private sealed class PendingRecord(TableWrite write, string category, bool unclassified, DateTimeOffset time, Lineage lineage)
+    {
+        public TableWrite Write { get; } = write;
+
+        public string Category { get; } = category;
+
+        public bool Unclassified { get; } = unclassified;
+
+        public DateTimeOffset Time { get; } = time;
+
+        public Lineage Lineage { get; } = lineage;
+
+        public bool Rejected { get; set; }
+    }
+
+    private sealed class BatchState(DateTimeOffset now)
+    {
+        public DateTimeOffset Now { get; } = now;
+
+        public int Units { get; set; }
+
+        public List<PendingRecord> Pending { get; } = [];
+
+        public List<TableWrite> DeadLetters { get; } = [];
+
+        public Dictionary<string, int> DeadByReason { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<(string Kind, string PartitionKey), TableEntity> Marks { get; } = [];
+
+        public Dictionary<TableEntity, byte[]> Offload { get; } = new(ReferenceEqualityComparer.Instance);
+
+        public IngestResult ToResult(int bodies)
+        {
+            var byCategory = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            int stored = 0, unclassified = 0;
+            foreach (var p in Pending)
+            {
+                if (p.Rejected)
+                {
+                    continue;
+                }
+
+                byCategory[p.Category] = byCategory.GetValueOrDefault(p.Category) + 1;
+                if (p.Unclassified)
+                {
+                    unclassified++;
+                }
+                else
+                {
+                    stored++;
+                }
+            }
+
+            return new IngestResult
+            {
+                Bodies = bodies,
+                Records = Units,
+                Stored = stored,
+                Unclassified = unclassified,
+                DeadLettered = DeadByReason.Values.Sum(),
+                ByCategory = byCategory,
+                DeadLetteredByReason = new SortedDictionary<string, int>(DeadByReason, StringComparer.Ordinal),
+            };
+        }
+    }
+}

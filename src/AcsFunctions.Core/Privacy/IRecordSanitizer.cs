@@ -1,0 +1,53 @@
+using System.Text.Json;
+
+namespace AcsFunctions.Privacy;
+
+/// <summary>
+/// Applied to every record before anything is persisted (typed columns, raw copies and dead letters):
+/// the privacy policy replaces personal data by keyed hashes or masks.
+/// </summary>
+public interface IRecordSanitizer
+{
+    /// <summary>
+    /// Returns the record to persist. When nothing changes this is <paramref name="record"/> itself;
+    /// otherwise a new element whose owning document the result holds (dispose the result after use).
+    /// </summary>
+    SanitizedRecord Sanitize(string category, JsonElement record);
+
+    /// <summary>Scrubs bytes that could not be parsed as JSON (dead-lettered bodies and lines) by pattern.</summary>
+    ReadOnlyMemory<byte> SanitizeUnparsed(ReadOnlyMemory<byte> payload);
+}
+
+/// <summary>A record after the privacy policy: the element to use and its UTF-8 text.</summary>
+public readonly struct SanitizedRecord : IDisposable
+{
+    private readonly IDisposable? _owner;
+
+    /// <summary>Creates the result.</summary>
+    public SanitizedRecord(JsonElement element, ReadOnlyMemory<byte> utf8, IDisposable? owner)
+    {
+        Element = element;
+        Utf8 = utf8;
+        _owner = owner;
+    }
+
+    /// <summary>The record to enrich and persist.</summary>
+    public JsonElement Element { get; }
+
+    /// <summary>Its UTF-8 JSON text (the raw copy that is stored).</summary>
+    public ReadOnlyMemory<byte> Utf8 { get; }
+
+    /// <inheritdoc />
+    public void Dispose() => _owner?.Dispose();
+}
+
+/// <summary>A sanitizer that changes nothing (for tests and tools that explicitly opt out).</summary>
+public sealed class PassThroughSanitizer : IRecordSanitizer
+{
+    /// <inheritdoc />
+    public SanitizedRecord Sanitize(string category, JsonElement record) =>
+        new(record, System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(record).ToArray(), null);
+
+    /// <inheritdoc />
+    public ReadOnlyMemory<byte> SanitizeUnparsed(ReadOnlyMemory<byte> payload) => payload;
+}

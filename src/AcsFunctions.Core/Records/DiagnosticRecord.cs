@@ -1,0 +1,274 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace AcsFunctions.Records;
+
+/// <summary>
+/// Lenient, read-only view of one diagnostic-settings record (the common Azure Monitor schema).
+/// Field names are matched case-insensitively, first at the top level and then inside <c>properties</c>
+/// (which may arrive as an object or as a JSON string). <c>"null"</c>, <c>""</c> and <c>"-"</c> mean absent;
+/// <c>"Redacted"</c> means absent plus a redacted flag; numbers may arrive as strings; strings are trimmed.
+/// </summary>
+public sealed class DiagnosticRecord : IDisposable
+{
+    private readonly JsonDocument? _propertiesDocument;
+
+    /// <summary>Creates a view over <paramref name="root"/>, which must be a JSON object.</summary>
+    public DiagnosticRecord(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new ArgumentException("A record must be a JSON object.", nameof(root));
+        }
+
+        Root = root;
+        if (TryGetProperty(root, "properties", out var properties))
+        {
+            if (properties.ValueKind == JsonValueKind.Object)
+            {
+                Properties = properties;
+            }
+            else if (properties.ValueKind == JsonValueKind.String)
+            {
+                // Some services send properties as a JSON string; parse it when it holds an object.
+                var text = properties.GetString();
+                if (!string.IsNullOrWhiteSpace(text) && text.TrimStart().StartsWith('{'))
+                {
+                    try
+                    {
+                        _propertiesDocument = JsonDocument.Parse(text);
+                        Properties = _propertiesDocument.RootElement;
+                        PropertiesWasString = true;
+                    }
+                    catch (JsonException)
+                    {
+                        // Kept as-is in the raw copy; no typed fields come from it.
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The record object.</summary>
+    public JsonElement Root { get; }
+
+    /// <summary>The <c>properties</c> object, when there is one (parsed from a string if needed).</summary>
+    public JsonElement? Properties { get; }
+
+    /// <summary>True when <c>properties</c> arrived as a JSON string holding an object.</summary>
+    public bool PropertiesWasString { get; }
+
+    /// <summary>Finds the raw JSON value of the first of <paramref name="names"/> present (top level first, then properties).</summary>
+    public bool TryGetRaw(out JsonElement value, params ReadOnlySpan<string> names)
+    {
+        foreach (var name in names)
+        {
+            if (TryGetProperty(Root, name, out value) && value.ValueKind != JsonValueKind.Null)
+            {
+                return true;
+            }
+        }
+
+        if (Properties is { } props)
+        {
+            foreach (var name in names)
+            {
+                if (TryGetProperty(props, name, out value) && value.ValueKind != JsonValueKind.Null)
+                {
+                    return true;
+                }
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    /// <summary>Reads a string field; numbers and booleans are returned in their JSON text form.</summary>
+    public FieldValue<string> GetString(params ReadOnlySpan<string> names)
+    {
+        if (!TryGetRaw(out var element, names))
+        {
+            return FieldValue<string>.Absent;
+        }
+
+        string? text = element.ValueKind switch
+        {
+            JsonValueKind.String => element.GetString(),
+            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => element.GetRawText(),
+            JsonValueKind.Object or JsonValueKind.Array => element.GetRawText(),
+            _ => null,
+        };
+        return Classify(text, text);
+    }
+
+    /// <summary>Reads a number that may arrive as a JSON number or a numeric string.</summary>
+    public FieldValue<double> GetDouble(params ReadOnlySpan<string> names)
+    {
+        if (!TryGetRaw(out var element, names))
+        {
+            return FieldValue<double>.Absent;
+        }
+
+        if (element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out var d) && double.IsFinite(d))
+        {
+            return FieldValue<double>.Of(d, element.GetRawText());
+        }
+
+        if (element.ValueKind == JsonValueKind.String)
+        {
+            var text = element.GetString();
+            var state = ClassifyText(text);
+            if (state != FieldState.Present)
+            {
+                return new FieldValue<double>(state, default, text);
+            }
+
+            if (double.TryParse(text!.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out d) && double.IsFinite(d))
+            {
+                return FieldValue<double>.Of(d, text);
+            }
+
+            return FieldValue<double>.Unconvertible(text);
+        }
+
+        return FieldValue<double>.Unconvertible(element.GetRawText());
+    }
+
+    /// <summary>Reads a whole number that may arrive as a JSON number, a numeric string or a float with no fraction.</summary>
+    public FieldValue<long> GetInt64(params ReadOnlySpan<string> names)
+    {
+        var d = GetDouble(names);
+        if (d.State != FieldState.Present)
+        {
+            return new FieldValue<long>(d.State, default, d.Original) { IsUnconvertible = d.IsUnconvertible };
+        }
+
+        if (d.Value is >= long.MinValue and <= long.MaxValue && Math.Floor(d.Value) == d.Value)
+        {
+            return FieldValue<long>.Of((long)d.Value, d.Original);
+        }
+
+        return FieldValue<long>.Unconvertible(d.Original);
+    }
+
+    /// <summary>Reads a boolean that may arrive as a JSON boolean or as <c>"true"</c>/<c>"false"</c>.</summary>
+    public FieldValue<bool> GetBoolean(params ReadOnlySpan<string> names)
+    {
+        if (!TryGetRaw(out var element, names))
+        {
+            return FieldValue<bool>.Absent;
+        }
+
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.True:
+                return FieldValue<bool>.Of(true, "true");
+            case JsonValueKind.False:
+                return FieldValue<bool>.Of(false, "false");
+            case JsonValueKind.String:
+                var text = element.GetString();
+                var state = ClassifyText(text);
+                if (state != FieldState.Present)
+                {
+                    return new FieldValue<bool>(state, default, text);
+                }
+
+                if (bool.TryParse(text!.Trim(), out var b))
+                {
+                    return FieldValue<bool>.Of(b, text);
+                }
+
+                return FieldValue<bool>.Unconvertible(text);
+            default:
+                return FieldValue<bool>.Unconvertible(element.GetRawText());
+        }
+    }
+
+    /// <summary>Reads an ISO-8601 timestamp (assumed UTC when no offset is given).</summary>
+    public FieldValue<DateTimeOffset> GetDateTime(params ReadOnlySpan<string> names)
+    {
+        var s = GetString(names);
+        if (s.State != FieldState.Present)
+        {
+            return new FieldValue<DateTimeOffset>(s.State, default, s.Original);
+        }
+
+        if (TryParseTimestamp(s.Value!, out var dto))
+        {
+            return FieldValue<DateTimeOffset>.Of(dto, s.Original);
+        }
+
+        return FieldValue<DateTimeOffset>.Unconvertible(s.Original);
+    }
+
+    /// <summary>Parses an ISO-8601 timestamp with up to 7 fractional digits; no offset means UTC.</summary>
+    public static bool TryParseTimestamp(string text, out DateTimeOffset value)
+    {
+        return DateTimeOffset.TryParse(
+            text.Trim(),
+            CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+            out value);
+    }
+
+    /// <summary>Whether the named field holds a JSON string at the top level or in properties (used by drift detection).</summary>
+    public static FieldState ClassifyText(string? text)
+    {
+        if (text is null)
+        {
+            return FieldState.Absent;
+        }
+
+        var trimmed = text.AsSpan().Trim();
+        if (trimmed.Length == 0 || trimmed.SequenceEqual("-") || trimmed.Equals("null", StringComparison.OrdinalIgnoreCase))
+        {
+            return FieldState.Absent;
+        }
+
+        if (trimmed.Equals("Redacted", StringComparison.OrdinalIgnoreCase))
+        {
+            return FieldState.Redacted;
+        }
+
+        return FieldState.Present;
+    }
+
+    /// <summary>Case-insensitive property lookup (exact match is tried first, as it is the common case).</summary>
+    public static bool TryGetProperty(JsonElement obj, string name, out JsonElement value)
+    {
+        if (obj.ValueKind != JsonValueKind.Object)
+        {
+            value = default;
+            return false;
+        }
+
+        if (obj.TryGetProperty(name, out value))
+        {
+            return true;
+        }
+
+        foreach (var property in obj.EnumerateObject())
+        {
+            if (property.NameEquals(name) || string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                value = property.Value;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    private static FieldValue<string> Classify(string? text, string? original)
+    {
+        var state = ClassifyText(text);
+        return state == FieldState.Present
+            ? FieldValue<string>.Of(text!.Trim(), original)
+            : new FieldValue<string>(state, null, original);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _propertiesDocument?.Dispose();
+}

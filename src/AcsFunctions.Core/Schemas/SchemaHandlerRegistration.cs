@@ -1,0 +1,27 @@
+using AcsFunctions.Dispatch;
+using AcsFunctions.Schemas.PlatformMetrics;
+using AcsFunctions.Schemas.Unclassified;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace AcsFunctions.Schemas;
+
+/// <summary>Registers every schema handler (one line per handler) and the registry built from them.</summary>
+public static class SchemaHandlerRegistration
+{
+    /// <summary>Adds the handlers and the <see cref="HandlerRegistry"/>.</summary>
+    public static IServiceCollection AddSchemaHandlers(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecordHandler, PlatformMetricHandler>());
+        services.TryAddSingleton<IFallbackRecordHandler, UnclassifiedHandler>();
+        services.TryAddSingleton<HandlerRegistry>();
+        return services;
+    }
+
+    /// <summary>A registry with every handler, for tools and tests that do not use DI.</summary>
+    public static HandlerRegistry CreateDefaultRegistry()
+    {
+        using var provider = new ServiceCollection().AddSchemaHandlers().BuildServiceProvider();
+        return provider.GetRequiredService<HandlerRegistry>();
+    }
+}

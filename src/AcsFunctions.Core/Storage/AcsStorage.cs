@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Options;
+
+namespace AcsFunctions.Storage;
+
+/// <summary>
+/// The storage account as the app sees it: one <see cref="TableServiceClient"/> and one
+/// <see cref="BlobServiceClient"/> (singletons), table clients per logical table, created once.
+/// </summary>
+public class AcsStorage
+{
+    private readonly ConcurrentDictionary<string, TableClient> _tables = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task> _created = new(StringComparer.Ordinal);
+    private readonly string _prefix;
+
+    /// <summary>Creates the storage facade.</summary>
+    public AcsStorage(TableServiceClient tableService, BlobServiceClient? blobService, IOptions<StorageOptions> options)
+    {
+        TableService = tableService;
+        BlobService = blobService;
+        Options = options.Value;
+        _prefix = Options.TablePrefix;
+    }
+
+    /// <summary>The table service client.</summary>
+    public TableServiceClient TableService { get; }
+
+    /// <summary>The blob service client (for oversized payloads), when configured.</summary>
+    public BlobServiceClient? BlobService { get; }
+
+    /// <summary>The options in force.</summary>
+    public StorageOptions Options { get; }
+
+    /// <summary>The physical name of a logical table.</summary>
+    public string PhysicalName(string logicalTable) => _prefix + logicalTable;
+
+    /// <summary>The client of a logical table (see <see cref="TableNames"/>).</summary>
+    public virtual TableClient GetTable(string logicalTable) =>
+        _tables.GetOrAdd(logicalTable, static (name, self) => self.TableService.GetTableClient(self.PhysicalName(name)), this);
+
+    /// <summary>Creates the table once per process (idempotent; cheap after the first call; retried after a failure).</summary>
+    public virtual async Task EnsureTableAsync(string logicalTable, CancellationToken cancellationToken = default)
+    {
+        var task = _created.GetOrAdd(logicalTable, name => GetTable(name).CreateIfNotExistsAsync(CancellationToken.None));
+        try
+        {
+            await task.WaitAsync(cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            _created.TryRemove(KeyValuePair.Create(logicalTable, task));
+            throw;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace AcsFunctions.Storage;
+
+/// <summary>
+/// Makes any string safe as a Table Storage PartitionKey/RowKey component: the forbidden characters
+/// (<c>/ \ # ?</c>, U+0000–U+001F, U+007F–U+009F) and <c>%</c> itself are percent-encoded, and a key longer
+/// than the service's 1 KiB limit is shortened with a hash suffix (still deterministic).
+/// </summary>
+public static class KeyEncoder
+{
+    /// <summary>Maximum key length in characters (service limit 1 KiB).</summary>
+    public const int MaxKeyLength = 1024;
+
+    /// <summary>Encodes one key component.</summary>
+    public static string Encode(string value)
+    {
+        var needs = false;
+        foreach (var c in value)
+        {
+            if (IsForbidden(c) || c == '%')
+            {
+                needs = true;
+                break;
+            }
+        }
+
+        if (!needs)
+        {
+            return value;
+        }
+
+        var sb = new StringBuilder(value.Length + 8);
+        foreach (var c in value)
+        {
+            if (IsForbidden(c) || c == '%')
+            {
+                sb.Append('%').Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Reverses <see cref="Encode"/>.</summary>
+    public static string Decode(string value)
+    {
+        if (!value.Contains('%', StringComparison.Ordinal))
+        {
+            return value;
+        }
+
+        var sb = new StringBuilder(value.Length);
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (value[i] == '%' && i + 2 < value.Length &&
+                int.TryParse(value.AsSpan(i + 1, 2), System.Globalization.NumberStyles.HexNumber, null, out var code))
+            {
+                sb.Append((char)code);
+                i += 2;
+            }
+            else
+            {
+                sb.Append(value[i]);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Joins encoded components with <c>|</c> and caps the total length.</summary>
+    public static string Join(params ReadOnlySpan<string> components)
+    {
+        var sb = new StringBuilder();
+        for (var i = 0; i < components.Length; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append('|');
+            }
+
+            sb.Append(Encode(components[i]));
+        }
+
+        return Cap(sb.ToString());
+    }
+
+    /// <summary>Shortens a key over <see cref="MaxKeyLength"/> to a prefix plus a hash of the whole key.</summary>
+    public static string Cap(string key)
+    {
+        if (key.Length <= MaxKeyLength)
+        {
+            return key;
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)).AsSpan(0, 16));
+        return string.Concat(key.AsSpan(0, MaxKeyLength - 34), "~", hash, "~");
+    }
+
+    /// <summary>True for characters Table Storage rejects in keys.</summary>
+    public static bool IsForbidden(char c) =>
+        c is '/' or '\\' or '#' or '?' || c <= '\u001F' || (c >= '\u007F' && c <= '\u009F');
+}

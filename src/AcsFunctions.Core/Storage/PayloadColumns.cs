@@ -1,0 +1,115 @@
+using System.IO.Compression;
+using System.Text;
+using Azure.Data.Tables;
+
+namespace AcsFunctions.Storage;
+
+/// <summary>
+/// Keeps the original bytes of a record or dead letter on its entity, whatever their size:
+/// <list type="bullet">
+/// <item>as readable text in <c>Raw</c> when it fits one string property (≤ 32,768 characters);</item>
+/// <item>otherwise gzip-compressed in binary chunks <c>RawGzip00</c>… (≤ 64 KiB each) while the entity stays under 1 MiB;</item>
+/// <item>otherwise in a blob, with its name in <c>RawBlob</c> (see <see cref="PayloadStore"/>).</item>
+/// </list>
+/// </summary>
+public static class PayloadColumns
+{
+    /// <summary>Column for the readable copy.</summary>
+    public const string Raw = "Raw";
+
+    /// <summary>Prefix of the compressed chunk columns.</summary>
+    public const string GzipPrefix = "RawGzip";
+
+    /// <summary>Column holding the number of compressed chunks.</summary>
+    public const string GzipChunks = "RawGzipChunks";
+
+    /// <summary>Column holding the blob name of an offloaded payload.</summary>
+    public const string Blob = "RawBlob";
+
+    /// <summary>Column holding the payload's length in bytes.</summary>
+    public const string Length = "RawBytes";
+
+    private const int SafetyMargin = 16 * 1024;
+
+    /// <summary>
+    /// Puts <paramref name="utf8"/> on <paramref name="entity"/>. Returns false when it does not fit on the entity
+    /// at all; the caller must then store it with <see cref="PayloadStore"/> and call <see cref="SetBlob"/>.
+    /// </summary>
+    public static bool TryAdd(TableEntity entity, ReadOnlySpan<byte> utf8)
+    {
+        entity[Length] = (long)utf8.Length;
+        var charCount = Encoding.UTF8.GetCharCount(utf8);
+        var budget = EntityLimits.MaxEntityBytes - EntityLimits.EstimateSize(entity) - SafetyMargin;
+        if (charCount <= EntityLimits.MaxStringChars && (charCount * 2L) + 64 < budget)
+        {
+            entity[Raw] = Encoding.UTF8.GetString(utf8);
+            return true;
+        }
+
+        var compressed = Compress(utf8);
+        var chunks = (compressed.Length + EntityLimits.MaxBinaryBytes - 1) / EntityLimits.MaxBinaryBytes;
+        var needed = compressed.Length + (chunks * (8L + 4 + ((GzipPrefix.Length + 2) * 2L))) + 64;
+        if (needed > budget || chunks > 99)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < chunks; i++)
+        {
+            var start = i * EntityLimits.MaxBinaryBytes;
+            var length = Math.Min(EntityLimits.MaxBinaryBytes, compressed.Length - start);
+            entity[ChunkName(i)] = compressed.AsSpan(start, length).ToArray();
+        }
+
+        entity[GzipChunks] = chunks;
+        return true;
+    }
+
+    /// <summary>Records that the payload lives in blob <paramref name="blobName"/>.</summary>
+    public static void SetBlob(TableEntity entity, string blobName) => entity[Blob] = blobName;
+
+    /// <summary>Reads the payload back (fetching the blob through <paramref name="store"/> when offloaded).</summary>
+    public static async Task<byte[]?> ReadAsync(TableEntity entity, PayloadStore? store, CancellationToken cancellationToken = default)
+    {
+        if (entity.TryGetValue(Raw, out var raw) && raw is string text)
+        {
+            return Encoding.UTF8.GetBytes(text);
+        }
+
+        if (entity.GetInt32(GzipChunks) is int chunks and > 0)
+        {
+            using var compressed = new MemoryStream();
+            for (var i = 0; i < chunks; i++)
+            {
+                var part = entity.GetBinary(ChunkName(i)) ?? throw new InvalidDataException($"Chunk {ChunkName(i)} is missing.");
+                compressed.Write(part);
+            }
+
+            compressed.Position = 0;
+            await using var gzip = new GZipStream(compressed, CompressionMode.Decompress);
+            using var output = new MemoryStream();
+            await gzip.CopyToAsync(output, cancellationToken);
+            return output.ToArray();
+        }
+
+        if (entity.GetString(Blob) is { } blob && store is not null)
+        {
+            return await store.GetAsync(blob, cancellationToken);
+        }
+
+        return null;
+    }
+
+    private static string ChunkName(int index) => GzipPrefix + index.ToString("D2", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static byte[] Compress(ReadOnlySpan<byte> data)
+    {
+        using var output = new MemoryStream(data.Length / 4);
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(data);
+        }
+
+        return output.ToArray();
+    }
+}

@@ -1,0 +1,108 @@
+using Azure.Data.Tables;
+using AcsFunctions.Dispatch;
+
+namespace AcsFunctions.Storage;
+
+/// <summary>
+/// Builds the stored entity of an enriched record: deterministic keys, envelope + enriched columns, lineage and
+/// the original (privacy-filtered) record. Column values are made to fit the service's limits (strings over
+/// 32,768 characters are cut with a <c>&lt;Name&gt;Truncated</c> flag — the raw copy keeps them whole; dates
+/// before 1601 are kept as text).
+/// </summary>
+public static class RecordEntities
+{
+    /// <summary>PartitionKey of a windowed record: <c>yyyyMMddHHmm|resourceKey|category</c>.</summary>
+    public static string WindowPartitionKey(DateTimeOffset time, string resourceKey, string category) =>
+        KeyEncoder.Join(Windows.Key(time), resourceKey, category);
+
+    /// <summary>PartitionKey of a call record: <c>resourceKey|correlationId</c>.</summary>
+    public static string CallPartitionKey(string resourceKey, string correlationId) =>
+        KeyEncoder.Join(resourceKey, correlationId);
+
+    /// <summary>The logical table a placement writes to.</summary>
+    public static string TableFor(RecordPlacement placement) =>
+        placement == RecordPlacement.Call ? TableNames.CallRecords : TableNames.Records;
+
+    /// <summary>Builds the entity. Returns false (with the entity lacking its payload) when the payload must go to a blob.</summary>
+    public static bool TryBuild(RecordContext context, EnrichedRecord enriched, ReadOnlySpan<byte> payload, out TableEntity entity)
+    {
+        string pk, rk;
+        if (enriched.Placement == RecordPlacement.Call)
+        {
+            pk = CallPartitionKey(context.Resource.Key, context.CorrelationId ?? string.Empty);
+            rk = KeyEncoder.Cap(enriched.CallRowKey ?? context.RecordId);
+        }
+        else
+        {
+            pk = WindowPartitionKey(context.Time, context.Resource.Key, context.Category);
+            rk = context.RecordId;
+        }
+
+        entity = new TableEntity(pk, rk)
+        {
+            ["Category"] = context.Category,
+            ["EventTime"] = context.Time,
+            ["Window"] = Windows.MinuteOf(context.Time),
+            ["ResourceId"] = context.Resource.Id,
+            ["ResourceName"] = context.Resource.Name,
+            ["ResourceKey"] = context.Resource.Key,
+            ["RecordId"] = context.RecordId,
+        };
+        if (!string.Equals(context.RawCategory, context.Category, StringComparison.Ordinal))
+        {
+            entity["CategoryRaw"] = context.RawCategory;
+        }
+
+        SetIfNotNull(entity, "SubscriptionId", context.Resource.SubscriptionId);
+        SetIfNotNull(entity, "ResourceGroup", context.Resource.ResourceGroup);
+        SetIfNotNull(entity, "ResourceProvider", context.Resource.Provider);
+        SetIfNotNull(entity, "CorrelationId", context.CorrelationId);
+        SetIfNotNull(entity, "OperationName", context.OperationName);
+        if (enriched.Unclassified)
+        {
+            entity["Unclassified"] = true;
+        }
+
+        LineageColumns.Add(entity, context.Lineage);
+        foreach (var (name, value) in enriched.Columns)
+        {
+            if (entity.Count >= EntityLimits.MaxProperties - 8)
+            {
+                break; // never reached by our handlers; the raw copy keeps everything
+            }
+
+            AddFitted(entity, name, value);
+        }
+
+        return PayloadColumns.TryAdd(entity, payload);
+    }
+
+    /// <summary>Adds a column, adapting values the service cannot hold.</summary>
+    public static void AddFitted(TableEntity entity, string name, object value)
+    {
+        switch (value)
+        {
+            case string s when s.Length > EntityLimits.MaxStringChars:
+                entity[name] = s[..EntityLimits.MaxStringChars];
+                entity[name + "Truncated"] = true;
+                break;
+            case DateTimeOffset d when d < EntityLimits.MinDate:
+                entity[name + "Raw"] = d.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+                break;
+            case double d when !double.IsFinite(d):
+                entity[name + "Raw"] = d.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                break;
+            default:
+                entity[name] = value;
+                break;
+        }
+    }
+
+    private static void SetIfNotNull(TableEntity entity, string name, string? value)
+    {
+        if (value is not null)
+        {
+            AddFitted(entity, name, value);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AcsFunctions.Storage;
+
+/// <summary>
+/// Where and how records are stored. Bound from the <c>AcsFunctions:Storage</c> configuration section
+/// (environment variables <c>AcsFunctions__Storage__…</c>).
+/// </summary>
+public sealed class StorageOptions : IValidatableObject
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "AcsFunctions:Storage";
+
+    /// <summary>A storage connection string (Azurite: <c>UseDevelopmentStorage=true</c>). Either this or <see cref="TableServiceUri"/>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Table endpoint for identity-based access, e.g. <c>https://acct.table.core.windows.net</c>.</summary>
+    public Uri? TableServiceUri { get; set; }
+
+    /// <summary>Blob endpoint for identity-based access (oversized payloads), e.g. <c>https://acct.blob.core.windows.net</c>.</summary>
+    public Uri? BlobServiceUri { get; set; }
+
+    /// <summary>Client id of a user-assigned managed identity; empty for the default credential chain.</summary>
+    public string? ManagedIdentityClientId { get; set; }
+
+    /// <value>Default <c>Acs</c>. Prefix of every table name, so several deployments (or test runs) can share an account.</value>
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{0,29}$")]
+    public string TablePrefix { get; set; } = "Acs";
+
+    /// <value>Default <c>acs-payloads</c>. Blob container for payloads too large for a table entity.</value>
+    [RegularExpression("^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$")]
+    public string PayloadContainer { get; set; } = "acs-payloads";
+
+    /// <value>Default 4. Transactions submitted in parallel (across partitions).</value>
+    [Range(1, 64)]
+    public int MaxParallelBatches { get; set; } = 4;
+
+    /// <value>Default 6. Attempts per transaction on transient errors before the batch call fails.</value>
+    [Range(1, 100)]
+    public int MaxWriteAttempts { get; set; } = 6;
+
+    /// <value>Default 0.5 s. First retry delay; doubles each attempt (with jitter).</value>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(ConnectionString) && TableServiceUri is null)
+        {
+            yield return new ValidationResult(
+                "No storage configured: set AcsFunctions:Storage:ConnectionString (env AcsFunctions__Storage__ConnectionString) " +
+                "or AcsFunctions:Storage:TableServiceUri (env AcsFunctions__Storage__TableServiceUri) for identity-based access.",
+                [nameof(ConnectionString), nameof(TableServiceUri)]);
+        }
+    }
+}

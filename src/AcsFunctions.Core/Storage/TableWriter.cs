@@ -1,0 +1,135 @@
+using Azure;
+using Azure.Data.Tables;
+using AcsFunctions.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace AcsFunctions.Storage;
+
+/// <summary>
+/// Writes entities as entity-group transactions: grouped by PartitionKey into valid batches
+/// (<see cref="TableBatch"/>), submitted with bounded parallelism across partitions, transient errors retried
+/// with exponential backoff. When storage stays down the call throws <see cref="StorageUnavailableException"/>
+/// (the host retries the batch; upserts with deterministic keys make that exactly-once). A batch the service
+/// rejects for a non-transient reason is split so that only the offending entities are returned as rejected.
+/// </summary>
+public sealed class TableWriter
+{
+    private readonly AcsStorage _storage;
+    private readonly ILogger<TableWriter> _logger;
+    private readonly ResiliencePipeline _retry;
+
+    /// <summary>Creates the writer.</summary>
+    public TableWriter(AcsStorage storage, TimeProvider timeProvider, ILogger<TableWriter> logger)
+    {
+        _storage = storage;
+        _logger = logger;
+        var options = storage.Options;
+        _retry = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(TransientErrors.IsTransient),
+                MaxRetryAttempts = Math.Max(0, options.MaxWriteAttempts - 1),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryBaseDelay,
+                MaxDelay = TimeSpan.FromSeconds(30),
+                OnRetry = args =>
+                {
+                    Log.StorageRetry(_logger, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception?.Message ?? "unknown");
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+    }
+
+    /// <summary>Upserts every entity; returns the entities the service rejected for non-transient reasons.</summary>
+    /// <exception cref="StorageUnavailableException">Storage stayed unavailable through every retry.</exception>
+    public async Task<IReadOnlyList<RejectedWrite>> WriteAsync(IEnumerable<TableWrite> writes, CancellationToken cancellationToken = default)
+    {
+        var batches = new List<TableBatch>();
+        foreach (var group in writes.GroupBy(w => w.Table, StringComparer.Ordinal))
+        {
+            await RunWithRetryAsync(ct => _storage.EnsureTableAsync(group.Key, ct), group.Key, cancellationToken);
+            batches.AddRange(TableBatch.Plan(group.Key, group.Select(w => w.Entity)));
+        }
+
+        var rejected = new List<RejectedWrite>();
+        var gate = new object();
+        await Parallel.ForEachAsync(
+            batches,
+            new ParallelOptions { MaxDegreeOfParallelism = _storage.Options.MaxParallelBatches, CancellationToken = cancellationToken },
+            async (batch, ct) =>
+            {
+                var failures = await SubmitAsync(batch, ct);
+                if (failures.Count > 0)
+                {
+                    lock (gate)
+                    {
+                        rejected.AddRange(failures);
+                    }
+                }
+            });
+        return rejected;
+    }
+
+    private async Task<IReadOnlyList<RejectedWrite>> SubmitAsync(TableBatch batch, CancellationToken cancellationToken)
+    {
+        var table = _storage.GetTable(batch.Table);
+        try
+        {
+            await RunWithRetryAsync(ct => table.SubmitTransactionAsync(batch.Actions, ct), batch.Table, cancellationToken);
+            return [];
+        }
+        catch (RequestFailedException ex) when (!TransientErrors.IsTransient(ex))
+        {
+            // Non-transient: find the offending entities by writing one at a time.
+            Log.BatchRejected(_logger, batch.Table, batch.PartitionKey, ex.Status, ex.ErrorCode ?? "unknown");
+            var rejected = new List<RejectedWrite>();
+            foreach (var entity in batch.Entities)
+            {
+                try
+                {
+                    await RunWithRetryAsync(ct => table.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct), batch.Table, cancellationToken);
+                }
+                catch (RequestFailedException single) when (!TransientErrors.IsTransient(single))
+                {
+                    rejected.Add(new RejectedWrite(new TableWrite(batch.Table, entity), $"{single.Status} {single.ErrorCode}: {FirstLine(single.Message)}"));
+                }
+            }
+
+            return rejected;
+        }
+    }
+
+    private async Task RunWithRetryAsync<T>(Func<CancellationToken, Task<T>> action, string table, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _retry.ExecuteAsync(static async (state, ct) => await state(ct), action, cancellationToken);
+        }
+        catch (Exception ex) when (TransientErrors.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            throw new StorageUnavailableException(
+                $"Table storage is unavailable (table '{_storage.PhysicalName(table)}') after {_storage.Options.MaxWriteAttempts} attempts: {FirstLine(ex.Message)}",
+                ex);
+        }
+    }
+
+    private Task RunWithRetryAsync(Func<CancellationToken, Task> action, string table, CancellationToken cancellationToken) =>
+        RunWithRetryAsync(
+            async ct =>
+            {
+                await action(ct);
+                return true;
+            },
+            table,
+            cancellationToken);
+
+    private static string FirstLine(string message)
+    {
+        var index = message.IndexOf('\n', StringComparison.Ordinal);
+        return index < 0 ? message : message[..index].TrimEnd();
+    }
+}
