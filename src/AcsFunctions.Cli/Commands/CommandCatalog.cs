@@ -9,5 +9,6 @@ internal static class CommandCatalog
     {
         yield return IngestCommand.Create();
         yield return DemoCommand.Create();
+        yield return GenerateCommand.Create();
     }
 }

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using AcsFunctions.Cli.Output;
+using AcsFunctions.Generation;
+
+namespace AcsFunctions.Cli.Commands;
+
+/// <summary>
+/// <c>acs-diag generate --calls N --api-requests M --minutes T --seed S [--duplicates r] [--late r] [--malformed r]
+/// [--poor r] --out &lt;dir|-&gt;</c>: a deterministic synthetic ACS diagnostic stream.
+/// </summary>
+internal static class GenerateCommand
+{
+    public static Command Create()
+    {
+        var calls = new Option<int>("--calls") { Description = "Calls (P2P and group) to log.", DefaultValueFactory = _ => 100 };
+        var api = new Option<int>("--api-requests") { Description = "API-request records across every API category.", DefaultValueFactory = _ => 10_000 };
+        var emails = new Option<int?>("--emails") { Description = "Emails sent (default: api-requests / 20)." };
+        var minutes = new Option<int>("--minutes") { Description = "Minutes the traffic is spread over.", DefaultValueFactory = _ => 60 };
+        var seed = new Option<long>("--seed") { Description = "Seed: the same seed and options give the same bytes.", DefaultValueFactory = _ => 1 };
+        var start = new Option<DateTimeOffset?>("--start") { Description = "Start of the first minute, ISO-8601 UTC (default: a day derived from the seed)." };
+        var duplicates = Share("--duplicates", "Share of bodies delivered twice (an Event Hubs replay).", 0);
+        var late = Share("--late", "Share of records held back and delivered after everything else.", 0);
+        var malformed = Share("--malformed", "Share of bodies made malformed (broken bodies or bad records).", 0);
+        var poor = Share("--poor", "Share of media streams breaking a quality threshold.", 0.1);
+        var updates = Share("--updates", "Share of calls logged through the versioned *Updates categories.", 0.3);
+        var output = new Option<string>("--out")
+        {
+            Description = "A directory (one body per file: body-0000001.json, …) or - for NDJSON on standard output (one body per line).",
+            Required = true,
+        };
+        var json = CommonOptions.Json();
+        var command = new Command("generate", "Generate a deterministic, realistic stream of ACS diagnostic-log event bodies.")
+        {
+            calls, api, emails, minutes, seed, start, duplicates, late, malformed, poor, updates, output, json,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = new GeneratorOptions
+            {
+                Calls = parse.GetValue(calls),
+                ApiRequests = parse.GetValue(api),
+                Emails = parse.GetValue(emails),
+                Minutes = parse.GetValue(minutes),
+                Seed = parse.GetValue(seed),
+                Start = parse.GetValue(start),
+                Duplicates = parse.GetValue(duplicates),
+                Late = parse.GetValue(late),
+                Malformed = parse.GetValue(malformed),
+                Poor = parse.GetValue(poor),
+                Updates = parse.GetValue(updates),
+            };
+            SyntheticStream stream;
+            try
+            {
+                stream = SyntheticStream.Create(options);
+            }
+            catch (ValidationException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: {ex.Message}");
+                return ExitCodes.InvalidArguments;
+            }
+
+            var target = parse.GetValue(output)!;
+            var toStdout = target == "-";
+            var summary = await GenerateReport.WithProgressAsync(options, progress => toStdout
+                ? WriteStdoutAsync(stream, progress, ct)
+                : SyntheticStreamWriter.WriteDirectoryAsync(stream, target, progress, ct));
+            GenerateReport.Write(summary, options, toStdout ? null : Path.GetFullPath(target), parse.GetValue(json), toStdout);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static async Task<GenerationSummary> WriteStdoutAsync(SyntheticStream stream, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+    {
+        await using var stdout = Console.OpenStandardOutput();
+        await using var buffered = new BufferedStream(stdout, 1 << 20);
+        return await SyntheticStreamWriter.WriteNdjsonAsync(stream, buffered, progress, cancellationToken);
+    }
+
+    private static Option<double> Share(string name, string description, double defaultValue)
+    {
+        var option = new Option<double>(name)
+        {
+            Description = $"{description} 0–1, default {defaultValue.ToString(CultureInfo.InvariantCulture)}.",
+            DefaultValueFactory = _ => defaultValue,
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() is < 0 or > 1)
+            {
+                result.AddError($"{name} must be between 0 and 1.");
+            }
+        });
+        return option;
+    }
+}
