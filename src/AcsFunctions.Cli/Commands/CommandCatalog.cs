@@ -10,5 +10,6 @@ internal static class CommandCatalog
         yield return IngestCommand.Create();
         yield return DemoCommand.Create();
         yield return GenerateCommand.Create();
+        yield return BackfillCommand.Create();
     }
 }

@@ -10,17 +10,7 @@ internal static class IngestReport
     {
         if (json)
         {
-            Json.Write(new
-            {
-                bodies = result.Bodies,
-                records = result.Records,
-                stored = result.Stored,
-                unclassified = result.Unclassified,
-                deadLettered = result.DeadLettered,
-                byCategory = result.ByCategory,
-                deadLetteredByReason = result.DeadLetteredByReason,
-                reconciles = result.Reconciles,
-            });
+            Json.Write(ToJson(result));
             return;
         }
 
@@ -47,6 +37,19 @@ internal static class IngestReport
             $"[yellow]{result.Unclassified} unclassified[/], [red]{result.DeadLettered} dead-lettered[/] — " +
             (result.Reconciles ? "[green]counts reconcile[/]" : "[red]counts do NOT reconcile[/]"));
     }
+
+    /// <summary>The JSON shape of an ingest result (also nested in other commands' JSON).</summary>
+    public static object ToJson(IngestResult result) => new
+    {
+        bodies = result.Bodies,
+        records = result.Records,
+        stored = result.Stored,
+        unclassified = result.Unclassified,
+        deadLettered = result.DeadLettered,
+        byCategory = result.ByCategory,
+        deadLetteredByReason = result.DeadLetteredByReason,
+        reconciles = result.Reconciles,
+    };
 
     /// <summary>Runs <paramref name="work"/> with a byte progress bar when attached to a terminal.</summary>
     public static async Task<T> WithProgressAsync<T>(long totalBytes, Func<IProgress<IngestProgress>?, Task<T>> work)

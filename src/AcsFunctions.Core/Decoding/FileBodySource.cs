@@ -98,7 +98,8 @@ public static class FileBodySource
         }
     }
 
-    private static long CountLines(ReadOnlySpan<byte> chunk)
+    /// <summary>Lines in a chunk of whole lines (the last may lack its newline).</summary>
+    internal static long CountLines(ReadOnlySpan<byte> chunk)
     {
         var count = (long)chunk.Count((byte)'\n');
         return chunk.Length > 0 && chunk[^1] != (byte)'\n' ? count + 1 : count;
@@ -126,7 +127,8 @@ public static class FileBodySource
         return -1;
     }
 
-    private static bool IsCompleteJsonValue(ReadOnlySpan<byte> line)
+    /// <summary>True when <paramref name="line"/> holds one complete JSON value (a one-line object counts even when broken).</summary>
+    internal static bool IsCompleteJsonValue(ReadOnlySpan<byte> line)
     {
         if (line.Length >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF)
         {

@@ -2,6 +2,7 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
+using AcsFunctions.Backfill;
 using AcsFunctions.Ingestion;
 using AcsFunctions.Privacy;
 using AcsFunctions.Schemas;
@@ -38,6 +39,7 @@ public static class AcsFunctionsServiceCollectionExtensions
         services.TryAddSingleton<IRecordSanitizer, PassThroughSanitizer>();
         services.AddSchemaHandlers();
         services.TryAddSingleton<IngestPipeline>();
+        services.AddBackfill();
         return services;
     }
 

@@ -1,0 +1,102 @@
+using System.CommandLine;
+using AcsFunctions.Backfill;
+using AcsFunctions.Cli.Output;
+using AcsFunctions.Storage;
+using Azure;
+using Azure.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AcsFunctions.Cli.Commands;
+
+/// <summary>
+/// <c>acs-diag backfill --source &lt;conn|url&gt; [--category c]... [--resource id]... --from t --to t [--storage] [--json]</c>:
+/// ingest a diagnostic-settings storage archive, resumably.
+/// </summary>
+internal static class BackfillCommand
+{
+    public static Command Create()
+    {
+        var source = new Option<string>("--source")
+        {
+            Description = "The archive storage account: a connection string (Azurite: UseDevelopmentStorage=true), a blob service URL with a SAS token, or a blob service URL (https://<account>.blob.core.windows.net) for identity-based access (DefaultAzureCredential).",
+            Required = true,
+        };
+        var categories = new Option<string[]>("--category")
+        {
+            Description = "A category to backfill (its container is insights-logs-<category lowercased>); repeat for several. Default: every insights-logs-* container.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var resources = new Option<string[]>("--resource")
+        {
+            Description = "An ACS resource id to backfill; repeat for several. Default: every resource in the archive.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var from = UtcTimeOption.Create("--from", "Start: hourly blobs from the hour containing this time.");
+        var to = UtcTimeOption.Create("--to", "End (exclusive): hourly blobs whose hour starts before this time.");
+        var storage = CommonOptions.Storage();
+        var json = CommonOptions.Json();
+        var command = new Command("backfill", "Ingest the hourly PT1H.json blobs of a diagnostic-settings storage archive (resumable: re-runs store nothing twice).")
+        {
+            source, categories, resources, from, to, storage, json,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var request = new BackfillRequest
+            {
+                Categories = parse.GetValue(categories) ?? [],
+                Resources = parse.GetValue(resources) ?? [],
+                From = parse.GetValue(from),
+                To = parse.GetValue(to),
+            };
+            if (request.To <= request.From)
+            {
+                await Console.Error.WriteLineAsync("error: --to must be after --from.");
+                return ExitCodes.InvalidArguments;
+            }
+
+            ArchiveSource archive;
+            try
+            {
+                archive = ArchiveSource.Connect(parse.GetValue(source)!);
+            }
+            catch (Exception ex) when (ex is FormatException or ArgumentException)
+            {
+                await Console.Error.WriteLineAsync($"error: --source is neither a storage connection string nor a blob service URL: {ex.Message}");
+                return ExitCodes.InvalidArguments;
+            }
+
+            await using var services = CliHost.Build(CommonOptions.ResolveStorage(parse.GetValue(storage)));
+            var service = services.GetRequiredService<BackfillService>();
+            try
+            {
+                var result = await BackfillReport.WithProgressAsync(progress => service.RunAsync(archive, request, progress, ct));
+                BackfillReport.Write(result, parse.GetValue(json));
+                return result.Ingest.Reconciles ? ExitCodes.Success : ExitCodes.Failure;
+            }
+            catch (StorageUnavailableException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: {ex.Message}");
+                await Console.Error.WriteLineAsync("hint: start Azurite (npx azurite) or pass --storage; re-run the same command — it continues from its checkpoints.");
+                return ExitCodes.StorageUnavailable;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 401 or 403)
+            {
+                await Console.Error.WriteLineAsync($"error: the archive account refused access ({ex.Status} {ex.ErrorCode}).");
+                await Console.Error.WriteLineAsync("hint: the identity needs the 'Storage Blob Data Reader' role on the archive account (or pass a connection string / SAS URL with list and read permissions).");
+                return ExitCodes.Failure;
+            }
+            catch (AuthenticationFailedException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: no Azure credential for the archive account: {ex.Message.Split('\n')[0]}");
+                await Console.Error.WriteLineAsync("hint: run 'az login' (or set AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET), or pass a connection string.");
+                return ExitCodes.Failure;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync("interrupted: every finished chunk is checkpointed; re-run the same command to continue.");
+                return ExitCodes.Failure;
+            }
+        });
+        return command;
+    }
+}

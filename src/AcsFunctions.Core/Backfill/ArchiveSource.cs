@@ -1,0 +1,125 @@
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Core;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace AcsFunctions.Backfill;
+
+/// <summary>
+/// A diagnostic-settings storage archive: lists the <c>insights-logs-&lt;category&gt;</c> containers and their
+/// hourly <c>PT1H.json</c> blobs, and reads byte ranges of them. One <see cref="BlobServiceClient"/> per archive.
+/// </summary>
+public sealed class ArchiveSource
+{
+    /// <summary>Wraps a blob service client.</summary>
+    public ArchiveSource(BlobServiceClient client) => Client = client;
+
+    /// <summary>The blob service of the archive account.</summary>
+    public BlobServiceClient Client { get; }
+
+    /// <summary>The archive's account name (part of the checkpoint key).</summary>
+    public string AccountName => Client.AccountName;
+
+    /// <summary>
+    /// Connects to an archive: a connection string (Azurite, account key), a blob service URL with a SAS token,
+    /// or a plain blob service URL (identity-based: <paramref name="credential"/>, else <see cref="DefaultAzureCredential"/>).
+    /// </summary>
+    public static ArchiveSource Connect(string source, TokenCredential? credential = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(source);
+        if (Uri.TryCreate(source.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+        {
+            return new ArchiveSource(uri.Query.Contains("sig=", StringComparison.OrdinalIgnoreCase)
+                ? new BlobServiceClient(uri)
+                : new BlobServiceClient(uri, credential ?? new DefaultAzureCredential()));
+        }
+
+        return new ArchiveSource(new BlobServiceClient(source));
+    }
+
+    /// <summary>
+    /// The hourly blobs whose hour starts in [hour of <paramref name="from"/>, <paramref name="to"/>), container by
+    /// container (sorted) and by name, for the given categories and resources (case-insensitive; empty = all).
+    /// </summary>
+    public async IAsyncEnumerable<ArchiveBlob> ListAsync(
+        IReadOnlyCollection<string> categories,
+        IReadOnlyCollection<string> resources,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var prefixes = resources.Count == 0
+            ? ["resourceId="]
+            : resources.Select(ArchiveBlobPath.ResourcePrefixOf).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var wanted = categories.Select(c => ArchiveContainers.For(c)).ToHashSet(StringComparer.Ordinal);
+        var firstHour = new DateTimeOffset(from.UtcDateTime.Date.AddHours(from.UtcDateTime.Hour), TimeSpan.Zero);
+        var containers = new List<string>();
+        await foreach (var container in Client.GetBlobContainersAsync(prefix: ArchiveContainers.Prefix, cancellationToken: cancellationToken))
+        {
+            if (wanted.Count == 0 || wanted.Contains(container.Name))
+            {
+                containers.Add(container.Name);
+            }
+        }
+
+        containers.Sort(StringComparer.Ordinal);
+        foreach (var name in containers)
+        {
+            var container = Client.GetBlobContainerClient(name);
+            foreach (var prefix in prefixes)
+            {
+                await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
+                {
+                    if (!ArchiveBlobPath.TryParse(item.Name, out var path) || path!.Hour < firstHour || path.Hour >= to)
+                    {
+                        continue;
+                    }
+
+                    yield return new ArchiveBlob(
+                        name,
+                        item.Name,
+                        path,
+                        item.Properties.ETag?.ToString() ?? string.Empty,
+                        item.Properties.ContentLength ?? 0,
+                        item.Properties.BlobType == BlobType.Append);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Opens the bytes [<paramref name="offset"/>, listed length) of a blob for streaming. Bytes appended after the
+    /// listing are left to the next run; a block blob replaced since the listing fails with 412 (re-run).
+    /// </summary>
+    public async Task<Stream> OpenAsync(ArchiveBlob blob, long offset, CancellationToken cancellationToken = default)
+    {
+        if (offset >= blob.Length)
+        {
+            return Stream.Null;
+        }
+
+        var client = Client.GetBlobContainerClient(blob.Container).GetBlobClient(blob.Name);
+        var options = new BlobDownloadOptions
+        {
+            Range = new HttpRange(offset, blob.Length - offset),
+            Conditions = blob.IsAppendBlob ? null : new BlobRequestConditions { IfMatch = new ETag(blob.ETag) },
+        };
+        var response = await client.DownloadStreamingAsync(options, cancellationToken);
+        return response.Value.Content;
+    }
+
+    /// <summary>Reads a small byte range whole (used to verify a checkpoint's tail).</summary>
+    public async Task<byte[]> ReadRangeAsync(ArchiveBlob blob, long offset, int length, CancellationToken cancellationToken = default)
+    {
+        if (length == 0)
+        {
+            return [];
+        }
+
+        var client = Client.GetBlobContainerClient(blob.Container).GetBlobClient(blob.Name);
+        var response = await client.DownloadContentAsync(new BlobDownloadOptions { Range = new HttpRange(offset, length) }, cancellationToken);
+        return response.Value.Content.ToArray();
+    }
+}

@@ -1,0 +1,201 @@
+using System.Text;
+using AcsFunctions.Backfill;
+using AcsFunctions.Decoding;
+using AcsFunctions.Ingestion;
+using AcsFunctions.Records;
+using AcsFunctions.Storage;
+using AcsFunctions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AcsFunctions.Tests.Backfill;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class BackfillServiceTests(AzuriteFixture azurite)
+{
+    private static readonly string[] _recordTables = [TableNames.Records, TableNames.CallRecords, TableNames.DeadLetters];
+
+    [Fact]
+    public async Task RunAsync_ArchiveOfHourlyBlobs_StoresTheSameRowsAsIngestingTheRecordsFromAFile()
+    {
+        var archive = await TestArchive.CreateAsync(azurite.ConnectionString);
+        Assert.True(archive.Blobs.Count >= 6, $"only {archive.Blobs.Count} blobs");
+        Assert.True(archive.Blobs.Keys.Select(k => k[..k.IndexOf('/', StringComparison.Ordinal)]).Distinct().Count() >= 3);
+        await using var backfilled = TestStorage.Create(azurite.ConnectionString);
+        await using var fromFile = TestStorage.Create(azurite.ConnectionString);
+
+        var result = await Service(backfilled).RunAsync(archive.Source, Request(archive));
+        var path = archive.WriteNdjson(Path.Combine(Path.GetTempPath(), $"backfill-{Guid.NewGuid():N}.ndjson"));
+        IngestResult fileResult;
+        try
+        {
+            fileResult = await fromFile.Pipeline.IngestAsync(FileBodySource.ReadFileAsync(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        Assert.Equal(archive.Blobs.Count, result.Blobs.Count);
+        Assert.All(result.Blobs, b => Assert.Equal(BlobAction.Started, b.Action));
+        Assert.Equal(archive.TotalLines, result.Ingest.Records);
+        Assert.True(result.Ingest.Reconciles);
+        Assert.Equal(0, result.Ingest.DeadLettered);
+        Assert.Equal(fileResult.ByCategory, result.Ingest.ByCategory);
+        Assert.Equal(
+            await TableSnapshot.TakeAsync(fromFile, _recordTables, "SourceFile", "SourceLine"),
+            await TableSnapshot.TakeAsync(backfilled, _recordTables, "SourceFile", "SourceLine"));
+    }
+
+    [Fact]
+    public async Task RunAsync_EveryRow_HasBlobNameAndLineAsLineage()
+    {
+        var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 150, calls: 2);
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+
+        await Service(storage).RunAsync(archive.Source, Request(archive));
+
+        var rows = (await storage.AllAsync(TableNames.Records)).Concat(await storage.AllAsync(TableNames.CallRecords)).ToList();
+        Assert.Equal(archive.TotalLines, rows.Count);
+        foreach (var row in rows)
+        {
+            var lineage = LineageColumns.Read(row);
+            Assert.True(archive.Blobs.TryGetValue(lineage.File!, out var lines), lineage.File);
+            var line = lines[(int)lineage.Line!.Value - 1];
+            Assert.Equal(RecordId.Compute(Encoding.UTF8.GetBytes(line)), row.GetString("RecordId"));
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_UnchangedArchiveRunTwice_SecondRunReadsAndStoresNothing()
+    {
+        var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 150, calls: 2);
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var service = Service(storage);
+        await service.RunAsync(archive.Source, Request(archive));
+        var before = await TableSnapshot.TakeAsync(storage, _recordTables);
+
+        var second = await service.RunAsync(archive.Source, Request(archive));
+
+        Assert.All(second.Blobs, b => Assert.Equal(BlobAction.Unchanged, b.Action));
+        Assert.Equal(0, second.BytesRead);
+        Assert.Equal(0, second.Ingest.Records);
+        Assert.Equal(before, await TableSnapshot.TakeAsync(storage, _recordTables));
+    }
+
+    [Fact]
+    public async Task RunAsync_InterruptedMidBlob_RerunContinuesAndStoresEveryRecordExactlyOnce()
+    {
+        var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 600, calls: 4);
+        var biggest = archive.Blobs.MaxBy(b => b.Value.Sum(l => l.Length))!;
+        Assert.True(biggest.Value.Sum(l => l.Length) > 16 * 1024, "the biggest blob must span several chunks");
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        await using var reference = TestStorage.Create(azurite.ConnectionString);
+        var request = Request(archive) with { ChunkBytes = 4 * 1024 };
+        using var cts = new CancellationTokenSource();
+        var chunks = 0;
+        long firstRunRecords = 0;
+        var stop = new SyncProgress(p =>
+        {
+            firstRunRecords = p.Records;
+            if (p.CurrentBlob == biggest.Key && ++chunks == 2)
+            {
+                cts.Cancel();
+            }
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Service(storage).RunAsync(archive.Source, request, stop, cts.Token));
+        var rerun = await Service(storage).RunAsync(archive.Source, request);
+        await Service(reference).RunAsync(archive.Source, request);
+
+        var resumed = Assert.Single(rerun.Blobs, b => b.Action == BlobAction.Resumed);
+        Assert.Equal(biggest.Key, resumed.Blob);
+        Assert.True(resumed.FirstLine > 1 && resumed.FirstLine + resumed.Lines - 1 == biggest.Value.Count, $"resumed at {resumed.FirstLine}");
+        Assert.Equal(archive.TotalLines, firstRunRecords + rerun.Ingest.Records); // no line read twice
+        var rows = (await storage.AllAsync(TableNames.Records)).Count + (await storage.AllAsync(TableNames.CallRecords)).Count;
+        Assert.Equal(archive.TotalLines, rows);
+        Assert.Equal(await TableSnapshot.TakeAsync(reference, _recordTables), await TableSnapshot.TakeAsync(storage, _recordTables));
+    }
+
+    [Fact]
+    public async Task RunAsync_LinesAppendedToABlob_IngestsOnlyTheNewLines()
+    {
+        var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 300, calls: 2, appendBlobs: true);
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var service = Service(storage);
+        var key = archive.Blobs.Keys.First(k => k.StartsWith("insights-logs-chatoperational/", StringComparison.Ordinal));
+        var all = archive.Blobs[key].ToList();
+        var keep = all.Count / 2;
+        await archive.Client.GetBlobContainerClient(key[..key.IndexOf('/', StringComparison.Ordinal)]).GetBlobClient(key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..]).DeleteAsync();
+        archive.Blobs[key] = all[..keep];
+        await archive.UploadAsync(key, all[..keep], appendBlob: true);
+        await service.RunAsync(archive.Source, Request(archive));
+
+        await archive.AppendLinesAsync(key, all[keep..]);
+        var second = await service.RunAsync(archive.Source, Request(archive));
+
+        var grown = Assert.Single(second.Blobs, b => b.Action == BlobAction.Grown);
+        Assert.Equal(key, grown.Blob);
+        Assert.Equal(keep + 1, grown.FirstLine);
+        Assert.Equal(all.Count - keep, grown.Records);
+        Assert.Equal(all.Count - keep, second.Ingest.Records);
+        Assert.All(second.Blobs.Where(b => b.Blob != key), b => Assert.Equal(BlobAction.Unchanged, b.Action));
+        var rows = (await storage.AllAsync(TableNames.Records)).Where(r => r.GetString("SourceFile") == key).ToList();
+        Assert.Equal(all.Count, rows.Count);
+        Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), rows.Select(r => r.GetInt64("SourceLine")!.Value).Order());
+    }
+
+    [Fact]
+    public async Task RunAsync_BlobRewrittenWithOtherContent_IsReadAgainAndOnlyNewRecordsAdded()
+    {
+        var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 150, calls: 2);
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var service = Service(storage);
+        await service.RunAsync(archive.Source, Request(archive));
+        var key = archive.Blobs.Keys.First(k => k.StartsWith("insights-logs-chatoperational/", StringComparison.Ordinal));
+        var lines = archive.Blobs[key];
+        var rewritten = lines.Skip(1).Append(lines[0]).ToList(); // same records, other order: not growth
+        await archive.UploadAsync(key, rewritten);
+
+        var second = await service.RunAsync(archive.Source, Request(archive));
+
+        var restarted = Assert.Single(second.Blobs, b => b.Action == BlobAction.Restarted);
+        Assert.Equal(key, restarted.Blob);
+        Assert.Equal(lines.Count, restarted.Records);
+        var rows = (await storage.AllAsync(TableNames.Records)).Count + (await storage.AllAsync(TableNames.CallRecords)).Count;
+        Assert.Equal(archive.TotalLines, rows);
+    }
+
+    [Fact]
+    public async Task RunAsync_CategoryAndTimeFilters_ReadOnlyMatchingBlobs()
+    {
+        var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 150, calls: 2);
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var from = TestArchive.Start.AddMinutes(45); // 11:15 → the 11:00 hour is included
+        var to = TestArchive.Start.AddMinutes(90);   // 12:00 → the 12:00 hour is not
+        var request = Request(archive) with { Categories = ["ChatOperational", "smsoperational"], From = from, To = to };
+
+        var result = await Service(storage).RunAsync(archive.Source, request);
+
+        var expected = archive.Blobs.Keys.Where(k =>
+            (k.StartsWith("insights-logs-chatoperational/", StringComparison.Ordinal) || k.StartsWith("insights-logs-smsoperational/", StringComparison.Ordinal)) &&
+            k.Contains("/h=11/", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, result.Blobs.Select(b => b.Blob).Order(StringComparer.Ordinal));
+        Assert.Equal(expected.Sum(k => archive.Blobs[k].Count), result.Ingest.Records);
+    }
+
+    private static BackfillService Service(TestStorage storage) => storage.Services.GetRequiredService<BackfillService>();
+
+    private static BackfillRequest Request(TestArchive archive) => new()
+    {
+        Resources = [archive.ResourceId],
+        From = TestArchive.Start.AddHours(-1),
+        To = TestArchive.Start.AddHours(6),
+    };
+
+    /// <summary>Reports synchronously (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class SyncProgress(Action<BackfillProgress> report) : IProgress<BackfillProgress>
+    {
+        public void Report(BackfillProgress value) => report(value);
+    }
+}
