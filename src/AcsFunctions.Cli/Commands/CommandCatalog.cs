@@ -11,5 +11,6 @@ internal static class CommandCatalog
         yield return DemoCommand.Create();
         yield return GenerateCommand.Create();
         yield return BackfillCommand.Create();
+        yield return ReconcileCommand.Create();
     }
 }

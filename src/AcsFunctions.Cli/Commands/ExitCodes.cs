@@ -7,4 +7,5 @@ internal static class ExitCodes
     public const int Failure = 1;
     public const int InvalidArguments = 2;
     public const int StorageUnavailable = 3;
+    public const int Differences = 4;
 }

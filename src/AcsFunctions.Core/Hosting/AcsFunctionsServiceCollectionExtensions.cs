@@ -5,6 +5,7 @@ using Azure.Storage.Blobs;
 using AcsFunctions.Backfill;
 using AcsFunctions.Ingestion;
 using AcsFunctions.Privacy;
+using AcsFunctions.Reconcile;
 using AcsFunctions.Schemas;
 using AcsFunctions.Storage;
 using Microsoft.Extensions.Configuration;
@@ -40,6 +41,7 @@ public static class AcsFunctionsServiceCollectionExtensions
         services.AddSchemaHandlers();
         services.TryAddSingleton<IngestPipeline>();
         services.AddBackfill();
+        services.AddReconcile();
         return services;
     }
 
