@@ -139,7 +139,7 @@ public sealed class DiagnosticRecord : IDisposable
     public FieldValue<long> GetInt64(params ReadOnlySpan<string> names)
     {
         var d = GetDouble(names);
-        if (d.State != FieldState.Present)
+        if (d.State != FieldState.Present || d.IsUnconvertible)
         {
             return new FieldValue<long>(d.State, default, d.Original) { IsUnconvertible = d.IsUnconvertible };
         }

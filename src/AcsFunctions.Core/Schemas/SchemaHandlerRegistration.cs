@@ -1,4 +1,6 @@
 using AcsFunctions.Dispatch;
+using AcsFunctions.Schemas.ApiRequests;
+using AcsFunctions.Schemas.Calls;
 using AcsFunctions.Schemas.PlatformMetrics;
 using AcsFunctions.Schemas.Unclassified;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,6 +14,9 @@ public static class SchemaHandlerRegistration
     /// <summary>Adds the handlers and the <see cref="HandlerRegistry"/>.</summary>
     public static IServiceCollection AddSchemaHandlers(this IServiceCollection services)
     {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecordHandler, CallSummaryHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecordHandler, CallDiagnosticsHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecordHandler, ApiRequestHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecordHandler, PlatformMetricHandler>());
         services.TryAddSingleton<IFallbackRecordHandler, UnclassifiedHandler>();
         services.TryAddSingleton<HandlerRegistry>();

@@ -90,16 +90,16 @@ public static class KeyEncoder
         return Cap(sb.ToString());
     }
 
-    /// <summary>Shortens a key over <see cref="MaxKeyLength"/> to a prefix plus a hash of the whole key.</summary>
-    public static string Cap(string key)
+    /// <summary>Shortens a key over <paramref name="maxLength"/> (default <see cref="MaxKeyLength"/>) to a prefix plus a hash of the whole key.</summary>
+    public static string Cap(string key, int maxLength = MaxKeyLength)
     {
-        if (key.Length <= MaxKeyLength)
+        if (key.Length <= maxLength)
         {
             return key;
         }
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)).AsSpan(0, 16));
-        return string.Concat(key.AsSpan(0, MaxKeyLength - 34), "~", hash, "~");
+        return string.Concat(key.AsSpan(0, maxLength - 34), "~", hash, "~");
     }
 
     /// <summary>True for characters Table Storage rejects in keys.</summary>
