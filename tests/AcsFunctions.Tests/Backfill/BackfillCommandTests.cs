@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using AcsFunctions.Tests.Infrastructure;
+
+namespace AcsFunctions.Tests.Backfill;
+
+/// <summary>The real <c>acs-diag backfill</c> process against Azurite (argument parsing, JSON output, exit code, re-run).</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class BackfillCommandTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task Backfill_RunTwice_FirstIngestsEveryLineSecondNothing()
+    {
+        var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 120, calls: 2);
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        string[] args =
+        [
+            "backfill", "--source", azurite.ConnectionString, "--storage", azurite.ConnectionString,
+            "--resource", archive.ResourceId,
+            "--from", TestArchive.Start.AddHours(-1).ToString("O", CultureInfo.InvariantCulture),
+            "--to", "2026-11-20T18:00", "--json",
+        ];
+
+        var (exit, output) = await RunAsync(prefix, args);
+        var (exitAgain, outputAgain) = await RunAsync(prefix, args);
+
+        Assert.Equal(0, exit);
+        using var first = JsonDocument.Parse(output);
+        Assert.Equal(archive.Blobs.Count, first.RootElement.GetProperty("blobs").GetInt32());
+        Assert.Equal(archive.TotalLines, first.RootElement.GetProperty("ingest").GetProperty("records").GetInt32());
+        Assert.True(first.RootElement.GetProperty("ingest").GetProperty("reconciles").GetBoolean());
+        Assert.Equal(0, exitAgain);
+        using var second = JsonDocument.Parse(outputAgain);
+        Assert.Equal(0, second.RootElement.GetProperty("ingest").GetProperty("records").GetInt32());
+        Assert.Equal(archive.Blobs.Count, second.RootElement.GetProperty("blobsByAction").GetProperty("unchanged").GetInt32());
+    }
+
+    [Fact]
+    public async Task Backfill_ToBeforeFrom_InvalidArguments()
+    {
+        var (exit, _) = await RunAsync("tinvalid", ["backfill", "--source", azurite.ConnectionString, "--from", "2025-03-04T10:00Z", "--to", "2025-03-04T09:00Z"]);
+
+        Assert.Equal(2, exit);
+    }
+
+    private static async Task<(int Exit, string Output)> RunAsync(string tablePrefix, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "acs-diag.dll"));
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        start.Environment["AcsFunctions__Storage__TablePrefix"] = tablePrefix;
+        start.Environment["AcsFunctions__Storage__PayloadContainer"] = tablePrefix;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode is 0 or 2, await error);
+        return (process.ExitCode, await output);
+    }
+}
