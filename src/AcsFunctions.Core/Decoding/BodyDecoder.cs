@@ -136,21 +136,31 @@ public static class BodyDecoder
         switch (root.ValueKind)
         {
             case JsonValueKind.Object:
-                if (TryGetRecords(root, out var records))
+                var containers = 0;
+                foreach (var property in root.EnumerateObject())
                 {
-                    if (records.ValueKind != JsonValueKind.Array)
+                    // Every "records" member counts (any casing, even repeated): a duplicate key must not hide records.
+                    if (!string.Equals(property.Name, "records", StringComparison.OrdinalIgnoreCase))
+                    {
+                        continue;
+                    }
+
+                    containers++;
+                    if (property.Value.ValueKind == JsonValueKind.Array)
+                    {
+                        AddArray(property.Value, lineage, result);
+                    }
+                    else
                     {
                         result.Items.Add(DecodedItem.ForDeadLetter(new DeadLetter(
                             DeadLetterReasons.RecordsNotArray,
-                            $"'records' is {records.ValueKind}, not an array.",
+                            $"'{property.Name}' is {property.Value.ValueKind}, not an array.",
                             bytes,
                             lineage)));
-                        return;
                     }
-
-                    AddArray(records, lineage, result);
                 }
-                else
+
+                if (containers == 0)
                 {
                     result.Items.Add(DecodedItem.ForRecord(root, lineage));
                 }
@@ -189,25 +199,6 @@ public static class BodyDecoder
 
             index++;
         }
-    }
-
-    private static bool TryGetRecords(JsonElement root, out JsonElement records)
-    {
-        if (root.TryGetProperty("records", out records))
-        {
-            return true;
-        }
-
-        foreach (var property in root.EnumerateObject())
-        {
-            if (string.Equals(property.Name, "records", StringComparison.OrdinalIgnoreCase))
-            {
-                records = property.Value;
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static bool TryParse(ReadOnlyMemory<byte> data, out JsonDocument? document, out string? error)

@@ -68,7 +68,7 @@ public sealed class IngestPipeline
                 }
                 else
                 {
-                    ProcessRecord(batch, item.Record, item.Lineage);
+                    ProcessGuarded(batch, item.Record, item.Lineage);
                 }
             }
         }
@@ -88,12 +88,31 @@ public sealed class IngestPipeline
         return result;
     }
 
+    /// <summary>
+    /// Processes one record; a data error nobody foresaw (an exception before the record was accepted) dead-letters
+    /// the record instead of failing the batch and its neighbours.
+    /// </summary>
+    private void ProcessGuarded(BatchState batch, JsonElement element, Lineage lineage)
+    {
+        var pending = batch.Pending.Count;
+        var dead = batch.DeadLetters.Count;
+        try
+        {
+            ProcessRecord(batch, element, lineage);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && batch.Pending.Count == pending && batch.DeadLetters.Count == dead)
+        {
+            var raw = JsonMarshal.GetRawUtf8Value(element).ToArray();
+            AddDeadLetter(batch, new DeadLetter(DeadLetterReasons.HandlerError, $"IngestPipeline: {ex.GetType().Name}: {ex.Message}", raw, lineage), _sanitizer.SanitizeUnparsed(raw));
+        }
+    }
+
     private void ProcessRecord(BatchState batch, JsonElement element, Lineage lineage)
     {
         var original = JsonMarshal.GetRawUtf8Value(element);
         var recordId = RecordId.Compute(original);
         var rawCategory = DiagnosticRecord.TryGetProperty(element, "category", out var c) && c.ValueKind == JsonValueKind.String
-            ? c.GetString()
+            ? DiagnosticRecord.ReadString(c)
             : null;
         var canonicalGuess = rawCategory is null ? string.Empty : Categories.Canonicalize(rawCategory);
 

@@ -31,7 +31,7 @@ public sealed class DiagnosticRecord : IDisposable
             else if (properties.ValueKind == JsonValueKind.String)
             {
                 // Some services send properties as a JSON string; parse it when it holds an object.
-                var text = properties.GetString();
+                var text = ReadString(properties);
                 if (!string.IsNullOrWhiteSpace(text) && text.TrimStart().StartsWith('{'))
                 {
                     try
@@ -94,7 +94,7 @@ public sealed class DiagnosticRecord : IDisposable
 
         string? text = element.ValueKind switch
         {
-            JsonValueKind.String => element.GetString(),
+            JsonValueKind.String => ReadString(element),
             JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => element.GetRawText(),
             JsonValueKind.Object or JsonValueKind.Array => element.GetRawText(),
             _ => null,
@@ -117,7 +117,7 @@ public sealed class DiagnosticRecord : IDisposable
 
         if (element.ValueKind == JsonValueKind.String)
         {
-            var text = element.GetString();
+            var text = ReadString(element);
             var state = ClassifyText(text);
             if (state != FieldState.Present)
             {
@@ -167,7 +167,7 @@ public sealed class DiagnosticRecord : IDisposable
             case JsonValueKind.False:
                 return FieldValue<bool>.Of(false, "false");
             case JsonValueKind.String:
-                var text = element.GetString();
+                var text = ReadString(element);
                 var state = ClassifyText(text);
                 if (state != FieldState.Present)
                 {
@@ -232,6 +232,23 @@ public sealed class DiagnosticRecord : IDisposable
         }
 
         return FieldState.Present;
+    }
+
+    /// <summary>
+    /// The text of a JSON string. A string JSON accepts but .NET cannot hold (an escaped lone surrogate such as
+    /// <c>"\ud800"</c>) comes back as its escaped source text instead of throwing, so one odd field never fails a batch.
+    /// </summary>
+    public static string ReadString(JsonElement element)
+    {
+        try
+        {
+            return element.GetString() ?? string.Empty;
+        }
+        catch (InvalidOperationException)
+        {
+            var raw = element.GetRawText();
+            return raw.Length >= 2 ? raw[1..^1] : raw;
+        }
     }
 
     /// <summary>Case-insensitive property lookup (exact match is tried first, as it is the common case).</summary>

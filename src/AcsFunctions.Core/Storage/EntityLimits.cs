@@ -31,7 +31,7 @@ public static class EntityLimits
 
     /// <summary>
     /// The entity's size as the service counts it: 4 bytes + keys (UTF-16) + per property 8 bytes, its name
-    /// (UTF-16) and its value (strings 4 + 2/char, binary 4 + length, fixed sizes for the rest).
+    /// (UTF-16) and its value (strings 4 + 2/char, binary 4 + its base64 length — see <see cref="Base64Length"/> — fixed sizes for the rest).
     /// </summary>
     public static long EstimateSize(ITableEntity entity, IEnumerable<KeyValuePair<string, object?>> properties)
     {
@@ -133,12 +133,18 @@ public static class EntityLimits
         return true;
     }
 
+    /// <summary>
+    /// Bytes a binary value of <paramref name="length"/> bytes takes on the wire (base64 in the JSON body). The
+    /// service counts the raw length, Azurite the JSON body; counting base64 keeps an entity under both limits.
+    /// </summary>
+    public static long Base64Length(long length) => (length + 2) / 3 * 4;
+
     private static long ValueSize(object? value) => value switch
     {
         null => 0,
         string s => 4 + (s.Length * 2L),
-        byte[] b => 4 + b.Length,
-        BinaryData bd => 4 + bd.ToMemory().Length,
+        byte[] b => 4 + Base64Length(b.Length),
+        BinaryData bd => 4 + Base64Length(bd.ToMemory().Length),
         bool => 1,
         int => 4,
         long or double or DateTimeOffset or DateTime => 8,

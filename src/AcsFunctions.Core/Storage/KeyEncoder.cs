@@ -6,12 +6,15 @@ namespace AcsFunctions.Storage;
 /// <summary>
 /// Makes any string safe as a Table Storage PartitionKey/RowKey component: the forbidden characters
 /// (<c>/ \ # ?</c>, U+0000–U+001F, U+007F–U+009F) and <c>%</c> itself are percent-encoded, and a key longer
-/// than the service's 1 KiB limit is shortened with a hash suffix (still deterministic).
+/// than <see cref="MaxKeyLength"/> is shortened with a hash suffix (still deterministic).
 /// </summary>
 public static class KeyEncoder
 {
-    /// <summary>Maximum key length in characters (service limit 1 KiB).</summary>
-    public const int MaxKeyLength = 1024;
+    /// <summary>
+    /// Maximum key length in characters: 512. The service allows "1 KiB", which its docs also give as 1,024
+    /// characters, but keys are UTF-16 and Azurite rejects anything over 512 characters — 512 is safe for both.
+    /// </summary>
+    public const int MaxKeyLength = 512;
 
     /// <summary>Encodes one key component.</summary>
     public static string Encode(string value)

@@ -48,7 +48,7 @@ public static class PayloadColumns
 
         var compressed = Compress(utf8);
         var chunks = (compressed.Length + EntityLimits.MaxBinaryBytes - 1) / EntityLimits.MaxBinaryBytes;
-        var needed = compressed.Length + (chunks * (8L + 4 + ((GzipPrefix.Length + 2) * 2L))) + 64;
+        var needed = EntityLimits.Base64Length(compressed.Length) + (chunks * (8L + 4 + ((GzipPrefix.Length + 2) * 2L))) + 64;
         if (needed > budget || chunks > 99)
         {
             return false;
