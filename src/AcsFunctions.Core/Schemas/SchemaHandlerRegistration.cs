@@ -1,8 +1,11 @@
 using AcsFunctions.Dispatch;
 using AcsFunctions.Schemas.ApiRequests;
+using AcsFunctions.Schemas.CallClient;
 using AcsFunctions.Schemas.Calls;
+using AcsFunctions.Schemas.Email;
 using AcsFunctions.Schemas.PlatformMetrics;
 using AcsFunctions.Schemas.Unclassified;
+using AcsFunctions.Schemas.Usage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -17,6 +20,10 @@ public static class SchemaHandlerRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecordHandler, CallSummaryHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecordHandler, CallDiagnosticsHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecordHandler, ApiRequestHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecordHandler, CallClientOperationsHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecordHandler, CallClientMediaStatsHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecordHandler, UsageHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecordHandler, EmailHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecordHandler, PlatformMetricHandler>());
         services.TryAddSingleton<IFallbackRecordHandler, UnclassifiedHandler>();
         services.TryAddSingleton<HandlerRegistry>();
