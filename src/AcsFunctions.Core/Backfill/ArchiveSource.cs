@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Core;
@@ -41,7 +42,10 @@ public sealed class ArchiveSource
 
     /// <summary>
     /// The hourly blobs whose hour starts in [hour of <paramref name="from"/>, <paramref name="to"/>), container by
-    /// container (sorted) and by name, for the given categories and resources (case-insensitive; empty = all).
+    /// container (sorted), resource by resource and by name, for the given categories and resources
+    /// (case-insensitive; empty = all). Listing is by prefix: the resources of a container are discovered with a
+    /// hierarchical walk, and for ranges up to <see cref="MaxDaysListedByDay"/> days only
+    /// the days in range are listed, so a day of backfill from a year-long archive reads a day of listings.
     /// </summary>
     public async IAsyncEnumerable<ArchiveBlob> ListAsync(
         IReadOnlyCollection<string> categories,
@@ -50,9 +54,6 @@ public sealed class ArchiveSource
         DateTimeOffset to,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var prefixes = resources.Count == 0
-            ? ["resourceId="]
-            : resources.Select(ArchiveBlobPath.ResourcePrefixOf).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var wanted = categories.Select(c => ArchiveContainers.For(c)).ToHashSet(StringComparer.Ordinal);
         var firstHour = new DateTimeOffset(from.UtcDateTime.Date.AddHours(from.UtcDateTime.Hour), TimeSpan.Zero);
         var containers = new List<string>();
@@ -68,7 +69,10 @@ public sealed class ArchiveSource
         foreach (var name in containers)
         {
             var container = Client.GetBlobContainerClient(name);
-            foreach (var prefix in prefixes)
+            var resourcePrefixes = resources.Count > 0
+                ? resources.Select(ArchiveBlobPath.ResourcePrefixOf).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()
+                : await DiscoverResourcesAsync(container, cancellationToken);
+            foreach (var prefix in resourcePrefixes.SelectMany(r => ListingPrefixes(r, firstHour, to)))
             {
                 await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
                 {
@@ -86,6 +90,72 @@ public sealed class ArchiveSource
                         item.Properties.BlobType == BlobType.Append);
                 }
             }
+        }
+    }
+
+    /// <summary>Ranges of at most this many days are listed day by day; longer ones resource by resource.</summary>
+    public const int MaxDaysListedByDay = 62;
+
+    private static IEnumerable<string> ListingPrefixes(string resourcePrefix, DateTimeOffset firstHour, DateTimeOffset to)
+    {
+        if (to <= firstHour)
+        {
+            yield break;
+        }
+
+        var firstDay = firstHour.UtcDateTime.Date;
+        var lastDay = to.UtcDateTime.AddTicks(-1).Date;
+        if ((lastDay - firstDay).TotalDays >= MaxDaysListedByDay)
+        {
+            yield return resourcePrefix;
+            yield break;
+        }
+
+        for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"{resourcePrefix}y={day.Year:D4}/m={day.Month:D2}/d={day.Day:D2}/");
+        }
+    }
+
+    /// <summary>
+    /// The listing prefixes (<c>resourceId=/…/NAME/</c>) of every resource archived in a container: a hierarchical
+    /// walk (delimiter <c>/</c>) down the resource-id segments, stopping at the first <c>y=</c> level.
+    /// </summary>
+    private static async Task<List<string>> DiscoverResourcesAsync(BlobContainerClient container, CancellationToken cancellationToken)
+    {
+        var prefixes = new List<string>();
+        await WalkAsync(container, "resourceId=/", 0, prefixes, cancellationToken);
+        prefixes.Sort(StringComparer.Ordinal);
+        return prefixes;
+    }
+
+    private static async Task WalkAsync(BlobContainerClient container, string prefix, int depth, List<string> resources, CancellationToken cancellationToken)
+    {
+        if (depth > 16)
+        {
+            return;
+        }
+
+        var children = new List<string>();
+        await foreach (var item in container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", prefix, cancellationToken))
+        {
+            if (!item.IsPrefix)
+            {
+                continue;
+            }
+
+            if (item.Prefix.AsSpan(prefix.Length).StartsWith("y=", StringComparison.OrdinalIgnoreCase))
+            {
+                resources.Add(prefix);
+                return;
+            }
+
+            children.Add(item.Prefix);
+        }
+
+        foreach (var child in children)
+        {
+            await WalkAsync(container, child, depth + 1, resources, cancellationToken);
         }
     }
 

@@ -184,6 +184,35 @@ public sealed class BackfillServiceTests(AzuriteFixture azurite)
         Assert.Equal(expected.Sum(k => archive.Blobs[k].Count), result.Ingest.Records);
     }
 
+    [Fact]
+    public async Task ListAsync_WithoutResourceFilter_DiscoversEveryResourceOfTheArchive()
+    {
+        var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 60, calls: 1);
+
+        var listed = new List<string>();
+        await foreach (var blob in archive.Source.ListAsync([], [], TestArchive.Start.AddHours(-1), TestArchive.Start.AddHours(6)))
+        {
+            listed.Add(blob.FullName);
+        }
+
+        Assert.True(archive.Blobs.Keys.All(listed.Contains), $"listed {listed.Count}: {string.Join(", ", listed.Take(3))}; missing {string.Join(", ", archive.Blobs.Keys.Where(k => !listed.Contains(k)).Take(3))}");
+        Assert.Equal(listed.Count, listed.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task ListAsync_RangeLongerThanTheDayByDayLimit_StillFindsTheBlobs()
+    {
+        var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 60, calls: 1);
+
+        var listed = new List<string>();
+        await foreach (var blob in archive.Source.ListAsync([], [archive.ResourceId], TestArchive.Start.AddDays(-100), TestArchive.Start.AddDays(100)))
+        {
+            listed.Add(blob.FullName);
+        }
+
+        Assert.Equal(archive.Blobs.Keys.Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+    }
+
     private static BackfillService Service(TestStorage storage) => storage.Services.GetRequiredService<BackfillService>();
 
     private static BackfillRequest Request(TestArchive archive) => new()
