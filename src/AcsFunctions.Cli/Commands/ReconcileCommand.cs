@@ -47,7 +47,7 @@ internal static class ReconcileCommand
             {
                 if (ApiRequestMetrics.Find(name) is not { } metric)
                 {
-                    await Console.Error.WriteLineAsync($"error: unknown metric '{name}'. Known: {string.Join(", ", ApiRequestMetrics.All.Concat(ApiRequestMetrics.Retired).Select(m => m.Name))}.");
+                    await Console.Error.WriteLineAsync($"error: unknown metric '{name}'. Known: {string.Join(", ", ApiRequestMetrics.All.Concat(ApiRequestMetrics.OnRequest).Select(m => m.Name))}.");
                     return ExitCodes.InvalidArguments;
                 }
 

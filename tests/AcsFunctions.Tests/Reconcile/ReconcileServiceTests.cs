@@ -26,7 +26,6 @@ public sealed class ReconcileServiceTests(AzuriteFixture azurite)
         (Categories.SmsOperational, "SMSDeliveryReportsReceived", "200", 65, 25),
         (Categories.CallAutomationOperational, "CreateCall", "201", 10, 9),
         (Categories.JobRouterOperational, "UpsertJob", "200", 20, 4),
-        (Categories.EmailSendMailOperational, "SendMail", "202", 30, 11),
     ];
 
     [Fact]
