@@ -6,6 +6,7 @@ using AcsFunctions.Backfill;
 using AcsFunctions.Ingestion;
 using AcsFunctions.Privacy;
 using AcsFunctions.Reconcile;
+using AcsFunctions.Rollups;
 using AcsFunctions.Schemas;
 using AcsFunctions.Storage;
 using Microsoft.Extensions.Configuration;
@@ -42,6 +43,7 @@ public static class AcsFunctionsServiceCollectionExtensions
         services.TryAddSingleton<IngestPipeline>();
         services.AddBackfill();
         services.AddReconcile();
+        services.AddRollups(configuration);
         return services;
     }
 

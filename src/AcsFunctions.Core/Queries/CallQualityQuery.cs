@@ -1,0 +1,39 @@
+using AcsFunctions.Rollups;
+using AcsFunctions.Storage;
+
+namespace AcsFunctions.Queries;
+
+/// <summary><c>call-quality</c>: stream quality per (call-start window, resource, media type, direction, transport).</summary>
+public sealed class CallQualityQuery : IQueryKind
+{
+    private readonly AcsStorage _storage;
+
+    /// <summary>Creates the query.</summary>
+    public CallQualityQuery(AcsStorage storage) => _storage = storage;
+
+    /// <inheritdoc />
+    public string Name => QueryKinds.CallQuality;
+
+    /// <inheritdoc />
+    public QueryFilters Filters => QueryFilters.Interval | QueryFilters.Resource;
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
+    {
+        var rows = await AggregateQuery.ReadAsync(_storage, TableNames.AggStreamQuality, AggregateQuery.Filter(parameters), cancellationToken);
+        var merged = AggregateQuery.Merge(
+            rows.Select(e => (Window: parameters.Interval.Floor(EntityValues.Time(e, "WindowStart") ?? Windows.Parse(e.PartitionKey)), Resource: ResourceInfo.Read(e), Group: StreamGroup.FromEntity(e))),
+            r => (r.Window, r.Resource.Key, r.Group.MediaType, r.Group.Direction, r.Group.Transport),
+            r => (r.Window, r.Resource, Group: r.Group.EmptyCopy()),
+            (acc, r) => acc.Group.Merge(r.Group));
+        return
+        [
+            .. merged.OrderBy(m => m.Window)
+                .ThenBy(m => m.Resource.Id, StringComparer.Ordinal)
+                .ThenBy(m => m.Group.MediaType, StringComparer.Ordinal)
+                .ThenBy(m => m.Group.Direction, StringComparer.Ordinal)
+                .ThenBy(m => m.Group.Transport, StringComparer.Ordinal)
+                .Select(m => CallQualityRow.From(m.Window, m.Resource, m.Group)),
+        ];
+    }
+}

@@ -1,0 +1,49 @@
+using AcsFunctions.Rollups;
+using AcsFunctions.Storage;
+
+namespace AcsFunctions.Queries;
+
+/// <summary><c>email</c>: email delivery and engagement counts per window.</summary>
+public sealed class EmailQuery : IQueryKind
+{
+    private readonly AcsStorage _storage;
+
+    /// <summary>Creates the query.</summary>
+    public EmailQuery(AcsStorage storage) => _storage = storage;
+
+    /// <inheritdoc />
+    public string Name => QueryKinds.Email;
+
+    /// <inheritdoc />
+    public QueryFilters Filters => QueryFilters.Interval | QueryFilters.Resource;
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
+    {
+        var delivery = await KeyedCountRows.ReadAsync(_storage, KeyedCountAggregator.EmailDelivery, parameters, cancellationToken);
+        var engagement = await KeyedCountRows.ReadAsync(_storage, KeyedCountAggregator.EmailEngagement, parameters, cancellationToken);
+        var rows = delivery.Select(r => new EmailRow
+        {
+            WindowStart = r.WindowStart,
+            ResourceId = r.Resource.Id,
+            ResourceName = r.Resource.Name,
+            Type = "delivery",
+            SenderDomain = NullIfEmpty(r.Keys[0]),
+            DeliveryStatus = NullIfEmpty(r.Keys[1]),
+            IsHardBounce = bool.TryParse(r.Keys[2], out var hard) ? hard : null,
+            SmtpStatusCode = NullIfEmpty(r.Keys[3]),
+            Count = r.Count,
+        }).Concat(engagement.Select(r => new EmailRow
+        {
+            WindowStart = r.WindowStart,
+            ResourceId = r.Resource.Id,
+            ResourceName = r.Resource.Name,
+            Type = "engagement",
+            EngagementType = NullIfEmpty(r.Keys[0]),
+            Count = r.Count,
+        }));
+        return [.. rows.OrderBy(r => r.WindowStart).ThenBy(r => r.ResourceId, StringComparer.Ordinal).ThenBy(r => r.Type, StringComparer.Ordinal)];
+    }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+}

@@ -1,0 +1,17 @@
+namespace AcsFunctions.Queries;
+
+/// <summary>
+/// One kind of <see cref="QueryService"/> query (an extension point: register more as <see cref="IQueryKind"/>
+/// singletons). Rows are plain records serialized with <see cref="QueryJson.Options"/>.
+/// </summary>
+public interface IQueryKind
+{
+    /// <summary>The kind's name in the CLI and the HTTP route (lower-case, e.g. <c>api-requests</c>).</summary>
+    string Name { get; }
+
+    /// <summary>The optional parameters the kind accepts; any other one is rejected.</summary>
+    QueryFilters Filters { get; }
+
+    /// <summary>Runs the query.</summary>
+    Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default);
+}

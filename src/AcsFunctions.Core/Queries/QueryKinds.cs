@@ -1,0 +1,26 @@
+namespace AcsFunctions.Queries;
+
+/// <summary>The query kinds of <c>acs-diag query</c> and <c>GET /api/query/{kind}</c> served by the roll-up aggregates.</summary>
+public static class QueryKinds
+{
+    /// <summary>API requests per (window, resource, category, operation, status code).</summary>
+    public const string ApiRequests = "api-requests";
+
+    /// <summary>One row per call (by call start).</summary>
+    public const string Calls = "calls";
+
+    /// <summary>Calls per call-start window.</summary>
+    public const string CallVolume = "call-volume";
+
+    /// <summary>Stream quality per (call-start window, media type, direction, transport).</summary>
+    public const string CallQuality = "call-quality";
+
+    /// <summary>Email delivery and engagement per window.</summary>
+    public const string Email = "email";
+
+    /// <summary>Usage quantity per (window, usage type, unit).</summary>
+    public const string Usage = "usage";
+
+    /// <summary>Dead-lettered units, one row each.</summary>
+    public const string DeadLetters = "dead-letters";
+}

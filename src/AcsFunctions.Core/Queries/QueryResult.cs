@@ -1,0 +1,7 @@
+namespace AcsFunctions.Queries;
+
+/// <summary>A query's typed rows and their JSON — the exact body of <c>GET /api/query/{kind}</c> and of <c>acs-diag query --format json</c>.</summary>
+/// <param name="Parameters">The validated parameters.</param>
+/// <param name="Rows">The rows (records of the kind's row type).</param>
+/// <param name="Json">One JSON array, camelCase, times ISO-8601 UTC.</param>
+public sealed record QueryResult(QueryParameters Parameters, IReadOnlyList<object> Rows, string Json);

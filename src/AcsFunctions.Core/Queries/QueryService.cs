@@ -1,0 +1,81 @@
+using System.Collections.Frozen;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AcsFunctions.Queries;
+
+/// <summary>
+/// Answers <c>acs-diag query</c>, <c>acs-diag serve</c> and the Functions HTTP API with one JSON contract:
+/// validates the named parameters for the kind, runs it over the 1-minute aggregate rows (merged to the interval;
+/// percentiles from merged histograms, never averaged) and returns the typed rows with their JSON.
+/// </summary>
+public sealed class QueryService
+{
+    private readonly FrozenDictionary<string, IQueryKind> _kinds;
+    private readonly TimeProvider _time;
+    private readonly QueryOptions _options;
+    private readonly ILogger<QueryService> _logger;
+
+    /// <summary>Creates the service over every registered <see cref="IQueryKind"/>.</summary>
+    /// <exception cref="InvalidOperationException">Two kinds share a name.</exception>
+    public QueryService(IEnumerable<IQueryKind> kinds, TimeProvider time, IOptions<QueryOptions> options, ILogger<QueryService> logger)
+    {
+        var map = new Dictionary<string, IQueryKind>(StringComparer.OrdinalIgnoreCase);
+        foreach (var kind in kinds)
+        {
+            if (!map.TryAdd(kind.Name, kind))
+            {
+                throw new InvalidOperationException($"Query kind '{kind.Name}' is registered by both {map[kind.Name].GetType().Name} and {kind.GetType().Name}.");
+            }
+        }
+
+        _kinds = map.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>The kinds served, sorted.</summary>
+    public IReadOnlyList<string> Kinds => [.. _kinds.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>Validates <paramref name="values"/> (<c>from</c>, <c>to</c>, <c>interval</c>, <c>resource</c>, <c>category</c>, <c>operation</c>; others ignored) for <paramref name="kind"/>.</summary>
+    /// <exception cref="QueryParameterException">Unknown kind, or a missing, malformed or inapplicable parameter.</exception>
+    public QueryParameters Parse(string kind, IReadOnlyDictionary<string, string?> values)
+    {
+        var handler = Resolve(kind);
+        try
+        {
+            return QueryParameters.Parse(handler.Name, values, handler.Filters, _time.GetUtcNow(), _options.MaxRange);
+        }
+        catch (QueryParameterException ex)
+        {
+            QueryLog.QueryRejected(_logger, handler.Name, ex.Message);
+            throw;
+        }
+    }
+
+    /// <summary>Parses and runs a query: the one entry point of the HTTP API and the CLI.</summary>
+    /// <exception cref="QueryParameterException">Invalid parameters (CLI exit code 2, HTTP 400).</exception>
+    public Task<QueryResult> QueryAsync(string kind, IReadOnlyDictionary<string, string?> values, CancellationToken cancellationToken = default) =>
+        QueryAsync(Parse(kind, values), cancellationToken);
+
+    /// <summary>Runs a validated query.</summary>
+    public async Task<QueryResult> QueryAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
+    {
+        var started = _time.GetTimestamp();
+        var rows = await Resolve(parameters.Kind).RunAsync(parameters, cancellationToken);
+        QueryLog.QueryCompleted(_logger, parameters.Kind, parameters.From, parameters.To, parameters.Interval.Name, rows.Count, _time.GetElapsedTime(started));
+        return new QueryResult(parameters, rows, QueryJson.Serialize(rows));
+    }
+
+    /// <summary>The typed query of a kind (e.g. <see cref="ApiRequestsQuery"/> for its aggregates).</summary>
+    /// <exception cref="QueryParameterException">Unknown kind.</exception>
+    public T Kind<T>(string kind)
+        where T : class, IQueryKind =>
+        Resolve(kind) as T ?? throw new InvalidOperationException($"Kind '{kind}' is not a {typeof(T).Name}.");
+
+    private IQueryKind Resolve(string kind) =>
+        _kinds.TryGetValue(kind?.Trim() ?? string.Empty, out var handler)
+            ? handler
+            : throw new QueryParameterException("kind", $"'{kind}' is not a query kind; use one of {string.Join(", ", Kinds)}.");
+}

@@ -1,0 +1,38 @@
+using AcsFunctions.Rollups;
+using AcsFunctions.Storage;
+
+namespace AcsFunctions.Queries;
+
+/// <summary><c>usage</c>: usage quantity per (window, resource, usage type, unit).</summary>
+public sealed class UsageQuery : IQueryKind
+{
+    private readonly AcsStorage _storage;
+
+    /// <summary>Creates the query.</summary>
+    public UsageQuery(AcsStorage storage) => _storage = storage;
+
+    /// <inheritdoc />
+    public string Name => QueryKinds.Usage;
+
+    /// <inheritdoc />
+    public QueryFilters Filters => QueryFilters.Interval | QueryFilters.Resource;
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
+    {
+        var rows = await KeyedCountRows.ReadAsync(_storage, KeyedCountAggregator.Usage, parameters, cancellationToken);
+        return
+        [
+            .. rows.Select(r => new UsageRow
+            {
+                WindowStart = r.WindowStart,
+                ResourceId = r.Resource.Id,
+                ResourceName = r.Resource.Name,
+                UsageType = r.Keys[0].Length == 0 ? null : r.Keys[0],
+                UnitType = r.Keys[1].Length == 0 ? null : r.Keys[1],
+                Records = r.Count,
+                Quantity = r.Quantity,
+            }),
+        ];
+    }
+}

@@ -1,0 +1,59 @@
+using Azure.Data.Tables;
+using AcsFunctions.Storage;
+
+namespace AcsFunctions.Rollups;
+
+/// <summary>
+/// Recomputes the call-start-window aggregates of one (window, resource) from the per-call rows of that window
+/// (one range query): calls per window and stream quality per (media type, direction, transport), the latter
+/// merged from the stream groups each call row carries.
+/// </summary>
+internal sealed class CallWindowRollup
+{
+    private readonly AcsStorage _storage;
+    private readonly AggregateWriter _writer;
+
+    public CallWindowRollup(AcsStorage storage, AggregateWriter writer)
+    {
+        _storage = storage;
+        _writer = writer;
+    }
+
+    public async Task RecomputeAsync(TableEntity mark, RollupCounters counters, CancellationToken cancellationToken)
+    {
+        var parts = mark.RowKey.Split('|');
+        var windowKey = parts[0];
+        var window = Windows.Parse(windowKey);
+        var resourceKey = mark.GetString("ResourceKey") ?? KeyEncoder.Decode(parts[^1]);
+        var prefix = KeyEncoder.Encode(resourceKey) + "|";
+        counters.Window(window);
+
+        var rows = await TableReads.PrefixAsync(_storage.GetTable(TableNames.AggCalls), windowKey, prefix, null, cancellationToken);
+        counters.AggregateRowsRead(rows.Count);
+        var calls = rows.Select(CallAggregate.FromEntity).ToList();
+
+        CallWindowAggregate? volume = null;
+        var groups = new SortedDictionary<(string, string, string), StreamGroup>();
+        foreach (var call in calls)
+        {
+            volume ??= new CallWindowAggregate { WindowStart = window, Resource = call.Resource };
+            volume.Add(call);
+            foreach (var group in call.StreamGroups)
+            {
+                var key = (group.MediaType, group.Direction, group.Transport);
+                if (!groups.TryGetValue(key, out var merged))
+                {
+                    merged = group.EmptyCopy();
+                    groups[key] = merged;
+                }
+
+                merged.Merge(group);
+            }
+        }
+
+        await _writer.ReplaceRowAsync(TableNames.AggCallWindows, windowKey, KeyEncoder.Encode(resourceKey), volume?.ToEntity(), counters, cancellationToken);
+        var resource = calls.Count > 0 ? calls[0].Resource : null;
+        var streamRows = resource is null ? [] : groups.Values.Select(g => g.ToEntity(window, resource)).ToList();
+        await _writer.ReplacePrefixAsync(TableNames.AggStreamQuality, windowKey, prefix, streamRows, counters, cancellationToken);
+    }
+}

@@ -1,0 +1,69 @@
+namespace AcsFunctions.Rollups;
+
+/// <summary>Thread-safe counters of one roll-up run.</summary>
+internal sealed class RollupCounters
+{
+    private readonly Lock _gate = new();
+    private int _windows, _calls, _callWindows, _retained, _skipped, _failed;
+    private long _recordRows, _aggregateRows, _written, _deleted;
+    private DateTimeOffset? _first, _last;
+
+    public void Processed(string kind)
+    {
+        switch (kind)
+        {
+            case RollupMarkKinds.Window:
+                Interlocked.Increment(ref _windows);
+                break;
+            case RollupMarkKinds.Call:
+                Interlocked.Increment(ref _calls);
+                break;
+            default:
+                Interlocked.Increment(ref _callWindows);
+                break;
+        }
+    }
+
+    public int RetainedCount => Volatile.Read(ref _retained);
+
+    public void Retained() => Interlocked.Increment(ref _retained);
+
+    public void Skipped() => Interlocked.Increment(ref _skipped);
+
+    public void Failed() => Interlocked.Increment(ref _failed);
+
+    public void RecordRowsRead(long count) => Interlocked.Add(ref _recordRows, count);
+
+    public void AggregateRowsRead(long count) => Interlocked.Add(ref _aggregateRows, count);
+
+    public void Written(long count) => Interlocked.Add(ref _written, count);
+
+    public void Deleted(long count) => Interlocked.Add(ref _deleted, count);
+
+    public void Window(DateTimeOffset window)
+    {
+        lock (_gate)
+        {
+            _first = _first is { } f && f <= window ? f : window;
+            _last = _last is { } l && l >= window ? l : window;
+        }
+    }
+
+    public RollupResult ToResult(string runId, TimeSpan elapsed) => new()
+    {
+        RunId = runId,
+        Windows = _windows,
+        Calls = _calls,
+        CallWindows = _callWindows,
+        Retained = _retained,
+        Skipped = _skipped,
+        Failed = _failed,
+        RecordRowsRead = _recordRows,
+        AggregateRowsRead = _aggregateRows,
+        RowsWritten = _written,
+        RowsDeleted = _deleted,
+        FirstWindow = _first,
+        LastWindow = _last,
+        Elapsed = elapsed,
+    };
+}

@@ -1,0 +1,22 @@
+using AcsFunctions.Storage;
+
+namespace AcsFunctions.Rollups;
+
+/// <summary>The PartitionKeys of <see cref="TableNames.RollupPending"/>, in the order a run processes them.</summary>
+public static class RollupMarkKinds
+{
+    /// <summary>A windowed record partition changed (written by ingest).</summary>
+    public const string Window = RollupMarks.WindowKind;
+
+    /// <summary>A call partition changed (written by ingest).</summary>
+    public const string Call = RollupMarks.CallKind;
+
+    /// <summary>A call-start window's calls changed (written by the roll-up of a call mark).</summary>
+    public const string CallWindow = "callwindow";
+
+    /// <summary>Lease columns: who owns a claimed mark, and until when.</summary>
+    public const string LeaseOwner = "LeaseOwner";
+
+    /// <summary>See <see cref="LeaseOwner"/>.</summary>
+    public const string LeaseUntil = "LeaseUntil";
+}

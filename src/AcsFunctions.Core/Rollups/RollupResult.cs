@@ -1,0 +1,53 @@
+namespace AcsFunctions.Rollups;
+
+/// <summary>What one roll-up run did. Counts of rows read show the cost: proportional to what changed.</summary>
+public sealed record RollupResult
+{
+    /// <summary>Identifies the run in logs and lease columns.</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>Window marks recomputed (windowed record partitions: one minute, resource and category).</summary>
+    public int Windows { get; init; }
+
+    /// <summary>Call marks recomputed.</summary>
+    public int Calls { get; init; }
+
+    /// <summary>Call-start windows recomputed (calls per window and stream quality).</summary>
+    public int CallWindows { get; init; }
+
+    /// <summary>Marks recomputed in total.</summary>
+    public int Processed => Windows + Calls + CallWindows;
+
+    /// <summary>Marks recomputed but kept pending, because they changed meanwhile (new data, or another run).</summary>
+    public int Retained { get; init; }
+
+    /// <summary>Marks skipped because another run owned them.</summary>
+    public int Skipped { get; init; }
+
+    /// <summary>Marks whose recompute failed (they stay pending; see the log).</summary>
+    public int Failed { get; init; }
+
+    /// <summary>Raw record rows read (records and call records).</summary>
+    public long RecordRowsRead { get; init; }
+
+    /// <summary>Aggregate rows read (existing keys of a recomputed scope, per-call rows of a call window, call index).</summary>
+    public long AggregateRowsRead { get; init; }
+
+    /// <summary>All rows read.</summary>
+    public long RowsRead => RecordRowsRead + AggregateRowsRead;
+
+    /// <summary>Aggregate rows written (upsert, replace).</summary>
+    public long RowsWritten { get; init; }
+
+    /// <summary>Aggregate rows deleted because a recompute no longer produced them.</summary>
+    public long RowsDeleted { get; init; }
+
+    /// <summary>The earliest minute window recomputed (record windows and call-start windows), if any.</summary>
+    public DateTimeOffset? FirstWindow { get; init; }
+
+    /// <summary>The latest minute window recomputed, if any.</summary>
+    public DateTimeOffset? LastWindow { get; init; }
+
+    /// <summary>Wall-clock duration of the run.</summary>
+    public TimeSpan Elapsed { get; init; }
+}

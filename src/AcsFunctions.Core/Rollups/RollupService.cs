@@ -1,0 +1,141 @@
+using Azure.Data.Tables;
+using AcsFunctions.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AcsFunctions.Rollups;
+
+/// <summary>
+/// The roll-up: reads the pending marks and recomputes exactly the record partitions they name from the raw rows
+/// — window marks and call marks first, then the call-start windows the calls touched — writing aggregates with
+/// deterministic keys (replace, never increment). The cost of a run is proportional to what changed since the
+/// last one. Safe to run late, twice, or on several instances at once (see <see cref="MarkStore"/>): used by the
+/// timer function and <c>acs-diag rollup</c>.
+/// </summary>
+public sealed class RollupService
+{
+    private const int MaxPasses = 3;
+    private static readonly string[] _phases = [RollupMarkKinds.Window, RollupMarkKinds.Call];
+
+    private readonly AcsStorage _storage;
+    private readonly MarkStore _marks;
+    private readonly WindowRollup _windows;
+    private readonly CallRollup _calls;
+    private readonly CallWindowRollup _callWindows;
+    private readonly RollupOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RollupService> _logger;
+
+    internal RollupService(
+        AcsStorage storage,
+        MarkStore marks,
+        WindowRollup windows,
+        CallRollup calls,
+        CallWindowRollup callWindows,
+        IOptions<RollupOptions> options,
+        TimeProvider time,
+        ILogger<RollupService> logger)
+    {
+        _storage = storage;
+        _marks = marks;
+        _windows = windows;
+        _calls = calls;
+        _callWindows = callWindows;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Processes every pending mark once.</summary>
+    public async Task<RollupResult> RunAsync(CancellationToken cancellationToken = default)
+    {
+        var started = _time.GetTimestamp();
+        var runId = Guid.NewGuid().ToString("N")[..12];
+        var counters = new RollupCounters();
+        await EnsureTablesAsync(cancellationToken);
+
+        // Window and call marks are independent of each other; call marks write the call-window marks, which
+        // are processed after them so each call-start window is recomputed once per pass. A mark that changed
+        // while it was recomputed (late data, or a concurrent run) stays pending; another pass takes it at once.
+        for (var pass = 0; pass < MaxPasses; pass++)
+        {
+            var retained = counters.RetainedCount;
+            await Task.WhenAll(_phases.Select(kind => ProcessKindAsync(kind, runId, counters, cancellationToken)));
+            await ProcessKindAsync(RollupMarkKinds.CallWindow, runId, counters, cancellationToken);
+            if (counters.RetainedCount == retained)
+            {
+                break;
+            }
+        }
+
+        var result = counters.ToResult(runId, _time.GetElapsedTime(started));
+        RollupLog.RollupCompleted(_logger, runId, result.Processed, result.Windows, result.Calls, result.CallWindows, result.Retained,
+            result.Skipped, result.Failed, result.RecordRowsRead, result.AggregateRowsRead, result.RowsWritten, result.RowsDeleted, result.Elapsed);
+        return result;
+    }
+
+    private async Task ProcessKindAsync(string kind, string runId, RollupCounters counters, CancellationToken cancellationToken)
+    {
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken };
+        await foreach (var page in _marks.ListAsync(kind, _options.PageSize, cancellationToken))
+        {
+            await Parallel.ForEachAsync(page, parallel, (mark, ct) => new ValueTask(ProcessMarkAsync(kind, mark, runId, counters, ct)));
+        }
+    }
+
+    private async Task ProcessMarkAsync(string kind, TableEntity mark, string runId, RollupCounters counters, CancellationToken cancellationToken)
+    {
+        if (_marks.IsLeased(mark, out var leaseUntil))
+        {
+            RollupLog.MarkSkipped(_logger, kind, mark.RowKey, leaseUntil);
+            counters.Skipped();
+            return;
+        }
+
+        if (await _marks.TryClaimAsync(mark, runId, _options.LeaseDuration, cancellationToken) is not { } claimed)
+        {
+            counters.Skipped(); // changed since listed: re-marked (the next run takes it) or claimed by another run
+            return;
+        }
+
+        try
+        {
+            await RecomputeAsync(kind, mark, counters, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            RollupLog.MarkFailed(_logger, ex, kind, mark.RowKey);
+            counters.Failed();
+            await _marks.RemarkAsync(mark, CancellationToken.None); // release the lease: the next run retries
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+            await _marks.RemarkAsync(mark, CancellationToken.None);
+            throw;
+        }
+
+        counters.Processed(kind);
+        if (!await _marks.CompleteAsync(mark, claimed, cancellationToken))
+        {
+            RollupLog.MarkRetained(_logger, kind, mark.RowKey);
+            counters.Retained();
+        }
+    }
+
+    private Task RecomputeAsync(string kind, TableEntity mark, RollupCounters counters, CancellationToken cancellationToken) => kind switch
+    {
+        RollupMarkKinds.Window => _windows.RecomputeAsync(mark, counters, cancellationToken),
+        RollupMarkKinds.Call => _calls.RecomputeAsync(mark, counters, cancellationToken),
+        _ => _callWindows.RecomputeAsync(mark, counters, cancellationToken),
+    };
+
+    private async Task EnsureTablesAsync(CancellationToken cancellationToken)
+    {
+        string[] tables = [.. _windows.Tables, TableNames.AggCalls, TableNames.AggCallIndex, TableNames.AggCallWindows, TableNames.AggStreamQuality];
+        foreach (var table in tables.Distinct(StringComparer.Ordinal))
+        {
+            await _storage.EnsureTableAsync(table, cancellationToken);
+        }
+    }
+}

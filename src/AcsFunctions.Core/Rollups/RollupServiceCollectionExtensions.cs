@@ -1,0 +1,47 @@
+using AcsFunctions.Queries;
+using AcsFunctions.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AcsFunctions.Rollups;
+
+/// <summary>Registers the roll-up and the query service.</summary>
+public static class RollupServiceCollectionExtensions
+{
+    /// <summary>Adds <see cref="RollupService"/>, the window aggregators and <see cref="QueryService"/> with their options.</summary>
+    public static IServiceCollection AddRollups(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(d => d.ServiceType == typeof(RollupService)))
+        {
+            return services;
+        }
+
+        services.AddOptions<RollupOptions>()
+            .Bind(configuration.GetSection(RollupOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IWindowAggregator, ApiRequestWindowAggregator>();
+        services.AddSingleton<IWindowAggregator>(KeyedCountAggregator.EmailDelivery);
+        services.AddSingleton<IWindowAggregator>(KeyedCountAggregator.EmailEngagement);
+        services.AddSingleton<IWindowAggregator>(KeyedCountAggregator.Usage);
+        services.TryAddSingleton<MarkStore>();
+        services.TryAddSingleton<AggregateWriter>();
+        services.TryAddSingleton<WindowRollup>();
+        services.TryAddSingleton<CallRollup>();
+        services.TryAddSingleton<CallWindowRollup>();
+        services.TryAddSingleton(sp => new RollupService(
+            sp.GetRequiredService<AcsStorage>(),
+            sp.GetRequiredService<MarkStore>(),
+            sp.GetRequiredService<WindowRollup>(),
+            sp.GetRequiredService<CallRollup>(),
+            sp.GetRequiredService<CallWindowRollup>(),
+            sp.GetRequiredService<IOptions<RollupOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<RollupService>>()));
+        services.AddQueries(configuration);
+        return services;
+    }
+}

@@ -1,0 +1,57 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace AcsFunctions.Rollups;
+
+/// <summary>Partition and range reads (never scans); a table that does not exist yet reads as empty.</summary>
+public static class TableReads
+{
+    /// <summary>Every row of one partition, with only <paramref name="select"/> columns (null = all).</summary>
+    public static Task<List<TableEntity>> PartitionAsync(TableClient table, string partitionKey, IEnumerable<string>? select, CancellationToken cancellationToken = default) =>
+        QueryAsync(table, TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}"), select, cancellationToken);
+
+    /// <summary>The rows of one partition whose RowKey starts with <paramref name="rowKeyPrefix"/>.</summary>
+    public static Task<List<TableEntity>> PrefixAsync(TableClient table, string partitionKey, string rowKeyPrefix, IEnumerable<string>? select, CancellationToken cancellationToken = default) =>
+        QueryAsync(table, PrefixFilter(partitionKey, rowKeyPrefix), select, cancellationToken);
+
+    /// <summary>The filter for the rows of one partition whose RowKey starts with <paramref name="rowKeyPrefix"/>.</summary>
+    public static string PrefixFilter(string partitionKey, string rowKeyPrefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(rowKeyPrefix);
+        var end = string.Concat(rowKeyPrefix.AsSpan(0, rowKeyPrefix.Length - 1), ((char)(rowKeyPrefix[^1] + 1)).ToString());
+        return TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {rowKeyPrefix} and RowKey lt {end}");
+    }
+
+    /// <summary>Every row matching <paramref name="filter"/>.</summary>
+    public static async Task<List<TableEntity>> QueryAsync(TableClient table, string filter, IEnumerable<string>? select, CancellationToken cancellationToken = default)
+    {
+        var rows = new List<TableEntity>();
+        try
+        {
+            await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: select, cancellationToken: cancellationToken))
+            {
+                rows.Add(row);
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // The table was never written: nothing to read.
+        }
+
+        return rows;
+    }
+
+    /// <summary>One row, or null when it (or its table) does not exist.</summary>
+    public static async Task<TableEntity?> PointAsync(TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var response = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, cancellationToken: cancellationToken);
+            return response.HasValue ? response.Value : null;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+}
