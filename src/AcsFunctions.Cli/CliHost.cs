@@ -14,6 +14,7 @@ internal static class CliHost
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["AcsFunctions:Storage:ConnectionString"] = storageConnectionString,
+            [PrivacyNotice.AllowDevelopmentKeySetting] = "true",
         };
         if (settings is not null)
         {
@@ -36,6 +37,8 @@ internal static class CliHost
         }).SetMinimumLevel(logLevel).AddFilter("Azure", LogLevel.Warning));
         services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         services.AddAcsFunctionsCore(configuration);
-        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        PrivacyNotice.WriteOnce(provider);
+        return provider;
     }
 }

@@ -38,7 +38,7 @@ public static class AcsFunctionsServiceCollectionExtensions
             sp.GetRequiredService<IOptions<StorageOptions>>()));
         services.TryAddSingleton<TableWriter>();
         services.TryAddSingleton<PayloadStore>();
-        services.TryAddSingleton<IRecordSanitizer, PassThroughSanitizer>();
+        services.AddPrivacy(configuration);
         services.AddSchemaHandlers();
         services.TryAddSingleton<IngestPipeline>();
         services.AddBackfill();

@@ -216,9 +216,13 @@ public sealed class IngestPipeline
         }
     }
 
-    private void AddDeadLetter(BatchState batch, DeadLetter deadLetter, ReadOnlyMemory<byte>? sanitizedPayload)
+    private void AddDeadLetter(BatchState batch, DeadLetter deadLetter, ReadOnlyMemory<byte>? sanitizedPayload, PendingRecord? rejected = null)
     {
-        var payload = sanitizedPayload ?? deadLetter.Payload;
+        // Only privacy-filtered bytes and text are persisted (the row key hashes the filtered payload too). A record
+        // that failed validation may hold personal data where the policy does not look (e.g. in 'time'), so it is
+        // also scrubbed by pattern as a whole.
+        var payload = sanitizedPayload ?? _sanitizer.SanitizeUnparsed(deadLetter.Payload);
+        deadLetter = deadLetter with { Payload = payload, Detail = _sanitizer.SanitizeText(deadLetter.Detail) };
         var fits = DeadLetterEntities.TryBuild(deadLetter, payload.Span, batch.Now, out var entity);
         if (!fits)
         {
@@ -230,7 +234,14 @@ public sealed class IngestPipeline
         Log.RecordDeadLettered(_logger, deadLetter.Category ?? "(unknown)", deadLetter.Lineage.ToString(), deadLetter.Reason, deadLetter.Detail);
         foreach (var observer in _observers)
         {
-            observer.OnDeadLettered(deadLetter);
+            if (rejected is null)
+            {
+                observer.OnDeadLettered(deadLetter);
+            }
+            else
+            {
+                observer.OnStoreRejected(rejected.Category, rejected.Unclassified, deadLetter);
+            }
         }
     }
 
@@ -256,7 +267,7 @@ public sealed class IngestPipeline
 
             pending.Rejected = true;
             var payload = await PayloadColumns.ReadAsync(pending.Write.Entity, _payloads, cancellationToken) ?? [];
-            AddDeadLetter(batch, new DeadLetter(StorageRejectedReason, error, payload, pending.Lineage, pending.Category, pending.Time), payload);
+            AddDeadLetter(batch, new DeadLetter(StorageRejectedReason, error, payload, pending.Lineage, pending.Category, pending.Time), payload, pending);
         }
     }
 

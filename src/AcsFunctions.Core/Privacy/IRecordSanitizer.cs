@@ -16,6 +16,9 @@ public interface IRecordSanitizer
 
     /// <summary>Scrubs bytes that could not be parsed as JSON (dead-lettered bodies and lines) by pattern.</summary>
     ReadOnlyMemory<byte> SanitizeUnparsed(ReadOnlyMemory<byte> payload);
+
+    /// <summary>Scrubs a human-readable text about a record (a dead letter's detail, which may quote a value) by pattern.</summary>
+    string SanitizeText(string text) => text;
 }
 
 /// <summary>A record after the privacy policy: the element to use and its UTF-8 text.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using AcsFunctions.Tests.Infrastructure;
@@ -46,21 +45,12 @@ public sealed class BackfillCommandTests(AzuriteFixture azurite)
 
     private static async Task<(int Exit, string Output)> RunAsync(string tablePrefix, IEnumerable<string> args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "acs-diag.dll"));
-        foreach (var a in args)
+        var (exit, output, error) = await CliProcess.RunAsync(args, new Dictionary<string, string?>
         {
-            start.ArgumentList.Add(a);
-        }
-
-        start.Environment["AcsFunctions__Storage__TablePrefix"] = tablePrefix;
-        start.Environment["AcsFunctions__Storage__PayloadContainer"] = tablePrefix;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode is 0 or 2, await error);
-        return (process.ExitCode, await output);
+            ["AcsFunctions__Storage__TablePrefix"] = tablePrefix,
+            ["AcsFunctions__Storage__PayloadContainer"] = tablePrefix,
+        });
+        Assert.True(exit is 0 or 2, error);
+        return (exit, output);
     }
 }

@@ -22,6 +22,9 @@ public sealed class TestStorage : IAsyncDisposable
         Time = time;
     }
 
+    /// <summary>The privacy key every test storage uses unless a test overrides AcsFunctions:Privacy:HashKey.</summary>
+    public const string TestKey = "test-privacy-key-0123456789abcdef";
+
     public ServiceProvider Services { get; }
 
     public string Prefix { get; }
@@ -41,6 +44,7 @@ public sealed class TestStorage : IAsyncDisposable
             ["AcsFunctions:Storage:TablePrefix"] = prefix,
             ["AcsFunctions:Storage:PayloadContainer"] = prefix.ToLowerInvariant(),
             ["AcsFunctions:Storage:RetryBaseDelay"] = "00:00:00.010",
+            ["AcsFunctions:Privacy:HashKey"] = TestKey,
         };
         if (settings is not null)
         {

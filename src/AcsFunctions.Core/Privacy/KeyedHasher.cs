@@ -1,0 +1,93 @@
+using System.Buffers;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace AcsFunctions.Privacy;
+
+/// <summary>
+/// Keyed, stable pseudonyms: <c>h:</c> + the first 96 bits of HMAC-SHA256(key, normalised value) as 24 lowercase
+/// hex characters. The same value hashes alike on every machine and run with the same key; without the key a
+/// hash cannot be reversed or recomputed (unlike a plain hash of a phone number). Values are normalised first so
+/// one identity hashes alike wherever it appears (see <see cref="Normalize"/>). Thread-safe.
+/// </summary>
+public sealed class KeyedHasher
+{
+    /// <summary>The prefix every hash starts with.</summary>
+    public const string Prefix = "h:";
+
+    /// <summary>Hex characters after the prefix.</summary>
+    public const int HexLength = 24;
+
+    private static readonly SearchValues<char> _hex = SearchValues.Create("0123456789abcdef");
+    private readonly byte[] _key;
+
+    /// <summary>Creates a hasher for <paramref name="key"/> (its UTF-8 bytes are the HMAC key).</summary>
+    public KeyedHasher(string key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        _key = Encoding.UTF8.GetBytes(key);
+    }
+
+    /// <summary>True when <paramref name="text"/> already is a hash made by this policy.</summary>
+    public static bool IsHash(ReadOnlySpan<char> text) =>
+        text.Length == Prefix.Length + HexLength && text.StartsWith(Prefix, StringComparison.Ordinal) && !text[Prefix.Length..].ContainsAnyExcept(_hex);
+
+    /// <summary>The hash of one identifier (normalised first).</summary>
+    public string Hash(string value) => HashExact(Normalize(value));
+
+    /// <summary>The hash of a value exactly as given (for free text and JSON payloads).</summary>
+    public string HashExact(string value)
+    {
+        if (IsHash(value))
+        {
+            return value; // already a pseudonym (re-ingesting our own output)
+        }
+
+        var max = Encoding.UTF8.GetMaxByteCount(value.Length);
+        var rented = ArrayPool<byte>.Shared.Rent(max);
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(value, rented);
+            Span<byte> mac = stackalloc byte[32];
+            HMACSHA256.HashData(_key, rented.AsSpan(0, length), mac);
+            return string.Concat(Prefix, Convert.ToHexStringLower(mac[..(HexLength / 2)]));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// The normal form hashed for an identifier: trimmed; ACS/Teams identities lower-cased without the <c>8:</c>
+    /// type prefix (<c>8:acs:…</c> ≡ <c>acs:…</c>); phone numbers as <c>+</c> and digits (<c>tel:</c>, <c>4:</c>,
+    /// spaces, dashes and parentheses removed); e-mail addresses lower-cased; IP addresses in their canonical text.
+    /// </summary>
+    public static string Normalize(string value)
+    {
+        var text = value.Trim();
+        if (TextPatterns.TryNormalizePhone(text, out var phone))
+        {
+            return phone;
+        }
+
+        if (TextPatterns.IsIdentity(text))
+        {
+            var lower = text.ToLowerInvariant();
+            return lower.StartsWith("8:", StringComparison.Ordinal) ? lower[2..] : lower;
+        }
+
+        if (TextPatterns.IsEmail(text))
+        {
+            return text.ToLowerInvariant();
+        }
+
+        if (IPAddress.TryParse(text, out var ip) && text.AsSpan().ContainsAny(".:"))
+        {
+            return ip.ToString();
+        }
+
+        return text;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Diagnostics;
+
+namespace AcsFunctions.Tests.Infrastructure;
+
+/// <summary>Runs the real <c>acs-diag</c> executable (built next to the tests) as a child process.</summary>
+internal static class CliProcess
+{
+    /// <summary>Runs acs-diag with <paramref name="args"/> and extra environment variables; returns exit code, stdout and stderr.</summary>
+    public static async Task<(int Exit, string Output, string Error)> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string?> environment)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "acs-diag.dll"));
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+}

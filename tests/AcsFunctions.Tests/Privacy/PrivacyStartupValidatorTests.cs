@@ -1,0 +1,57 @@
+using AcsFunctions.Hosting;
+using AcsFunctions.Privacy;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AcsFunctions.Tests.Privacy;
+
+public sealed class PrivacyStartupValidatorTests
+{
+    [Fact]
+    public void Host_WithoutKey_RefusesToStart_NamingTheSetting()
+    {
+        using var services = Build(new() { ["AcsFunctions:Storage:ConnectionString"] = "UseDevelopmentStorage=true" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => PrivacyStartupValidator.EnsureValid(services));
+        Assert.Contains(PrivacyOptions.HashKeySetting, error.Message, StringComparison.Ordinal);
+        Assert.Contains(PrivacyOptions.HashKeyEnvironmentVariable, error.Message, StringComparison.Ordinal);
+
+        // A generic host runs the same check at StartAsync (ValidateOnStart).
+        var startup = services.GetRequiredService<IStartupValidator>();
+        var hostError = Assert.Throws<OptionsValidationException>(startup.Validate);
+        Assert.Contains(PrivacyOptions.HashKeySetting, hostError.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Configuration_WithKey_Validates_AndDevelopmentKeyIsRefused()
+    {
+        var ok = PrivacyStartupValidator.EnsureValid(Configuration(new() { [PrivacyOptions.HashKeySetting] = "a-real-secret-key-0123456789" }));
+        Assert.False(ok.UsesDevelopmentKey);
+
+        var error = Assert.Throws<OptionsValidationException>(() =>
+            PrivacyStartupValidator.EnsureValid(Configuration(new() { [PrivacyOptions.HashKeySetting] = PrivacyOptions.DevelopmentKey })));
+        Assert.Contains("development key", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Configuration_DevelopmentFallbackAllowed_UsesTheLabelledKey()
+    {
+        var options = PrivacyStartupValidator.EnsureValid(Configuration(new() { ["AcsFunctions:Privacy:AllowDevelopmentKey"] = "true" }));
+
+        Assert.True(options.UsesDevelopmentKey);
+        Assert.Contains("DEVELOPMENT", options.EffectiveKey, StringComparison.Ordinal);
+    }
+
+    private static IConfiguration Configuration(Dictionary<string, string?> values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+
+    private static ServiceProvider Build(Dictionary<string, string?> values)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(TimeProvider.System);
+        services.AddAcsFunctionsCore(Configuration(values));
+        return services.BuildServiceProvider();
+    }
+}
