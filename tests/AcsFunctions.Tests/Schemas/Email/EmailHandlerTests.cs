@@ -68,7 +68,8 @@ public sealed class EmailHandlerTests(AzuriteFixture azurite)
         var engagements = await StoredRecords.OfCategoryAsync(storage, Categories.EmailUserEngagementOperational);
         Assert.Equal(["Click", "View"], engagements.Select(e => e.GetString("EngagementType")).Order(StringComparer.Ordinal));
         var click = Assert.Single(engagements, e => e.GetString("EngagementType") == "Click");
-        Assert.Equal("https://www.contoso.com/support?id=12345", click.GetString("EngagementContext"));
+        // The clicked URL passed the privacy policy before the handler: query values are masked (they often carry tokens).
+        Assert.Equal("https://www.contoso.com/support?id=*", click.GetString("EngagementContext"));
         Assert.Equal(MessageId, click.GetString("MessageId"));
     }
 
