@@ -1,6 +1,7 @@
 // Peak memory of `acs-diag backfill` on one large archive blob.
 // Usage: dotnet run -c Release --project bench/BackfillMemory -- [--mb 200]
-// Starts its own Azurite (on disk, in a temp folder), writes one append blob of at least --mb MiB of ACS record
+// Starts its own in-memory Azurite (disk persistence re-serialises the whole table database and crawls at this size;
+// give node a big heap: NODE_OPTIONS=--max-old-space-size=12288), writes one append blob of at least --mb MiB of ACS record
 // lines (one record per line, as diagnostic settings archive them), then runs the acs-diag CLI as a child process
 // and samples its peak resident set (VmHWM) until it exits. Prints a Markdown row for docs/benchmarks.md.
 using System.Diagnostics;
@@ -15,9 +16,7 @@ using Azure.Storage.Blobs.Specialized;
 
 var megabytes = args.Length >= 2 && args[0] == "--mb" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
 var target = megabytes * 1024L * 1024L;
-var folder = Path.Combine(Path.GetTempPath(), "backfill-memory-" + Guid.NewGuid().ToString("N")[..8]);
-Directory.CreateDirectory(folder);
-var azurite = await AzuriteHost.StartAsync(new AzuriteOptions { Location = folder });
+var azurite = await AzuriteHost.StartAsync(new AzuriteOptions());
 try
 {
     var hour = new DateTimeOffset(2025, 3, 4, 10, 0, 0, TimeSpan.Zero);
@@ -100,7 +99,6 @@ try
 finally
 {
     await azurite.DisposeAsync();
-    Directory.Delete(folder, recursive: true);
 }
 
 static async Task<long> FlushAsync(AppendBlobClient blob, MemoryStream block)

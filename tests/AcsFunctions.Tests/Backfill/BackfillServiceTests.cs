@@ -3,6 +3,7 @@ using AcsFunctions.Backfill;
 using AcsFunctions.Decoding;
 using AcsFunctions.Ingestion;
 using AcsFunctions.Records;
+using AcsFunctions.Rollups;
 using AcsFunctions.Storage;
 using AcsFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,8 +15,14 @@ public sealed class BackfillServiceTests(AzuriteFixture azurite)
 {
     private static readonly string[] _recordTables = [TableNames.Records, TableNames.CallRecords, TableNames.DeadLetters];
 
+    private static readonly string[] _aggregateTables =
+    [
+        TableNames.AggApiRequests, TableNames.AggCalls, TableNames.AggCallIndex, TableNames.AggCallWindows,
+        TableNames.AggStreamQuality, TableNames.AggEmailDelivery, TableNames.AggEmailEngagement, TableNames.AggUsage,
+    ];
+
     [Fact]
-    public async Task RunAsync_ArchiveOfHourlyBlobs_StoresTheSameRowsAsIngestingTheRecordsFromAFile()
+    public async Task RunAsync_ArchiveOfHourlyBlobs_SameRowsAndAggregatesAsIngestingTheRecordsFromAFile()
     {
         var archive = await TestArchive.CreateAsync(azurite.ConnectionString);
         Assert.True(archive.Blobs.Count >= 6, $"only {archive.Blobs.Count} blobs");
@@ -44,6 +51,13 @@ public sealed class BackfillServiceTests(AzuriteFixture azurite)
         Assert.Equal(
             await TableSnapshot.TakeAsync(fromFile, _recordTables, "SourceFile", "SourceLine"),
             await TableSnapshot.TakeAsync(backfilled, _recordTables, "SourceFile", "SourceLine"));
+
+        await backfilled.Services.GetRequiredService<RollupService>().RunAsync();
+        await fromFile.Services.GetRequiredService<RollupService>().RunAsync();
+        var aggregates = await TableSnapshot.TakeAsync(backfilled, _aggregateTables);
+        Assert.Contains(aggregates, r => r.StartsWith(TableNames.AggApiRequests + "|", StringComparison.Ordinal));
+        Assert.Contains(aggregates, r => r.StartsWith(TableNames.AggUsage + "|", StringComparison.Ordinal));
+        Assert.Equal(await TableSnapshot.TakeAsync(fromFile, _aggregateTables), aggregates);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using AcsFunctions.Backfill;
 using AcsFunctions.Generation;
 using Azure.Storage.Blobs;
@@ -38,33 +37,26 @@ internal sealed class TestArchive
     public static async Task<TestArchive> CreateAsync(string connectionString, int apiRequests = 400, int calls = 6, bool appendBlobs = false)
     {
         var name = "ACS-BF-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-        var stream = SyntheticStream.Create(new GeneratorOptions
+        var records = SyntheticLine.From(new GeneratorOptions
         {
             Calls = calls, ApiRequests = apiRequests, Emails = apiRequests / 20, Minutes = 150, Seed = 21, Start = Start, ResourceName = name,
         });
-        string? resourceId = null;
         var blobs = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var body in stream.Bodies())
+        foreach (var record in records)
         {
-            using var doc = JsonDocument.Parse(body.Data);
-            foreach (var record in doc.RootElement.GetProperty("records").EnumerateArray())
+            var hour = new DateTimeOffset(record.Time.Year, record.Time.Month, record.Time.Day, record.Time.Hour, 0, 0, TimeSpan.Zero);
+            var key = ArchiveContainers.For(record.Category) + "/" + ArchiveBlobPath.Format(record.ResourceId, hour);
+            if (!blobs.TryGetValue(key, out var lines))
             {
-                var id = Property(record, "resourceId");
-                resourceId ??= id;
-                var time = DateTimeOffset.Parse(Property(record, "time"), System.Globalization.CultureInfo.InvariantCulture).ToUniversalTime();
-                var hour = new DateTimeOffset(time.Year, time.Month, time.Day, time.Hour, 0, 0, TimeSpan.Zero);
-                var key = ArchiveContainers.For(Property(record, "category")) + "/" + ArchiveBlobPath.Format(id, hour);
-                if (!blobs.TryGetValue(key, out var lines))
-                {
-                    blobs[key] = lines = [];
-                }
-
-                lines.Add(record.GetRawText());
+                blobs[key] = lines = [];
             }
+
+            lines.Add(record.Json);
         }
 
+        var resourceId = records[0].ResourceId;
         var client = new BlobServiceClient(connectionString);
-        var archive = new TestArchive(client, resourceId!, blobs);
+        var archive = new TestArchive(client, resourceId, blobs);
         foreach (var (key, lines) in blobs)
         {
             await archive.UploadAsync(key, lines, appendBlobs);
@@ -106,10 +98,6 @@ internal sealed class TestArchive
         File.WriteAllLines(path, Blobs.Values.SelectMany(l => l));
         return path;
     }
-
-    /// <summary>A top-level string property, matched case-insensitively (the generator varies key casing).</summary>
-    private static string Property(JsonElement record, string name) =>
-        record.EnumerateObject().First(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)).Value.GetString()!;
 
     private static async Task AppendAsync(AppendBlobClient append, byte[] bytes)
     {
