@@ -27,30 +27,10 @@ public sealed class IngestPipelineTests(AzuriteFixture azurite)
         var bodies = new[] { Samples.Body("p2p-call.json"), Samples.Body("call-client.json"), Samples.Text("{\"not\":\"a record\"}") };
 
         await storage.Pipeline.IngestAsync(bodies);
-        var first = await SnapshotAsync(storage);
+        var first = await TableSnapshot.TakeAsync(storage, [TableNames.Records, TableNames.CallRecords, TableNames.DeadLetters]);
         await storage.Pipeline.IngestAsync(bodies);
-        var second = await SnapshotAsync(storage);
+        var second = await TableSnapshot.TakeAsync(storage, [TableNames.Records, TableNames.CallRecords, TableNames.DeadLetters]);
 
         Assert.Equal(first, second);
     }
-
-    private static async Task<List<string>> SnapshotAsync(TestStorage storage)
-    {
-        var rows = new List<string>();
-        foreach (var table in new[] { TableNames.Records, TableNames.CallRecords, TableNames.DeadLetters })
-        {
-            foreach (var e in await storage.AllAsync(table))
-            {
-                var props = e.Where(p => p.Key is not ("Timestamp" or "odata.etag"))
-                    .OrderBy(p => p.Key, StringComparer.Ordinal)
-                    .Select(p => $"{p.Key}={Format(p.Value)}");
-                rows.Add($"{table}|{e.PartitionKey}|{e.RowKey}|{string.Join(";", props)}");
-            }
-        }
-
-        rows.Sort(StringComparer.Ordinal);
-        return rows;
-    }
-
-    private static string Format(object? value) => value is byte[] b ? Convert.ToBase64String(b) : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "null";
 }
