@@ -35,10 +35,14 @@ internal static class ReconcileCommand
         {
             Description = "Base URL of the Azure Monitor metrics API (default https://management.azure.com/; another cloud's ARM endpoint, or a local test server).",
         };
+        var store = new Option<bool>("--store")
+        {
+            Description = "Also store the comparison hour by hour in the Reconciliation table (what the scheduled job does), served by 'query reconciliation'.",
+        };
         var storage = CommonOptions.Storage();
         var command = new Command("reconcile", "Compare ACS platform metrics (API requests per operation and status code) with our aggregates.")
         {
-            resource, from, to, grain, metrics, format, endpoint, storage,
+            resource, from, to, grain, metrics, format, endpoint, store, storage,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -72,6 +76,12 @@ internal static class ReconcileCommand
             try
             {
                 var report = await services.GetRequiredService<ReconcileService>().RunAsync(request, ct);
+                if (parse.GetValue(store))
+                {
+                    var hours = await services.GetRequiredService<ReconcileJob>().ReconcileHoursAsync(request.ResourceId, request.From, request.To, ct);
+                    await Console.Error.WriteLineAsync($"stored {hours.Count} hour(s) in the Reconciliation table");
+                }
+
                 ReconcileOutput.Write(report, parse.GetValue(format) == "json");
                 return report.AllEqual ? ExitCodes.Success : ExitCodes.Differences;
             }

@@ -42,7 +42,7 @@ public static class AcsFunctionsServiceCollectionExtensions
         services.AddSchemaHandlers();
         services.TryAddSingleton<IngestPipeline>();
         services.AddBackfill();
-        services.AddReconcile();
+        services.AddReconcile(configuration);
         services.AddRollups(configuration);
         return services;
     }

@@ -16,4 +16,8 @@ internal static partial class ReconcileLog
     [LoggerMessage(EventId = 6102, EventName = "ReconcileCompleted", Level = LogLevel.Information,
         Message = "Reconciled {Rows} metric/operation/status rows: platform {Platform}, ours {Ours}, {Differing} differing")]
     public static partial void Completed(ILogger logger, int rows, long platform, long ours, int differing);
+
+    [LoggerMessage(EventId = 6103, EventName = "ReconcileHourStored", Level = LogLevel.Information,
+        Message = "Stored the reconciliation of {Resource} for the hour {Hour}: {Rows} rows, {Differing} differing")]
+    public static partial void HourStored(ILogger logger, string resource, DateTimeOffset hour, int rows, int differing);
 }

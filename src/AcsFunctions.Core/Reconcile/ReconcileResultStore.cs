@@ -1,0 +1,52 @@
+using AcsFunctions.Records;
+using AcsFunctions.Storage;
+using Azure.Data.Tables;
+
+namespace AcsFunctions.Reconcile;
+
+/// <summary>
+/// Stored hourly reconciliations in the <c>Reconciliation</c> table: PartitionKey = the hour's window key
+/// (<c>yyyyMMddHHmm</c>), RowKey = <c>resourceKey|metric|operation|status</c>; replaced when the hour is re-checked.
+/// </summary>
+public sealed class ReconcileResultStore
+{
+    /// <summary>Logical table name.</summary>
+    public const string TableName = "Reconciliation";
+
+    private readonly TableWriter _writer;
+
+    /// <summary>Creates the store.</summary>
+    public ReconcileResultStore(TableWriter writer) => _writer = writer;
+
+    /// <summary>Stores the rows of a one-hour report.</summary>
+    /// <exception cref="ArgumentException">The report does not cover exactly one hour.</exception>
+    public async Task SaveAsync(ReconcileReport report, DateTimeOffset reconciledAt, CancellationToken cancellationToken = default)
+    {
+        if (report.To - report.From != TimeSpan.FromHours(1))
+        {
+            throw new ArgumentException("Only one-hour reports are stored.", nameof(report));
+        }
+
+        var resource = ResourceRef.Parse(report.ResourceId);
+        var writes = report.Rows.Select(r => new TableWrite(TableName, new TableEntity(Windows.Key(report.From), KeyEncoder.Join(resource.Key, r.Metric, r.Operation, r.StatusCode))
+        {
+            ["ResourceKey"] = resource.Key,
+            ["ResourceId"] = resource.Id,
+            ["ResourceName"] = resource.Name,
+            ["Metric"] = r.Metric,
+            ["Category"] = r.Category,
+            ["Operation"] = r.Operation,
+            ["StatusCode"] = r.StatusCode,
+            ["Platform"] = r.Platform,
+            ["Ours"] = r.Ours,
+            ["Difference"] = r.Difference,
+            ["Verdict"] = r.Verdict.ToString(),
+            ["ReconciledAt"] = reconciledAt,
+        }));
+        var rejected = await _writer.WriteAsync(writes, cancellationToken);
+        if (rejected.Count > 0)
+        {
+            throw new InvalidOperationException($"Table storage refused {rejected.Count} reconciliation rows: {rejected[0].Error}");
+        }
+    }
+}
