@@ -5,10 +5,10 @@ namespace AcsFunctions.Tests.Infrastructure;
 /// <summary>Runs the real <c>acs-diag</c> executable (built next to the tests) as a child process.</summary>
 internal static class CliProcess
 {
-    /// <summary>Runs acs-diag with <paramref name="args"/> and extra environment variables; returns exit code, stdout and stderr.</summary>
-    public static async Task<(int Exit, string Output, string Error)> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string?> environment)
+    /// <summary>Runs acs-diag with <paramref name="args"/> and extra environment variables (and optional standard input); returns exit code, stdout and stderr.</summary>
+    public static async Task<(int Exit, string Output, string Error)> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string?> environment, string? standardInput = null)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = standardInput is not null };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "acs-diag.dll"));
         foreach (var a in args)
         {
@@ -30,6 +30,12 @@ internal static class CliProcess
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput);
+            process.StandardInput.Close();
+        }
+
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await output, await error);

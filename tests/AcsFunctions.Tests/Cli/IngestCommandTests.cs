@@ -1,0 +1,61 @@
+using System.Text.Json;
+using AcsFunctions.Storage;
+using AcsFunctions.Tests.Infrastructure;
+
+namespace AcsFunctions.Tests.Cli;
+
+/// <summary>The real <c>acs-diag ingest</c> process against Azurite.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class IngestCommandTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task IngestJson_SamplesDirectory_PrintsCountsAndStores()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+
+        var (exit, output, error) = await CliProcess.RunAsync(["ingest", Samples.Path("samples"), "--storage", azurite.ConnectionString, "--json"], Prefix(prefix));
+
+        Assert.True(exit == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        var sampleFiles = Directory.GetFiles(Samples.Path("samples"), "*.json").Length;
+        Assert.Equal(sampleFiles, root.GetProperty("bodies").GetInt32());
+        var records = root.GetProperty("records").GetInt32();
+        Assert.True(records >= 50);
+        Assert.Equal(records, root.GetProperty("stored").GetInt32());
+        Assert.Equal(0, root.GetProperty("unclassified").GetInt32());
+        Assert.Equal(0, root.GetProperty("deadLettered").GetInt32());
+        var byCategory = root.GetProperty("byCategory").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
+        Assert.Equal(records, byCategory.Values.Sum());
+        Assert.Equal(4, byCategory["SMSOperational"]);
+        Assert.Equal(10, byCategory["CallSummary"]);
+
+        await using var reader = TestStorage.Create(azurite.ConnectionString, new Dictionary<string, string?> { ["AcsFunctions:Storage:TablePrefix"] = prefix });
+        Assert.Equal(4, (await reader.AllAsync(TableNames.Records)).Count(e => e.GetString("Category") == "SMSOperational"));
+    }
+
+    [Fact]
+    public async Task IngestJson_StandardInputNdjsonWithABadLine_DeadLettersOnlyThatLine()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        var good = "{\"time\":\"2026-11-20T10:00:00Z\",\"resourceId\":\"/SUBSCRIPTIONS/X/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/ACS\",\"category\":\"ChatOperational\",\"operationName\":\"GetChatThread\",\"resultSignature\":\"200\",\"durationMs\":5}";
+        var input = good + "\n{ not json\n" + good.Replace("GetChatThread", "ListChatThreads", StringComparison.Ordinal) + "\n";
+
+        var (exit, output, error) = await CliProcess.RunAsync(["ingest", "-", "--storage", azurite.ConnectionString, "--json"], Prefix(prefix), input);
+
+        Assert.True(exit == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal(3, root.GetProperty("records").GetInt32());
+        Assert.Equal(2, root.GetProperty("stored").GetInt32());
+        Assert.Equal(1, root.GetProperty("deadLettered").GetInt32());
+        Assert.Equal(2, root.GetProperty("byCategory").GetProperty("ChatOperational").GetInt32());
+        Assert.True(root.GetProperty("reconciles").GetBoolean());
+    }
+
+    private static Dictionary<string, string?> Prefix(string prefix) => new()
+    {
+        ["AcsFunctions__Storage__TablePrefix"] = prefix,
+        ["AcsFunctions__Storage__PayloadContainer"] = prefix,
+    };
+}
