@@ -12,5 +12,7 @@ internal static class CommandCatalog
         yield return GenerateCommand.Create();
         yield return BackfillCommand.Create();
         yield return ReconcileCommand.Create();
+        yield return RollupCommand.Create();
+        yield return QueryCommand.Create();
     }
 }

@@ -1,6 +1,6 @@
-using System.Globalization;
 using Azure.Data.Tables;
 using AcsFunctions.Dispatch;
+using AcsFunctions.Schemas.Calls;
 
 namespace AcsFunctions.Rollups;
 
@@ -28,7 +28,7 @@ public static class CallAggregator
             return null;
         }
 
-        var latest = Latest(rows);
+        var latest = CallRecordVersions.Latest(rows);
         var summaries = latest.Where(r => EntityValues.Text(r, "Category") is Categories.CallSummary or Categories.CallSummaryUpdates).ToList();
         var diagnostics = latest.Where(r => EntityValues.Text(r, "Category") is Categories.CallDiagnostics or Categories.CallDiagnosticsUpdates).ToList();
 
@@ -85,41 +85,9 @@ public static class CallAggregator
             WorstEndReasonClass = worst,
             StreamGroups = [.. groups.Values],
             Records = latest.Count,
-            Version = (long)latest.Max(r => EntityValues.Number(r, "CallUpdatesVersion") ?? VersionOf(r.RowKey).Version),
+            Version = (long)latest.Max(r => EntityValues.Number(r, "CallUpdatesVersion") ?? CallRecordVersions.Version(r.RowKey)),
             LastEventTime = latest.Max(r => EntityValues.Time(r, "EventTime")),
         };
-    }
-
-    /// <summary>
-    /// The logical key and version of a call-record RowKey (<c>…|v000002</c> → version 2); a RowKey without the
-    /// suffix is its own logical key with version 0.
-    /// </summary>
-    public static (string LogicalKey, long Version) VersionOf(string rowKey)
-    {
-        var bar = rowKey.Length - 8;
-        if (bar >= 0 && rowKey[bar] == '|' && rowKey[bar + 1] == 'v' &&
-            long.TryParse(rowKey.AsSpan(bar + 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
-        {
-            return (rowKey[..bar], version);
-        }
-
-        return (rowKey, 0);
-    }
-
-    /// <summary>The highest version of each logical key, in RowKey order.</summary>
-    public static List<TableEntity> Latest(IEnumerable<TableEntity> rows)
-    {
-        var best = new SortedDictionary<string, (long Version, TableEntity Row)>(StringComparer.Ordinal);
-        foreach (var row in rows)
-        {
-            var (logical, version) = VersionOf(row.RowKey);
-            if (!best.TryGetValue(logical, out var current) || version > current.Version)
-            {
-                best[logical] = (version, row);
-            }
-        }
-
-        return [.. best.Values.Select(v => v.Row)];
     }
 
     private static (DateTimeOffset Start, bool Estimated) CallStart(List<TableEntity> summaries, List<TableEntity> all)

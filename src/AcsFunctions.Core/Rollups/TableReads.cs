@@ -22,13 +22,14 @@ public static class TableReads
         return TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {rowKeyPrefix} and RowKey lt {end}");
     }
 
-    /// <summary>Every row matching <paramref name="filter"/>.</summary>
+    /// <summary>Every row matching <paramref name="filter"/>; a projection always includes the keys.</summary>
     public static async Task<List<TableEntity>> QueryAsync(TableClient table, string filter, IEnumerable<string>? select, CancellationToken cancellationToken = default)
     {
         var rows = new List<TableEntity>();
+        var columns = select is null ? null : new[] { "PartitionKey", "RowKey" }.Concat(select).Distinct(StringComparer.Ordinal).ToList();
         try
         {
-            await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: select, cancellationToken: cancellationToken))
+            await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: columns, cancellationToken: cancellationToken))
             {
                 rows.Add(row);
             }

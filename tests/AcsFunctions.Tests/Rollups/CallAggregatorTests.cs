@@ -7,14 +7,6 @@ public sealed class CallAggregatorTests
 {
     private static readonly DateTimeOffset _start = new(2021, 7, 5, 6, 16, 40, 240, TimeSpan.Zero);
 
-    [Theory]
-    [InlineData("S|p1|v000002", "S|p1", 2)]
-    [InlineData("D|p1|Audio|14884|v000000", "D|p1|Audio|14884", 0)]
-    [InlineData("S|p1", "S|p1", 0)]
-    [InlineData("S|p1|vx00002", "S|p1|vx00002", 0)]
-    public void VersionOf_SplitsTheSuffix(string rowKey, string logical, long version) =>
-        Assert.Equal((logical, version), CallAggregator.VersionOf(rowKey));
-
     [Fact]
     public void Compute_HighestVersionWins_WhateverTheOrder()
     {

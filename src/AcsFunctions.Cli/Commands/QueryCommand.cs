@@ -1,0 +1,68 @@
+using System.CommandLine;
+using AcsFunctions.Cli.Output;
+using AcsFunctions.Queries;
+using AcsFunctions.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AcsFunctions.Cli.Commands;
+
+/// <summary>
+/// <c>acs-diag query &lt;kind&gt; --from t --to t [--interval PT1M|PT5M|PT1H|P1D] [--resource] [--category] [--operation]
+/// [--format table|json|csv] [--storage]</c>: the roll-up aggregates through <see cref="QueryService"/> — the same
+/// parameters and JSON as the HTTP API.
+/// </summary>
+internal static class QueryCommand
+{
+    public static Command Create()
+    {
+        var kind = new Argument<string>("kind")
+        {
+            Description = $"What to query: {QueryKinds.ApiRequests}, {QueryKinds.Calls}, {QueryKinds.CallVolume}, {QueryKinds.CallQuality}, {QueryKinds.Email}, {QueryKinds.Usage} or {QueryKinds.DeadLetters}.",
+        };
+        var from = new Option<string>("--from") { Description = "Start, inclusive: ISO-8601 (UTC without an offset), a date, now, or now-<duration> (now-1h).", Required = true };
+        var to = new Option<string>("--to") { Description = "End, exclusive (same forms as --from).", Required = true };
+        var interval = new Option<string?>("--interval") { Description = "Row interval: PT1M (default), PT5M, PT1H or P1D; coarser rows merge the 1-minute rows (percentiles from merged histograms)." };
+        var resource = new Option<string?>("--resource") { Description = "Only this ACS resource (its name)." };
+        var category = new Option<string?>("--category") { Description = "Only this category (e.g. SMSOperational)." };
+        var operation = new Option<string?>("--operation") { Description = "Only this operation (e.g. SMSMessagesSent)." };
+        var format = new Option<string>("--format") { Description = "Output: table, json or csv.", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json", "csv");
+        var storage = CommonOptions.Storage();
+        var command = new Command("query", "Query the rolled-up aggregates (run 'acs-diag rollup' first to include the latest data).")
+        {
+            kind, from, to, interval, resource, category, operation, format, storage,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+            {
+                ["from"] = parse.GetValue(from),
+                ["to"] = parse.GetValue(to),
+                ["interval"] = parse.GetValue(interval),
+                ["resource"] = parse.GetValue(resource),
+                ["category"] = parse.GetValue(category),
+                ["operation"] = parse.GetValue(operation),
+            };
+            await using var services = CliHost.Build(CommonOptions.ResolveStorage(parse.GetValue(storage)));
+            var queries = services.GetRequiredService<QueryService>();
+            try
+            {
+                var result = await queries.QueryAsync(parse.GetValue(kind)!, values, ct);
+                QueryOutput.Write(result, parse.GetValue(format)!);
+                return ExitCodes.Success;
+            }
+            catch (QueryParameterException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: {ex.Message}");
+                return ExitCodes.InvalidArguments;
+            }
+            catch (StorageUnavailableException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: {ex.Message}");
+                await Console.Error.WriteLineAsync("hint: start Azurite (npx azurite) or pass --storage with a connection string.");
+                return ExitCodes.StorageUnavailable;
+            }
+        });
+        return command;
+    }
+}

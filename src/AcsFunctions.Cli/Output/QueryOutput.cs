@@ -1,0 +1,119 @@
+using System.Collections;
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using AcsFunctions.Queries;
+using Spectre.Console;
+
+namespace AcsFunctions.Cli.Output;
+
+/// <summary>
+/// Renders a <see cref="QueryResult"/>: JSON exactly as the HTTP API returns it, CSV with the JSON field names as
+/// header, or a table. Columns come from the row type's properties, in declaration order.
+/// </summary>
+internal static class QueryOutput
+{
+    public static void Write(QueryResult result, string format)
+    {
+        switch (format)
+        {
+            case "json":
+                Console.Out.WriteLine(result.Json);
+                break;
+            case "csv":
+                WriteCsv(result.Rows, Console.Out);
+                break;
+            default:
+                WriteTable(result);
+                break;
+        }
+    }
+
+    /// <summary>Writes rows as CSV (RFC 4180 quoting; times ISO-8601 UTC; maps as <c>key=value;…</c>).</summary>
+    public static void WriteCsv(IReadOnlyList<object> rows, TextWriter writer)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var properties = Properties(rows[0]);
+        writer.WriteLine(string.Join(',', properties.Select(p => JsonName(p))));
+        foreach (var row in rows)
+        {
+            writer.WriteLine(string.Join(',', properties.Select(p => Csv(Text(p.GetValue(row))))));
+        }
+    }
+
+    /// <summary>A Spectre table of the rows (the resource id is left out when the name is there).</summary>
+    public static Table Table(IReadOnlyList<object> rows, string title)
+    {
+        var table = new Table().Title(title);
+        if (rows.Count == 0)
+        {
+            return table.AddColumn("(no rows)");
+        }
+
+        var properties = Properties(rows[0]);
+        if (properties.Any(p => p.Name == "ResourceName"))
+        {
+            properties = [.. properties.Where(p => p.Name != "ResourceId")];
+        }
+
+        foreach (var p in properties)
+        {
+            var column = new TableColumn(Markup.Escape(JsonName(p)));
+            table.AddColumn(IsNumber(p.PropertyType) ? column.RightAligned() : column);
+        }
+
+        foreach (var row in rows)
+        {
+            table.AddRow([.. properties.Select(p => Markup.Escape(Text(p.GetValue(row))))]);
+        }
+
+        return table;
+    }
+
+    private static void WriteTable(QueryResult result)
+    {
+        var p = result.Parameters;
+        var title = $"[bold]{Markup.Escape(p.Kind)}[/] {p.From:yyyy-MM-dd HH:mm}–{p.To:yyyy-MM-dd HH:mm} UTC, {p.Interval.Name}";
+        AnsiConsole.Write(Table(result.Rows, title));
+        AnsiConsole.MarkupLine($"[grey]{result.Rows.Count} row(s).[/]");
+    }
+
+    private static PropertyInfo[] Properties(object row) =>
+        row.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).ToArray();
+
+    private static string JsonName(PropertyInfo property) => JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+
+    private static bool IsNumber(Type type)
+    {
+        var t = Nullable.GetUnderlyingType(type) ?? type;
+        return t == typeof(int) || t == typeof(long) || t == typeof(double);
+    }
+
+    private static string Text(object? value) => value switch
+    {
+        null => string.Empty,
+        DateTimeOffset time => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture),
+        double d => d.ToString("0.###", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        string s => s,
+        IDictionary map => string.Join(';', map.Keys.Cast<object>().Select(k => $"{k}={Text(map[k])}")),
+        _ => value.ToString() ?? string.Empty,
+    };
+
+    private static string Csv(string text)
+    {
+        if (text.AsSpan().IndexOfAny(",\"\r\n") < 0)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length + 2).Append('"');
+        builder.Append(text.Replace("\"", "\"\"", StringComparison.Ordinal));
+        return builder.Append('"').ToString();
+    }
+}

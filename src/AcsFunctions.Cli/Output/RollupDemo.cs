@@ -1,0 +1,124 @@
+using System.Globalization;
+using AcsFunctions.Cli.Commands;
+using AcsFunctions.Queries;
+using AcsFunctions.Rollups;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+
+namespace AcsFunctions.Cli.Output;
+
+/// <summary>The demo's roll-up step: roll up what was ingested, then the top operations and the call quality.</summary>
+internal static class RollupDemo
+{
+    private const int Top = 10;
+
+    public static async Task RunAsync(DemoContext context, CancellationToken cancellationToken)
+    {
+        AnsiConsole.MarkupLine("[bold]Rolling up[/] the ingested windows and calls…");
+        var result = await context.Services.GetRequiredService<RollupService>().RunAsync(cancellationToken);
+        RollupReport.Write(result, json: false);
+        if (result.FirstWindow is not { } first || result.LastWindow is not { } last)
+        {
+            return;
+        }
+
+        var queries = context.Services.GetRequiredService<QueryService>();
+        var range = new QueryParameters { Kind = QueryKinds.ApiRequests, From = first, To = last.AddMinutes(1), Interval = QueryInterval.OneDay };
+        var requests = await queries.Kind<ApiRequestsQuery>(QueryKinds.ApiRequests).AggregatesAsync(range, cancellationToken);
+        var operations = AggregateQuery.Merge(
+            requests,
+            a => (a.Category, a.Operation),
+            a => new ApiRequestAggregate { WindowStart = first, Resource = a.Resource, Category = a.Category, Operation = a.Operation, StatusCode = "all" },
+            (acc, a) => acc.Merge(a));
+        AnsiConsole.Write(OperationTable("Top operations by volume", operations.OrderByDescending(o => o.Count).ThenBy(o => o.Operation, StringComparer.Ordinal)));
+        AnsiConsole.Write(OperationTable(
+            "Top operations by error rate",
+            operations.Where(o => o.Failed > 0).OrderByDescending(o => (double)o.Failed / o.Count).ThenByDescending(o => o.Failed).ThenBy(o => o.Operation, StringComparer.Ordinal)));
+
+        var calls = await queries.QueryAsync(range with { Kind = QueryKinds.Calls, Interval = QueryInterval.OneMinute }, cancellationToken);
+        AnsiConsole.Write(CallTable(calls.Rows.Cast<CallRow>()));
+        var quality = await queries.QueryAsync(range with { Kind = QueryKinds.CallQuality }, cancellationToken);
+        AnsiConsole.Write(QualityTable(quality.Rows.Cast<CallQualityRow>()));
+        AnsiConsole.MarkupLine($"[grey]The same through the CLI: acs-diag query api-requests --from {first:yyyy-MM-ddTHH:mmZ} --to {last.AddMinutes(1):yyyy-MM-ddTHH:mmZ} --interval PT1H (see README, Roll-ups).[/]");
+    }
+
+    private static Table OperationTable(string title, IEnumerable<ApiRequestAggregate> operations)
+    {
+        var table = new Table().Title($"[bold]{title}[/]")
+            .AddColumn("Operation")
+            .AddColumn(new TableColumn("Requests").RightAligned()).AddColumn(new TableColumn("Failed").RightAligned())
+            .AddColumn(new TableColumn("Error rate").RightAligned())
+            .AddColumn(new TableColumn("p50 ms").RightAligned()).AddColumn(new TableColumn("p95 ms").RightAligned());
+        foreach (var o in operations.Take(Top))
+        {
+            var rate = o.Count == 0 ? 0 : (double)o.Failed / o.Count;
+            table.AddRow(
+                Markup.Escape(o.Operation),
+                N(o.Count),
+                N(o.Failed),
+                (rate > 0 ? "[red]" : "[green]") + rate.ToString("P1", CultureInfo.InvariantCulture) + "[/]",
+                Ms(o.DurationMs.Quantile(0.5)),
+                Ms(o.DurationMs.Quantile(0.95)));
+        }
+
+        return table;
+    }
+
+    private static Table CallTable(IEnumerable<CallRow> calls)
+    {
+        var table = new Table().Title("[bold]Calls[/]")
+            .AddColumn("Correlation id").AddColumn("Type").AddColumn("Start (UTC)")
+            .AddColumn(new TableColumn("Duration s").RightAligned()).AddColumn(new TableColumn("Participants").RightAligned())
+            .AddColumn("Endpoints").AddColumn(new TableColumn("Streams").RightAligned()).AddColumn(new TableColumn("Poor").RightAligned())
+            .AddColumn("Quality").AddColumn(new TableColumn("Dropped").RightAligned());
+        foreach (var c in calls)
+        {
+            table.AddRow(
+                Markup.Escape(c.CorrelationId.Length > 8 ? c.CorrelationId[..8] + "…" : c.CorrelationId),
+                Markup.Escape(c.CallType ?? "?"),
+                c.CallStartTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                c.DurationSeconds?.ToString("0", CultureInfo.InvariantCulture) ?? "–",
+                N(c.Participants),
+                Markup.Escape(string.Join(", ", c.EndpointsByType.Select(e => $"{e.Key} {e.Value}"))),
+                N(c.Streams),
+                N(c.PoorStreams),
+                Quality(c.Quality),
+                N(c.DroppedParticipants));
+        }
+
+        return table;
+    }
+
+    private static Table QualityTable(IEnumerable<CallQualityRow> rows)
+    {
+        var table = new Table().Title("[bold]Call quality by media type and direction[/]")
+            .AddColumn("Media").AddColumn("Direction").AddColumn("Transport")
+            .AddColumn(new TableColumn("Streams").RightAligned()).AddColumn(new TableColumn("Poor").RightAligned())
+            .AddColumn("Poor reasons").AddColumn(new TableColumn("RTT avg ms").RightAligned()).AddColumn(new TableColumn("Jitter avg ms").RightAligned());
+        foreach (var r in rows.OrderBy(r => r.MediaType, StringComparer.Ordinal).ThenBy(r => r.Direction, StringComparer.Ordinal).ThenBy(r => r.Transport, StringComparer.Ordinal))
+        {
+            table.AddRow(
+                Markup.Escape(r.MediaType),
+                Markup.Escape(r.Direction),
+                Markup.Escape(r.Transport),
+                N(r.Streams),
+                r.PoorStreams > 0 ? $"[red]{N(r.PoorStreams)}[/]" : "0",
+                Markup.Escape(string.Join(", ", r.PoorReasons.Select(p => $"{p.Key} {p.Value}"))),
+                Ms(r.RttMsAvg),
+                Ms(r.JitterMsAvg));
+        }
+
+        return table;
+    }
+
+    private static string Quality(string quality) => quality switch
+    {
+        CallAggregate.Good => "[green]Good[/]",
+        CallAggregate.Poor => "[red]Poor[/]",
+        _ => Markup.Escape(quality),
+    };
+
+    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Ms(double? value) => value?.ToString("0.#", CultureInfo.InvariantCulture) ?? "–";
+}

@@ -1,0 +1,181 @@
+using AcsFunctions.Dispatch;
+using AcsFunctions.Queries;
+using AcsFunctions.Rollups;
+using AcsFunctions.Storage;
+using AcsFunctions.Tests.Infrastructure;
+using AcsFunctions.Tests.Schemas;
+using AcsFunctions.Tests.Schemas.Calls;
+using static AcsFunctions.Tests.Rollups.RollupTestData;
+
+namespace AcsFunctions.Tests.Rollups;
+
+/// <summary>The roll-up against Azurite: exact under re-delivery, late data, version order and concurrent runs; cost per change.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class RollupServiceTests(AzuriteFixture azurite)
+{
+    private static readonly DateTimeOffset _seedFrom = new(2021, 7, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset _seedTo = new(2021, 7, 31, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Seeds_GroupAndP2PCalls_RollUpToParticipantsStreamsAndQuality()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        await storage.Pipeline.IngestAsync([Samples.Body("group-call.json"), Samples.Body("p2p-call.json")]);
+
+        var run = await RollupAsync(storage);
+        var calls = (await QueryAsync(storage, QueryKinds.Calls, _seedFrom, _seedTo)).Rows.Cast<CallRow>().ToDictionary(c => c.CorrelationId);
+
+        Assert.Equal(0, run.Failed);
+        Assert.Equal(2, run.Calls);
+        var group = calls["341acde7-8aa5-445b-a3da-2ddadca47d22"];
+        Assert.Equal("Group", group.CallType);
+        Assert.Equal(3, group.Participants);
+        Assert.Equal(4, group.Streams);
+        Assert.Equal(CallAggregate.Good, group.Quality);
+        Assert.Equal(87, group.DurationSeconds);
+        Assert.Equal(new DateTimeOffset(2021, 7, 5, 6, 16, 40, 240, TimeSpan.Zero), group.CallStartTime);
+        var p2p = calls["8d1a8374-344d-4502-b54b-ba2d6daaf0ae"];
+        Assert.Equal("P2P", p2p.CallType);
+        Assert.Equal(2, p2p.Participants);
+        Assert.Equal(2, p2p.EndpointsByType.Values.Sum());
+        Assert.Equal(3, p2p.Streams);
+        Assert.Empty(await storage.AllAsync(TableNames.RollupPending));
+    }
+
+    [Fact]
+    public async Task IngestedTwice_SameAggregatesAsOnce()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var bodies = new[] { Samples.Body("api-requests.json"), Samples.Body("group-call.json"), Samples.Body("email.json"), Samples.Body("usage.json") };
+
+        await storage.Pipeline.IngestAsync(bodies);
+        await RollupAsync(storage);
+        var once = await AggregatesAsync(storage);
+        await storage.Pipeline.IngestAsync(bodies);
+        var again = await RollupAsync(storage);
+        var twice = await AggregatesAsync(storage);
+
+        Assert.True(again.Processed > 0, "re-delivery re-marks the windows, so they are recomputed");
+        Assert.Equal(once, twice);
+        Assert.Contains(once, r => r.StartsWith(TableNames.AggApiRequests + "|", StringComparison.Ordinal));
+        Assert.Contains(once, r => r.StartsWith(TableNames.AggEmailDelivery + "|", StringComparison.Ordinal));
+        Assert.Contains(once, r => r.StartsWith(TableNames.AggUsage + "|", StringComparison.Ordinal));
+        Assert.Contains(once, r => r.StartsWith(TableNames.AggStreamQuality + "|", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task LateRecord_ForRolledUpWindow_IncludedByNextRollup()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var window = Start.AddMinutes(7);
+        await storage.Pipeline.IngestAsync([Body([Request(window.AddSeconds(5), 40), Request(window.AddSeconds(9), 60)])]);
+        await RollupAsync(storage);
+        var before = Assert.Single((await QueryAsync(storage, QueryKinds.ApiRequests, window, window.AddMinutes(1))).Rows.Cast<ApiRequestRow>());
+
+        await storage.Pipeline.IngestAsync([Body([Request(window.AddSeconds(58), 500)])]);
+        var beforeRollup = Assert.Single((await QueryAsync(storage, QueryKinds.ApiRequests, window, window.AddMinutes(1))).Rows.Cast<ApiRequestRow>());
+        var run = await RollupAsync(storage);
+        var after = Assert.Single((await QueryAsync(storage, QueryKinds.ApiRequests, window, window.AddMinutes(1))).Rows.Cast<ApiRequestRow>());
+
+        Assert.Equal(2, before.Count);
+        Assert.Equal(2, beforeRollup.Count);
+        Assert.Equal(1, run.Windows);
+        Assert.Equal(3, after.Count);
+        Assert.Equal(40, after.DurationMsMin);
+        Assert.Equal(500, after.DurationMsMax);
+        Assert.Equal(200, after.DurationMsAvg);
+    }
+
+    [Fact]
+    public async Task CallSummaryUpdates_Version2BeforeVersion1_LeavesVersion2Values()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var from = new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
+
+        await storage.Pipeline.IngestAsync([StoredRecords.Body(Update(2, duration: 300, endpointType: "PSTN"))]);
+        await RollupAsync(storage);
+        await storage.Pipeline.IngestAsync([StoredRecords.Body(Update(1, duration: 120, endpointType: "VoIP"))]);
+        var run = await RollupAsync(storage);
+        var call = Assert.Single((await QueryAsync(storage, QueryKinds.Calls, from, from.AddDays(1))).Rows.Cast<CallRow>());
+
+        Assert.Equal(1, run.Calls);
+        Assert.Equal(300, call.DurationSeconds);
+        Assert.Equal(2, call.Version);
+        Assert.Equal(new Dictionary<string, int> { ["PSTN"] = 1 }, call.EndpointsByType);
+        Assert.Equal(1, call.Participants);
+    }
+
+    [Fact]
+    public async Task Rollup_OneWindowChangedAmongMany_ReadsOnlyThatWindowsRows()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        const int windows = 40, perWindow = 5;
+        var records = Enumerable.Range(0, windows).SelectMany(w => Enumerable.Range(0, perWindow).Select(i => Request(Start.AddMinutes(w).AddSeconds(i), 10 + i)));
+        await storage.Pipeline.IngestAsync([Body(records)]);
+        var first = await RollupAsync(storage);
+
+        await storage.Pipeline.IngestAsync([Body([Request(Start.AddMinutes(17).AddSeconds(30), 99)])]);
+        var second = await RollupAsync(storage);
+
+        Assert.Equal(windows, first.Windows);
+        Assert.Equal(windows * perWindow, first.RecordRowsRead);
+        Assert.Equal(1, second.Windows);
+        Assert.Equal(perWindow + 1, second.RecordRowsRead);
+        Assert.True(second.AggregateRowsRead <= 1, $"read {second.AggregateRowsRead} aggregate rows");
+        Assert.Equal(0, (await RollupAsync(storage)).RowsRead);
+    }
+
+    [Fact]
+    public async Task Rollup_TwiceOrConcurrently_ChangesNothing()
+    {
+        var bodies = new[] { Samples.Body("api-requests.json"), Samples.Body("group-call.json"), Samples.Body("p2p-call.json") };
+        await using var reference = TestStorage.Create(azurite.ConnectionString);
+        await reference.Pipeline.IngestAsync(bodies);
+        await RollupAsync(reference);
+        var expected = await AggregatesAsync(reference);
+
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        await using var other = TestStorage.Create(azurite.ConnectionString, new Dictionary<string, string?> { ["AcsFunctions:Storage:TablePrefix"] = storage.Prefix });
+        await storage.Pipeline.IngestAsync(bodies);
+        var runs = await Task.WhenAll(RollupAsync(storage), RollupAsync(other));
+        var last = await RollupAsync(storage);
+        var again = await RollupAsync(other);
+
+        Assert.All(runs, r => Assert.Equal(0, r.Failed));
+        Assert.Equal(expected, await AggregatesAsync(storage));
+        Assert.Equal(0, again.Processed);
+        Assert.Equal(0, last.Failed);
+        Assert.Empty(await storage.AllAsync(TableNames.RollupPending));
+    }
+
+    [Fact]
+    public async Task CallStartMoves_OldWindowRowRemovedAndBothWindowsRecomputed()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var from = new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
+
+        await storage.Pipeline.IngestAsync([StoredRecords.Body(Update(1, duration: 60, endpointType: "VoIP", start: "2026-11-20T09:00:00Z"))]);
+        await RollupAsync(storage);
+        await storage.Pipeline.IngestAsync([StoredRecords.Body(Update(2, duration: 60, endpointType: "VoIP", start: "2026-11-20T09:05:00Z"))]);
+        await RollupAsync(storage);
+
+        var call = Assert.Single((await QueryAsync(storage, QueryKinds.Calls, from, from.AddDays(1))).Rows.Cast<CallRow>());
+        var volume = (await QueryAsync(storage, QueryKinds.CallVolume, from, from.AddDays(1))).Rows.Cast<CallVolumeRow>().ToList();
+        Assert.Equal(new DateTimeOffset(2026, 11, 20, 9, 5, 0, TimeSpan.Zero), call.CallStartTime);
+        var row = Assert.Single(volume);
+        Assert.Equal(new DateTimeOffset(2026, 11, 20, 9, 5, 0, TimeSpan.Zero), row.WindowStart);
+        Assert.Equal(1, row.Calls);
+    }
+
+    private static System.Text.Json.Nodes.JsonObject Update(int version, int duration, string endpointType, string start = "2026-11-20T09:58:00Z") =>
+        CallSummaryHandlerTests.Summary("c-rollup-updates", new
+        {
+            participantId = "leg-1",
+            endpointType,
+            callType = "Group",
+            callStartTime = start,
+            callDuration = duration,
+            participantEndReason = "0",
+            callUpdatesVersion = version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, Categories.CallSummaryUpdates);
+}
