@@ -1,0 +1,238 @@
+// AcsFunctions: ACS diagnostic logs → Event Hubs → Azure Functions (Flex Consumption) → Table Storage,
+// plus the diagnostic setting on an existing ACS resource and the workbook.
+//
+//   az deployment group create -g <rg> -f infra/main.bicep \
+//     -p communicationServiceName=<acs> privacyHashKeyVaultName=<vault> privacyHashKeySecretName=<secret>
+//
+// See README "Deploying" for publishing the app and the permissions the deployer needs.
+
+targetScope = 'resourceGroup'
+
+@description('Prefix of every resource name (letters and digits).')
+@minLength(3)
+@maxLength(11)
+param baseName string = 'acsdiag'
+
+@description('Region of the new resources (the ACS resource itself is global).')
+param location string = resourceGroup().location
+
+@description('Tags for every new resource.')
+param tags object = {
+  application: 'AcsFunctions'
+}
+
+@description('Existing Communication Services resource to stream diagnostic logs from; empty to deploy without the diagnostic setting.')
+param communicationServiceName string = ''
+
+@description('Resource group of that resource (default: this one).')
+param communicationServiceResourceGroup string = resourceGroup().name
+
+@description('Also stream the ACS platform metrics to the hub (not needed by the app).')
+param streamMetrics bool = false
+
+@description('Key Vault (in this resource group) holding the privacy hash key; the app reads it by Key Vault reference. Empty to pass privacyHashKey instead.')
+param privacyHashKeyVaultName string = ''
+
+@description('Secret name of the privacy hash key in that vault.')
+param privacyHashKeySecretName string = 'acs-functions-privacy-hash-key'
+
+@description('Privacy hash key (HMAC, at least 16 characters) when no vault is given. Stored as an app setting.')
+@secure()
+param privacyHashKey string = ''
+
+@description('Partitions of the hub (the app runs at most one instance per partition).')
+@minValue(1)
+@maxValue(32)
+param eventHubPartitionCount int = 4
+
+@description('Days events stay in the hub: how long an outage can last without losing logs.')
+@minValue(1)
+@maxValue(7)
+param eventHubRetentionDays int = 7
+
+@description('Event Hubs throughput units (auto-inflate raises them under load).')
+@minValue(1)
+@maxValue(20)
+param eventHubCapacity int = 1
+
+@description('Storage redundancy.')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+])
+param storageSku string = 'Standard_ZRS'
+
+@description('Prefix of every table name (AcsFunctions:Storage:TablePrefix).')
+param tablePrefix string = 'Acs'
+
+@description('Blob container for oversized payloads (AcsFunctions:Storage:PayloadContainer).')
+param payloadContainerName string = 'acs-payloads'
+
+@description('Browser origins allowed to call the HTTP API (the Azure portal, where the workbook runs).')
+param corsAllowedOrigins array = [
+  'https://portal.azure.com'
+  'https://ms.portal.azure.com'
+]
+
+@description('Upper bound of Flex Consumption instances.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('Memory per instance in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('More app settings (name to value), e.g. AcsFunctions__Query__MaxRange or the roll-up schedule; they win over the defaults.')
+param additionalAppSettings object = {}
+
+@description('Deploy the workbook.')
+param deployWorkbook bool = true
+
+var token = uniqueString(resourceGroup().id, baseName)
+var names = {
+  identity: 'id-${baseName}-${token}'
+  eventHubNamespace: 'evhns-${baseName}-${token}'
+  storage: take(toLower('st${baseName}${token}'), 24)
+  plan: 'plan-${baseName}-${token}'
+  app: 'func-${baseName}-${token}'
+}
+var hubName = 'acs-diagnostics'
+var consumerGroupName = 'acs-functions'
+var deploymentContainerName = 'app-package'
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: names.identity
+  location: location
+  tags: tags
+}
+
+module eventHubs 'modules/eventhubs.bicep' = {
+  name: 'acs-eventhubs'
+  params: {
+    namespaceName: names.eventHubNamespace
+    location: location
+    tags: tags
+    hubName: hubName
+    consumerGroupName: consumerGroupName
+    partitionCount: eventHubPartitionCount
+    retentionDays: eventHubRetentionDays
+    capacity: eventHubCapacity
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'acs-storage'
+  params: {
+    accountName: names.storage
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+    payloadContainerName: payloadContainerName
+    skuName: storageSku
+  }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'acs-roles'
+  params: {
+    principalId: identity.properties.principalId
+    storageAccountName: storage.outputs.accountName
+    eventHubNamespaceName: eventHubs.outputs.namespaceName
+    eventHubName: eventHubs.outputs.hubName
+    keyVaultName: privacyHashKeyVaultName
+  }
+}
+
+var privacyHashKeySetting = empty(privacyHashKeyVaultName)
+  ? privacyHashKey
+  : '@Microsoft.KeyVault(VaultName=${privacyHashKeyVaultName};SecretName=${privacyHashKeySecretName})'
+
+// Setting names: the Event Hubs trigger's connection "EventHubConnection" (identity-based), the hub and
+// consumer group it binds with %EventHubName% / %EventHubConsumerGroup%, and the AcsFunctions options
+// (src/AcsFunctions.Core: Storage/StorageOptions.cs, Privacy/PrivacyOptions.cs).
+var appSettings = union(
+  {
+    EventHubConnection__fullyQualifiedNamespace: eventHubs.outputs.fullyQualifiedNamespace
+    EventHubConnection__credential: 'managedidentity'
+    EventHubConnection__clientId: identity.properties.clientId
+    EventHubName: eventHubs.outputs.hubName
+    EventHubConsumerGroup: eventHubs.outputs.consumerGroupName
+    AZURE_CLIENT_ID: identity.properties.clientId
+    AcsFunctions__Storage__TableServiceUri: storage.outputs.tableEndpoint
+    AcsFunctions__Storage__BlobServiceUri: storage.outputs.blobEndpoint
+    AcsFunctions__Storage__ManagedIdentityClientId: identity.properties.clientId
+    AcsFunctions__Storage__TablePrefix: tablePrefix
+    AcsFunctions__Storage__PayloadContainer: payloadContainerName
+    AcsFunctions__Privacy__HashKey: privacyHashKeySetting
+  },
+  additionalAppSettings
+)
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'acs-functionapp'
+  dependsOn: [
+    roles
+  ]
+  params: {
+    appName: names.app
+    planName: names.plan
+    location: location
+    tags: tags
+    identityId: identity.id
+    identityClientId: identity.properties.clientId
+    storageAccountName: storage.outputs.accountName
+    blobEndpoint: storage.outputs.blobEndpoint
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    appSettings: appSettings
+    corsAllowedOrigins: corsAllowedOrigins
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+  }
+}
+
+module acsDiagnostics 'modules/acs-diagnostics.bicep' = if (!empty(communicationServiceName)) {
+  name: 'acs-diagnostic-setting'
+  scope: resourceGroup(communicationServiceResourceGroup)
+  params: {
+    communicationServiceName: communicationServiceName
+    settingName: 'acs-functions-${baseName}'
+    eventHubAuthorizationRuleId: eventHubs.outputs.diagnosticsRuleId
+    eventHubName: eventHubs.outputs.hubName
+    includeMetrics: streamMetrics
+  }
+}
+
+module workbook 'modules/workbook.bicep' = if (deployWorkbook) {
+  name: 'acs-workbook'
+  params: {
+    location: location
+    tags: tags
+    displayName: 'ACS diagnostics (${baseName})'
+    sourceId: empty(communicationServiceName)
+      ? 'Azure Monitor'
+      : resourceId(communicationServiceResourceGroup, 'Microsoft.Communication/communicationServices', communicationServiceName)
+    nameSeed: baseName
+  }
+}
+
+@description('Function app name (for func azure functionapp publish).')
+output functionAppName string = functionApp.outputs.appName
+
+@description('Base URL of the HTTP API (the workbook\'s ApiBaseUrl parameter).')
+output apiBaseUrl string = 'https://${functionApp.outputs.defaultHostName}'
+
+@description('Storage account holding the tables.')
+output storageAccountName string = storage.outputs.accountName
+
+@description('Event Hubs namespace.')
+output eventHubNamespaceName string = eventHubs.outputs.namespaceName
+
+@description('Client id of the app identity.')
+output identityClientId string = identity.properties.clientId
