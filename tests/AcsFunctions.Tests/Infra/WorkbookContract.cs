@@ -12,8 +12,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace AcsFunctions.Tests.Infra;
 
 /// <summary>
-/// Checks a workbook document against the HTTP API as the core defines it: routes from <see cref="QueryKinds"/> (and
-/// the kinds registered with <see cref="QueryService"/>), parameters through the real <see cref="QueryService.Parse"/>,
+/// Checks a workbook document against the HTTP API as the core defines it: routes are the kinds registered with
+/// <see cref="QueryService"/> (every <see cref="QueryKinds"/> constant plus extension kinds such as reconciliation), parameters through the real <see cref="QueryService.Parse"/>,
 /// JSONPath columns against the JSON property names of each kind's row type. Returns every problem found.
 /// </summary>
 internal static partial class WorkbookContract
@@ -27,22 +27,26 @@ internal static partial class WorkbookContract
             .Where(f => f.IsLiteral && f.FieldType == typeof(string))
             .ToDictionary(f => f.Name, f => (string)f.GetRawConstantValue()!);
 
-    private static readonly Lazy<QueryService> _queries = new(CreateQueryService);
+    private static readonly Lazy<ServiceProvider> _services = new(CreateServices);
 
     /// <summary>The query service the API hosts use (registered the same way), over a storage it never touches.</summary>
-    public static QueryService Queries => _queries.Value;
+    public static QueryService Queries => _services.Value.GetRequiredService<QueryService>();
 
-    /// <summary>The row type a kind's JSON array holds: <c>{ConstantName}Row</c> or its singular, in AcsFunctions.Queries.</summary>
+    /// <summary>
+    /// The row type a served kind's JSON array holds: next to the kind's <see cref="IQueryKind"/> implementation
+    /// <c>{X}Query</c>, the record <c>{X}Row</c> or its singular (<c>ApiRequestsQuery</c> → <c>ApiRequestRow</c>).
+    /// </summary>
     public static Type RowType(string kind)
     {
-        var constant = DeclaredKinds.Single(k => k.Value == kind).Key;
-        var candidates = new[] { constant + "Row", constant.TrimEnd('s') + "Row" };
-        var types = typeof(QueryKinds).Assembly.GetTypes()
-            .Where(t => t.Namespace == typeof(QueryKinds).Namespace && candidates.Contains(t.Name))
+        var implementation = _services.Value.GetServices<IQueryKind>().Single(k => k.Name == kind).GetType();
+        var stem = implementation.Name.EndsWith("Query", StringComparison.Ordinal) ? implementation.Name[..^"Query".Length] : implementation.Name;
+        var candidates = new[] { stem + "Row", stem.TrimEnd('s') + "Row" };
+        var types = implementation.Assembly.GetTypes()
+            .Where(t => t.Namespace == implementation.Namespace && candidates.Contains(t.Name))
             .ToList();
         return types.Count == 1
             ? types[0]
-            : throw new InvalidOperationException($"kind '{kind}' ({nameof(QueryKinds)}.{constant}) has no single row type named {string.Join(" or ", candidates)}");
+            : throw new InvalidOperationException($"kind '{kind}' ({implementation.Name}) has no single row type named {string.Join(" or ", candidates)} in {implementation.Namespace}");
     }
 
     /// <summary>The top-level JSON field names of a row type, as <see cref="QueryJson.Options"/> writes them.</summary>
@@ -159,7 +163,7 @@ internal static partial class WorkbookContract
         }
 
         var kind = url.Groups["kind"].Value;
-        if (!DeclaredKinds.Values.Contains(kind) || !Queries.Kinds.Contains(kind))
+        if (!Queries.Kinds.Contains(kind))
         {
             problems.Add($"{where}: /api/query/{kind} is not a served route (kinds: {string.Join(", ", Queries.Kinds)})");
             return;
@@ -249,7 +253,7 @@ internal static partial class WorkbookContract
     private static HashSet<string> Constants(Type type) =>
         [.. type.GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!)];
 
-    private static QueryService CreateQueryService()
+    private static ServiceProvider CreateServices()
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["AcsFunctions:Storage:ConnectionString"] = "UseDevelopmentStorage=true" })
@@ -257,7 +261,7 @@ internal static partial class WorkbookContract
         var services = new ServiceCollection().AddLogging();
         services.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2021, 7, 6, 0, 0, 0, TimeSpan.Zero)));
         services.AddAcsFunctionsCore(configuration);
-        return services.BuildServiceProvider().GetRequiredService<QueryService>();
+        return services.BuildServiceProvider();
     }
 
     [GeneratedRegex(@"\{([A-Za-z][A-Za-z0-9_]*)(?::[A-Za-z]+)?\}")]

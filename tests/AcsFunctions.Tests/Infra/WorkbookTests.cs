@@ -22,10 +22,10 @@ public sealed class WorkbookTests
     }
 
     [Fact]
-    public void Every_declared_query_kind_is_served_and_has_a_row_type()
+    public void Every_query_kind_is_served_and_has_a_row_type()
     {
-        Assert.Equal(WorkbookContract.DeclaredKinds.Values.Order(StringComparer.Ordinal), WorkbookContract.Queries.Kinds);
-        Assert.All(WorkbookContract.DeclaredKinds.Values, kind => Assert.NotEmpty(WorkbookContract.JsonFields(WorkbookContract.RowType(kind))));
+        Assert.Subset(WorkbookContract.Queries.Kinds.ToHashSet(), WorkbookContract.DeclaredKinds.Values.ToHashSet());
+        Assert.All(WorkbookContract.Queries.Kinds, kind => Assert.NotEmpty(WorkbookContract.JsonFields(WorkbookContract.RowType(kind))));
     }
 
     [Fact]
