@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using AcsFunctions.Backfill;
+using AcsFunctions.Drift;
 using AcsFunctions.Ingestion;
 using AcsFunctions.Privacy;
 using AcsFunctions.Reconcile;
@@ -39,6 +40,7 @@ public static class AcsFunctionsServiceCollectionExtensions
         services.TryAddSingleton<TableWriter>();
         services.TryAddSingleton<PayloadStore>();
         services.AddPrivacy(configuration);
+        services.AddSchemaDrift(configuration);
         services.AddSchemaHandlers();
         services.TryAddSingleton<IngestPipeline>();
         services.AddBackfill();

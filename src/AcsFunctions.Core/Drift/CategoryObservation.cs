@@ -1,0 +1,75 @@
+using System.Text.Json;
+using AcsFunctions.Decoding;
+using AcsFunctions.Dispatch;
+
+namespace AcsFunctions.Drift;
+
+/// <summary>What one ingest batch saw of one category from one source partition (cheap per record: dictionary updates).</summary>
+internal sealed class CategoryObservation(string category, string partition)
+{
+    /// <summary>The <c>properties</c> member's children are reported as <c>properties.Name</c>.</summary>
+    public const string PropertiesPrefix = "properties.";
+
+    private readonly Dictionary<string, FieldObservation> _top = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, FieldObservation> _properties = new(StringComparer.OrdinalIgnoreCase);
+
+    public string Category { get; } = category;
+
+    public string Partition { get; } = partition;
+
+    public long Records { get; private set; }
+
+    public DateTimeOffset? First { get; private set; }
+
+    public DateTimeOffset? Last { get; private set; }
+
+    public Lineage? ExampleSource { get; private set; }
+
+    public IEnumerable<FieldObservation> Fields => _top.Values.Concat(_properties.Values);
+
+    public void See(RecordContext context)
+    {
+        Records++;
+        ExampleSource ??= context.Lineage;
+        if (First is null || context.Time < First)
+        {
+            First = context.Time;
+        }
+
+        if (Last is null || context.Time > Last)
+        {
+            Last = context.Time;
+        }
+
+        var record = context.Record;
+        if (record.Root.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var member in record.Root.EnumerateObject())
+            {
+                if (!member.NameEquals("properties"))
+                {
+                    Observe(_top, member, string.Empty, context.RecordId);
+                }
+            }
+        }
+
+        if (record.Properties is { ValueKind: JsonValueKind.Object } properties)
+        {
+            foreach (var member in properties.EnumerateObject())
+            {
+                Observe(_properties, member, PropertiesPrefix, context.RecordId);
+            }
+        }
+    }
+
+    private static void Observe(Dictionary<string, FieldObservation> fields, JsonProperty member, string prefix, string recordId)
+    {
+        var name = member.Name;
+        if (!fields.TryGetValue(name, out var field))
+        {
+            fields[name] = field = new FieldObservation(prefix + name);
+        }
+
+        field.See(ValueKindRules.Classify(member.Value), recordId);
+    }
+}

@@ -1,0 +1,23 @@
+using AcsFunctions.Ingestion;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace AcsFunctions.Drift;
+
+/// <summary>Registers schema-drift detection as an ingest observer.</summary>
+public static class DriftServiceCollectionExtensions
+{
+    /// <summary>Adds <see cref="SchemaStore"/> and <see cref="SchemaDriftObserver"/>.</summary>
+    public static IServiceCollection AddSchemaDrift(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DriftOptions>()
+            .Bind(configuration.GetSection(DriftOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<SchemaStore>();
+        services.TryAddSingleton<SchemaDriftObserver>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IIngestObserver, SchemaDriftObserver>(sp => sp.GetRequiredService<SchemaDriftObserver>()));
+        return services;
+    }
+}

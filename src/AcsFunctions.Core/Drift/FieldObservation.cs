@@ -1,0 +1,37 @@
+namespace AcsFunctions.Drift;
+
+/// <summary>One field as seen in the records of one ingest batch (per category and source partition).</summary>
+internal sealed class FieldObservation(string path)
+{
+    private readonly string?[] _examples = new string?[7];
+
+    public string Path { get; } = path;
+
+    public ValueKinds Kinds { get; private set; }
+
+    public long Count { get; private set; }
+
+    public void See(ValueKinds kind, string recordId)
+    {
+        Count++;
+        if (kind != ValueKinds.None && (Kinds & kind) == 0)
+        {
+            Kinds |= kind;
+            _examples[System.Numerics.BitOperations.Log2((uint)kind)] = recordId;
+        }
+    }
+
+    /// <summary>The first record of this batch that had the field with one of <paramref name="kinds"/>.</summary>
+    public string? ExampleOf(ValueKinds kinds)
+    {
+        for (var bit = 0; bit < _examples.Length; bit++)
+        {
+            if (((int)kinds & (1 << bit)) != 0 && _examples[bit] is { } id)
+            {
+                return id;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,227 @@
+using System.Collections.Concurrent;
+using AcsFunctions.Decoding;
+using AcsFunctions.Dispatch;
+using AcsFunctions.Ingestion;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AcsFunctions.Drift;
+
+/// <summary>
+/// Detects schema drift per category: the set of field names (top level and <c>properties.*</c>) with their JSON value
+/// kinds, counts and first/last seen. Per record it only updates in-memory counters; after each batch it compares
+/// what the batch saw with the category's signature (loaded once per process from <c>SchemaFields</c>, then cached),
+/// stores and logs every change once (new category, new field, a field that was in every record disappeared, a value
+/// kind changed — numbers or booleans as strings and null are not changes) and writes counters only when something
+/// changed or <see cref="DriftOptions.StatsWriteInterval"/> has passed.
+/// </summary>
+public sealed class SchemaDriftObserver : IIngestObserver, IDisposable
+{
+    private readonly SchemaStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SchemaDriftObserver> _logger;
+    private readonly DriftOptions _options;
+    private readonly ConcurrentDictionary<string, CategorySchema> _schemas = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _flushGate = new(1, 1);
+    private readonly Lock _gate = new();
+    private Dictionary<(string Category, string Partition), CategoryObservation> _batch = [];
+
+    /// <summary>Creates the observer.</summary>
+    public SchemaDriftObserver(SchemaStore store, TimeProvider time, IOptions<DriftOptions> options, ILogger<SchemaDriftObserver> logger)
+    {
+        _store = store;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public void OnStored(RecordContext context, EnrichedRecord enriched)
+    {
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
+        var partition = PartitionOf(context.Lineage);
+        lock (_gate)
+        {
+            if (!_batch.TryGetValue((context.Category, partition), out var observation))
+            {
+                _batch[(context.Category, partition)] = observation = new CategoryObservation(context.Category, partition);
+            }
+
+            observation.See(context);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _flushGate.Dispose();
+
+    /// <inheritdoc />
+    public void OnDeadLettered(DeadLetter deadLetter)
+    {
+    }
+
+    /// <inheritdoc />
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        Dictionary<(string Category, string Partition), CategoryObservation> batch;
+        lock (_gate)
+        {
+            if (_batch.Count == 0)
+            {
+                return;
+            }
+
+            batch = _batch;
+            _batch = [];
+        }
+
+        await _flushGate.WaitAsync(cancellationToken);
+        try
+        {
+            var now = _time.GetUtcNow();
+            foreach (var category in batch.Values.GroupBy(o => o.Category, StringComparer.Ordinal))
+            {
+                if (!_schemas.TryGetValue(category.Key, out var schema))
+                {
+                    schema = await _store.LoadAsync(category.Key, cancellationToken);
+                    _schemas[category.Key] = schema;
+                }
+
+                var drift = new List<DriftEntry>();
+                foreach (var observation in category)
+                {
+                    Compare(schema, observation, now, drift);
+                    Merge(schema, observation);
+                }
+
+                schema.Known = true;
+                if (drift.Count > 0 || now - schema.LastWritten >= _options.StatsWriteInterval)
+                {
+                    try
+                    {
+                        await _store.WriteAsync(schema, drift, cancellationToken);
+                        schema.LastWritten = now;
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // Drift bookkeeping never fails ingest; the counters stay dirty and are written next time.
+                        DriftLog.WriteFailed(_logger, drift.Count, category.Key, ex.Message);
+                    }
+                }
+
+                foreach (var entry in drift)
+                {
+                    if (entry.Change == DriftChange.NewCategory)
+                    {
+                        DriftLog.NewCategory(_logger, entry.Category, schema.Fields.Count);
+                    }
+                    else
+                    {
+                        DriftLog.Drift(_logger, entry.Category, entry.Change, entry.Field, entry.Detail, entry.ExampleRecordId, entry.Source);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _flushGate.Release();
+        }
+    }
+
+    private static void Compare(CategorySchema schema, CategoryObservation observation, DateTimeOffset now, List<DriftEntry> drift)
+    {
+        var source = observation.ExampleSource?.ToString();
+        if (!schema.Known)
+        {
+            if (!drift.Exists(d => d.Change == DriftChange.NewCategory))
+            {
+                drift.Add(new DriftEntry
+                {
+                    Category = schema.Category,
+                    Change = DriftChange.NewCategory,
+                    Detail = $"first seen with {observation.Fields.Count()} fields",
+                    DetectedAt = now,
+                    EventTime = observation.First,
+                    Source = source,
+                });
+            }
+
+            return;
+        }
+
+        var records = schema.Records;
+        foreach (var field in schema.Fields.Values)
+        {
+            // A field in every record so far (and seen at least once) that some record of this batch lacks.
+            if (records > 0 && field.Count == records && Seen(observation, field.Path) < observation.Records)
+            {
+                drift.Add(new DriftEntry
+                {
+                    Category = schema.Category,
+                    Change = DriftChange.FieldDisappeared,
+                    Field = field.Path,
+                    Detail = $"was in all {records} records, missing from {observation.Records - Seen(observation, field.Path)} of {observation.Records} in this batch",
+                    DetectedAt = now,
+                    EventTime = observation.First,
+                    Source = source,
+                });
+            }
+        }
+
+        foreach (var seen in observation.Fields)
+        {
+            if (!schema.Fields.TryGetValue(seen.Path, out var known))
+            {
+                drift.Add(new DriftEntry
+                {
+                    Category = schema.Category,
+                    Change = DriftChange.NewField,
+                    Field = seen.Path,
+                    Detail = ValueKindRules.Format(seen.Kinds),
+                    DetectedAt = now,
+                    EventTime = observation.First,
+                    ExampleRecordId = seen.ExampleOf(seen.Kinds),
+                    Source = source,
+                });
+                continue;
+            }
+
+            var uncovered = ValueKindRules.Uncovered(known.Kinds, seen.Kinds);
+            if (uncovered != ValueKinds.None && known.Kinds != ValueKinds.None)
+            {
+                drift.Add(new DriftEntry
+                {
+                    Category = schema.Category,
+                    Change = DriftChange.KindChanged,
+                    Field = seen.Path,
+                    Detail = $"{ValueKindRules.Format(known.Kinds)} → {ValueKindRules.Format(uncovered)}",
+                    Discriminator = ValueKindRules.Format(uncovered),
+                    DetectedAt = now,
+                    EventTime = observation.First,
+                    ExampleRecordId = seen.ExampleOf(uncovered),
+                    Source = source,
+                });
+            }
+        }
+    }
+
+    private static long Seen(CategoryObservation observation, string path) =>
+        observation.Fields.FirstOrDefault(f => string.Equals(f.Path, path, StringComparison.OrdinalIgnoreCase))?.Count ?? 0;
+
+    private static void Merge(CategorySchema schema, CategoryObservation observation)
+    {
+        schema.RecordsFor(observation.Partition).Add(observation.Records, observation.First, observation.Last);
+        foreach (var seen in observation.Fields)
+        {
+            var field = schema.Field(seen.Path);
+            field.Kinds |= seen.Kinds;
+            field.For(observation.Partition).Add(seen.Count, observation.First, observation.Last);
+        }
+    }
+
+    private static string PartitionOf(Lineage lineage) =>
+        lineage.PartitionId ?? (lineage.File is not null ? "file" : "-");
+}

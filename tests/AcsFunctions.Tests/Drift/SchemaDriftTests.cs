@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using AcsFunctions.Drift;
+using AcsFunctions.Tests.Infrastructure;
+using AcsFunctions.Tests.Schemas;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AcsFunctions.Tests.Drift;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class SchemaDriftTests(AzuriteFixture azurite)
+{
+    private const string Category = "ChatOperational";
+
+    [Fact]
+    public async Task Drift_FieldGainedLostAndKindChanged_ExactlyThreeEntriesOnce_HoweverOftenRepeated()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        var settings = Settings(prefix);
+        var logs = new CapturedLogs();
+        await using (var storage = TestStorage.Create(azurite.ConnectionString, settings, s => s.AddSingleton<ILoggerProvider>(logs)))
+        {
+            // Baseline, with the known variations: a number sent as a string, "null", a boolean as a string.
+            await storage.Pipeline.IngestAsync([StoredRecords.Body(
+                Chat(new JsonObject { ["ChatThreadId"] = "19:a@thread.v2", ["DurationMs"] = 12, ["SdkVersion"] = "1.2.0", ["Retried"] = false }),
+                Chat(new JsonObject { ["ChatThreadId"] = "19:b@thread.v2", ["DurationMs"] = "15", ["SdkVersion"] = "null", ["Retried"] = "true" }),
+                Chat(new JsonObject { ["ChatThreadId"] = "19:c@thread.v2", ["DurationMs"] = null, ["SdkVersion"] = "1.3.0", ["Retried"] = true }))]);
+            var baseline = await storage.Services.GetRequiredService<SchemaStore>().DriftAsync(null);
+            Assert.Equal(DriftChange.NewCategory, Assert.Single(baseline).Change);
+
+            // Gains NewThing, loses ChatThreadId, DurationMs becomes text: repeated in many records and batches.
+            for (var batch = 0; batch < 3; batch++)
+            {
+                await storage.Pipeline.IngestAsync([StoredRecords.Body([.. Enumerable.Range(0, 5).Select(i => Changed(batch * 10 + i))])]);
+            }
+        }
+
+        // A new process (empty cache) reloads the signature and does not report them again.
+        await using (var again = TestStorage.Create(azurite.ConnectionString, settings, s => s.AddSingleton<ILoggerProvider>(logs)))
+        {
+            await again.Pipeline.IngestAsync([StoredRecords.Body(Changed(99), Changed(98))]);
+            var drift = await again.Services.GetRequiredService<SchemaStore>().DriftAsync(Category);
+
+            var changes = drift.Where(d => d.Change != DriftChange.NewCategory).Select(d => (d.Change, d.Field)).Order().ToList();
+            Assert.Equal(
+                [
+                    (DriftChange.FieldDisappeared, "properties.ChatThreadId"),
+                    (DriftChange.KindChanged, "properties.DurationMs"),
+                    (DriftChange.NewField, "properties.NewThing"),
+                ],
+                changes);
+            // Logged once each (event 5101), however many records and batches repeated them.
+            Assert.Equal(3, logs.Entries.Count(e => e.Id.Id == 5101));
+            var kind = Assert.Single(drift, d => d.Change == DriftChange.KindChanged);
+            Assert.Equal("number, numeric-string → string", kind.Detail);
+            Assert.NotNull(kind.ExampleRecordId);
+
+            // The field rows: kinds and counts per field (3 + 15 + 2 records).
+            var fields = await again.Services.GetRequiredService<SchemaStore>().AllFieldsAsync(Category);
+            Assert.Equal(20, fields.Where(f => f.RowKey.StartsWith(SchemaStore.RecordsRow, StringComparison.Ordinal)).Sum(f => f.GetInt64("Count")));
+            var duration = Assert.Single(fields, f => f.GetString("Field") == "properties.DurationMs");
+            Assert.Equal("string, number, numeric-string", duration.GetString("Kinds"));
+            Assert.Equal(20, duration.GetInt64("Count"));
+            Assert.Equal(3, Assert.Single(fields, f => f.GetString("Field") == "properties.ChatThreadId").GetInt64("Count"));
+        }
+    }
+
+    [Fact]
+    public async Task Drift_UnchangedRecords_WriteCountersOnlyAfterTheInterval()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        var settings = Settings(prefix);
+        settings["AcsFunctions:Drift:StatsWriteInterval"] = "00:05:00";
+        await using var storage = TestStorage.Create(azurite.ConnectionString, settings);
+        var store = storage.Services.GetRequiredService<SchemaStore>();
+
+        await storage.Pipeline.IngestAsync([StoredRecords.Body(Changed(1))]); // new category: written
+        await storage.Pipeline.IngestAsync([StoredRecords.Body(Changed(2), Changed(3))]); // nothing changed: cached
+        Assert.Equal(1, await RecordsAsync(store));
+
+        storage.Time.Advance(TimeSpan.FromMinutes(6));
+        await storage.Pipeline.IngestAsync([StoredRecords.Body(Changed(4))]);
+        Assert.Equal(4, await RecordsAsync(store));
+        Assert.Single(await store.DriftAsync(Category));
+    }
+
+    private static async Task<long> RecordsAsync(SchemaStore store) =>
+        (await store.AllFieldsAsync(Category)).Where(f => f.RowKey.StartsWith(SchemaStore.RecordsRow, StringComparison.Ordinal)).Sum(f => f.GetInt64("Count") ?? 0);
+
+    private static Dictionary<string, string?> Settings(string prefix) => new()
+    {
+        ["AcsFunctions:Storage:TablePrefix"] = prefix,
+        ["AcsFunctions:Storage:PayloadContainer"] = prefix,
+        ["AcsFunctions:Drift:StatsWriteInterval"] = "00:00:00",
+    };
+
+    private static JsonObject Changed(int i) =>
+        Chat(new JsonObject { ["DurationMs"] = "slow", ["SdkVersion"] = $"1.{i}.0", ["Retried"] = i % 2 == 0, ["NewThing"] = i });
+
+    private static JsonObject Chat(JsonObject properties) => StoredRecords.Record(Category, "SendChatMessage", properties, correlationId: Guid.NewGuid().ToString());
+}
