@@ -16,4 +16,8 @@ internal static partial class DriftLog
     [LoggerMessage(EventId = 5102, EventName = "SchemaWriteFailed", Level = LogLevel.Warning,
         Message = "Schema: could not write {Rows} row(s) of {Category}: {Error}")]
     public static partial void WriteFailed(ILogger logger, int rows, string category, string error);
+
+    [LoggerMessage(EventId = 5103, EventName = "SchemaObserveFailed", Level = LogLevel.Warning,
+        Message = "Schema: could not read the fields of {Category} record {RecordId}: {Error}")]
+    public static partial void ObserveFailed(ILogger logger, string category, string recordId, string error);
 }

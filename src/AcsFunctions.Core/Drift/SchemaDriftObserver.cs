@@ -51,7 +51,15 @@ public sealed class SchemaDriftObserver : IIngestObserver, IDisposable
                 _batch[(context.Category, partition)] = observation = new CategoryObservation(context.Category, partition);
             }
 
-            observation.See(context);
+            try
+            {
+                observation.See(context);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
+            {
+                // Bookkeeping never fails a record that is already on its way to storage.
+                DriftLog.ObserveFailed(_logger, context.Category, context.RecordId, ex.Message);
+            }
         }
     }
 

@@ -92,12 +92,8 @@ public static class ValueKindRules
 
     private static ValueKinds ClassifyString(JsonElement value)
     {
-        if (value.ValueEquals(string.Empty) || value.ValueEquals("null") || value.ValueEquals("NULL") || value.ValueEquals("Null"))
-        {
-            return ValueKinds.None;
-        }
-
-        // Raw UTF-8 without the quotes; long or escaped text is never a number or boolean (no allocation here).
+        // Raw UTF-8 with its quotes, never unescaped (so a lone surrogate cannot throw); long or escaped text is
+        // never a number, boolean or "null".
         var raw = JsonMarshal.GetRawUtf8Value(value);
         if (raw.Length > 42 || raw.IndexOf((byte)'\\') >= 0)
         {
@@ -105,6 +101,11 @@ public static class ValueKindRules
         }
 
         var text = raw[1..^1].Trim(" \t"u8);
+        if (text.IsEmpty || Ascii.EqualsIgnoreCase(text, "null"u8))
+        {
+            return ValueKinds.None;
+        }
+
         if (Ascii.EqualsIgnoreCase(text, "true"u8) || Ascii.EqualsIgnoreCase(text, "false"u8))
         {
             return ValueKinds.BooleanString;
