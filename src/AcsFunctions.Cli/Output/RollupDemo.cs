@@ -91,13 +91,14 @@ internal static class RollupDemo
 
     private static Table QualityTable(IEnumerable<CallQualityRow> rows)
     {
-        var table = new Table().Title("[bold]Call quality by media type and direction[/]")
-            .AddColumn("Media").AddColumn("Direction").AddColumn("Transport")
+        var table = new Table().Title("[bold]Call quality per day by media type and direction[/]")
+            .AddColumn("Day (UTC)").AddColumn("Media").AddColumn("Direction").AddColumn("Transport")
             .AddColumn(new TableColumn("Streams").RightAligned()).AddColumn(new TableColumn("Poor").RightAligned())
             .AddColumn("Poor reasons").AddColumn(new TableColumn("RTT avg ms").RightAligned()).AddColumn(new TableColumn("Jitter avg ms").RightAligned());
-        foreach (var r in rows.OrderBy(r => r.MediaType, StringComparer.Ordinal).ThenBy(r => r.Direction, StringComparer.Ordinal).ThenBy(r => r.Transport, StringComparer.Ordinal))
+        foreach (var r in rows.OrderBy(r => r.WindowStart).ThenBy(r => r.MediaType, StringComparer.Ordinal).ThenBy(r => r.Direction, StringComparer.Ordinal).ThenBy(r => r.Transport, StringComparer.Ordinal))
         {
             table.AddRow(
+                r.WindowStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 Markup.Escape(r.MediaType),
                 Markup.Escape(r.Direction),
                 Markup.Escape(r.Transport),
