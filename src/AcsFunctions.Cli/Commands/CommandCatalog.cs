@@ -14,5 +14,6 @@ internal static class CommandCatalog
         yield return ReconcileCommand.Create();
         yield return RollupCommand.Create();
         yield return QueryCommand.Create();
+        yield return ServeCommand.Create();
     }
 }
