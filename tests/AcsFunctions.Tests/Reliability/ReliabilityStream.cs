@@ -1,8 +1,10 @@
 using AcsFunctions.Decoding;
 using AcsFunctions.Generation;
 using AcsFunctions.Ingestion;
+using AcsFunctions.Rollups;
 using AcsFunctions.Storage;
 using AcsFunctions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AcsFunctions.Tests.Reliability;
 
@@ -29,17 +31,27 @@ public static class ReliabilityStream
         Updates = 0.5,
     };
 
-    private static readonly Lazy<(IReadOnlyList<EventBody> Bodies, int Units)> _stream = new(() =>
+    /// <summary>The tables the roll-up writes.</summary>
+    public static readonly string[] AggregateTables =
+    [
+        TableNames.AggApiRequests, TableNames.AggCalls, TableNames.AggCallIndex, TableNames.AggCallWindows,
+        TableNames.AggStreamQuality, TableNames.AggEmailDelivery, TableNames.AggEmailEngagement, TableNames.AggUsage,
+    ];
+
+    private static readonly Lazy<(IReadOnlyList<EventBody> Bodies, IReadOnlyList<bool> Late, int Units)> _stream = new(() =>
     {
         var stream = SyntheticStream.Create(Options);
-        var bodies = stream.Bodies().Select(b => b.ToEventBody()).ToList();
-        return (bodies, checked((int)stream.Summary.Units));
+        var generated = stream.Bodies().ToList();
+        return (generated.Select(b => b.ToEventBody()).ToList(), generated.Select(b => b.Late).ToList(), checked((int)stream.Summary.Units));
     });
 
-    private static readonly Dictionary<string, Task<List<string>>> _clean = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, Task<CleanRun>> _clean = new(StringComparer.Ordinal);
 
     /// <summary>The stream's event bodies, in delivery order.</summary>
     public static IReadOnlyList<EventBody> Bodies => _stream.Value.Bodies;
+
+    /// <summary>Per body of <see cref="Bodies"/>: true when it carries records held back for windows long past.</summary>
+    public static IReadOnlyList<bool> Late => _stream.Value.Late;
 
     /// <summary>Units (records and dead bodies) the stream holds.</summary>
     public static int Units => _stream.Value.Units;
@@ -56,8 +68,11 @@ public static class ReliabilityStream
         return total;
     }
 
-    /// <summary>The tables a clean, in-order ingest of the stream leaves (computed once per Azurite).</summary>
-    public static Task<List<string>> CleanSnapshotAsync(string connectionString)
+    /// <summary>
+    /// The tables a clean, in-order ingest of the stream leaves, and the aggregates one roll-up of it then writes
+    /// (computed once per Azurite).
+    /// </summary>
+    public static Task<CleanRun> CleanRunAsync(string connectionString)
     {
         lock (_clean)
         {
@@ -71,13 +86,25 @@ public static class ReliabilityStream
         }
     }
 
-    private static async Task<List<string>> TakeCleanSnapshotAsync(string connectionString)
+    private static async Task<CleanRun> TakeCleanSnapshotAsync(string connectionString)
     {
         await using var storage = TestStorage.Create(connectionString);
         var result = await IngestAsync(storage, Bodies);
         Assert.True(result.Reconciles);
         Assert.True(result.DeadLettered > 0, "the stream should hold malformed records");
-        return await SnapshotAsync(storage);
+        var tables = await SnapshotAsync(storage);
+        var aggregates = await RollUpAsync(storage);
+        Assert.Contains(aggregates, r => r.StartsWith(TableNames.AggCalls + "|", StringComparison.Ordinal));
+        Assert.Contains(aggregates, r => r.StartsWith(TableNames.AggApiRequests + "|", StringComparison.Ordinal));
+        return new CleanRun(tables, aggregates);
+    }
+
+    /// <summary>Runs the roll-up over every pending mark and returns the aggregate tables as sorted rows.</summary>
+    public static async Task<List<string>> RollUpAsync(TestStorage storage)
+    {
+        var run = await storage.Services.GetRequiredService<RollupService>().RunAsync();
+        Assert.Equal(0, run.Failed);
+        return await TableSnapshot.TakeAsync(storage, AggregateTables);
     }
 
     /// <summary>
