@@ -15,5 +15,6 @@ internal static class CommandCatalog
         yield return RollupCommand.Create();
         yield return QueryCommand.Create();
         yield return ServeCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

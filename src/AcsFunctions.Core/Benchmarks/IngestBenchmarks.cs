@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Text.Json;
+using AcsFunctions.Decoding;
+using AcsFunctions.Generation;
+using AcsFunctions.Ingestion;
+using AcsFunctions.Storage;
+using Azure.Data.Tables;
+
+namespace AcsFunctions.Benchmarks;
+
+/// <summary>
+/// The ingestion benchmarks (issue 6): P1, the CPU path against a raw <see cref="Utf8JsonReader"/> scan of the same
+/// bytes; P2, end-to-end ingest into Table Storage against raw batched and one-by-one upserts of the same entities.
+/// </summary>
+public static class IngestBenchmarks
+{
+    /// <summary>Bodies handed to the pipeline per call (an Event Hubs batch of ~1 MB bodies).</summary>
+    public const int BodiesPerBatch = 16;
+
+    /// <summary>Generated event bodies (seeds 1, 2, … of a realistic mix) until they hold at least <paramref name="bytes"/>.</summary>
+    public static List<EventBody> GenerateBodies(long bytes, Action<long>? progress = null)
+    {
+        var bodies = new List<EventBody>();
+        var total = 0L;
+        for (var seed = 1L; total < bytes; seed++)
+        {
+            var options = new GeneratorOptions { Calls = 400, ApiRequests = 40_000, Minutes = 60, Seed = seed };
+            foreach (var body in SyntheticStream.Create(options).Bodies())
+            {
+                bodies.Add(body.ToEventBody());
+                total += body.Data.Length;
+                progress?.Invoke(total);
+                if (total >= bytes)
+                {
+                    break;
+                }
+            }
+        }
+
+        return bodies;
+    }
+
+    /// <summary>P1: decode + dispatch + enrich (<see cref="IngestPipeline.Prepare"/>) vs a raw token scan, best of <paramref name="rounds"/>.</summary>
+    public static BenchFigure DecodeVersusScan(IngestPipeline pipeline, IReadOnlyList<EventBody> bodies, int rounds = 2)
+    {
+        var bytes = bodies.Sum(b => (long)b.Data.Length);
+        var records = 0L;
+        var scan = Best(rounds, () =>
+        {
+            foreach (var body in bodies)
+            {
+                var reader = new Utf8JsonReader(body.Data.Span);
+                while (reader.Read())
+                {
+                }
+            }
+        });
+        var prepare = Best(rounds, () =>
+        {
+            records = 0;
+            foreach (var batch in bodies.Chunk(BodiesPerBatch))
+            {
+                records += pipeline.Prepare(batch).Records;
+            }
+        });
+        var mb = bytes / 1_048_576.0;
+        return new BenchFigure("P1", "decode + dispatch + enrich vs raw Utf8JsonReader scan", mb / prepare.TotalSeconds, mb / scan.TotalSeconds, "MiB/s", "≥ 0.33", mb / prepare.TotalSeconds / (mb / scan.TotalSeconds) >= 0.33, $"{mb:N0} MiB, {records:N0} records");
+    }
+
+    /// <summary>
+    /// P2: ingests <paramref name="bodies"/> through <paramref name="pipeline"/> (tables under <paramref name="storage"/>'s
+    /// prefix), reads back every entity it wrote, then writes the same entities again under fresh table names:
+    /// batched transactions with the pipeline's parallelism, and one by one (<paramref name="oneByOneSample"/> of them).
+    /// Returns end-to-end vs batched, and end-to-end vs one-by-one.
+    /// </summary>
+    public static async Task<IReadOnlyList<BenchFigure>> IngestVersusUpsertsAsync(
+        IngestPipeline pipeline, AcsStorage storage, IReadOnlyList<EventBody> bodies, int oneByOneSample = 2_000, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (var batch in bodies.Chunk(BodiesPerBatch))
+        {
+            await pipeline.IngestAsync(batch, cancellationToken);
+        }
+
+        var ingest = clock.Elapsed;
+        var written = new List<(string Table, TableEntity Entity)>();
+        foreach (var table in new[] { TableNames.Records, TableNames.CallRecords, TableNames.DeadLetters, TableNames.RollupPending })
+        {
+            try
+            {
+                await foreach (var e in storage.GetTable(table).QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+                {
+                    written.Add((table, Copy(e)));
+                }
+            }
+            catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+            {
+            }
+        }
+
+        var suffix = "B" + Guid.NewGuid().ToString("N")[..6];
+        var tables = new Dictionary<string, TableClient>(StringComparer.Ordinal);
+        foreach (var table in written.Select(w => w.Table).Distinct(StringComparer.Ordinal))
+        {
+            var client = storage.TableService.GetTableClient(storage.PhysicalName(table) + suffix);
+            await client.CreateIfNotExistsAsync(cancellationToken);
+            tables[table] = client;
+        }
+
+        var plans = written.GroupBy(w => w.Table, StringComparer.Ordinal)
+            .SelectMany(g => TableBatch.Plan(g.Key, g.Select(w => w.Entity)))
+            .ToList();
+        clock.Restart();
+        await Parallel.ForEachAsync(
+            plans,
+            new ParallelOptions { MaxDegreeOfParallelism = storage.Options.MaxParallelBatches, CancellationToken = cancellationToken },
+            async (plan, ct) => await tables[plan.Table].SubmitTransactionAsync(plan.Actions, ct));
+        var batched = clock.Elapsed;
+
+        var sample = written.Take(oneByOneSample).ToList();
+        clock.Restart();
+        foreach (var (table, entity) in sample)
+        {
+            await tables[table].UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        }
+
+        var single = clock.Elapsed;
+        foreach (var client in tables.Values)
+        {
+            await client.DeleteAsync(cancellationToken);
+        }
+
+        var ours = written.Count / ingest.TotalSeconds;
+        var raw = written.Count / batched.TotalSeconds;
+        var oneByOne = sample.Count / single.TotalSeconds;
+        var volume = $"{bodies.Count:N0} bodies, {written.Count:N0} entities";
+        return
+        [
+            new BenchFigure("P2a", "end-to-end ingest vs raw batched upserts of the same entities", ours, raw, "entities/s", "≥ 0.9", ours / raw >= 0.9, volume),
+            new BenchFigure("P2b", "end-to-end ingest vs one-by-one upserts", ours, oneByOne, "entities/s", "≥ 8×", ours / oneByOne >= 8, volume + $" (one-by-one on {sample.Count:N0})"),
+        ];
+    }
+
+    private static TableEntity Copy(TableEntity read)
+    {
+        var copy = new TableEntity(read.PartitionKey, read.RowKey);
+        foreach (var (key, value) in read)
+        {
+            if (key is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag"))
+            {
+                copy[key] = value;
+            }
+        }
+
+        return copy;
+    }
+
+    private static TimeSpan Best(int rounds, Action action)
+    {
+        var best = TimeSpan.MaxValue;
+        for (var i = 0; i < Math.Max(1, rounds); i++)
+        {
+            var clock = Stopwatch.StartNew();
+            action();
+            best = clock.Elapsed < best ? clock.Elapsed : best;
+        }
+
+        return best;
+    }
+}

@@ -1,0 +1,41 @@
+using AcsFunctions.Benchmarks;
+using AcsFunctions.Storage;
+using AcsFunctions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AcsFunctions.Tests.Benchmarks;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class IngestBenchmarksTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task Prepare_CountsExactlyWhatIngestStores_AndWritesNothing()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var bodies = IngestBenchmarks.GenerateBodies(300_000);
+
+        var prepared = storage.Pipeline.Prepare(bodies);
+
+        Assert.Empty(await storage.TablesAsync());
+        var ingested = await storage.Pipeline.IngestAsync(bodies);
+        Assert.Equal(ingested, prepared with { ByCategory = ingested.ByCategory, DeadLetteredByReason = ingested.DeadLetteredByReason });
+        Assert.Equal(ingested.ByCategory.OrderBy(p => p.Key, StringComparer.Ordinal), prepared.ByCategory.OrderBy(p => p.Key, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Benchmarks_OnSmallVolumes_MeasureBothSidesOfEveryRatio()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var bodies = IngestBenchmarks.GenerateBodies(200_000);
+
+        var p1 = IngestBenchmarks.DecodeVersusScan(storage.Pipeline, bodies, rounds: 1);
+        var p2 = await IngestBenchmarks.IngestVersusUpsertsAsync(storage.Pipeline, storage.Storage, bodies, oneByOneSample: 50);
+
+        Assert.All(p2.Prepend(p1), f => Assert.True(f.Ours > 0 && f.Baseline > 0 && f.Ratio > 0, f.ToString()));
+        Assert.Equal(["P2a", "P2b"], p2.Select(f => f.Id));
+        var stored = (await storage.AllAsync(TableNames.Records)).Count + (await storage.AllAsync(TableNames.CallRecords)).Count;
+        Assert.Contains($"{stored + (await storage.AllAsync(TableNames.RollupPending)).Count + (await storage.AllAsync(TableNames.DeadLetters)).Count:N0} entities", p2[0].Volume, StringComparison.Ordinal);
+        string[] ours = [TableNames.Records, TableNames.CallRecords, TableNames.DeadLetters, TableNames.RollupPending];
+        Assert.All(await storage.TablesAsync(), t => Assert.Contains(t, ours)); // the baseline's copies are dropped
+    }
+}
