@@ -4,6 +4,7 @@ using Azure.Identity;
 using Azure.Storage.Blobs;
 using AcsFunctions.Backfill;
 using AcsFunctions.Drift;
+using AcsFunctions.Functions;
 using AcsFunctions.Ingestion;
 using AcsFunctions.Privacy;
 using AcsFunctions.Reconcile;
@@ -46,6 +47,7 @@ public static class AcsFunctionsServiceCollectionExtensions
         services.AddBackfill();
         services.AddReconcile(configuration);
         services.AddRollups(configuration);
+        services.AddFunctionHosts();
         return services;
     }
 

@@ -1,0 +1,40 @@
+using System.Collections.Specialized;
+using System.Net;
+using AcsFunctions.Functions;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+
+namespace AcsFunctions.FunctionApp;
+
+/// <summary>
+/// <c>GET /api/query/{kind}?from=&amp;to=&amp;interval=&amp;resource=&amp;category=&amp;operation=</c> →
+/// <see cref="QueryEndpoint"/>: the JSON of <c>acs-diag query --format json</c>, 400 problem details on bad parameters.
+/// Function-level key required.
+/// </summary>
+public sealed class QueryFunction
+{
+    private readonly QueryEndpoint _endpoint;
+
+    /// <summary>Creates the function.</summary>
+    public QueryFunction(QueryEndpoint endpoint)
+    {
+        _endpoint = endpoint;
+    }
+
+    /// <summary>Answers one query.</summary>
+    [Function("Query")]
+    public async Task<HttpResponseData> Query(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "query/{kind}")] HttpRequestData request,
+        string kind,
+        FunctionContext context)
+    {
+        NameValueCollection query = request.Query;
+        CancellationToken cancellationToken = context.CancellationToken;
+        HttpQueryResponse answer = await _endpoint.HandleAsync(kind, query, cancellationToken);
+
+        HttpResponseData response = request.CreateResponse((HttpStatusCode)answer.StatusCode);
+        response.Headers.Add("Content-Type", answer.ContentType);
+        await response.WriteStringAsync(answer.Body, cancellationToken);
+        return response;
+    }
+}
