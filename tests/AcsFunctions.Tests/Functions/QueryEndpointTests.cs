@@ -1,0 +1,87 @@
+using System.Collections.Specialized;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AcsFunctions.Functions;
+using AcsFunctions.Queries;
+using AcsFunctions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using static AcsFunctions.Tests.Rollups.RollupTestData;
+
+namespace AcsFunctions.Tests.Functions;
+
+/// <summary><c>GET /api/query/{kind}</c> and the roll-up timer's work, against Azurite.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class QueryEndpointTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task ScheduledRollupThenQuery_AnswersTheSameJsonAsTheCli()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var body = new JsonObject { ["records"] = new JsonArray([.. Enumerable.Range(0, 30).Select(i => Request(Start.AddSeconds(i * 7), 10 + i))]) }.ToJsonString();
+        await storage.Services.GetRequiredService<EventHubBatchIngestor>().IngestAsync([body], null, null, null, null);
+
+        var rollup = await storage.Services.GetRequiredService<ScheduledRollup>().RunAsync(pastDue: true);
+        var answer = await Endpoint(storage).HandleAsync(QueryKinds.ApiRequests, Query(("from", "2026-11-20T10:00:00Z"), ("to", "2026-11-20T11:00:00Z")));
+        var cli = await QueryAsync(storage, QueryKinds.ApiRequests, Start, Start.AddHours(1));
+
+        Assert.True(rollup.Windows > 0);
+        Assert.Equal(200, answer.StatusCode);
+        Assert.Equal(QueryEndpoint.JsonContentType, answer.ContentType);
+        Assert.Equal(cli.Json, answer.Body);
+        Assert.Equal(30, JsonNode.Parse(answer.Body)!.AsArray().Sum(r => r!["count"]!.GetValue<long>()));
+    }
+
+    [Fact]
+    public async Task FilterValueWithOdataSyntax_MatchesNothing()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        await storage.Pipeline.IngestAsync([Body([Request(Start, 10), Request(Start.AddMinutes(1), 20)])]);
+        await RollupAsync(storage);
+        var endpoint = Endpoint(storage);
+
+        var all = await endpoint.HandleAsync(QueryKinds.ApiRequests, Query(("from", "2026-11-20T10:00:00Z"), ("to", "2026-11-20T11:00:00Z")));
+        var injected = await endpoint.HandleAsync(QueryKinds.ApiRequests, Query(("from", "2026-11-20T10:00:00Z"), ("to", "2026-11-20T11:00:00Z"), ("resource", "' or 1 eq 1 or '")));
+
+        Assert.Equal(2, JsonNode.Parse(all.Body)!.AsArray().Count);
+        Assert.Equal(200, injected.StatusCode);
+        Assert.Equal("[]", injected.Body);
+    }
+
+    [Theory]
+    [InlineData("api-requests", "to=2026-11-20T11:00:00Z", "from")]
+    [InlineData("api-requests", "from=2026-11-20T10:00:00Z&to=2026-11-20T11:00:00Z&interval=PT7M", "interval")]
+    [InlineData("api-requests", "from=2026-11-20T10:00:00Z&to=2026-11-20T11:00:00Z&from=2026-11-20T09:00:00Z", "from")]
+    [InlineData("no-such-kind", "from=2026-11-20T10:00:00Z&to=2026-11-20T11:00:00Z", "kind")]
+    [InlineData("api-requests", "from=2026-01-01T00:00:00Z&to=2026-11-20T11:00:00Z", "")]
+    public async Task BadParameters_Answer400ProblemDetails(string kind, string queryString, string parameter)
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var query = System.Web.HttpUtility.ParseQueryString(queryString);
+
+        var answer = await Endpoint(storage).HandleAsync(kind, query);
+
+        Assert.Equal(400, answer.StatusCode);
+        Assert.Equal(QueryEndpoint.ProblemContentType, answer.ContentType);
+        using var problem = JsonDocument.Parse(answer.Body);
+        Assert.Equal(400, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.Equal("Invalid query parameter", problem.RootElement.GetProperty("title").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(problem.RootElement.GetProperty("detail").GetString()));
+        if (parameter.Length > 0)
+        {
+            Assert.Equal(parameter, problem.RootElement.GetProperty("parameter").GetString());
+        }
+    }
+
+    private static QueryEndpoint Endpoint(TestStorage storage) => storage.Services.GetRequiredService<QueryEndpoint>();
+
+    private static NameValueCollection Query(params (string Key, string Value)[] values)
+    {
+        var query = new NameValueCollection();
+        foreach (var (key, value) in values)
+        {
+            query.Add(key, value);
+        }
+
+        return query;
+    }
+}
