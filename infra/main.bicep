@@ -89,6 +89,14 @@ param maximumInstanceCount int = 40
 ])
 param instanceMemoryMB int = 2048
 
+@description('NCRONTAB schedule (UTC, with seconds) of the RollupAggregates timer; every minute by default so aggregates lag ingestion by about a minute.')
+param rollupSchedule string = '0 * * * * *'
+
+@description('Days the Log Analytics workspace keeps the app\'s logs and telemetry.')
+@minValue(30)
+@maxValue(730)
+param logRetentionDays int = 30
+
 @description('More app settings (name to value), e.g. AcsFunctions__Query__MaxRange or the roll-up schedule; they win over the defaults.')
 param additionalAppSettings object = {}
 
@@ -102,6 +110,8 @@ var names = {
   storage: take(toLower('st${baseName}${token}'), 24)
   plan: 'plan-${baseName}-${token}'
   app: 'func-${baseName}-${token}'
+  workspace: 'log-${baseName}-${token}'
+  applicationInsights: 'appi-${baseName}-${token}'
 }
 var hubName = 'acs-diagnostics'
 var consumerGroupName = 'acs-functions'
@@ -139,6 +149,17 @@ module storage 'modules/storage.bicep' = {
   }
 }
 
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'acs-monitoring'
+  params: {
+    workspaceName: names.workspace
+    applicationInsightsName: names.applicationInsights
+    location: location
+    tags: tags
+    retentionInDays: logRetentionDays
+  }
+}
+
 module roles 'modules/roles.bicep' = {
   name: 'acs-roles'
   params: {
@@ -147,6 +168,7 @@ module roles 'modules/roles.bicep' = {
     eventHubNamespaceName: eventHubs.outputs.namespaceName
     eventHubName: eventHubs.outputs.hubName
     keyVaultName: privacyHashKeyVaultName
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
   }
 }
 
@@ -154,8 +176,10 @@ var privacyHashKeySetting = empty(privacyHashKeyVaultName)
   ? privacyHashKey
   : '@Microsoft.KeyVault(VaultName=${privacyHashKeyVaultName};SecretName=${privacyHashKeySecretName})'
 
+var acsResourceId = resourceId(communicationServiceResourceGroup, 'Microsoft.Communication/communicationServices', communicationServiceName)
+
 // Setting names: the Event Hubs trigger's connection "EventHubConnection" (identity-based), the hub and
-// consumer group it binds with %EventHubName% / %EventHubConsumerGroup%, and the AcsFunctions options
+// consumer group it binds with %EventHubName% / %EventHubConsumerGroup%, the timer's %RollupSchedule%, and the AcsFunctions options
 // (src/AcsFunctions.Core: Storage/StorageOptions.cs, Privacy/PrivacyOptions.cs).
 var appSettings = union(
   {
@@ -164,7 +188,10 @@ var appSettings = union(
     EventHubConnection__clientId: identity.properties.clientId
     EventHubName: eventHubs.outputs.hubName
     EventHubConsumerGroup: eventHubs.outputs.consumerGroupName
+    RollupSchedule: rollupSchedule
     AZURE_CLIENT_ID: identity.properties.clientId
+    APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
     AcsFunctions__Storage__TableServiceUri: storage.outputs.tableEndpoint
     AcsFunctions__Storage__BlobServiceUri: storage.outputs.blobEndpoint
     AcsFunctions__Storage__ManagedIdentityClientId: identity.properties.clientId
@@ -172,6 +199,7 @@ var appSettings = union(
     AcsFunctions__Storage__PayloadContainer: payloadContainerName
     AcsFunctions__Privacy__HashKey: privacyHashKeySetting
   },
+  empty(communicationServiceName) ? {} : { AcsFunctions__Reconcile__Resources__0: acsResourceId },
   additionalAppSettings
 )
 
@@ -206,6 +234,7 @@ module acsDiagnostics 'modules/acs-diagnostics.bicep' = if (!empty(communication
     eventHubAuthorizationRuleId: eventHubs.outputs.diagnosticsRuleId
     eventHubName: eventHubs.outputs.hubName
     includeMetrics: streamMetrics
+    appPrincipalId: identity.properties.principalId
   }
 }
 
@@ -217,7 +246,7 @@ module workbook 'modules/workbook.bicep' = if (deployWorkbook) {
     displayName: 'ACS diagnostics (${baseName})'
     sourceId: empty(communicationServiceName)
       ? 'Azure Monitor'
-      : resourceId(communicationServiceResourceGroup, 'Microsoft.Communication/communicationServices', communicationServiceName)
+      : acsResourceId
     nameSeed: baseName
   }
 }

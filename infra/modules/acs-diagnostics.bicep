@@ -17,6 +17,11 @@ param eventHubName string
 @description('Also stream AllMetrics to the hub. The app ignores metric records; reconcile reads metrics from Azure Monitor.')
 param includeMetrics bool
 
+@description('Principal id of the app identity: it reads the platform metrics for the scheduled reconciliation.')
+param appPrincipalId string
+
+var monitoringReader = '43d0d8ad-25c7-4714-9337-8ba259a9fe05'
+
 resource acs 'Microsoft.Communication/communicationServices@2023-04-01' existing = {
   name: communicationServiceName
 }
@@ -43,6 +48,20 @@ resource setting 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
       : []
   }
 }
+
+// The scheduled reconciliation reads the resource's API-request metrics with the app identity.
+resource metricsReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(acs.id, appPrincipalId, monitoringReader)
+  scope: acs
+  properties: {
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringReader)
+  }
+}
+
+@description('Resource id of the ACS resource.')
+output communicationServiceId string = acs.id
 
 @description('Resource id of the diagnostic setting.')
 output settingId string = setting.id

@@ -83,6 +83,7 @@ public sealed partial class BicepTests : IClassFixture<BicepTests.Compiled>
                      "AzureWebJobsStorage__accountName", "AzureWebJobsStorage__credential", "AzureWebJobsStorage__clientId",
                      "AcsFunctions__Storage__TableServiceUri", "AcsFunctions__Storage__BlobServiceUri",
                      "AcsFunctions__Storage__ManagedIdentityClientId", "AcsFunctions__Privacy__HashKey",
+                     "EventHubName", "EventHubConsumerGroup", "RollupSchedule", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
                  })
         {
             Assert.Contains(required, text, StringComparison.Ordinal);
@@ -117,6 +118,7 @@ public sealed partial class BicepTests : IClassFixture<BicepTests.Compiled>
                      ("Azure Event Hubs Data Receiver", "a638d3c7-ab3a-418d-83e6-5f17a39d4fde"),
                      ("Storage Table Data Contributor", "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"),
                      ("Storage Blob Data Owner", "b7e6dc6d-f1e8-4753-8033-0f276bb0955b"),
+                     ("Monitoring Metrics Publisher", "3913510d-42f4-4e42-8a64-420c390055eb"),
                  })
         {
             Assert.True(rolesTemplate.Contains(id, StringComparison.OrdinalIgnoreCase), $"{role} ({id}) is not assigned");
