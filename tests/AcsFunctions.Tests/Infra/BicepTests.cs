@@ -112,13 +112,14 @@ public sealed partial class BicepTests : IClassFixture<BicepTests.Compiled>
         var roles = _compiled.Resources("Microsoft.Authorization/roleAssignments").ToList();
         Assert.True(roles.Count >= 3, $"expected at least 3 role assignments, got {roles.Count}");
         Assert.All(roles, r => Assert.StartsWith("[guid(", (string?)r["name"], StringComparison.Ordinal));
-        var rolesTemplate = _compiled.NestedTemplateContaining("Microsoft.Authorization/roleAssignments").ToJsonString();
+        var rolesTemplate = string.Join("\n", _compiled.NestedTemplatesContaining("Microsoft.Authorization/roleAssignments").Select(t => t.ToJsonString()));
         foreach (var (role, id) in new[]
                  {
                      ("Azure Event Hubs Data Receiver", "a638d3c7-ab3a-418d-83e6-5f17a39d4fde"),
                      ("Storage Table Data Contributor", "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"),
                      ("Storage Blob Data Owner", "b7e6dc6d-f1e8-4753-8033-0f276bb0955b"),
                      ("Monitoring Metrics Publisher", "3913510d-42f4-4e42-8a64-420c390055eb"),
+                     ("Monitoring Reader", "43d0d8ad-25c7-4714-9337-8ba259a9fe05"),
                  })
         {
             Assert.True(rolesTemplate.Contains(id, StringComparison.OrdinalIgnoreCase), $"{role} ({id}) is not assigned");
@@ -198,11 +199,13 @@ public sealed partial class BicepTests : IClassFixture<BicepTests.Compiled>
         public IEnumerable<JsonObject> Resources(string type) =>
             Objects(_main ?? throw new InvalidOperationException("main.json was not built")).Where(o => o["type"] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String && string.Equals((string?)v, type, StringComparison.OrdinalIgnoreCase));
 
-        /// <summary>The innermost nested template that declares a resource of <paramref name="type"/>.</summary>
-        public JsonObject NestedTemplateContaining(string type) =>
+        /// <summary>The one nested template that declares a resource of <paramref name="type"/>.</summary>
+        public JsonObject NestedTemplateContaining(string type) => NestedTemplatesContaining(type).Single();
+
+        /// <summary>The nested templates (modules) that declare a resource of <paramref name="type"/>.</summary>
+        public IEnumerable<JsonObject> NestedTemplatesContaining(string type) =>
             Objects(_main ?? throw new InvalidOperationException("main.json was not built"))
-                .Where(o => o["$schema"] is not null && o["resources"] is JsonArray resources && resources.Any(r => string.Equals((string?)r?["type"], type, StringComparison.OrdinalIgnoreCase)))
-                .Single();
+                .Where(o => o["$schema"] is not null && o["resources"] is JsonArray resources && resources.Any(r => string.Equals((string?)r?["type"], type, StringComparison.OrdinalIgnoreCase)));
 
         private static IEnumerable<JsonObject> Objects(JsonNode node)
         {
