@@ -104,7 +104,10 @@ public sealed class BackfillServiceTests(AzuriteFixture azurite)
         Assert.True(biggest.Value.Sum(l => l.Length) > 16 * 1024, "the biggest blob must span several chunks");
         await using var storage = TestStorage.Create(azurite.ConnectionString);
         await using var reference = TestStorage.Create(azurite.ConnectionString);
-        var request = Request(archive) with { ChunkBytes = 4 * 1024 };
+        var container = biggest.Key[..biggest.Key.IndexOf('/', StringComparison.Ordinal)];
+        var category = ArchiveContainers.CategoryOf(container)!;
+        var lines = archive.Blobs.Where(b => b.Key.StartsWith(container + "/", StringComparison.Ordinal)).Sum(b => b.Value.Count);
+        var request = Request(archive) with { Categories = [category], ChunkBytes = 4 * 1024 };
         using var cts = new CancellationTokenSource();
         var chunks = 0;
         long firstRunRecords = 0;
@@ -119,14 +122,14 @@ public sealed class BackfillServiceTests(AzuriteFixture azurite)
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Service(storage).RunAsync(archive.Source, request, stop, cts.Token));
         var rerun = await Service(storage).RunAsync(archive.Source, request);
-        await Service(reference).RunAsync(archive.Source, request);
+        await Service(reference).RunAsync(archive.Source, request with { ChunkBytes = ArchiveChunkReader.DefaultChunkBytes });
 
         var resumed = Assert.Single(rerun.Blobs, b => b.Action == BlobAction.Resumed);
         Assert.Equal(biggest.Key, resumed.Blob);
         Assert.True(resumed.FirstLine > 1 && resumed.FirstLine + resumed.Lines - 1 == biggest.Value.Count, $"resumed at {resumed.FirstLine}");
-        Assert.Equal(archive.TotalLines, firstRunRecords + rerun.Ingest.Records); // no line read twice
+        Assert.Equal(lines, firstRunRecords + rerun.Ingest.Records); // no line read twice
         var rows = (await storage.AllAsync(TableNames.Records)).Count + (await storage.AllAsync(TableNames.CallRecords)).Count;
-        Assert.Equal(archive.TotalLines, rows);
+        Assert.Equal(lines, rows);
         Assert.Equal(await TableSnapshot.TakeAsync(reference, _recordTables), await TableSnapshot.TakeAsync(storage, _recordTables));
     }
 
