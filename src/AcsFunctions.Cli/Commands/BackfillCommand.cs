@@ -85,6 +85,12 @@ internal static class BackfillCommand
                 await Console.Error.WriteLineAsync("hint: the identity needs the 'Storage Blob Data Reader' role on the archive account (or pass a connection string / SAS URL with list and read permissions).");
                 return ExitCodes.Failure;
             }
+            catch (RequestFailedException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: the archive account answered {ex.Status} {ex.ErrorCode}: {ex.Message.Split('\n')[0]}");
+                await Console.Error.WriteLineAsync("hint: finished chunks are checkpointed; re-run the same command to continue.");
+                return ExitCodes.Failure;
+            }
             catch (AuthenticationFailedException ex)
             {
                 await Console.Error.WriteLineAsync($"error: no Azure credential for the archive account: {ex.Message.Split('\n')[0]}");

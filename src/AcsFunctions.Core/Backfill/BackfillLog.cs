@@ -20,4 +20,8 @@ internal static partial class BackfillLog
     [LoggerMessage(EventId = 6003, EventName = "BackfillCompleted", Level = LogLevel.Information,
         Message = "Backfill: {Blobs} blobs, {Bytes} bytes read, {Records} records ingested")]
     public static partial void Completed(ILogger logger, int blobs, long bytes, int records);
+
+    [LoggerMessage(EventId = 6004, EventName = "BackfillBlobChangedWhileReading", Level = LogLevel.Warning,
+        Message = "Backfill: {Blob} was replaced or deleted while it was read ({Status}); finished chunks are checkpointed, re-run to pick up the new content")]
+    public static partial void ChangedWhileReading(ILogger logger, string blob, int status);
 }

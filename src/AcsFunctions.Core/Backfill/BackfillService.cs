@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using AcsFunctions.Decoding;
 using AcsFunctions.Ingestion;
+using Azure;
 using Microsoft.Extensions.Logging;
 
 namespace AcsFunctions.Backfill;
@@ -70,34 +71,50 @@ public sealed class BackfillService
         var isFinal = blob.Path.Hour.AddHours(1) + request.FinalAfter <= _time.GetUtcNow();
         var current = start;
         long bytes = 0, lines = 0, records = 0;
-        await using (var stream = await source.OpenAsync(blob, start.BytesDone, cancellationToken))
+        var changed = false;
+        try
         {
-            await foreach (var chunk in ArchiveChunkReader.ReadAsync(stream, start.BytesDone, start.LinesDone + 1, isFinal, request.ChunkBytes, cancellationToken))
+            await using (var stream = await source.OpenAsync(blob, start.BytesDone, cancellationToken))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var body = new EventBody(chunk.Data, new Lineage { File = blob.FullName, Line = chunk.FirstLine });
-                var result = await _pipeline.IngestAsync([body], cancellationToken);
-                var tail = chunk.Data.Length >= TailBytes ? chunk.Data[^TailBytes..] : chunk.Data;
-                current = new BackfillCheckpoint
+                await foreach (var chunk in ArchiveChunkReader.ReadAsync(stream, start.BytesDone, start.LinesDone + 1, isFinal, request.ChunkBytes, cancellationToken))
                 {
-                    ETag = blob.ETag,
-                    LinesDone = chunk.LinesDone,
-                    BytesDone = chunk.EndOffset,
-                    Length = blob.Length,
-                    Records = current.Records + result.Records,
-                    TailLength = tail.Length,
-                    TailHash = Hash(tail.Span),
-                    UpdatedAt = _time.GetUtcNow(),
-                };
-                await _checkpoints.SaveAsync(source.AccountName, blob, current, cancellationToken);
-                run.Ingest = run.Ingest.Add(result);
-                run.BytesRead += chunk.Data.Length;
-                run.BytesAccounted += chunk.Data.Length;
-                bytes += chunk.Data.Length;
-                lines += chunk.Lines;
-                records += result.Records;
-                run.Report(blob.FullName);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var body = new EventBody(chunk.Data, new Lineage { File = blob.FullName, Line = chunk.FirstLine });
+                    var result = await _pipeline.IngestAsync([body], cancellationToken);
+                    var tail = chunk.Data.Length >= TailBytes ? chunk.Data[^TailBytes..] : chunk.Data;
+                    current = new BackfillCheckpoint
+                    {
+                        ETag = blob.ETag,
+                        LinesDone = chunk.LinesDone,
+                        BytesDone = chunk.EndOffset,
+                        Length = blob.Length,
+                        Records = current.Records + result.Records,
+                        TailLength = tail.Length,
+                        TailHash = Hash(tail.Span),
+                        UpdatedAt = _time.GetUtcNow(),
+                    };
+                    await _checkpoints.SaveAsync(source.AccountName, blob, current, cancellationToken);
+                    run.Ingest = run.Ingest.Add(result);
+                    run.BytesRead += chunk.Data.Length;
+                    run.BytesAccounted += chunk.Data.Length;
+                    bytes += chunk.Data.Length;
+                    lines += chunk.Lines;
+                    records += result.Records;
+                    run.Report(blob.FullName);
+                }
             }
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            // Replaced or deleted since it was listed: every finished chunk is checkpointed; the next run compares
+            // the checkpoint's tail with the new content and continues or re-reads.
+            BackfillLog.ChangedWhileReading(_logger, blob.FullName, ex.Status);
+            changed = true;
+        }
+
+        if (changed)
+        {
+            return new BlobBackfill(blob.FullName, BlobAction.ChangedWhileReading, lines == 0 ? 0 : start.LinesDone + 1, lines, bytes, records);
         }
 
         if (current.ETag != blob.ETag || current.Length != blob.Length)

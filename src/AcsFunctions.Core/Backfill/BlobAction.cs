@@ -17,4 +17,7 @@ public enum BlobAction
 
     /// <summary>The blob changed in a way that is not growth: read again from the start (rows are content-keyed, so nothing is stored twice).</summary>
     Restarted,
+
+    /// <summary>Replaced or deleted while this run read it: what was read is checkpointed; the next run continues or re-reads.</summary>
+    ChangedWhileReading,
 }

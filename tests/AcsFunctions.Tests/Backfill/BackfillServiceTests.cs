@@ -183,6 +183,32 @@ public sealed class BackfillServiceTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task RunAsync_BlobReplacedBetweenListingAndReading_ReportedAndPickedUpByTheNextRun()
+    {
+        var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 150, calls: 2);
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var chat = archive.Blobs.Keys.Where(k => k.StartsWith("insights-logs-chatoperational/", StringComparison.Ordinal)).ToList();
+        Assert.True(chat.Count >= 2);
+        var replaced = archive.Blobs[chat[1]].Append(archive.Blobs[chat[0]][0]).ToList();
+        var request = Request(archive) with { Categories = ["ChatOperational"] };
+        var replace = new SyncProgress(p =>
+        {
+            if (p.BlobsDone == 1 && p.CurrentBlob is null)
+            {
+                archive.UploadAsync(chat[1], replaced).GetAwaiter().GetResult(); // after the listing, before the read
+            }
+        });
+
+        var first = await Service(storage).RunAsync(archive.Source, request, replace);
+        var second = await Service(storage).RunAsync(archive.Source, request);
+
+        Assert.Equal(BlobAction.ChangedWhileReading, first.Blobs[1].Action);
+        Assert.Equal(0, first.Blobs[1].Records);
+        var reread = Assert.Single(second.Blobs, b => b.Action != BlobAction.Unchanged);
+        Assert.Equal((chat[1], BlobAction.Started, (long)replaced.Count), (reread.Blob, reread.Action, reread.Records));
+    }
+
+    [Fact]
     public async Task RunAsync_CategoryAndTimeFilters_ReadOnlyMatchingBlobs()
     {
         var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 150, calls: 2);
