@@ -92,6 +92,9 @@ param instanceMemoryMB int = 2048
 @description('NCRONTAB schedule (UTC, with seconds) of the RollupAggregates timer; every minute by default so aggregates lag ingestion by about a minute.')
 param rollupSchedule string = '0 * * * * *'
 
+@description('NCRONTAB (with seconds) of the ReconcileHours timer: 20 minutes past every hour, after late platform metrics settle.')
+param reconcileSchedule string = '0 20 * * * *'
+
 @description('Days the Log Analytics workspace keeps the app\'s logs and telemetry.')
 @minValue(30)
 @maxValue(730)
@@ -189,6 +192,7 @@ var appSettings = union(
     EventHubName: eventHubs.outputs.hubName
     EventHubConsumerGroup: eventHubs.outputs.consumerGroupName
     RollupSchedule: rollupSchedule
+    ReconcileSchedule: reconcileSchedule
     AZURE_CLIENT_ID: identity.properties.clientId
     APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'

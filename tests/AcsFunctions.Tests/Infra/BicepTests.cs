@@ -83,7 +83,7 @@ public sealed partial class BicepTests : IClassFixture<BicepTests.Compiled>
                      "AzureWebJobsStorage__accountName", "AzureWebJobsStorage__credential", "AzureWebJobsStorage__clientId",
                      "AcsFunctions__Storage__TableServiceUri", "AcsFunctions__Storage__BlobServiceUri",
                      "AcsFunctions__Storage__ManagedIdentityClientId", "AcsFunctions__Privacy__HashKey",
-                     "EventHubName", "EventHubConsumerGroup", "RollupSchedule", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+                     "EventHubName", "EventHubConsumerGroup", "RollupSchedule", "ReconcileSchedule", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
                  })
         {
             Assert.Contains(required, text, StringComparison.Ordinal);
