@@ -17,7 +17,7 @@ internal static class QueryCommand
     {
         var kind = new Argument<string>("kind")
         {
-            Description = $"What to query: {QueryKinds.ApiRequests}, {QueryKinds.Calls}, {QueryKinds.CallVolume}, {QueryKinds.CallQuality}, {QueryKinds.Email}, {QueryKinds.Usage} or {QueryKinds.DeadLetters}.",
+            Description = $"What to query: {QueryKinds.ApiRequests}, {QueryKinds.Calls}, {QueryKinds.CallVolume}, {QueryKinds.CallQuality}, {QueryKinds.Email}, {QueryKinds.Usage}, {QueryKinds.DeadLetters} or {QueryKinds.Health}.",
         };
         var from = new Option<string>("--from") { Description = "Start, inclusive: ISO-8601 (UTC without an offset), a date, now, or now-<duration> (now-1h).", Required = true };
         var to = new Option<string>("--to") { Description = "End, exclusive (same forms as --from).", Required = true };

@@ -5,6 +5,7 @@ using Azure.Storage.Blobs;
 using AcsFunctions.Backfill;
 using AcsFunctions.Drift;
 using AcsFunctions.Functions;
+using AcsFunctions.Health;
 using AcsFunctions.Ingestion;
 using AcsFunctions.Privacy;
 using AcsFunctions.Reconcile;
@@ -42,6 +43,7 @@ public static class AcsFunctionsServiceCollectionExtensions
         services.TryAddSingleton<PayloadStore>();
         services.AddPrivacy(configuration);
         services.AddSchemaDrift(configuration);
+        services.AddHealth(configuration);
         services.AddSchemaHandlers();
         services.TryAddSingleton<IngestPipeline>();
         services.AddBackfill();

@@ -23,4 +23,7 @@ public static class QueryKinds
 
     /// <summary>Dead-lettered units, one row each.</summary>
     public const string DeadLetters = "dead-letters";
+
+    /// <summary>Pipeline health per category and source partition (counts, lags, roll-up backlog).</summary>
+    public const string Health = "health";
 }

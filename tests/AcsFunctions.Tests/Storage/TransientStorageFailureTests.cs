@@ -99,6 +99,7 @@ public sealed class TransientStorageFailureTests(AzuriteFixture azurite)
             ["AcsFunctions:Storage:MaxParallelBatches"] = "1", // deterministic call order
             ["AcsFunctions:Storage:MaxWriteAttempts"] = "3",
             ["AcsFunctions:Drift:Enabled"] = "false", // only the data tables' transactions count towards the fault plan
+            ["AcsFunctions:Health:Enabled"] = "false",
         };
         return TestStorage.Create(azurite.ConnectionString, settings, services => services.Replace(ServiceDescriptor.Singleton<AcsStorage>(sp =>
         {

@@ -1,0 +1,192 @@
+using AcsFunctions.Decoding;
+using AcsFunctions.Dispatch;
+using AcsFunctions.Ingestion;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AcsFunctions.Health;
+
+/// <summary>
+/// Counts what the pipeline does per category × source partition: per unit it only updates in-memory counters
+/// (records, stored, unclassified, dead letters per reason, latest times, lags); after each batch it adds them to the
+/// rows of the current ingest hour in <see cref="HealthStore"/>. Counts are deliveries: a re-delivered or retried
+/// record is counted again. Bookkeeping never fails ingest — counters that could not be written are kept and added
+/// with the next batch.
+/// </summary>
+public sealed class HealthObserver : IIngestObserver
+{
+    private readonly HealthStore _store;
+    private readonly TimeProvider _time;
+    private readonly HealthOptions _options;
+    private readonly ILogger<HealthObserver> _logger;
+    private readonly Lock _gate = new();
+    private Dictionary<HealthKey, HealthCounters> _pending = [];
+
+    /// <summary>Creates the observer.</summary>
+    public HealthObserver(HealthStore store, TimeProvider time, IOptions<HealthOptions> options, ILogger<HealthObserver> logger)
+    {
+        _store = store;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public void OnStored(RecordContext context, EnrichedRecord enriched)
+    {
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            var counters = Counters(context.Category, context.Lineage);
+            counters.Records++;
+            if (enriched.Unclassified)
+            {
+                counters.Unclassified++;
+            }
+            else
+            {
+                counters.Stored++;
+            }
+
+            counters.See(context.Time, context.Lineage.EnqueuedTime, now);
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnDeadLettered(DeadLetter deadLetter)
+    {
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            var counters = Counters(deadLetter.Category ?? HealthKey.UnknownCategory, deadLetter.Lineage);
+            counters.Records++;
+            counters.DeadLettered++;
+            counters.DeadLetteredByReason.Add(deadLetter.Reason, 1);
+            counters.See(deadLetter.EventTime, deadLetter.Lineage.EnqueuedTime, now);
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnStoreRejected(string category, bool unclassified, DeadLetter deadLetter)
+    {
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            // Already counted (and its times seen) by OnStored: it moves from stored to dead-lettered.
+            var counters = Counters(category, deadLetter.Lineage);
+            if (unclassified)
+            {
+                counters.Unclassified--;
+            }
+            else
+            {
+                counters.Stored--;
+            }
+
+            counters.DeadLettered++;
+            counters.DeadLetteredByReason.Add(deadLetter.Reason, 1);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        Dictionary<HealthKey, HealthCounters> batch;
+        lock (_gate)
+        {
+            if (_pending.Count == 0)
+            {
+                return;
+            }
+
+            batch = _pending;
+            _pending = [];
+        }
+
+        var now = _time.GetUtcNow();
+        var failed = new List<KeyValuePair<HealthKey, HealthCounters>>();
+        string? error = null;
+        void Failed(KeyValuePair<HealthKey, HealthCounters> row, string message)
+        {
+            lock (failed)
+            {
+                failed.Add(row);
+                error ??= message;
+            }
+        }
+
+        await Parallel.ForEachAsync(
+            batch,
+            new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = CancellationToken.None },
+            async (row, _) =>
+            {
+                try
+                {
+                    if (await _store.MergeAsync(now, row.Key, row.Value, cancellationToken))
+                    {
+                        return;
+                    }
+
+                    Failed(row, $"row {row.Key.Category}/{row.Key.Source.Name} kept changing for {HealthStore.MaxMergeAttempts} attempts");
+                }
+                catch (Exception ex)
+                {
+                    // Storage errors and cancellation alike: the counts stay pending (see below).
+                    Failed(row, ex.Message);
+                }
+            });
+
+        if (failed.Count == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            foreach (var (key, counters) in failed)
+            {
+                Add(key, counters);
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        HealthLog.WriteFailed(_logger, failed.Count, error ?? "unknown error");
+    }
+
+    private HealthCounters Counters(string category, Lineage lineage)
+    {
+        var key = new HealthKey(category, HealthSource.Of(lineage));
+        if (!_pending.TryGetValue(key, out var counters))
+        {
+            _pending[key] = counters = new HealthCounters();
+        }
+
+        return counters;
+    }
+
+    private void Add(HealthKey key, HealthCounters counters)
+    {
+        if (_pending.TryGetValue(key, out var existing))
+        {
+            existing.Merge(counters);
+        }
+        else
+        {
+            _pending[key] = counters;
+        }
+    }
+}

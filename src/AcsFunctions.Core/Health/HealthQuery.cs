@@ -1,0 +1,111 @@
+using AcsFunctions.Queries;
+using AcsFunctions.Rollups;
+using AcsFunctions.Storage;
+
+namespace AcsFunctions.Health;
+
+/// <summary>
+/// <c>health</c>: one row per category × source partition, merged over the ingest hours that overlap the range, with
+/// the category's roll-up backlog read from <see cref="TableNames.RollupPending"/> at query time. A category with a
+/// backlog but no ingest in range gets a row of its own (no source, zero counts).
+/// </summary>
+public sealed class HealthQuery : IQueryKind
+{
+    private readonly HealthStore _store;
+    private readonly AcsStorage _storage;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the query.</summary>
+    public HealthQuery(HealthStore store, AcsStorage storage, TimeProvider time)
+    {
+        _store = store;
+        _storage = storage;
+        _time = time;
+    }
+
+    /// <inheritdoc />
+    public string Name => QueryKinds.Health;
+
+    /// <inheritdoc />
+    public QueryFilters Filters => QueryFilters.Category;
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
+    {
+        var rows = await _store.ReadAsync(parameters.From, parameters.To, parameters.Category, cancellationToken);
+        var merged = AggregateQuery.Merge(rows, r => r.Key, _ => new HealthCounters(), (total, r) => total.Merge(r.Counters));
+        var keys = rows.Select(r => r.Key).Distinct().ToList();
+        var backlog = await BacklogAsync(parameters.Category, cancellationToken);
+        var now = _time.GetUtcNow();
+
+        var result = new List<HealthRow>();
+        for (var i = 0; i < keys.Count; i++)
+        {
+            result.Add(ToRow(keys[i], merged[i], backlog.GetValueOrDefault(keys[i].Category), now));
+        }
+
+        foreach (var (category, pending) in backlog)
+        {
+            if (!keys.Exists(k => k.Category == category))
+            {
+                result.Add(new HealthRow { Category = category, RollupPendingWindows = pending.Count, RollupOldestPendingSeconds = Age(pending.Oldest, now) });
+            }
+        }
+
+        return
+        [
+            .. result.OrderBy(r => r.Category, StringComparer.Ordinal)
+                .ThenBy(r => r.SourceType, StringComparer.Ordinal)
+                .ThenBy(r => r.Source, StringComparer.Ordinal),
+        ];
+    }
+
+    private static HealthRow ToRow(HealthKey key, HealthCounters c, (int Count, DateTimeOffset? Oldest) backlog, DateTimeOffset now) => new()
+    {
+        Category = key.Category,
+        SourceType = key.Source.Type,
+        Source = key.Source.Name,
+        Records = c.Records,
+        Stored = c.Stored,
+        Unclassified = c.Unclassified,
+        DeadLettered = c.DeadLettered,
+        DeadLetteredByReason = c.DeadLetteredByReason.ToDictionary(),
+        LastEventTime = c.LastEventTime,
+        LastEnqueuedTime = c.LastEnqueuedTime,
+        LastIngestTime = c.LastIngestTime,
+        IngestLagSecondsP50 = QueryJson.Round(c.IngestLagSeconds.Quantile(0.50)),
+        IngestLagSecondsP95 = QueryJson.Round(c.IngestLagSeconds.Quantile(0.95)),
+        IngestLagSecondsP99 = QueryJson.Round(c.IngestLagSeconds.Quantile(0.99)),
+        IngestLagSecondsMax = QueryJson.Round(c.IngestLagSeconds.Max),
+        DeliveryLagSecondsP50 = QueryJson.Round(c.DeliveryLagSeconds.Quantile(0.50)),
+        DeliveryLagSecondsP95 = QueryJson.Round(c.DeliveryLagSeconds.Quantile(0.95)),
+        DeliveryLagSecondsP99 = QueryJson.Round(c.DeliveryLagSeconds.Quantile(0.99)),
+        DeliveryLagSecondsMax = QueryJson.Round(c.DeliveryLagSeconds.Max),
+        RollupPendingWindows = backlog.Count,
+        RollupOldestPendingSeconds = Age(backlog.Oldest, now),
+    };
+
+    /// <summary>Pending roll-up marks per category: how many, and when the oldest was written.</summary>
+    private async Task<Dictionary<string, (int Count, DateTimeOffset? Oldest)>> BacklogAsync(string? category, CancellationToken cancellationToken)
+    {
+        var marks = await TableReads.QueryAsync(_storage.GetTable(TableNames.RollupPending), string.Empty, ["Category", "MarkedAt"], cancellationToken);
+        var backlog = new Dictionary<string, (int Count, DateTimeOffset? Oldest)>(StringComparer.Ordinal);
+        foreach (var mark in marks)
+        {
+            var markCategory = EntityValues.Text(mark, "Category") ?? HealthKey.UnknownCategory;
+            if (category is not null && markCategory != category)
+            {
+                continue;
+            }
+
+            var markedAt = EntityValues.Time(mark, "MarkedAt");
+            var (count, oldest) = backlog.GetValueOrDefault(markCategory);
+            backlog[markCategory] = (count + 1, oldest is { } o && (markedAt is null || o <= markedAt) ? o : markedAt ?? oldest);
+        }
+
+        return backlog;
+    }
+
+    private static double? Age(DateTimeOffset? since, DateTimeOffset now) =>
+        since is { } s ? QueryJson.Round(Math.Max(0, (now - s).TotalSeconds)) : null;
+}

@@ -1,0 +1,233 @@
+using System.Text.Json;
+using AcsFunctions.Decoding;
+using AcsFunctions.Dispatch;
+using AcsFunctions.Health;
+using AcsFunctions.Tests.Infrastructure;
+using AcsFunctions.Tests.Rollups;
+using static AcsFunctions.Tests.Health.HealthTestData;
+
+namespace AcsFunctions.Tests.Health;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class HealthTests(AzuriteFixture azurite)
+{
+    private static readonly DateTimeOffset _from = Now.AddHours(-1);
+    private static readonly DateTimeOffset _to = Now.AddHours(1);
+
+    [Fact]
+    public async Task KnownMix_ExactCountsReasonsLastTimesAndLags_PerCategoryAndPartition()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var result = await storage.Pipeline.IngestAsync(Mix());
+
+        var rows = await QueryAsync(storage, _from, _to);
+
+        Assert.Equal(
+            [
+                (HealthKey.UnknownCategory, "0"), (Categories.AuthOperational, "0"), (Unknown, "0"),
+                (Categories.ChatOperational, "0"), (Categories.ChatOperational, "1"),
+            ],
+            rows.Select(r => (r.Category, r.Source!)));
+        Assert.All(rows, r => Assert.Equal(HealthSource.EventHub, r.SourceType));
+        Assert.All(rows, r => Assert.Equal(r.Records, r.Stored + r.Unclassified + r.DeadLettered));
+        Assert.Equal((long)result.Records, rows.Sum(r => r.Records));
+        Assert.Equal((long)result.Stored, rows.Sum(r => r.Stored));
+        Assert.Equal((long)result.Unclassified, rows.Sum(r => r.Unclassified));
+        Assert.Equal((long)result.DeadLettered, rows.Sum(r => r.DeadLettered));
+
+        var auth = rows[1];
+        Assert.Equal((2, 2, 0, 0), (auth.Records, auth.Stored, auth.Unclassified, auth.DeadLettered));
+        Assert.Equal(Now.AddSeconds(-25), auth.LastEventTime);
+        Assert.Equal(Now.AddSeconds(-20), auth.LastEnqueuedTime);
+        Assert.Equal(Now, auth.LastIngestTime);
+        Assert.Equal((20, 20, 20, 20), (auth.IngestLagSecondsP50, auth.IngestLagSecondsP95, auth.IngestLagSecondsP99, auth.IngestLagSecondsMax));
+        Assert.Equal((5, 5, 5, 5), (auth.DeliveryLagSecondsP50, auth.DeliveryLagSecondsP95, auth.DeliveryLagSecondsP99, auth.DeliveryLagSecondsMax));
+
+        // Chat on partition 0: 3 stored from body A, 1 without time from body B.
+        var chat0 = rows[3];
+        Assert.Equal((4, 3, 0, 1), (chat0.Records, chat0.Stored, chat0.Unclassified, chat0.DeadLettered));
+        Assert.Equal(new Dictionary<string, long> { [DeadLetterReasons.InvalidTime] = 1 }, chat0.DeadLetteredByReason);
+        Assert.Equal(Now.AddSeconds(-70), chat0.LastEventTime);
+        Assert.Equal(Now.AddSeconds(-10), chat0.LastEnqueuedTime);
+        Near(10, chat0.IngestLagSecondsP50); // 10, 10, 10, 20
+        Near(20, chat0.IngestLagSecondsP95);
+        Assert.Equal(20, chat0.IngestLagSecondsMax);
+        Near(120, chat0.DeliveryLagSecondsP50); // 60, 120, 180 (the record without time has no delivery lag)
+        Near(180, chat0.DeliveryLagSecondsP95);
+        Assert.Equal(180, chat0.DeliveryLagSecondsMax);
+
+        var chat1 = rows[4];
+        Assert.Equal((2, 2, 0, 0), (chat1.Records, chat1.Stored, chat1.Unclassified, chat1.DeadLettered));
+        Assert.Equal(Now.AddSeconds(-280), chat1.LastEventTime);
+        Assert.Equal(Now.AddSeconds(-40), chat1.LastEnqueuedTime);
+        Assert.Equal((40, 40), (chat1.IngestLagSecondsP50, chat1.IngestLagSecondsMax));
+        Assert.Equal((240, 240), (chat1.DeliveryLagSecondsP99, chat1.DeliveryLagSecondsMax));
+
+        // Units dead-lettered before their category was known: a record without category, an undecodable body.
+        var unknown = rows[0];
+        Assert.Equal((2, 0, 0, 2), (unknown.Records, unknown.Stored, unknown.Unclassified, unknown.DeadLettered));
+        Assert.Equal(new Dictionary<string, long> { [DeadLetterReasons.InvalidJson] = 1, [DeadLetterReasons.MissingCategory] = 1 }, unknown.DeadLetteredByReason);
+        Assert.Null(unknown.LastEventTime);
+        Assert.Equal(Now.AddSeconds(-20), unknown.LastEnqueuedTime);
+        Assert.Equal((20, 30), (unknown.IngestLagSecondsP50, unknown.IngestLagSecondsMax));
+        Assert.Null(unknown.DeliveryLagSecondsP50);
+
+        var unclassified = rows[2];
+        Assert.Equal((1, 0, 1, 0), (unclassified.Records, unclassified.Stored, unclassified.Unclassified, unclassified.DeadLettered));
+        Assert.Equal((10, 30), (unclassified.IngestLagSecondsMax, unclassified.DeliveryLagSecondsMax));
+    }
+
+    [Fact]
+    public async Task Redelivery_CountsAgain_AndHoursAndCategoryFilterSelectRows()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        await storage.Pipeline.IngestAsync(Mix());
+        storage.Time.Advance(TimeSpan.FromHours(1));
+        await storage.Pipeline.IngestAsync(Mix()); // the same events again, an hour later
+
+        var both = await QueryAsync(storage, _from, _to.AddHours(1), Categories.ChatOperational);
+        var first = await QueryAsync(storage, Now, Now.AddMinutes(1), Categories.ChatOperational);
+        var second = await QueryAsync(storage, Now.AddMinutes(90), Now.AddMinutes(91), Categories.ChatOperational);
+
+        Assert.Equal([8, 4], both.Select(r => r.Records));
+        Assert.Equal([4, 2], first.Select(r => r.Records));
+        Assert.Equal([4, 2], second.Select(r => r.Records));
+        Assert.Equal(Now.AddHours(1), second[0].LastIngestTime);
+        Assert.Equal(3620, second[0].IngestLagSecondsMax); // the record without time, enqueued an hour and 20 s before the second ingest
+        Assert.Equal(2, both[0].DeadLetteredByReason[DeadLetterReasons.InvalidTime]);
+        Assert.All(both, r => Assert.Equal(Categories.ChatOperational, r.Category));
+    }
+
+    [Fact]
+    public async Task ParallelIngests_OnTwoHostsAndWithinOne_LoseNoCounts()
+    {
+        var settings = new Dictionary<string, string?> { ["AcsFunctions:Storage:TablePrefix"] = "t" + Guid.NewGuid().ToString("N")[..12] };
+        await using var host1 = TestStorage.Create(azurite.ConnectionString, settings);
+        await using var host2 = TestStorage.Create(azurite.ConnectionString, settings);
+
+        // Every ingest adds to the same few rows: 2 hosts × 2 concurrent loops × 6 batches.
+        var loops = new[] { host1, host1, host2, host2 }.Select((host, loop) => Task.Run(async () =>
+        {
+            for (var i = 0; i < 6; i++)
+            {
+                await host.Pipeline.IngestAsync(Mix(sequence: (loop * 100) + (i * 10)));
+            }
+        }));
+        await Task.WhenAll(loops);
+
+        var rows = await QueryAsync(host1, _from, _to);
+        var chat0 = Assert.Single(rows, r => r.Category == Categories.ChatOperational && r.Source == "0");
+        Assert.Equal((96, 72, 24), (chat0.Records, chat0.Stored, chat0.DeadLettered));
+        Assert.Equal(24 * 11, rows.Sum(r => r.Records)); // 11 units per mix
+        Assert.Equal(24, Assert.Single(rows, r => r.Category == HealthKey.UnknownCategory).DeadLetteredByReason[DeadLetterReasons.InvalidJson]);
+    }
+
+    [Fact]
+    public async Task Backlog_ShowsPendingRollupWindowsAndTheirAge_AndDropsAfterARollup()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        await storage.Pipeline.IngestAsync(Mix());
+        storage.Time.Advance(TimeSpan.FromSeconds(90));
+
+        var before = await QueryAsync(storage, _from, _to);
+
+        // Chat events in the minutes 11:55, 11:56, 11:57 and 11:58; auth in 11:59; the unclassified one in 11:59.
+        Assert.All(before.Where(r => r.Category == Categories.ChatOperational), r => Assert.Equal((4, 90.0), (r.RollupPendingWindows, r.RollupOldestPendingSeconds)));
+        Assert.Equal(1, Assert.Single(before, r => r.Category == Categories.AuthOperational).RollupPendingWindows);
+        Assert.Equal(1, Assert.Single(before, r => r.Category == Unknown).RollupPendingWindows);
+        Assert.Equal(0, Assert.Single(before, r => r.Category == HealthKey.UnknownCategory).RollupPendingWindows);
+
+        var rollup = await RollupTestData.RollupAsync(storage);
+        var after = await QueryAsync(storage, _from, _to);
+
+        Assert.Equal(6, rollup.Windows);
+        Assert.All(after, r => Assert.Equal((0, (double?)null), (r.RollupPendingWindows, r.RollupOldestPendingSeconds)));
+        Assert.Equal(before.Select(r => (r.Category, r.Source, r.Records)), after.Select(r => (r.Category, r.Source, r.Records)));
+    }
+
+    [Fact]
+    public async Task Backlog_OfACategoryWithoutIngestInRange_HasARowOfItsOwn()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        await storage.Pipeline.IngestAsync(Mix());
+
+        var yesterday = await QueryAsync(storage, Now.AddDays(-1), Now.AddDays(-1).AddHours(1), Categories.ChatOperational);
+
+        var row = Assert.Single(yesterday);
+        Assert.Equal((Categories.ChatOperational, null, null, 0L, 4), (row.Category, row.SourceType, row.Source, row.Records, row.RollupPendingWindows));
+    }
+
+    [Fact]
+    public async Task FileSources_AreTheFileOrBlob_WithoutEnqueuedTimesOrLags()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        await storage.Pipeline.IngestAsync([Samples.Body("api-requests.json"), Samples.Text("{ truncated", "broken.json")]);
+
+        var rows = await QueryAsync(storage, _from, _to);
+
+        Assert.All(rows, r => Assert.Equal(HealthSource.File, r.SourceType));
+        Assert.Equal(["api-requests.json", "broken.json"], rows.Select(r => r.Source!).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(rows, r => Assert.Null(r.LastEnqueuedTime));
+        Assert.All(rows, r => Assert.Null(r.IngestLagSecondsP50));
+        Assert.Equal(1, Assert.Single(rows, r => r.Source == "broken.json").DeadLetteredByReason[DeadLetterReasons.InvalidJson]);
+        Assert.True(rows.Where(r => r.Source == "api-requests.json").Sum(r => r.Stored) > 0);
+    }
+
+    [Fact]
+    public async Task Disabled_WritesNoHealthRows()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString, new Dictionary<string, string?> { ["AcsFunctions:Health:Enabled"] = "false" });
+        await storage.Pipeline.IngestAsync(Mix());
+
+        Assert.DoesNotContain(HealthStore.Table, await storage.TablesAsync());
+    }
+
+    [Fact]
+    public async Task QueryCommand_Health_JsonAndCsv()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        await storage.Pipeline.IngestAsync(Mix());
+        var environment = new Dictionary<string, string?>
+        {
+            ["AcsFunctions__Storage__TablePrefix"] = storage.Prefix,
+            ["AcsFunctions__Storage__PayloadContainer"] = storage.Prefix,
+        };
+        string[] range = ["--from", "2026-11-23T11:00:00Z", "--to", "2026-11-23T13:00:00Z", "--storage", azurite.ConnectionString];
+
+        var json = await CliProcess.RunAsync(["query", "health", "--format", "json", .. range], environment);
+        var csv = await CliProcess.RunAsync(["query", "health", "--category", "chatoperational", "--format", "csv", .. range], environment);
+        var interval = await CliProcess.RunAsync(["query", "health", "--interval", "PT1H", .. range], environment);
+
+        Assert.True(json.Exit == 0, json.Error);
+        using (var rows = JsonDocument.Parse(json.Output))
+        {
+            var expected = await QueryAsync(storage, Now.AddHours(-1), Now.AddHours(1));
+            Assert.Equal(
+                expected.Select(r => (r.Category, r.Source, r.Records, r.DeadLettered, string.Join(';', r.DeadLetteredByReason.Select(p => $"{p.Key}={p.Value}")))),
+                rows.RootElement.EnumerateArray().Select(r => (
+                    r.GetProperty("category").GetString()!,
+                    r.GetProperty("source").GetString(),
+                    r.GetProperty("records").GetInt64(),
+                    r.GetProperty("deadLettered").GetInt64(),
+                    string.Join(';', r.GetProperty("deadLetteredByReason").EnumerateObject().Select(p => $"{p.Name}={p.Value.GetInt64()}")))));
+            var chat0 = rows.RootElement.EnumerateArray().Single(r => r.GetProperty("category").GetString() == Categories.ChatOperational && r.GetProperty("source").GetString() == "0");
+            Assert.Equal("2026-11-23T11:58:50Z", chat0.GetProperty("lastEventTime").GetString());
+            Assert.Equal(180, chat0.GetProperty("deliveryLagSecondsMax").GetDouble());
+            Assert.Equal(4, chat0.GetProperty("rollupPendingWindows").GetInt32());
+        }
+
+        Assert.True(csv.Exit == 0, csv.Error);
+        var lines = csv.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(
+            "category,sourceType,source,records,stored,unclassified,deadLettered,deadLetteredByReason,lastEventTime,lastEnqueuedTime,lastIngestTime,"
+            + "ingestLagSecondsP50,ingestLagSecondsP95,ingestLagSecondsP99,ingestLagSecondsMax,deliveryLagSecondsP50,deliveryLagSecondsP95,deliveryLagSecondsP99,deliveryLagSecondsMax,"
+            + "rollupPendingWindows,rollupOldestPendingSeconds",
+            lines[0]);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("ChatOperational,eventhub,0,4,3,0,1,invalid-time=1,2026-11-23T11:58:50Z,2026-11-23T11:59:50Z,2026-11-23T12:00:00Z,", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("ChatOperational,eventhub,1,2,2,0,0,,2026-11-23T11:55:20Z,2026-11-23T11:59:20Z,2026-11-23T12:00:00Z,40,40,40,40,240,240,240,240,4,", lines[2], StringComparison.Ordinal);
+
+        Assert.Equal(2, interval.Exit);
+        Assert.Contains("interval", interval.Error, StringComparison.Ordinal);
+    }
+}
