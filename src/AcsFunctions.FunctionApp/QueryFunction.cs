@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 namespace AcsFunctions.FunctionApp;
 
 /// <summary>
-/// <c>GET /api/query/{kind}?from=&amp;to=&amp;interval=&amp;resource=&amp;category=&amp;operation=</c> →
+/// <c>GET /api/query/{kind}?from=&amp;to=&amp;interval=&amp;resource=&amp;category=&amp;operation=&amp;view=</c> →
 /// <see cref="QueryEndpoint"/>: the JSON of <c>acs-diag query --format json</c>, 400 problem details on bad parameters.
 /// Function-level key required.
 /// </summary>

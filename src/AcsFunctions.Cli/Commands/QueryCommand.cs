@@ -8,7 +8,7 @@ namespace AcsFunctions.Cli.Commands;
 
 /// <summary>
 /// <c>acs-diag query &lt;kind&gt; --from t --to t [--interval PT1M|PT5M|PT1H|P1D] [--resource] [--category] [--operation]
-/// [--format table|json|csv] [--storage]</c>: the roll-up aggregates through <see cref="QueryService"/> — the same
+/// [--view] [--format table|json|csv] [--storage]</c>: the roll-up aggregates through <see cref="QueryService"/> — the same
 /// parameters and JSON as the HTTP API.
 /// </summary>
 internal static class QueryCommand
@@ -17,7 +17,7 @@ internal static class QueryCommand
     {
         var kind = new Argument<string>("kind")
         {
-            Description = $"What to query: {QueryKinds.ApiRequests}, {QueryKinds.Calls}, {QueryKinds.CallVolume}, {QueryKinds.CallQuality}, {QueryKinds.Email}, {QueryKinds.Usage}, {QueryKinds.DeadLetters} or {QueryKinds.Health}.",
+            Description = $"What to query: {QueryKinds.ApiRequests}, {QueryKinds.Calls}, {QueryKinds.CallVolume}, {QueryKinds.CallQuality}, {QueryKinds.Email}, {QueryKinds.Usage}, {QueryKinds.DeadLetters}, {QueryKinds.Health}, {QueryKinds.Schema} (schema drift and field inventory) or reconciliation.",
         };
         var from = new Option<string>("--from") { Description = "Start, inclusive: ISO-8601 (UTC without an offset), a date, now, or now-<duration> (now-1h).", Required = true };
         var to = new Option<string>("--to") { Description = "End, exclusive (same forms as --from).", Required = true };
@@ -25,12 +25,13 @@ internal static class QueryCommand
         var resource = new Option<string?>("--resource") { Description = "Only this ACS resource (its name)." };
         var category = new Option<string?>("--category") { Description = "Only this category (e.g. SMSOperational)." };
         var operation = new Option<string?>("--operation") { Description = "Only this operation (e.g. SMSMessagesSent)." };
+        var view = new Option<string?>("--view") { Description = "For kinds with several shapes: schema takes drift (default, the detected changes) or fields (the field inventory per category)." };
         var format = new Option<string>("--format") { Description = "Output: table, json or csv.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "csv");
         var storage = CommonOptions.Storage();
         var command = new Command("query", "Query the rolled-up aggregates (run 'acs-diag rollup' first to include the latest data).")
         {
-            kind, from, to, interval, resource, category, operation, format, storage,
+            kind, from, to, interval, resource, category, operation, view, format, storage,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -42,6 +43,7 @@ internal static class QueryCommand
                 ["resource"] = parse.GetValue(resource),
                 ["category"] = parse.GetValue(category),
                 ["operation"] = parse.GetValue(operation),
+                ["view"] = parse.GetValue(view),
             };
             await using var services = CliHost.Build(CommonOptions.ResolveStorage(parse.GetValue(storage)));
             var queries = services.GetRequiredService<QueryService>();

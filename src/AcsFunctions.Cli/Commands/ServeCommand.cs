@@ -17,7 +17,7 @@ internal static class ServeCommand
         var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow listening on a non-loopback address (the API has no authentication)." };
         var cors = new Option<string[]>("--cors-origin") { Description = "An origin allowed to call the API from a browser (repeatable), e.g. https://portal.azure.com.", AllowMultipleArgumentsPerToken = true };
         var storage = CommonOptions.Storage();
-        var command = new Command("serve", "Serve the query API (GET /api/query/{kind}?from=&to=&interval=&resource=&category=&operation=) over the roll-ups.")
+        var command = new Command("serve", "Serve the query API (GET /api/query/{kind}?from=&to=&interval=&resource=&category=&operation=&view=) over the roll-ups.")
         {
             urls, allowRemote, cors, storage,
         };

@@ -77,8 +77,15 @@ internal static class QueryOutput
 
     private static void WriteTable(QueryResult result)
     {
+        // Redirected output has no terminal width (Spectre assumes 80 columns); COLUMNS, when set, says how wide to draw.
+        if (Console.IsOutputRedirected && int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var columns) && columns > 0)
+        {
+            AnsiConsole.Profile.Width = columns;
+        }
+
         var p = result.Parameters;
-        var title = $"[bold]{Markup.Escape(p.Kind)}[/] {p.From:yyyy-MM-dd HH:mm}–{p.To:yyyy-MM-dd HH:mm} UTC, {p.Interval.Name}";
+        var shape = p.View is { } view ? "view " + view : p.Interval.Name;
+        var title = $"[bold]{Markup.Escape(p.Kind)}[/] {p.From:yyyy-MM-dd HH:mm}–{p.To:yyyy-MM-dd HH:mm} UTC, {Markup.Escape(shape)}";
         AnsiConsole.Write(Table(result.Rows, title));
         AnsiConsole.MarkupLine($"[grey]{result.Rows.Count} row(s).[/]");
     }

@@ -17,7 +17,7 @@ namespace AcsFunctions.Cli.Serve;
 internal static class QueryApi
 {
     /// <summary>The parameters read from the query string (everything else is ignored).</summary>
-    public static readonly string[] Parameters = ["from", "to", "interval", "resource", "category", "operation"];
+    public static readonly string[] Parameters = ["from", "to", "interval", "resource", "category", "operation", "view"];
 
     /// <summary>Builds (does not start) the web application over an existing <see cref="QueryService"/>.</summary>
     public static WebApplication Build(QueryService queries, string urls, IReadOnlyList<string> corsOrigins, ILoggerFactory? loggerFactory = null)

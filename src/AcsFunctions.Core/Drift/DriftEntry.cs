@@ -15,6 +15,12 @@ public sealed record DriftEntry
     /// <summary>What changed, e.g. <c>number → string</c> or the kinds of a new field.</summary>
     public required string Detail { get; init; }
 
+    /// <summary>The kinds the field had before (<see cref="ValueKindRules.Format"/>; a disappeared field's kinds, a kind change's old kinds).</summary>
+    public string? OldKinds { get; init; }
+
+    /// <summary>The kinds it arrived with (a new field's kinds, a kind change's new kinds).</summary>
+    public string? NewKinds { get; init; }
+
     /// <summary>What makes the change unique besides category, change and field (the new kinds of a kind change).</summary>
     public string Discriminator { get; init; } = string.Empty;
 

@@ -1,4 +1,5 @@
 using AcsFunctions.Ingestion;
+using AcsFunctions.Queries;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,7 +9,7 @@ namespace AcsFunctions.Drift;
 /// <summary>Registers schema-drift detection as an ingest observer.</summary>
 public static class DriftServiceCollectionExtensions
 {
-    /// <summary>Adds <see cref="SchemaStore"/> and <see cref="SchemaDriftObserver"/>.</summary>
+    /// <summary>Adds <see cref="SchemaStore"/>, <see cref="SchemaDriftObserver"/> and the <c>schema</c> query kind.</summary>
     public static IServiceCollection AddSchemaDrift(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DriftOptions>()
@@ -18,6 +19,7 @@ public static class DriftServiceCollectionExtensions
         services.TryAddSingleton<SchemaStore>();
         services.TryAddSingleton<SchemaDriftObserver>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IIngestObserver, SchemaDriftObserver>(sp => sp.GetRequiredService<SchemaDriftObserver>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueryKind, SchemaQuery>());
         return services;
     }
 }

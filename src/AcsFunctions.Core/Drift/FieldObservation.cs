@@ -3,7 +3,8 @@ namespace AcsFunctions.Drift;
 /// <summary>One field as seen in the records of one ingest batch (per category and source partition).</summary>
 internal sealed class FieldObservation(string path)
 {
-    private readonly string?[] _examples = new string?[7];
+    private readonly string?[] _examples = new string?[ValueKindRules.KindCount];
+    private readonly long[] _kindCounts = new long[ValueKindRules.KindCount];
 
     public string Path { get; } = path;
 
@@ -11,13 +12,23 @@ internal sealed class FieldObservation(string path)
 
     public long Count { get; private set; }
 
+    /// <summary>How many of this batch's values had each kind (indexed by the kind's bit).</summary>
+    public ReadOnlySpan<long> KindCounts => _kindCounts;
+
     public void See(ValueKinds kind, string recordId)
     {
         Count++;
-        if (kind != ValueKinds.None && (Kinds & kind) == 0)
+        if (kind == ValueKinds.None)
+        {
+            return;
+        }
+
+        var bit = System.Numerics.BitOperations.Log2((uint)kind);
+        _kindCounts[bit]++;
+        if ((Kinds & kind) == 0)
         {
             Kinds |= kind;
-            _examples[System.Numerics.BitOperations.Log2((uint)kind)] = recordId;
+            _examples[bit] = recordId;
         }
     }
 

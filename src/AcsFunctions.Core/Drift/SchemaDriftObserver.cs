@@ -171,6 +171,7 @@ public sealed class SchemaDriftObserver : IIngestObserver, IDisposable
                     Category = schema.Category,
                     Change = DriftChange.FieldDisappeared,
                     Field = field.Path,
+                    OldKinds = ValueKindRules.Format(field.Kinds),
                     Detail = $"was in all {records} records, missing from {observation.Records - Seen(observation, field.Path)} of {observation.Records} in this batch",
                     DetectedAt = now,
                     EventTime = observation.First,
@@ -188,6 +189,7 @@ public sealed class SchemaDriftObserver : IIngestObserver, IDisposable
                     Category = schema.Category,
                     Change = DriftChange.NewField,
                     Field = seen.Path,
+                    NewKinds = ValueKindRules.Format(seen.Kinds),
                     Detail = ValueKindRules.Format(seen.Kinds),
                     DetectedAt = now,
                     EventTime = observation.First,
@@ -205,6 +207,8 @@ public sealed class SchemaDriftObserver : IIngestObserver, IDisposable
                     Category = schema.Category,
                     Change = DriftChange.KindChanged,
                     Field = seen.Path,
+                    OldKinds = ValueKindRules.Format(known.Kinds),
+                    NewKinds = ValueKindRules.Format(uncovered),
                     Detail = $"{ValueKindRules.Format(known.Kinds)} → {ValueKindRules.Format(uncovered)}",
                     Discriminator = ValueKindRules.Format(uncovered),
                     DetectedAt = now,
@@ -226,7 +230,9 @@ public sealed class SchemaDriftObserver : IIngestObserver, IDisposable
         {
             var field = schema.Field(seen.Path);
             field.Kinds |= seen.Kinds;
-            field.For(observation.Partition).Add(seen.Count, observation.First, observation.Last);
+            var counter = field.For(observation.Partition);
+            counter.Add(seen.Count, observation.First, observation.Last);
+            counter.AddKinds(seen.KindCounts);
         }
     }
 

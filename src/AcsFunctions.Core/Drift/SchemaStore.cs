@@ -6,9 +6,11 @@ namespace AcsFunctions.Drift;
 
 /// <summary>
 /// The schema tables. <c>SchemaFields</c>: PartitionKey = category, RowKey = <c>field|sourcePartition</c> (lower-case
-/// field path) or <c>!records|sourcePartition</c>; columns <c>Field</c>, <c>Partition</c>, <c>Kinds</c>, <c>Count</c>,
-/// <c>FirstSeen</c>, <c>LastSeen</c> (event time). Counts are per source partition so that every row has one writer.
-/// <c>SchemaDrift</c>: PartitionKey = category, RowKey = <c>change|field|new kinds</c> (deterministic: a change is stored once).
+/// field path) or <c>!records|sourcePartition</c>; columns <c>Field</c>, <c>Partition</c>, <c>Kinds</c>,
+/// <c>KindCounts</c> (<c>string: 3, number: 12</c>), <c>Count</c>, <c>FirstSeen</c>, <c>LastSeen</c> (event time). Counts are per source partition so that every row has one writer.
+/// <c>SchemaDrift</c>: PartitionKey = category, RowKey = <c>change|field|new kinds</c> (deterministic: a change is stored once);
+/// columns <c>Change</c>, <c>Field</c>, <c>OldKinds</c>, <c>NewKinds</c>, <c>Detail</c>, <c>DetectedAt</c>, <c>EventTime</c>,
+/// <c>ExampleRecordId</c>, <c>Source</c>.
 /// </summary>
 public sealed class SchemaStore
 {
@@ -46,9 +48,23 @@ public sealed class SchemaStore
         return [.. rows.Select(ToEntry).OrderBy(e => e.DetectedAt).ThenBy(e => e.Category, StringComparer.Ordinal).ThenBy(e => e.Field, StringComparer.Ordinal)];
     }
 
-    internal async Task<CategorySchema> LoadAsync(string category, CancellationToken cancellationToken)
+    internal async Task<CategorySchema> LoadAsync(string category, CancellationToken cancellationToken) =>
+        Build(category, await AllFieldsAsync(category, cancellationToken));
+
+    /// <summary>The stored signature of every category (or one), counters per source partition, sorted by category.</summary>
+    internal async Task<List<CategorySchema>> LoadAllAsync(string? category, CancellationToken cancellationToken)
     {
         var rows = await AllFieldsAsync(category, cancellationToken);
+        return
+        [
+            .. rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal)
+                .Select(g => Build(EntityValues.Text(g.First(), "Category") ?? KeyEncoder.Decode(g.Key), [.. g]))
+                .OrderBy(s => s.Category, StringComparer.Ordinal),
+        ];
+    }
+
+    private static CategorySchema Build(string category, List<TableEntity> rows)
+    {
         var schema = new CategorySchema(category, known: rows.Count > 0);
         foreach (var row in rows)
         {
@@ -59,6 +75,7 @@ public sealed class SchemaStore
             counter.Count = (long)(EntityValues.Number(row, "Count") ?? 0);
             counter.First = EntityValues.Time(row, "FirstSeen");
             counter.Last = EntityValues.Time(row, "LastSeen");
+            counter.KindCounts = ValueKindRules.ParseCounts(EntityValues.Text(row, "KindCounts"));
         }
 
         return schema;
@@ -77,6 +94,8 @@ public sealed class SchemaStore
                 ["Change"] = entry.Change,
                 ["Field"] = entry.Field,
                 ["Detail"] = entry.Detail,
+                ["OldKinds"] = entry.OldKinds,
+                ["NewKinds"] = entry.NewKinds,
                 ["DetectedAt"] = entry.DetectedAt,
                 ["EventTime"] = entry.EventTime,
                 ["ExampleRecordId"] = entry.ExampleRecordId,
@@ -132,6 +151,7 @@ public sealed class SchemaStore
             ["Field"] = field,
             ["Partition"] = partition,
             ["Kinds"] = field is null ? null : ValueKindRules.Format(kinds),
+            ["KindCounts"] = counter.KindCounts is { } counts ? ValueKindRules.FormatCounts(counts) : null,
             ["Count"] = counter.Count,
             ["FirstSeen"] = counter.First,
             ["LastSeen"] = counter.Last,
@@ -143,6 +163,8 @@ public sealed class SchemaStore
         Change = EntityValues.Text(row, "Change") ?? "unknown",
         Field = EntityValues.Text(row, "Field"),
         Detail = EntityValues.Text(row, "Detail") ?? string.Empty,
+        OldKinds = EntityValues.Text(row, "OldKinds"),
+        NewKinds = EntityValues.Text(row, "NewKinds"),
         DetectedAt = EntityValues.Time(row, "DetectedAt") ?? row.Timestamp ?? DateTimeOffset.MinValue,
         EventTime = EntityValues.Time(row, "EventTime"),
         ExampleRecordId = EntityValues.Text(row, "ExampleRecordId"),

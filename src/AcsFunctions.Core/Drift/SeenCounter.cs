@@ -11,6 +11,9 @@ internal sealed class SeenCounter
 
     public bool Dirty { get; set; }
 
+    /// <summary>Per value kind (indexed by the kind's bit), how many of <see cref="Count"/> had it; null for record counters.</summary>
+    public long[]? KindCounts { get; set; }
+
     public void Add(long count, DateTimeOffset? first, DateTimeOffset? last)
     {
         Count += count;
@@ -25,5 +28,14 @@ internal sealed class SeenCounter
         }
 
         Dirty = true;
+    }
+
+    public void AddKinds(ReadOnlySpan<long> kindCounts)
+    {
+        KindCounts ??= new long[ValueKindRules.KindCount];
+        for (var i = 0; i < kindCounts.Length; i++)
+        {
+            KindCounts[i] += kindCounts[i];
+        }
     }
 }

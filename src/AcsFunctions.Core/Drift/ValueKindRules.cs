@@ -15,6 +15,9 @@ public static class ValueKindRules
         (ValueKinds.Array, "array"),
     ];
 
+    /// <summary>The number of kinds (bits of <see cref="ValueKinds"/>).</summary>
+    public const int KindCount = 7;
+
     /// <summary>The kind of one value (no allocation for non-strings).</summary>
     public static ValueKinds Classify(JsonElement value)
     {
@@ -78,6 +81,66 @@ public static class ValueKindRules
         }
 
         return result;
+    }
+
+    /// <summary>The kinds with a count (indexed by the kind's bit) by name, in the order of <see cref="Format"/>.</summary>
+    public static IReadOnlyDictionary<string, long> CountsByName(ReadOnlySpan<long> counts)
+    {
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (kind, name) in _names)
+        {
+            var bit = System.Numerics.BitOperations.Log2((uint)kind);
+            if (bit < counts.Length && counts[bit] > 0)
+            {
+                result[name] = counts[bit];
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>"string: 3, number: 12" (see <see cref="CountsByName"/>); null when no kind has a count.</summary>
+    public static string? FormatCounts(ReadOnlySpan<long> counts)
+    {
+        var named = CountsByName(counts);
+        return named.Count == 0 ? null : string.Join(", ", named.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}: {p.Value}")));
+    }
+
+    /// <summary>Parses <see cref="FormatCounts"/> output into counts indexed by the kind's bit (null for null or empty text).</summary>
+    public static long[]? ParseCounts(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var counts = new long[KindCount];
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var colon = part.IndexOf(':', StringComparison.Ordinal);
+            var kind = colon < 0 ? ValueKinds.None : Parse(part[..colon]);
+            if (kind != ValueKinds.None && long.TryParse(part.AsSpan(colon + 1).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var count))
+            {
+                counts[System.Numerics.BitOperations.Log2((uint)kind)] += count;
+            }
+        }
+
+        return counts;
+    }
+
+    /// <summary>The sum of <paramref name="counts"/> (indexed by bit) over the kinds in <paramref name="kinds"/>.</summary>
+    public static long CountOf(ReadOnlySpan<long> counts, ValueKinds kinds)
+    {
+        long total = 0;
+        for (var bit = 0; bit < counts.Length && bit < KindCount; bit++)
+        {
+            if (((int)kinds & (1 << bit)) != 0)
+            {
+                total += counts[bit];
+            }
+        }
+
+        return total;
     }
 
     private static ValueKinds Compatible(ValueKinds kind) => kind switch

@@ -31,7 +31,7 @@ public sealed class QueryEndpoint
 
     /// <summary>Answers one query.</summary>
     /// <param name="kind">The route's <c>{kind}</c>.</param>
-    /// <param name="query">The query string (<c>from</c>, <c>to</c>, <c>interval</c>, <c>resource</c>, <c>category</c>, <c>operation</c>).</param>
+    /// <param name="query">The query string (<c>from</c>, <c>to</c>, <c>interval</c>, <c>resource</c>, <c>category</c>, <c>operation</c>, <c>view</c>).</param>
     /// <param name="cancellationToken">Cancels the query (client gone).</param>
     public async Task<HttpQueryResponse> HandleAsync(string kind, NameValueCollection query, CancellationToken cancellationToken = default)
     {

@@ -12,6 +12,12 @@ public interface IQueryKind
     /// <summary>The optional parameters the kind accepts; any other one is rejected.</summary>
     QueryFilters Filters { get; }
 
+    /// <summary>
+    /// The shapes the kind can answer in, chosen with the <c>view</c> parameter (the first is the default, each view has
+    /// its own row type); empty when the kind has one shape and rejects <c>view</c>.
+    /// </summary>
+    IReadOnlyList<string> Views => [];
+
     /// <summary>Runs the query.</summary>
     Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default);
 }

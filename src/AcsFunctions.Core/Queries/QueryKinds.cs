@@ -26,4 +26,7 @@ public static class QueryKinds
 
     /// <summary>Pipeline health per category and source partition (counts, lags, roll-up backlog).</summary>
     public const string Health = "health";
+
+    /// <summary>Schema drift per category (<c>view=drift</c>, the default) or the field inventory (<c>view=fields</c>).</summary>
+    public const string Schema = "schema";
 }

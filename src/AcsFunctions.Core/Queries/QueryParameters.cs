@@ -6,7 +6,7 @@ namespace AcsFunctions.Queries;
 /// <summary>
 /// A validated query: kind, time range <c>[From, To)</c> (rows whose window starts in it), interval and
 /// filters. Built by <see cref="Parse"/> from the same named values the CLI options and the HTTP query string
-/// carry: <c>from</c>, <c>to</c>, <c>interval</c>, <c>resource</c>, <c>category</c>, <c>operation</c>.
+/// carry: <c>from</c>, <c>to</c>, <c>interval</c>, <c>resource</c>, <c>category</c>, <c>operation</c>, <c>view</c>.
 /// </summary>
 public sealed record QueryParameters
 {
@@ -31,16 +31,20 @@ public sealed record QueryParameters
     /// <summary>Operation name (exact), or null.</summary>
     public string? Operation { get; init; }
 
+    /// <summary>The view (see <see cref="IQueryKind.Views"/>): as given, lower case, else the kind's default; null for a kind without views.</summary>
+    public string? View { get; init; }
+
     /// <summary>The first window key in range (<c>yyyyMMddHHmm</c>).</summary>
     public string FromWindowKey => Windows.Key(CeilingMinute(From));
 
     /// <summary>The first window key after the range.</summary>
     public string ToWindowKey => Windows.Key(CeilingMinute(To));
 
-    /// <summary>Validates named values for a kind that accepts <paramref name="accepted"/>.</summary>
+    /// <summary>Validates named values for a kind that accepts <paramref name="accepted"/> and offers <paramref name="views"/> (the first is the default).</summary>
     /// <exception cref="QueryParameterException">A value is missing, malformed, out of range or not accepted by the kind.</exception>
-    public static QueryParameters Parse(string kind, IReadOnlyDictionary<string, string?> values, QueryFilters accepted, DateTimeOffset now, TimeSpan maxRange)
+    public static QueryParameters Parse(string kind, IReadOnlyDictionary<string, string?> values, QueryFilters accepted, DateTimeOffset now, TimeSpan maxRange, IReadOnlyList<string>? views = null)
     {
+        views ??= [];
         var named = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in values)
         {
@@ -78,7 +82,24 @@ public sealed record QueryParameters
             Resource = Optional(named, "resource", kind, accepted, QueryFilters.Resource)?.ToUpperInvariant(),
             Category = category is null ? null : Categories.Canonicalize(category),
             Operation = Optional(named, "operation", kind, accepted, QueryFilters.Operation),
+            View = ParseView(named, kind, views),
         };
+    }
+
+    private static string? ParseView(Dictionary<string, string> named, string kind, IReadOnlyList<string> views)
+    {
+        if (!named.TryGetValue("view", out var text))
+        {
+            return views.Count > 0 ? views[0] : null;
+        }
+
+        if (views.Count == 0)
+        {
+            throw new QueryParameterException("view", $"does not apply to {kind} queries (they have one shape).");
+        }
+
+        return views.FirstOrDefault(v => string.Equals(v, text, StringComparison.OrdinalIgnoreCase))
+            ?? throw new QueryParameterException("view", $"'{text}' is not a view of {kind} queries; use {string.Join(" or ", views)} (default {views[0]}).");
     }
 
     private static DateTimeOffset Time(Dictionary<string, string> named, string name, DateTimeOffset now)

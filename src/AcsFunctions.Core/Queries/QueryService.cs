@@ -35,17 +35,21 @@ public sealed class QueryService
         _logger = logger;
     }
 
+    /// <summary>The views of a kind (<see cref="IQueryKind.Views"/>; empty when it has one shape).</summary>
+    /// <exception cref="QueryParameterException">Unknown kind.</exception>
+    public IReadOnlyList<string> ViewsOf(string kind) => Resolve(kind).Views;
+
     /// <summary>The kinds served, sorted.</summary>
     public IReadOnlyList<string> Kinds => [.. _kinds.Keys.Order(StringComparer.Ordinal)];
 
-    /// <summary>Validates <paramref name="values"/> (<c>from</c>, <c>to</c>, <c>interval</c>, <c>resource</c>, <c>category</c>, <c>operation</c>; others ignored) for <paramref name="kind"/>.</summary>
+    /// <summary>Validates <paramref name="values"/> (<c>from</c>, <c>to</c>, <c>interval</c>, <c>resource</c>, <c>category</c>, <c>operation</c>, <c>view</c>; others ignored) for <paramref name="kind"/>.</summary>
     /// <exception cref="QueryParameterException">Unknown kind, or a missing, malformed or inapplicable parameter.</exception>
     public QueryParameters Parse(string kind, IReadOnlyDictionary<string, string?> values)
     {
         var handler = Resolve(kind);
         try
         {
-            return QueryParameters.Parse(handler.Name, values, handler.Filters, _time.GetUtcNow(), _options.MaxRange);
+            return QueryParameters.Parse(handler.Name, values, handler.Filters, _time.GetUtcNow(), _options.MaxRange, handler.Views);
         }
         catch (QueryParameterException ex)
         {

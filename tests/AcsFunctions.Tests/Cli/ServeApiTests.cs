@@ -48,6 +48,9 @@ public sealed class ServeApiTests(AzuriteFixture azurite)
     [InlineData("api-requests?from=2000-01-01&to=2021-07-01", "to")]
     [InlineData("api-requests?from=2021-07-01&to=2021-07-02&interval=PT7M", "interval")]
     [InlineData("api-requests?from=2021-07-01&to=2021-07-02&from=2021-07-01", "from")]
+    [InlineData("api-requests?from=2021-07-01&to=2021-07-02&view=fields", "view")]
+    [InlineData("schema?from=2021-07-01&to=2021-07-02&view=columns", "view")]
+    [InlineData("schema?from=2021-07-01&to=2021-07-02&interval=PT5M", "interval")]
     public async Task BadParameters_Are400ProblemDetailsNamingTheParameter(string pathAndQuery, string parameter)
     {
         await using var storage = TestStorage.Create(azurite.ConnectionString);

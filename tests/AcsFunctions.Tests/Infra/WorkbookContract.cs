@@ -34,12 +34,18 @@ internal static partial class WorkbookContract
 
     /// <summary>
     /// The row type a served kind's JSON array holds: next to the kind's <see cref="IQueryKind"/> implementation
-    /// <c>{X}Query</c>, the record <c>{X}Row</c> or its singular (<c>ApiRequestsQuery</c> → <c>ApiRequestRow</c>).
+    /// <c>{X}Query</c>, the record <c>{X}Row</c> or its singular (<c>ApiRequestsQuery</c> → <c>ApiRequestRow</c>); for a
+    /// kind with views, <c>{X}{View}Row</c> or its singular (<c>SchemaQuery</c>, view <c>fields</c> → <c>SchemaFieldRow</c>).
     /// </summary>
-    public static Type RowType(string kind)
+    public static Type RowType(string kind, string? view = null)
     {
         var implementation = _services.Value.GetServices<IQueryKind>().Single(k => k.Name == kind).GetType();
         var stem = implementation.Name.EndsWith("Query", StringComparison.Ordinal) ? implementation.Name[..^"Query".Length] : implementation.Name;
+        if (view is not null)
+        {
+            stem += string.Concat(view.Split('-').Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+        }
+
         var candidates = new[] { stem + "Row", stem.TrimEnd('s') + "Row" };
         var types = implementation.Assembly.GetTypes()
             .Where(t => t.Namespace == implementation.Namespace && candidates.Contains(t.Name))
@@ -82,12 +88,35 @@ internal static partial class WorkbookContract
         }
 
         var parameters = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
-        foreach (var p in items.Where(i => (int?)i?["type"] == 9).SelectMany(i => i!["content"]?["parameters"]?.AsArray() ?? []))
+        foreach (var p in Items(workbook).Where(i => (int?)i["type"] == 9).SelectMany(i => i["content"]?["parameters"]?.AsArray() ?? []))
         {
             parameters[(string?)p!["name"] ?? ""] = p;
         }
 
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        CheckItems(items, parameters, new HashSet<string>(StringComparer.Ordinal), problems);
+        return problems;
+    }
+
+    /// <summary>Every item of the workbook, those inside groups included (depth first, in document order).</summary>
+    public static IEnumerable<JsonNode> Items(JsonNode workbook) => Flatten(workbook["items"] as JsonArray ?? []);
+
+    private static IEnumerable<JsonNode> Flatten(JsonArray items)
+    {
+        foreach (var item in items.OfType<JsonNode>())
+        {
+            yield return item;
+            if ((int?)item["type"] == 12 && item["content"]?["items"] is JsonArray inner)
+            {
+                foreach (var nested in Flatten(inner))
+                {
+                    yield return nested;
+                }
+            }
+        }
+    }
+
+    private static void CheckItems(JsonArray items, Dictionary<string, JsonNode> parameters, HashSet<string> names, List<string> problems)
+    {
         foreach (var item in items)
         {
             var type = (int?)item?["type"];
@@ -104,7 +133,12 @@ internal static partial class WorkbookContract
                 problems.Add($"{where}: missing or duplicate name");
             }
 
-            var content = item!["content"];
+            if (item!["conditionalVisibility"] is { } visibility && !parameters.ContainsKey((string?)visibility["parameterName"] ?? ""))
+            {
+                problems.Add($"{where}: visible only by undeclared parameter '{visibility["parameterName"]}'");
+            }
+
+            var content = item["content"];
             switch (type)
             {
                 case 1 when content is null || content["json"] is null:
@@ -116,10 +150,35 @@ internal static partial class WorkbookContract
                 case 3:
                     CheckQuery(where, content, parameters, problems);
                     break;
+                case 11:
+                    CheckLinks(where, content, parameters, problems);
+                    break;
+                case 12 when content is null || (string?)content["version"] != "NotebookGroup/1.0" || content["items"] is not JsonArray:
+                    problems.Add($"{where}: group is not a NotebookGroup/1.0 with items");
+                    break;
+                case 12:
+                    CheckItems(content["items"]!.AsArray(), parameters, names, problems);
+                    break;
             }
         }
+    }
 
-        return problems;
+    /// <summary>Links (tabs): each one that sets a parameter sets a declared one.</summary>
+    private static void CheckLinks(string where, JsonNode? content, Dictionary<string, JsonNode> parameters, List<string> problems)
+    {
+        if ((string?)content?["version"] != "LinkItem/1.0" || content["links"] is not JsonArray links || links.Count == 0)
+        {
+            problems.Add($"{where}: not a LinkItem/1.0 with links");
+            return;
+        }
+
+        foreach (var link in links.Where(l => (string?)l?["linkTarget"] == "parameter"))
+        {
+            if (!parameters.ContainsKey((string?)link!["cellValue"] ?? ""))
+            {
+                problems.Add($"{where}: link '{link["linkLabel"]}' sets undeclared parameter '{link["cellValue"]}'");
+            }
+        }
     }
 
     private static void CheckQuery(string where, JsonNode? content, Dictionary<string, JsonNode> parameters, List<string> problems)
@@ -175,16 +234,18 @@ internal static partial class WorkbookContract
             values[(string?)p!["key"] ?? ""] = SampleValue((string?)p["value"] ?? "");
         }
 
+        string? view;
         try
         {
-            Queries.Parse(kind, values);
+            view = Queries.Parse(kind, values).View;
         }
         catch (QueryParameterException ex)
         {
             problems.Add($"{where}: the API rejects its parameters for {kind}: {ex.Message}");
+            return;
         }
 
-        var fields = JsonFields(RowType(kind));
+        var fields = JsonFields(RowType(kind, view));
         var transformer = query["transformers"]?.AsArray().SingleOrDefault(t => (string?)t?["type"] == "jsonpath");
         if (transformer is null)
         {

@@ -25,14 +25,16 @@ public sealed class WorkbookTests
     public void Every_query_kind_is_served_and_has_a_row_type()
     {
         Assert.Subset(WorkbookContract.Queries.Kinds.ToHashSet(), WorkbookContract.DeclaredKinds.Values.ToHashSet());
-        Assert.All(WorkbookContract.Queries.Kinds, kind => Assert.NotEmpty(WorkbookContract.JsonFields(WorkbookContract.RowType(kind))));
+        Assert.All(WorkbookContract.Queries.Kinds, kind => Assert.All(
+            WorkbookContract.Queries.ViewsOf(kind) is { Count: > 0 } views ? [.. views] : new string?[] { null },
+            view => Assert.NotEmpty(WorkbookContract.JsonFields(WorkbookContract.RowType(kind, view)))));
     }
 
     [Fact]
     public void The_workbook_has_the_promised_parameters_and_charts()
     {
         var workbook = Load();
-        var items = workbook["items"]!.AsArray();
+        var items = WorkbookContract.Items(workbook).ToList();
         var parameters = items.Where(i => (int?)i!["type"] == 9).SelectMany(i => i!["content"]!["parameters"]!.AsArray()).ToDictionary(p => (string)p!["name"]!, p => p!);
         Assert.Equal(4, (int?)parameters["TimeRange"]["type"]);
         Assert.Equal(5, (int?)parameters["Resource"]["type"]);
@@ -42,11 +44,7 @@ public sealed class WorkbookTests
         var intervals = JsonNode.Parse((string)parameters["Interval"]["jsonData"]!)!.AsArray().Select(v => (string)v!["value"]!);
         Assert.Equal(QueryInterval.All.Select(i => i.Name), intervals);
 
-        var queries = items.Where(i => (int?)i!["type"] == 3)
-            .Select(i => (Name: (string)i!["name"]!, Visualization: (string?)i["content"]!["visualization"], Query: JsonNode.Parse((string)i["content"]!["query"]!)!))
-            .ToList();
-        string KindOf(JsonNode q) => ((string)q["url"]!).Split('/')[^1];
-        string[] Columns(JsonNode q) => [.. q["transformers"]![0]!["settings"]!["columns"]!.AsArray().Select(c => (string)c!["path"]!)];
+        var queries = Queries(items);
 
         // API requests over time by operation and by status, errors, duration percentiles.
         Assert.Contains(queries, q => KindOf(q.Query) == QueryKinds.ApiRequests && q.Visualization == "timechart" && Columns(q.Query).Contains("$.operation"));
@@ -62,13 +60,39 @@ public sealed class WorkbookTests
         Assert.Contains(queries, q => KindOf(q.Query) == QueryKinds.Email && Columns(q.Query).Contains("$.deliveryStatus"));
     }
 
+    [Fact]
+    public void The_health_and_drift_tab_shows_the_schema_changes_and_the_field_inventory()
+    {
+        var workbook = Load();
+        var tabs = Assert.Single(workbook["items"]!.AsArray(), i => (int?)i!["type"] == 11)!;
+        Assert.Equal("tabs", (string?)tabs["content"]!["style"]);
+        var health = Assert.Single(tabs["content"]!["links"]!.AsArray(), l => (string?)l!["linkLabel"] == "Health & drift")!;
+        Assert.Equal(("parameter", "Tab"), ((string?)health["linkTarget"], (string?)health["cellValue"]));
+
+        // Every top-level item after the tab links belongs to one tab; the health tab is the group shown for its value.
+        var afterTabs = workbook["items"]!.AsArray().SkipWhile(i => i != tabs).Skip(1).ToList();
+        Assert.All(afterTabs, i => Assert.Equal((12, "Tab"), ((int?)i!["type"], (string?)i["conditionalVisibility"]?["parameterName"])));
+        var group = Assert.Single(afterTabs, i => (string?)i!["conditionalVisibility"]!["value"] == (string?)health["subTarget"])!;
+        var queries = Queries(WorkbookContract.Items(group["content"]!).ToList());
+
+        var drift = Assert.Single(queries, q => KindOf(q.Query) == QueryKinds.Schema && View(q.Query) == "drift");
+        Assert.Equal("table", drift.Visualization);
+        Assert.Subset(Columns(drift.Query).ToHashSet(), new HashSet<string> { "$.category", "$.field", "$.change", "$.oldKinds", "$.newKinds", "$.firstSeen", "$.recordsAffected" });
+        var fields = Assert.Single(queries, q => KindOf(q.Query) == QueryKinds.Schema && View(q.Query) == "fields");
+        Assert.Subset(Columns(fields.Query).ToHashSet(), new HashSet<string> { "$.category", "$.field", "$.kinds", "$.count", "$.firstSeen", "$.lastSeen" });
+    }
+
     [Theory]
     [InlineData("/api/query/api-requests", "/api/query/api-request", "not a served route")]
+    [InlineData("{\\\"key\\\":\\\"view\\\",\\\"value\\\":\\\"fields\\\"}", "{\\\"key\\\":\\\"view\\\",\\\"value\\\":\\\"columns\\\"}", "rejects its parameters for schema")]
+    [InlineData("$.recordsAffected", "$.affected", "schema rows have no field 'affected'")]
+    [InlineData("\"parameterName\": \"Tab\"", "\"parameterName\": \"Page\"", "visible only by undeclared parameter 'Page'")]
     [InlineData("\\\"path\\\":\\\"$.operation\\\"", "\\\"path\\\":\\\"$.operationName\\\"", "no field 'operationName'")]
     [InlineData("$.poorReasons['jitter']", "$.poorReasons['latency']", "has no key 'latency'")]
     [InlineData("{\\\"key\\\":\\\"interval\\\",\\\"value\\\":\\\"{Interval}\\\"}", "{\\\"key\\\":\\\"interval\\\",\\\"value\\\":\\\"PT7M\\\"}", "rejects its parameters")]
     [InlineData("\"version\": \"Notebook/1.0\"", "\"version\": \"Notebook/2.0\"", "expected Notebook/1.0")]
     [InlineData("\"type\": 1,", "\"type\": 42,", "unknown item type 42")]
+    [InlineData("\"cellValue\": \"Tab\"", "\"cellValue\": \"Page\"", "sets undeclared parameter 'Page'")]
     [InlineData("{ApiBaseUrl}/api/query/email", "{ApiUrl}/api/query/email", "undeclared parameter {ApiUrl}")]
     public void A_broken_copy_is_rejected(string original, string broken, string expected)
     {
@@ -77,4 +101,15 @@ public sealed class WorkbookTests
         var problems = WorkbookContract.Check(JsonNode.Parse(text.Replace(original, broken, StringComparison.Ordinal))!);
         Assert.Contains(problems, p => p.Contains(expected, StringComparison.Ordinal));
     }
+
+    private static List<(string Name, string? Visualization, JsonNode Query)> Queries(IEnumerable<JsonNode> items) =>
+        [.. items.Where(i => (int?)i["type"] == 3)
+            .Select(i => ((string)i["name"]!, (string?)i["content"]!["visualization"], JsonNode.Parse((string)i["content"]!["query"]!)!))];
+
+    private static string KindOf(JsonNode query) => ((string)query["url"]!).Split('/')[^1];
+
+    private static string? View(JsonNode query) =>
+        query["urlParams"]!.AsArray().Where(p => (string?)p!["key"] == "view").Select(p => (string?)p!["value"]).SingleOrDefault();
+
+    private static string[] Columns(JsonNode query) => [.. query["transformers"]![0]!["settings"]!["columns"]!.AsArray().Select(c => (string)c!["path"]!)];
 }
