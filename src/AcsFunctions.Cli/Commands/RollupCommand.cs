@@ -46,23 +46,25 @@ internal static class RollupCommand
             var asJson = parse.GetValue(json);
             try
             {
-                do
+                if (parse.GetValue(watch))
                 {
-                    var result = await RollupReport.WithStatusAsync(() => rollup.RunAsync(ct));
-                    RollupReport.Write(result, asJson);
-                    if (!parse.GetValue(watch))
-                    {
-                        return result.Failed == 0 ? ExitCodes.Success : ExitCodes.Failure;
-                    }
-
-                    await Task.Delay(parse.GetValue(interval), ct);
+                    // One JSON object per line while watching, so the stream can be read run by run.
+                    await RollupWatch.RunAsync(
+                        token => RollupReport.WithStatusAsync(() => rollup.RunAsync(token)),
+                        result => RollupReport.Write(result, asJson, compact: true),
+                        parse.GetValue(interval),
+                        services.GetRequiredService<TimeProvider>(),
+                        ct);
+                    return ExitCodes.Success;
                 }
-                while (!ct.IsCancellationRequested);
-                return ExitCodes.Success;
+
+                var result = await RollupReport.WithStatusAsync(() => rollup.RunAsync(ct));
+                RollupReport.Write(result, asJson);
+                return result.Failed == 0 ? ExitCodes.Success : ExitCodes.Failure;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                return ExitCodes.Success; // Ctrl+C ends --watch; an interrupted run leaves its marks pending
+                return ExitCodes.Success; // Ctrl+C; an interrupted run leaves its marks pending
             }
             catch (StorageUnavailableException ex)
             {

@@ -14,5 +14,8 @@ internal static class Json
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    public static void Write<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Options));
+    /// <summary>The same conventions on one line (NDJSON streams).</summary>
+    public static JsonSerializerOptions CompactOptions { get; } = new(Options) { WriteIndented = false };
+
+    public static void Write<T>(T value, bool compact = false) => Console.Out.WriteLine(JsonSerializer.Serialize(value, compact ? CompactOptions : Options));
 }

@@ -7,11 +7,12 @@ namespace AcsFunctions.Cli.Output;
 /// <summary>Renders a <see cref="RollupResult"/> as a table or JSON.</summary>
 internal static class RollupReport
 {
-    public static void Write(RollupResult result, bool json)
+    /// <summary>Writes a result; <paramref name="compact"/> JSON is one line (a stream of runs).</summary>
+    public static void Write(RollupResult result, bool json, bool compact = false)
     {
         if (json)
         {
-            Json.Write(ToJson(result));
+            Json.Write(ToJson(result), compact);
             return;
         }
 

@@ -8,7 +8,24 @@ internal static class CliProcess
     /// <summary>Runs acs-diag with <paramref name="args"/> and extra environment variables (and optional standard input); returns exit code, stdout and stderr.</summary>
     public static async Task<(int Exit, string Output, string Error)> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string?> environment, string? standardInput = null)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = standardInput is not null };
+        using var process = Start(args, environment, redirectInput: standardInput is not null);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput);
+            process.StandardInput.Close();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+
+    /// <summary>Starts acs-diag with <paramref name="args"/> and extra environment variables (a null value removes one); stdout and stderr redirected.</summary>
+    public static Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?> environment, bool redirectInput = false)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = redirectInput };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "acs-diag.dll"));
         foreach (var a in args)
         {
@@ -27,17 +44,6 @@ internal static class CliProcess
             }
         }
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (standardInput is not null)
-        {
-            await process.StandardInput.WriteAsync(standardInput);
-            process.StandardInput.Close();
-        }
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
+        return Process.Start(start)!;
     }
 }
