@@ -140,7 +140,7 @@ public static class BodyDecoder
                 foreach (var property in root.EnumerateObject())
                 {
                     // Every "records" member counts (any casing, even repeated): a duplicate key must not hide records.
-                    if (!string.Equals(property.Name, "records", StringComparison.OrdinalIgnoreCase))
+                    if (!Records.JsonNames.EqualsIgnoreCase(property, "records"))
                     {
                         continue;
                     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AcsFunctions.Decoding;
 using AcsFunctions.Dispatch;
+using AcsFunctions.Records;
 
 namespace AcsFunctions.Drift;
 
@@ -64,10 +65,12 @@ internal sealed class CategoryObservation(string category, string partition)
 
     private static void Observe(Dictionary<string, FieldObservation> fields, JsonProperty member, string prefix, string recordId)
     {
-        var name = member.Name;
-        if (!fields.TryGetValue(name, out var field))
+        Span<char> buffer = stackalloc char[JsonNames.StackLimit];
+        var name = JsonNames.Decode(member, buffer);
+        if (!fields.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var field))
         {
-            fields[name] = field = new FieldObservation(prefix + name);
+            var text = name.ToString();
+            fields[text] = field = new FieldObservation(prefix + text);
         }
 
         field.See(ValueKindRules.Classify(member.Value), recordId);

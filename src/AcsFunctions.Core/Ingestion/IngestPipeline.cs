@@ -131,7 +131,7 @@ public sealed class IngestPipeline
 
         using var sanitized = _sanitizer.Sanitize(canonicalGuess, element);
         using var record = new DiagnosticRecord(sanitized.Element);
-        var payload = sanitized.Utf8.Span;
+        var payload = sanitized.Utf8Span;
 
         var categoryField = record.GetString("category");
         string category;
@@ -146,7 +146,7 @@ public sealed class IngestPipeline
         }
         else
         {
-            AddDeadLetter(batch, new DeadLetter(DeadLetterReasons.MissingCategory, "The record has no 'category' and is not a platform-metric record.", sanitized.Utf8.ToArray(), lineage), null);
+            AddDeadLetter(batch, new DeadLetter(DeadLetterReasons.MissingCategory, "The record has no 'category' and is not a platform-metric record.", sanitized.Utf8Span.ToArray(), lineage), null);
             return;
         }
 
@@ -156,13 +156,13 @@ public sealed class IngestPipeline
             var detail = time.State == FieldState.Absent
                 ? "The record has no 'time'."
                 : $"The record's time '{time.Original}' is not an ISO-8601 timestamp.";
-            AddDeadLetter(batch, new DeadLetter(DeadLetterReasons.InvalidTime, detail, sanitized.Utf8.ToArray(), lineage, category), null);
+            AddDeadLetter(batch, new DeadLetter(DeadLetterReasons.InvalidTime, detail, sanitized.Utf8Span.ToArray(), lineage, category), null);
             return;
         }
 
         if (time.Value < EntityLimits.MinDate)
         {
-            AddDeadLetter(batch, new DeadLetter(DeadLetterReasons.TimeOutOfRange, $"The record's time {time.Value:O} is before 1601-01-01, which Table Storage cannot hold.", sanitized.Utf8.ToArray(), lineage, category), null);
+            AddDeadLetter(batch, new DeadLetter(DeadLetterReasons.TimeOutOfRange, $"The record's time {time.Value:O} is before 1601-01-01, which Table Storage cannot hold.", sanitized.Utf8Span.ToArray(), lineage, category), null);
             return;
         }
 
@@ -192,13 +192,13 @@ public sealed class IngestPipeline
 
         if (outcome.Record is not { } enriched)
         {
-            AddDeadLetter(batch, new DeadLetter(outcome.DeadLetterReason ?? DeadLetterReasons.HandlerError, outcome.DeadLetterDetail ?? "Rejected by its handler.", sanitized.Utf8.ToArray(), lineage, category, time.Value), null);
+            AddDeadLetter(batch, new DeadLetter(outcome.DeadLetterReason ?? DeadLetterReasons.HandlerError, outcome.DeadLetterDetail ?? "Rejected by its handler.", sanitized.Utf8Span.ToArray(), lineage, category, time.Value), null);
             return;
         }
 
         if (enriched.Placement == RecordPlacement.Call && context.CorrelationId is null)
         {
-            AddDeadLetter(batch, new DeadLetter(DeadLetterReasons.MissingCorrelationId, $"A {category} record needs a correlationId to be joined to its call.", sanitized.Utf8.ToArray(), lineage, category, time.Value), null);
+            AddDeadLetter(batch, new DeadLetter(DeadLetterReasons.MissingCorrelationId, $"A {category} record needs a correlationId to be joined to its call.", sanitized.Utf8Span.ToArray(), lineage, category, time.Value), null);
             return;
         }
 
@@ -207,7 +207,7 @@ public sealed class IngestPipeline
         var write = new TableWrite(table, entity);
         if (!fits)
         {
-            batch.Offload[entity] = sanitized.Utf8.ToArray();
+            batch.Offload[entity] = sanitized.Utf8Span.ToArray();
         }
 
         batch.Pending.Add(new PendingRecord(write, category, enriched.Unclassified, time.Value, lineage));

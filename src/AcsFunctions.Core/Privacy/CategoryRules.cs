@@ -5,6 +5,8 @@ namespace AcsFunctions.Privacy;
 /// <summary>The resolved rules of one category (defaults plus configuration overrides).</summary>
 public sealed class CategoryRules
 {
+    private readonly FrozenDictionary<string, FieldRule>.AlternateLookup<ReadOnlySpan<char>> _byChars;
+
     /// <summary>Creates the rule set.</summary>
     public CategoryRules(string category, FrozenDictionary<string, FieldRule> fields, bool scrubUnlisted)
     {
@@ -12,6 +14,7 @@ public sealed class CategoryRules
         Fields = fields;
         ScrubUnlisted = scrubUnlisted;
         HasEffect = scrubUnlisted || fields.Values.Any(r => r.Action != PrivacyAction.Keep);
+        _byChars = fields.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>The canonical category.</summary>
@@ -28,4 +31,7 @@ public sealed class CategoryRules
 
     /// <summary>The rule for a field, when it has one.</summary>
     public bool TryGet(string field, out FieldRule rule) => Fields.TryGetValue(field, out rule);
+
+    /// <summary>The rule for a field named by characters (no string needed), when it has one.</summary>
+    public bool TryGet(ReadOnlySpan<char> field, out FieldRule rule) => _byChars.TryGetValue(field, out rule);
 }

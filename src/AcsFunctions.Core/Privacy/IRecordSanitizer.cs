@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace AcsFunctions.Privacy;
@@ -25,20 +26,34 @@ public interface IRecordSanitizer
 public readonly struct SanitizedRecord : IDisposable
 {
     private readonly IDisposable? _owner;
+    private readonly ReadOnlyMemory<byte> _utf8;
+    private readonly bool _unchanged;
 
     /// <summary>Creates the result.</summary>
     public SanitizedRecord(JsonElement element, ReadOnlyMemory<byte> utf8, IDisposable? owner)
     {
         Element = element;
-        Utf8 = utf8;
+        _utf8 = utf8;
         _owner = owner;
+    }
+
+    private SanitizedRecord(JsonElement element)
+    {
+        Element = element;
+        _unchanged = true;
     }
 
     /// <summary>The record to enrich and persist.</summary>
     public JsonElement Element { get; }
 
-    /// <summary>Its UTF-8 JSON text (the raw copy that is stored).</summary>
-    public ReadOnlyMemory<byte> Utf8 { get; }
+    /// <summary>Its UTF-8 JSON text (the raw copy that is stored); a copy when the record was unchanged.</summary>
+    public ReadOnlyMemory<byte> Utf8 => _unchanged ? JsonMarshal.GetRawUtf8Value(Element).ToArray() : _utf8;
+
+    /// <summary>Its UTF-8 JSON text without a copy (valid while the source document and this result live).</summary>
+    public ReadOnlySpan<byte> Utf8Span => _unchanged ? JsonMarshal.GetRawUtf8Value(Element) : _utf8.Span;
+
+    /// <summary>The result for a record the policy left as it was (its text is the element's own bytes, not copied).</summary>
+    public static SanitizedRecord Unchanged(JsonElement element) => new(element);
 
     /// <inheritdoc />
     public void Dispose() => _owner?.Dispose();
@@ -48,8 +63,7 @@ public readonly struct SanitizedRecord : IDisposable
 public sealed class PassThroughSanitizer : IRecordSanitizer
 {
     /// <inheritdoc />
-    public SanitizedRecord Sanitize(string category, JsonElement record) =>
-        new(record, System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(record).ToArray(), null);
+    public SanitizedRecord Sanitize(string category, JsonElement record) => SanitizedRecord.Unchanged(record);
 
     /// <inheritdoc />
     public ReadOnlyMemory<byte> SanitizeUnparsed(ReadOnlyMemory<byte> payload) => payload;

@@ -57,6 +57,11 @@ public static class PersonalFields
         "metricName", "timeGrain",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>True when <paramref name="name"/> is one of <see cref="EnvelopeFields"/> (without needing a string).</summary>
+    public static bool IsEnvelopeField(ReadOnlySpan<char> name) => _envelopeByChars.Contains(name);
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _envelopeByChars = EnvelopeFields.GetAlternateLookup<ReadOnlySpan<char>>();
+
     private static FrozenDictionary<string, FrozenDictionary<string, FieldRule>> BuildByCategory()
     {
         var freeText = new FieldRule(PersonalDataKind.FreeText, PrivacyAction.Mask);

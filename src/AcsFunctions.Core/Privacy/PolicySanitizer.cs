@@ -17,8 +17,18 @@ namespace AcsFunctions.Privacy;
 /// </summary>
 public sealed class PolicySanitizer : IRecordSanitizer
 {
+    private const int BufferSize = 64 * 1024;
     private static readonly JsonWriterOptions _writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     private readonly PrivacyPolicy _policy;
+    private readonly BoundedCache<string>[] _hashed = NewCaches();
+    private readonly BoundedCache<string>[] _masked = NewCaches();
 
     /// <summary>Creates the sanitizer.</summary>
     public PolicySanitizer(PrivacyPolicy policy) => _policy = policy;
@@ -32,22 +42,57 @@ public sealed class PolicySanitizer : IRecordSanitizer
             return Unchanged(record);
         }
 
-        var buffer = new ArrayBufferWriter<byte>(JsonMarshal.GetRawUtf8Value(record).Length + 256);
-        bool changed;
-        using (var writer = new Utf8JsonWriter(buffer, _writerOptions))
+        // One reused buffer and writer per thread; the rewritten text is copied into a pooled array that the
+        // result returns to the pool when it is disposed.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(BufferSize);
+        buffer.ResetWrittenCount();
+        var writer = t_writer;
+        if (writer is null)
         {
-            changed = WriteObject(writer, record, rules, topLevel: true);
+            t_writer = writer = new Utf8JsonWriter(buffer, _writerOptions);
+        }
+        else
+        {
+            writer.Reset(buffer);
         }
 
-        if (!changed)
+        var changed = WriteObject(writer, record, rules, topLevel: true);
+        writer.Flush();
+        try
         {
-            return Unchanged(record);
-        }
+            if (!changed)
+            {
+                return Unchanged(record);
+            }
 
-        var bytes = buffer.WrittenSpan.ToArray();
-        var document = JsonDocument.Parse(bytes);
-        return new SanitizedRecord(document.RootElement, bytes, document);
+            var length = buffer.WrittenCount;
+            var bytes = ArrayPool<byte>.Shared.Rent(length);
+            buffer.WrittenSpan.CopyTo(bytes);
+            var utf8 = bytes.AsMemory(0, length);
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(utf8);
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(bytes);
+                throw;
+            }
+
+            return new SanitizedRecord(document.RootElement, utf8, new PooledDocument(document, bytes));
+        }
+        finally
+        {
+            if (buffer.Capacity > BufferSize * 16)
+            {
+                t_buffer = null; // an unusually large record: do not keep its buffer for the thread's lifetime
+            }
+        }
     }
+
+    private static BoundedCache<string>[] NewCaches() =>
+        [.. Enum.GetValues<PersonalDataKind>().Select(_ => new BoundedCache<string>())];
 
     /// <inheritdoc />
     public ReadOnlyMemory<byte> SanitizeUnparsed(ReadOnlyMemory<byte> payload) => _policy.Scrubber.ScrubBytes(payload);
@@ -55,18 +100,36 @@ public sealed class PolicySanitizer : IRecordSanitizer
     /// <inheritdoc />
     public string SanitizeText(string text) => _policy.Scrubber.Scrub(text);
 
-    private static SanitizedRecord Unchanged(JsonElement record) =>
-        new(record, JsonMarshal.GetRawUtf8Value(record).ToArray(), null);
+    private static SanitizedRecord Unchanged(JsonElement record) => SanitizedRecord.Unchanged(record);
 
-    private static bool IsProperties(JsonProperty property) =>
-        property.NameEquals("properties") || string.Equals(property.Name, "properties", StringComparison.OrdinalIgnoreCase);
+    private static bool IsProperties(JsonProperty property) => JsonNames.EqualsIgnoreCase(property, "properties");
 
-    private static bool IsAbsent(JsonElement value) =>
-        value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined ||
-        (value.ValueKind == JsonValueKind.String && DiagnosticRecord.ClassifyText(value.GetString()) != FieldState.Present);
+    private static bool IsAbsent(JsonElement value)
+    {
+        if (value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        {
+            return true;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        // Plain ASCII text that starts and ends with a visible character is its own trimmed form: compare the raw
+        // bytes with the absent markers instead of materialising the string.
+        var raw = JsonMarshal.GetRawUtf8Value(value)[1..^1];
+        if (raw.Length > 0 && raw[0] > (byte)' ' && raw[^1] > (byte)' ' && raw.IndexOf((byte)'\\') < 0 && Ascii.IsValid(raw))
+        {
+            return raw.SequenceEqual("-"u8) || Ascii.EqualsIgnoreCase(raw, "null"u8) || Ascii.EqualsIgnoreCase(raw, "Redacted"u8);
+        }
+
+        return DiagnosticRecord.ClassifyText(value.GetString()) != FieldState.Present;
+    }
 
     private static bool NeedsRewrite(JsonElement obj, CategoryRules rules, bool topLevel)
     {
+        Span<char> buffer = stackalloc char[JsonNames.StackLimit];
         foreach (var property in obj.EnumerateObject())
         {
             if (topLevel && IsProperties(property))
@@ -79,7 +142,7 @@ public sealed class PolicySanitizer : IRecordSanitizer
                 continue;
             }
 
-            if (rules.TryGet(property.Name, out var rule) && rule.Action != PrivacyAction.Keep && !IsAbsent(property.Value))
+            if (rules.TryGet(JsonNames.Decode(property, buffer), out var rule) && rule.Action != PrivacyAction.Keep && !IsAbsent(property.Value))
             {
                 return true;
             }
@@ -108,7 +171,7 @@ public sealed class PolicySanitizer : IRecordSanitizer
         var value = property.Value;
         if (value.ValueKind == JsonValueKind.Object)
         {
-            writer.WritePropertyName(property.Name);
+            WriteName(writer, property);
             return WriteObject(writer, value, rules, topLevel: false);
         }
 
@@ -136,7 +199,8 @@ public sealed class PolicySanitizer : IRecordSanitizer
                     return WriteUnchanged(writer, property);
                 }
 
-                writer.WriteString(property.Name, Encoding.UTF8.GetString(buffer.WrittenSpan));
+                WriteName(writer, property);
+                writer.WriteStringValue(Encoding.UTF8.GetString(buffer.WrittenSpan));
                 return true;
             }
             catch (JsonException)
@@ -150,12 +214,14 @@ public sealed class PolicySanitizer : IRecordSanitizer
 
     private bool WriteField(Utf8JsonWriter writer, JsonProperty property, CategoryRules rules)
     {
-        if (rules.TryGet(property.Name, out var rule))
+        Span<char> buffer = stackalloc char[JsonNames.StackLimit];
+        var name = JsonNames.Decode(property, buffer);
+        if (rules.TryGet(name, out var rule))
         {
             return ApplyRule(writer, property, rule);
         }
 
-        if (rules.ScrubUnlisted && !PersonalFields.EnvelopeFields.Contains(property.Name))
+        if (rules.ScrubUnlisted && !PersonalFields.IsEnvelopeField(name))
         {
             return WriteScrubbedProperty(writer, property);
         }
@@ -188,14 +254,24 @@ public sealed class PolicySanitizer : IRecordSanitizer
             return WriteUnchanged(writer, property);
         }
 
-        writer.WriteString(property.Name, result);
+        WriteName(writer, property);
+        writer.WriteStringValue(result);
         return true;
     }
 
+    // Hashes and masks are pure functions of (kind, text) under this policy, and personal values repeat across the
+    // records of a batch (a participant in every record of a call, a phone number in its send and delivery report):
+    // each distinct value is computed once per cache generation.
     private string Hash(PersonalDataKind kind, string text) =>
+        _hashed[(int)kind].GetOrAdd(text, (this, kind), static (t, s) => s.Item1.HashUncached(s.kind, t));
+
+    private string Mask(PersonalDataKind kind, string text) =>
+        _masked[(int)kind].GetOrAdd(text, (this, kind), static (t, s) => s.Item1.MaskUncached(s.kind, t));
+
+    private string HashUncached(PersonalDataKind kind, string text) =>
         kind is PersonalDataKind.Identifier or PersonalDataKind.IpAddress ? _policy.Hasher.Hash(text) : _policy.Hasher.HashExact(text);
 
-    private string Mask(PersonalDataKind kind, string text) => kind switch
+    private string MaskUncached(PersonalDataKind kind, string text) => kind switch
     {
         PersonalDataKind.Identifier => Masking.MaskIdentifier(text),
         PersonalDataKind.IpAddress => Masking.MaskIp(text) ?? _policy.Scrubber.Scrub(text),
@@ -205,7 +281,7 @@ public sealed class PolicySanitizer : IRecordSanitizer
 
     private bool WriteScrubbedProperty(Utf8JsonWriter writer, JsonProperty property)
     {
-        writer.WritePropertyName(property.Name);
+        WriteName(writer, property);
         return WriteScrubbed(writer, property.Value);
     }
 
@@ -250,9 +326,30 @@ public sealed class PolicySanitizer : IRecordSanitizer
         }
     }
 
+    private static void WriteName(Utf8JsonWriter writer, JsonProperty property)
+    {
+        Span<char> buffer = stackalloc char[JsonNames.StackLimit];
+        writer.WritePropertyName(JsonNames.Decode(property, buffer));
+    }
+
     private static bool WriteUnchanged(Utf8JsonWriter writer, JsonProperty property)
     {
         property.WriteTo(writer);
         return false;
+    }
+}
+
+/// <summary>A parsed rewritten record whose text lives in a pooled array: disposing it frees both.</summary>
+internal sealed class PooledDocument(JsonDocument document, byte[] rented) : IDisposable
+{
+    private byte[]? _rented = rented;
+
+    public void Dispose()
+    {
+        document.Dispose();
+        if (Interlocked.Exchange(ref _rented, null) is { } bytes)
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
     }
 }

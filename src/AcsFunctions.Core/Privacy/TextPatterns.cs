@@ -14,7 +14,10 @@ public static partial class TextPatterns
     /// <summary>Group names of <see cref="Personal"/>.</summary>
     public const string IdentityGroup = "identity", EmailGroup = "email", PhoneGroup = "phone", Ipv4Group = "ipv4", Ipv6Group = "ipv6";
 
-    private static readonly System.Buffers.SearchValues<char> _personalHints = System.Buffers.SearchValues.Create("@+:%.");
+    private static readonly System.Buffers.SearchValues<char> _personalHints = System.Buffers.SearchValues.Create("@+%");
+
+    // The identity type prefixes of Personal() (gcch-acs and dod-acs end in acs).
+    private static readonly string[] _identityPrefixes = ["acs", "orgid", "teamsvisitor", "gcch", "dod", "spool"];
 
     private static readonly HashSet<int> _twoDigitCountryCodes =
     [
@@ -43,11 +46,52 @@ public static partial class TextPatterns
     [GeneratedRegex(@"^(?:tel:|4:)?\+?[\d \-().]{7,24}$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex WholePhone();
 
-    /// <summary>A cheap test that text may hold any personal token (so most strings skip the regex).</summary>
+    /// <summary>
+    /// A cheap test that text may hold any personal token (so most strings skip the regex): a necessary condition of
+    /// every alternative of <see cref="Personal"/>. E-mail needs '@' (or "%40"), a phone number '+' (or "%2B"), an
+    /// identity one of its type prefixes right before ':' (or "%3A"), IPv6 at least two ':', IPv4 a digit, '.' and a
+    /// digit. URL paths such as "/sms" or "/notifications:receive" and host names skip the regex.
+    /// </summary>
     public static bool MayContainPersonal(ReadOnlySpan<char> text)
     {
-        // '@' e-mail, '+' phone, ':' identities and IPv6, '%' encoded forms, '.' IPv4.
-        return text.ContainsAny(_personalHints);
+        if (text.ContainsAny(_personalHints))
+        {
+            return true; // '@', '+', '%'
+        }
+
+        var colon = text.IndexOf(':');
+        if (colon >= 0)
+        {
+            if (text[(colon + 1)..].Contains(':') || !Ascii.IsValid(text))
+            {
+                return true; // IPv6 (or an identity with a numeric type prefix); non-ASCII text may case-fold into a prefix
+            }
+
+            var before = text[..colon];
+            foreach (var prefix in _identityPrefixes)
+            {
+                if (before.EndsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        // '\d' in the pattern is any Unicode decimal digit, as char.IsDigit.
+        var start = 0;
+        int dot;
+        while ((dot = text[start..].IndexOf('.')) >= 0)
+        {
+            dot += start;
+            if (dot > 0 && dot + 1 < text.Length && char.IsDigit(text[dot - 1]) && char.IsDigit(text[dot + 1]))
+            {
+                return true;
+            }
+
+            start = dot + 1;
+        }
+
+        return false;
     }
 
     /// <summary>True when the whole text is an ACS/Teams identity.</summary>

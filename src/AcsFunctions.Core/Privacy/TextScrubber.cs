@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using AcsFunctions.Records;
 
 namespace AcsFunctions.Privacy;
 
@@ -12,6 +13,9 @@ public sealed class TextScrubber
 {
     private readonly KeyedHasher _hasher;
     private readonly MatchEvaluator _evaluator;
+
+    // Text that needs the pattern scan repeats (URL paths, status messages, user agents): each distinct text is scanned once.
+    private readonly BoundedCache<string> _scrubbed = new(maxKeyLength: 256);
 
     /// <summary>Creates a scrubber that hashes with <paramref name="hasher"/>.</summary>
     public TextScrubber(KeyedHasher hasher)
@@ -28,8 +32,7 @@ public sealed class TextScrubber
             return text;
         }
 
-        var scrubbed = TextPatterns.Personal().Replace(text, _evaluator);
-        return string.Equals(scrubbed, text, StringComparison.Ordinal) ? text : scrubbed;
+        return _scrubbed.GetOrAdd(text, this, static (t, self) => self.ScrubUncached(t));
     }
 
     /// <summary>
@@ -48,6 +51,12 @@ public sealed class TextScrubber
         return ReferenceEquals(text, scrubbed) || string.Equals(text, scrubbed, StringComparison.Ordinal)
             ? payload
             : Encoding.Latin1.GetBytes(scrubbed);
+    }
+
+    private string ScrubUncached(string text)
+    {
+        var scrubbed = TextPatterns.Personal().Replace(text, _evaluator);
+        return string.Equals(scrubbed, text, StringComparison.Ordinal) ? text : scrubbed;
     }
 
     private string Replace(Match match)

@@ -267,7 +267,7 @@ public sealed class DiagnosticRecord : IDisposable
 
         foreach (var property in obj.EnumerateObject())
         {
-            if (property.NameEquals(name) || string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            if (JsonNames.EqualsIgnoreCase(property, name))
             {
                 value = property.Value;
                 return true;

@@ -10,6 +10,9 @@ namespace AcsFunctions.Records;
 /// </summary>
 public static class RecordId
 {
+    [ThreadStatic]
+    private static IncrementalHash? t_sha;
+
     /// <summary>Computes the id of a record's UTF-8 JSON text.</summary>
     public static string Compute(ReadOnlySpan<byte> json)
     {
@@ -18,7 +21,12 @@ public static class RecordId
         {
             var length = Compact(json, buffer);
             Span<byte> hash = stackalloc byte[32];
-            SHA256.HashData(buffer.AsSpan(0, length), hash);
+
+            // One reused hash object per thread: the one-shot SHA256.HashData sets up and frees a native digest
+            // context on every call, which costs more than hashing a typical 1 KB record.
+            var sha = t_sha ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            sha.AppendData(buffer, 0, length);
+            sha.GetHashAndReset(hash);
             return Convert.ToHexStringLower(hash[..16]);
         }
         finally

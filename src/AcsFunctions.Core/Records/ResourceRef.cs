@@ -18,6 +18,9 @@ public sealed record ResourceRef(string Id, string? SubscriptionId, string? Reso
     /// </summary>
     public string Key { get; } = MakeKey(Id, Name);
 
+    // Records name a handful of resources over and over: each distinct id is parsed (and its key hashed) once.
+    private static readonly BoundedCache<ResourceRef> _parsed = new(capacity: 1024);
+
     /// <summary>Parses a resource id leniently (missing parts stay null).</summary>
     public static ResourceRef Parse(string? resourceId)
     {
@@ -25,6 +28,12 @@ public sealed record ResourceRef(string Id, string? SubscriptionId, string? Reso
         {
             return Unknown;
         }
+
+        return _parsed.GetOrAdd(resourceId, 0, static (id, _) => ParseUncached(id));
+    }
+
+    private static ResourceRef ParseUncached(string resourceId)
+    {
 
         var id = resourceId.Trim().ToUpperInvariant();
         if (!id.StartsWith('/'))

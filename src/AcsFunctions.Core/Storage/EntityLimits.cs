@@ -33,9 +33,22 @@ public static class EntityLimits
     /// The entity's size as the service counts it: 4 bytes + keys (UTF-16) + per property 8 bytes, its name
     /// (UTF-16) and its value (strings 4 + 2/char, binary 4 + its base64 length — see <see cref="Base64Length"/> — fixed sizes for the rest).
     /// </summary>
-    public static long EstimateSize(ITableEntity entity, IEnumerable<KeyValuePair<string, object?>> properties)
+    public static long EstimateSize(ITableEntity entity, IEnumerable<KeyValuePair<string, object?>> properties) =>
+        EstimateSize(entity.PartitionKey, entity.RowKey, properties);
+
+    /// <summary>Size of a <see cref="TableEntity"/>.</summary>
+    public static long EstimateSize(TableEntity entity) => EstimateSize(entity, entity);
+
+    /// <summary>Size of an entity's columns (keys included as the <c>PartitionKey</c> and <c>RowKey</c> entries) before the entity exists.</summary>
+    public static long EstimateSize(IDictionary<string, object> columns) =>
+        EstimateSize(
+            columns.TryGetValue("PartitionKey", out var pk) ? pk as string : null,
+            columns.TryGetValue("RowKey", out var rk) ? rk as string : null,
+            columns!);
+
+    private static long EstimateSize(string? partitionKey, string? rowKey, IEnumerable<KeyValuePair<string, object?>> properties)
     {
-        long size = 4 + ((entity.PartitionKey?.Length ?? 0) * 2L) + ((entity.RowKey?.Length ?? 0) * 2L);
+        long size = 4 + ((partitionKey?.Length ?? 0) * 2L) + ((rowKey?.Length ?? 0) * 2L);
         foreach (var (name, value) in properties)
         {
             if (name is "PartitionKey" or "RowKey" or "Timestamp" or "odata.etag")
@@ -48,9 +61,6 @@ public static class EntityLimits
 
         return size;
     }
-
-    /// <summary>Size of a <see cref="TableEntity"/>.</summary>
-    public static long EstimateSize(TableEntity entity) => EstimateSize(entity, entity);
 
     /// <summary>
     /// Checks an entity against every limit; returns null when it fits, otherwise what is wrong.

@@ -79,6 +79,15 @@ public static class KeyEncoder
     /// <summary>Joins encoded components with <c>|</c> and caps the total length.</summary>
     public static string Join(params ReadOnlySpan<string> components)
     {
+        switch (components.Length)
+        {
+            // The common shapes in one allocation each.
+            case 2:
+                return Cap(string.Join('|', Encode(components[0]), Encode(components[1])));
+            case 3:
+                return Cap(string.Join('|', Encode(components[0]), Encode(components[1]), Encode(components[2])));
+        }
+
         var sb = new StringBuilder();
         for (var i = 0; i < components.Length; i++)
         {

@@ -7,7 +7,7 @@ namespace AcsFunctions.Storage;
 public static class LineageColumns
 {
     /// <summary>Adds the known lineage fields to <paramref name="entity"/>.</summary>
-    public static void Add(TableEntity entity, Lineage lineage)
+    public static void Add(IDictionary<string, object> entity, Lineage lineage)
     {
         Set(entity, "SourcePartition", lineage.PartitionId);
         Set(entity, "SourceSequenceNumber", lineage.SequenceNumber);
@@ -32,7 +32,7 @@ public static class LineageColumns
         Line = entity.GetInt64("SourceLine"),
     };
 
-    private static void Set(TableEntity entity, string name, object? value)
+    private static void Set(IDictionary<string, object> entity, string name, object? value)
     {
         if (value is not null)
         {

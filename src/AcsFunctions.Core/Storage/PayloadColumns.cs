@@ -35,7 +35,10 @@ public static class PayloadColumns
     /// Puts <paramref name="utf8"/> on <paramref name="entity"/>. Returns false when it does not fit on the entity
     /// at all; the caller must then store it with <see cref="PayloadStore"/> and call <see cref="SetBlob"/>.
     /// </summary>
-    public static bool TryAdd(TableEntity entity, ReadOnlySpan<byte> utf8)
+    public static bool TryAdd(TableEntity entity, ReadOnlySpan<byte> utf8) => TryAdd((IDictionary<string, object>)entity, utf8);
+
+    /// <summary>As <see cref="TryAdd(TableEntity, ReadOnlySpan{byte})"/>, on the columns of an entity not built yet.</summary>
+    public static bool TryAdd(IDictionary<string, object> entity, ReadOnlySpan<byte> utf8)
     {
         entity[Length] = (long)utf8.Length;
         var charCount = Encoding.UTF8.GetCharCount(utf8);

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Globalization;
+using AcsFunctions.Benchmarks;
+using AcsFunctions.Hosting;
+using AcsFunctions.Ingestion;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+// P1 alone: generates --mb MiB of bodies, then measures IngestBenchmarks.DecodeVersusScan (the same code as
+// `acs-diag bench`) --repeat times, printing one ratio per round. Storage is configured but never contacted:
+// Prepare does not write. Use --repeat to keep the process busy for a CPU trace (dotnet-trace collect -- ...).
+var mb = Arg("--mb", 20);
+var repeat = Arg("--repeat", 1);
+var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["AcsFunctions:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+    ["AcsFunctions:Privacy:AllowDevelopmentKey"] = "true",
+}).Build();
+var services = new ServiceCollection();
+services.AddSingleton<IConfiguration>(configuration);
+services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+services.AddAcsFunctionsCore(configuration);
+await using var provider = services.BuildServiceProvider();
+var pipeline = provider.GetRequiredService<IngestPipeline>();
+
+var clock = Stopwatch.StartNew();
+var bodies = IngestBenchmarks.GenerateBodies(mb * 1_048_576L);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generated {bodies.Count} bodies in {clock.Elapsed.TotalSeconds:N1} s"));
+for (var i = 0; i < repeat; i++)
+{
+    var gc = GC.CollectionCount(0);
+    var allocated = GC.GetTotalAllocatedBytes();
+    var figure = IngestBenchmarks.DecodeVersusScan(pipeline, bodies);
+    Console.WriteLine(string.Create(
+        CultureInfo.InvariantCulture,
+        $"P1 ours {figure.Ours:N1} MiB/s, scan {figure.Baseline:N1} MiB/s, ratio {figure.Ratio:N3} ({figure.Volume}); gen0 {GC.CollectionCount(0) - gc}, allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1_048_576.0:N0} MiB"));
+
+    // One more pass of Prepare alone, in CPU time (less sensitive to other load on a shared machine than wall time).
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+    var pause = GC.GetTotalPauseDuration();
+    var wall = Stopwatch.StartNew();
+    foreach (var batch in bodies.Chunk(IngestBenchmarks.BodiesPerBatch))
+    {
+        pipeline.Prepare(batch);
+    }
+
+    var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+    Console.WriteLine(string.Create(
+        CultureInfo.InvariantCulture,
+        $"   Prepare: wall {wall.Elapsed.TotalSeconds:N2} s, CPU {used.TotalSeconds:N2} s ({mb / used.TotalSeconds:N1} MiB per CPU-second), GC pauses {(GC.GetTotalPauseDuration() - pause).TotalSeconds:N2} s"));
+}
+
+int Arg(string name, int fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+}
