@@ -80,5 +80,5 @@ internal sealed record DemoContext(IServiceProvider Services, string StorageConn
 /// <summary>Steps the demo runs after ingesting (roll-ups and summaries register here).</summary>
 internal static class DemoSteps
 {
-    public static List<Func<DemoContext, CancellationToken, Task>> All { get; } = [Output.EnrichmentSummary.WriteAsync, RollupDemo.RunAsync];
+    public static List<Func<DemoContext, CancellationToken, Task>> All { get; } = [Output.EnrichmentSummary.WriteAsync, RollupDemo.RunAsync, HealthTable.DemoAsync];
 }

@@ -84,6 +84,13 @@ internal static class QueryOutput
         }
 
         var p = result.Parameters;
+        if (p.Kind == QueryKinds.Health)
+        {
+            HealthTable.Write(HealthTable.Create(result.Rows.Cast<AcsFunctions.Health.HealthRow>(), p));
+            AnsiConsole.MarkupLine($"[grey]{result.Rows.Count} row(s). Counts are deliveries (a re-delivered event counts again); the backlog is the current one.[/]");
+            return;
+        }
+
         var shape = p.View is { } view ? "view " + view : p.Interval.Name;
         var title = $"[bold]{Markup.Escape(p.Kind)}[/] {p.From:yyyy-MM-dd HH:mm}–{p.To:yyyy-MM-dd HH:mm} UTC, {Markup.Escape(shape)}";
         AnsiConsole.Write(Table(result.Rows, title));

@@ -1,9 +1,14 @@
+using System.Collections.Specialized;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using AcsFunctions.Decoding;
 using AcsFunctions.Dispatch;
+using AcsFunctions.Functions;
 using AcsFunctions.Health;
+using AcsFunctions.Queries;
 using AcsFunctions.Tests.Infrastructure;
 using AcsFunctions.Tests.Rollups;
+using Microsoft.Extensions.DependencyInjection;
 using static AcsFunctions.Tests.Health.HealthTestData;
 
 namespace AcsFunctions.Tests.Health;
@@ -197,6 +202,7 @@ public sealed class HealthTests(AzuriteFixture azurite)
         var json = await CliProcess.RunAsync(["query", "health", "--format", "json", .. range], environment);
         var csv = await CliProcess.RunAsync(["query", "health", "--category", "chatoperational", "--format", "csv", .. range], environment);
         var interval = await CliProcess.RunAsync(["query", "health", "--interval", "PT1H", .. range], environment);
+        var table = await CliProcess.RunAsync(["query", "health", .. range], environment);
 
         Assert.True(json.Exit == 0, json.Error);
         using (var rows = JsonDocument.Parse(json.Output))
@@ -227,7 +233,40 @@ public sealed class HealthTests(AzuriteFixture azurite)
         Assert.StartsWith("ChatOperational,eventhub,0,4,3,0,1,invalid-time=1,2026-11-23T11:58:50Z,2026-11-23T11:59:50Z,2026-11-23T12:00:00Z,", lines[1], StringComparison.Ordinal);
         Assert.StartsWith("ChatOperational,eventhub,1,2,2,0,0,,2026-11-23T11:55:20Z,2026-11-23T11:59:20Z,2026-11-23T12:00:00Z,40,40,40,40,240,240,240,240,4,", lines[2], StringComparison.Ordinal);
 
+        Assert.True(table.Exit == 0, table.Error);
+        var line = Assert.Single(table.Output.Split('\n'), l => l.Contains("ChatOperational", StringComparison.Ordinal) && l.Contains("partition 1", StringComparison.Ordinal));
+        Assert.Contains("2026-11-23 11:55:20", line, StringComparison.Ordinal);
+        Assert.Contains("40 / 40 / 40", line, StringComparison.Ordinal);
+        Assert.Contains("240 / 240 / 240", line, StringComparison.Ordinal);
+
         Assert.Equal(2, interval.Exit);
         Assert.Contains("interval", interval.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FunctionsPath_EventHubsBatchIsCountedPerPartition_AndTheHttpRouteAnswersTheQueryJson()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var enqueued = Now.AddSeconds(-8);
+        string[] bodies =
+        [
+            new JsonObject { ["records"] = new JsonArray(Chat(enqueued.AddSeconds(-2), 1), Chat(enqueued.AddSeconds(-4), 2)) }.ToJsonString(),
+            "not json at all",
+        ];
+        var partition = new Dictionary<string, object?> { ["PartitionContext"] = """{"EventHubName":"acs","ConsumerGroup":"acs-functions","PartitionId":"3"}""" };
+
+        await storage.Services.GetRequiredService<EventHubBatchIngestor>().IngestAsync(bodies, [enqueued.UtcDateTime, enqueued.UtcDateTime], [41, 42], ["100", "200"], partition);
+        var query = new NameValueCollection { ["from"] = "2026-11-23T11:00:00Z", ["to"] = "2026-11-23T13:00:00Z" };
+        var answer = await storage.Services.GetRequiredService<QueryEndpoint>().HandleAsync(QueryKinds.Health, query);
+        var badFilter = await storage.Services.GetRequiredService<QueryEndpoint>().HandleAsync(QueryKinds.Health, new NameValueCollection(query) { ["resource"] = "ACS-X" });
+
+        Assert.Equal(200, answer.StatusCode);
+        var service = await storage.Services.GetRequiredService<QueryService>().QueryAsync(QueryKinds.Health, new Dictionary<string, string?> { ["from"] = "2026-11-23T11:00:00Z", ["to"] = "2026-11-23T13:00:00Z" });
+        Assert.Equal(service.Json, answer.Body);
+        var rows = service.Rows.Cast<HealthRow>().ToList();
+        Assert.Equal([(HealthKey.UnknownCategory, "3", 1L, 1L), (Categories.ChatOperational, "3", 2L, 0L)], rows.Select(r => (r.Category, r.Source!, r.Records, r.DeadLettered)));
+        Assert.All(rows, r => Assert.Equal((HealthSource.EventHub, 8.0, enqueued), (r.SourceType!, r.IngestLagSecondsMax!.Value, r.LastEnqueuedTime!.Value)));
+        Assert.Equal(4, rows[1].DeliveryLagSecondsMax);
+        Assert.Equal(400, badFilter.StatusCode); // health rows are not per resource
     }
 }
