@@ -117,54 +117,22 @@ public sealed class HealthObserver : IIngestObserver
             _pending = [];
         }
 
-        var now = _time.GetUtcNow();
-        var failed = new List<KeyValuePair<HealthKey, HealthCounters>>();
-        string? error = null;
-        void Failed(KeyValuePair<HealthKey, HealthCounters> row, string message)
-        {
-            lock (failed)
-            {
-                failed.Add(row);
-                error ??= message;
-            }
-        }
-
-        await Parallel.ForEachAsync(
-            batch,
-            new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = CancellationToken.None },
-            async (row, _) =>
-            {
-                try
-                {
-                    if (await _store.MergeAsync(now, row.Key, row.Value, cancellationToken))
-                    {
-                        return;
-                    }
-
-                    Failed(row, $"row {row.Key.Category}/{row.Key.Source.Name} kept changing for {HealthStore.MaxMergeAttempts} attempts");
-                }
-                catch (Exception ex)
-                {
-                    // Storage errors and cancellation alike: the counts stay pending (see below).
-                    Failed(row, ex.Message);
-                }
-            });
-
-        if (failed.Count == 0)
+        var (unwritten, error) = await _store.MergeAsync(_time.GetUtcNow(), batch, cancellationToken);
+        if (unwritten.Count == 0)
         {
             return;
         }
 
         lock (_gate)
         {
-            foreach (var (key, counters) in failed)
+            foreach (var (key, counters) in unwritten)
             {
                 Add(key, counters);
             }
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        HealthLog.WriteFailed(_logger, failed.Count, error ?? "unknown error");
+        HealthLog.WriteFailed(_logger, unwritten.Count, error ?? "unknown error");
     }
 
     private HealthCounters Counters(string category, Lineage lineage)

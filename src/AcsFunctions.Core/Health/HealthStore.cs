@@ -8,16 +8,16 @@ namespace AcsFunctions.Health;
 
 /// <summary>
 /// The <c>IngestHealth</c> table: PartitionKey = ingest hour (<c>yyyyMMddHH</c>, UTC), RowKey =
-/// <c>category|sourceType|source</c>; columns <c>Category</c>, <c>SourceType</c>, <c>Source</c>, <c>Hour</c> and the
+/// <c>sourceType|source|category</c> (a source's rows are one key range); columns <c>Category</c>, <c>SourceType</c>, <c>Source</c>, <c>Hour</c> and the
 /// <see cref="HealthCounters"/>. Rows are merged, not replaced: every writer (parallel ingests, several hosts) reads the
-/// row, adds its counts and writes it back only if its ETag is unchanged, else reads again — no count is lost.
+/// rows, adds its counts and writes them back only if their ETags are unchanged, else reads again — no count is lost.
 /// </summary>
 public sealed class HealthStore
 {
     /// <summary>The table (logical name).</summary>
     public const string Table = "IngestHealth";
 
-    /// <summary>Read-add-write rounds per row before a merge gives up (its counts are kept for the next flush).</summary>
+    /// <summary>Read-add-write rounds per group of rows before a merge gives up (its counts are kept for the next flush).</summary>
     public const int MaxMergeAttempts = 16;
 
     private const string HourFormat = "yyyyMMddHH";
@@ -38,50 +38,92 @@ public sealed class HealthStore
     }
 
     /// <summary>
-    /// Adds <paramref name="delta"/> to the row of <paramref name="key"/> in the hour of <paramref name="ingestTime"/>
-    /// (ETag-guarded read-add-write). Returns false when the row kept changing under us for
-    /// <see cref="MaxMergeAttempts"/> rounds; storage errors propagate.
+    /// Adds each delta to its row in the hour of <paramref name="ingestTime"/>. A source's rows of one hour are one
+    /// key range, so each source is one range read and one entity-group transaction that adds the missing rows and
+    /// replaces the others only if their ETag is unchanged; when another writer came in between, the whole
+    /// transaction fails and is read and tried again (up to <see cref="MaxMergeAttempts"/> times). Never throws:
+    /// returns the deltas that were not written (storage errors, cancellation, rows that kept changing) and why.
     /// </summary>
-    public async Task<bool> MergeAsync(DateTimeOffset ingestTime, HealthKey key, HealthCounters delta, CancellationToken cancellationToken = default)
+    public async Task<(IReadOnlyList<KeyValuePair<HealthKey, HealthCounters>> Unwritten, string? Error)> MergeAsync(
+        DateTimeOffset ingestTime, IReadOnlyCollection<KeyValuePair<HealthKey, HealthCounters>> deltas, CancellationToken cancellationToken = default)
     {
-        await _storage.EnsureTableAsync(Table, cancellationToken);
-        var table = _storage.GetTable(Table);
-        var partitionKey = HourKey(ingestTime);
-        var rowKey = KeyEncoder.Join(key.Category, key.Source.Type, key.Source.Name);
-        for (var attempt = 0; attempt < MaxMergeAttempts; attempt++)
+        var unwritten = new List<KeyValuePair<HealthKey, HealthCounters>>();
+        string? error = null;
+        foreach (var group in deltas.GroupBy(d => d.Key.Source).SelectMany(source => source.Chunk(EntityLimits.MaxBatchActions)))
         {
-            var existing = await TableReads.PointAsync(table, partitionKey, rowKey, cancellationToken);
-            var merged = existing is null ? new HealthCounters() : HealthCounters.ReadFrom(existing);
-            merged.Merge(delta);
-            var entity = new TableEntity(partitionKey, rowKey)
+            if (cancellationToken.IsCancellationRequested)
             {
-                ["Category"] = key.Category,
-                ["SourceType"] = key.Source.Type,
-                ["Source"] = key.Source.Name,
-                ["Hour"] = HourOf(ingestTime),
-            };
-            merged.WriteTo(entity);
+                unwritten.AddRange(group);
+                error ??= "cancelled";
+                continue;
+            }
+
             try
             {
-                if (existing is null)
+                await _storage.EnsureTableAsync(Table, cancellationToken);
+                if (!await MergeGroupAsync(ingestTime, group, cancellationToken))
                 {
-                    await table.AddEntityAsync(entity, cancellationToken);
+                    unwritten.AddRange(group);
+                    error ??= $"the rows of {group[0].Key.Source.Name} kept changing for {MaxMergeAttempts} attempts";
                 }
-                else
-                {
-                    await table.UpdateEntityAsync(entity, existing.ETag, TableUpdateMode.Replace, cancellationToken);
-                }
+            }
+            catch (Exception ex)
+            {
+                // Health bookkeeping never fails ingest; the caller keeps these counts for the next flush.
+                unwritten.AddRange(group);
+                error ??= ex.Message;
+            }
+        }
 
+        return (unwritten, error);
+    }
+
+    private async Task<bool> MergeGroupAsync(DateTimeOffset ingestTime, KeyValuePair<HealthKey, HealthCounters>[] group, CancellationToken cancellationToken)
+    {
+        var table = _storage.GetTable(Table);
+        var partitionKey = HourKey(ingestTime);
+        var prefix = SourcePrefix(group[0].Key.Source);
+        var rowKeys = group.Select(d => prefix + KeyEncoder.Encode(d.Key.Category)).ToArray();
+        for (var attempt = 0; attempt < MaxMergeAttempts; attempt++)
+        {
+            // The source's rows of this hour (one per category): a range read, then one transaction.
+            var existing = (await TableReads.PrefixAsync(table, partitionKey, prefix, null, cancellationToken)).ToDictionary(e => e.RowKey, StringComparer.Ordinal);
+            var actions = new List<TableTransactionAction>(group.Length);
+            for (var i = 0; i < group.Length; i++)
+            {
+                var (key, delta) = group[i];
+                var current = existing.GetValueOrDefault(rowKeys[i]);
+                var merged = current is null ? new HealthCounters() : HealthCounters.ReadFrom(current);
+                merged.Merge(delta);
+                var entity = new TableEntity(partitionKey, rowKeys[i])
+                {
+                    ["Category"] = key.Category,
+                    ["SourceType"] = key.Source.Type,
+                    ["Source"] = key.Source.Name,
+                    ["Hour"] = HourOf(ingestTime),
+                };
+                merged.WriteTo(entity);
+                actions.Add(current is null
+                    ? new TableTransactionAction(TableTransactionActionType.Add, entity)
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, current.ETag));
+            }
+
+            try
+            {
+                await table.SubmitTransactionAsync(actions, cancellationToken);
                 return true;
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {
-                // Someone else added or changed the row since we read it: read it again and add to theirs.
+                // Someone else added or changed one of the rows since we read them: read again and add to theirs.
             }
         }
 
         return false;
     }
+
+    /// <summary>The RowKey prefix of a source's rows, <c>sourceType|source|</c> (a very long source is capped, with a hash).</summary>
+    private static string SourcePrefix(HealthSource source) => KeyEncoder.Cap(KeyEncoder.Join(source.Type, source.Name), 400) + "|";
 
     /// <summary>The rows of the ingest hours that overlap [<paramref name="from"/>, <paramref name="to"/>), optionally of one category.</summary>
     public async Task<List<(HealthKey Key, DateTimeOffset Hour, HealthCounters Counters)>> ReadAsync(DateTimeOffset from, DateTimeOffset to, string? category, CancellationToken cancellationToken = default)
