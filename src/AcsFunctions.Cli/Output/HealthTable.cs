@@ -75,10 +75,10 @@ internal static class HealthTable
         return table;
     }
 
-    /// <summary>Writes the table; a file or pipe has no width, so it is not wrapped at 80 columns there.</summary>
+    /// <summary>Writes the table; a file or pipe has no width, so unless COLUMNS says otherwise it is not wrapped at 80 columns there.</summary>
     public static void Write(Table table)
     {
-        if (Console.IsOutputRedirected)
+        if (Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("COLUMNS")))
         {
             AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 240);
         }
