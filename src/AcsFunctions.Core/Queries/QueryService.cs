@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using AcsFunctions.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -60,14 +61,27 @@ public sealed class QueryService
 
     /// <summary>Parses and runs a query: the one entry point of the HTTP API and the CLI.</summary>
     /// <exception cref="QueryParameterException">Invalid parameters (CLI exit code 2, HTTP 400).</exception>
+    /// <exception cref="StorageUnavailableException">Table storage cannot be reached (CLI exit code 3, HTTP 503).</exception>
     public Task<QueryResult> QueryAsync(string kind, IReadOnlyDictionary<string, string?> values, CancellationToken cancellationToken = default) =>
         QueryAsync(Parse(kind, values), cancellationToken);
 
     /// <summary>Runs a validated query.</summary>
+    /// <exception cref="StorageUnavailableException">Table storage cannot be reached (after the client's own retries).</exception>
     public async Task<QueryResult> QueryAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(parameters);
         var started = _time.GetTimestamp();
-        var rows = await Resolve(parameters.Kind).RunAsync(parameters, cancellationToken);
+        IReadOnlyList<object> rows;
+        try
+        {
+            rows = await Resolve(parameters.Kind).RunAsync(parameters, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not StorageUnavailableException && TransientErrors.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            // Reads go through the table client's retries; what is left is an outage (or a wrong endpoint).
+            throw new StorageUnavailableException($"Table storage is unavailable for the {parameters.Kind} query: {ex.Message.Split('\n')[0].Trim()}", ex);
+        }
+
         QueryLog.QueryCompleted(_logger, parameters.Kind, parameters.From, parameters.To, parameters.Interval.Name, rows.Count, _time.GetElapsedTime(started));
         return new QueryResult(parameters, rows, QueryJson.Serialize(rows));
     }

@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AcsFunctions.Functions;
+using AcsFunctions.Queries;
+using AcsFunctions.Storage;
+using AcsFunctions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AcsFunctions.Tests.Queries;
+
+/// <summary>
+/// A query whose table endpoint does not answer (a closed loopback port) is a storage outage, as documented: the
+/// service throws <see cref="StorageUnavailableException"/>, the HTTP API answers 503 and the CLI exits with 3.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed partial class QueryStorageUnavailableTests(AzuriteFixture azurite)
+{
+    private static readonly Dictionary<string, string?> Range = new() { ["from"] = "2026-11-20", ["to"] = "2026-11-21" };
+
+    [Theory]
+    [InlineData(QueryKinds.Schema)]
+    [InlineData(QueryKinds.ApiRequests)]
+    public async Task Service_Throws_And_HttpEndpoint_Answers503(string kind)
+    {
+        await using var storage = TestStorage.Create(Unreachable());
+
+        var ex = await Assert.ThrowsAsync<StorageUnavailableException>(() => storage.Services.GetRequiredService<QueryService>().QueryAsync(kind, Range));
+        var answer = await storage.Services.GetRequiredService<QueryEndpoint>().HandleAsync(kind, Range);
+
+        Assert.Contains($"for the {kind} query", ex.Message, StringComparison.Ordinal);
+        Assert.Equal((503, QueryEndpoint.ProblemContentType), (answer.StatusCode, answer.ContentType));
+        using var problem = JsonDocument.Parse(answer.Body);
+        Assert.Equal("Storage unavailable", problem.RootElement.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task Cli_ExitsWith3_AndAHint()
+    {
+        var (exit, _, error) = await CliProcess.RunAsync(
+            ["query", QueryKinds.Schema, "--from", "2026-11-20", "--to", "2026-11-21", "--storage", Unreachable()],
+            new Dictionary<string, string?> { ["AcsFunctions__Storage__TablePrefix"] = "tunreachable" });
+
+        Assert.True(exit == 3, $"exit {exit}: {error}");
+        Assert.Contains("Table storage is unavailable", error, StringComparison.Ordinal);
+        Assert.Contains("hint: start Azurite", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>The fixture's connection string with the table endpoint moved to a loopback port nothing listens on.</summary>
+    private string Unreachable()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return TableEndpoint().Replace(azurite.ConnectionString, $"TableEndpoint=http://127.0.0.1:{port}/");
+    }
+
+    [GeneratedRegex(@"TableEndpoint=http://127\.0\.0\.1:\d+/")]
+    private static partial Regex TableEndpoint();
+}
