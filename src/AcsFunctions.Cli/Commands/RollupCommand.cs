@@ -52,6 +52,7 @@ internal static class RollupCommand
                     await RollupWatch.RunAsync(
                         token => RollupReport.WithStatusAsync(() => rollup.RunAsync(token)),
                         result => RollupReport.Write(result, asJson, compact: true),
+                        ex => Console.Error.WriteLine($"error: {ex.Message} (retrying in {parse.GetValue(interval)}; pending work stays marked)"),
                         parse.GetValue(interval),
                         services.GetRequiredService<TimeProvider>(),
                         ct);

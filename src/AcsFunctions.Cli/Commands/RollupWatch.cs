@@ -1,11 +1,13 @@
 using AcsFunctions.Rollups;
+using AcsFunctions.Storage;
 
 namespace AcsFunctions.Cli.Commands;
 
 /// <summary>
 /// The loop of <c>acs-diag rollup --watch</c>: one run at once, then one per interval (waiting on the
 /// <see cref="TimeProvider"/>, like the timer function's schedule) until cancelled. Cancellation — Ctrl+C — ends it
-/// cleanly, during a pause or a run (an interrupted run leaves its marks pending for the next one).
+/// cleanly, during a pause or a run (an interrupted run leaves its marks pending for the next one). A run that finds
+/// table storage unreachable is reported and the watch goes on: the next run takes the marks that stayed pending.
 /// </summary>
 internal static class RollupWatch
 {
@@ -13,6 +15,7 @@ internal static class RollupWatch
     public static async Task<int> RunAsync(
         Func<CancellationToken, Task<RollupResult>> run,
         Action<RollupResult> report,
+        Action<StorageUnavailableException> unavailable,
         TimeSpan interval,
         TimeProvider time,
         CancellationToken cancellationToken)
@@ -22,8 +25,16 @@ internal static class RollupWatch
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                report(await run(cancellationToken));
-                runs++;
+                try
+                {
+                    report(await run(cancellationToken));
+                    runs++;
+                }
+                catch (StorageUnavailableException ex)
+                {
+                    unavailable(ex);
+                }
+
                 await Task.Delay(interval, time, cancellationToken);
             }
         }

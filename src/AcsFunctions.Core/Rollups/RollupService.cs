@@ -47,7 +47,21 @@ public sealed class RollupService
     }
 
     /// <summary>Processes every pending mark once.</summary>
+    /// <exception cref="StorageUnavailableException">Table storage cannot be reached; every mark stays pending.</exception>
     public async Task<RollupResult> RunAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await RunOnceAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not StorageUnavailableException && TransientErrors.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            // Listing marks or creating tables failed after the table client's own retries: an outage, not a bug.
+            throw new StorageUnavailableException($"Table storage is unavailable for the roll-up: {ex.Message.Split('\n')[0].Trim()}", ex);
+        }
+    }
+
+    private async Task<RollupResult> RunOnceAsync(CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         var runId = Guid.NewGuid().ToString("N")[..12];

@@ -1,7 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using AcsFunctions.Functions;
 using AcsFunctions.Queries;
 using AcsFunctions.Storage;
@@ -15,7 +12,7 @@ namespace AcsFunctions.Tests.Queries;
 /// service throws <see cref="StorageUnavailableException"/>, the HTTP API answers 503 and the CLI exits with 3.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed partial class QueryStorageUnavailableTests(AzuriteFixture azurite)
+public sealed class QueryStorageUnavailableTests(AzuriteFixture azurite)
 {
     private static readonly Dictionary<string, string?> Range = new() { ["from"] = "2026-11-20", ["to"] = "2026-11-21" };
 
@@ -48,16 +45,5 @@ public sealed partial class QueryStorageUnavailableTests(AzuriteFixture azurite)
         Assert.DoesNotContain("Unhandled", error, StringComparison.Ordinal);
     }
 
-    /// <summary>The fixture's connection string with the table endpoint moved to a loopback port nothing listens on.</summary>
-    private string Unreachable()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return TableEndpoint().Replace(azurite.ConnectionString, $"TableEndpoint=http://127.0.0.1:{port}/");
-    }
-
-    [GeneratedRegex(@"TableEndpoint=http://127\.0\.0\.1:\d+/")]
-    private static partial Regex TableEndpoint();
+    private string Unreachable() => UnreachableStorage.ConnectionString(azurite.ConnectionString);
 }

@@ -52,6 +52,17 @@ public sealed class RollupCommandTests(AzuriteFixture azurite)
         Assert.Contains("interval", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Rollup_StorageUnreachable_ExitCode3_WithAHint()
+    {
+        var (exit, _, error) = await RunAsync("trollupdown", ["rollup", "--storage", UnreachableStorage.ConnectionString(azurite.ConnectionString)]);
+
+        Assert.True(exit == 3, $"exit {exit}: {error}");
+        Assert.Contains("Table storage is unavailable for the roll-up", error, StringComparison.Ordinal);
+        Assert.Contains("hint:", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled", error, StringComparison.Ordinal);
+    }
+
     private static Task<(int Exit, string Output, string Error)> RunAsync(string tablePrefix, IEnumerable<string> args) =>
         CliProcess.RunAsync(args, new Dictionary<string, string?>
         {

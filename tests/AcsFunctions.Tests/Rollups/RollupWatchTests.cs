@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using AcsFunctions.Cli.Commands;
 using AcsFunctions.Queries;
 using AcsFunctions.Rollups;
+using AcsFunctions.Storage;
 using AcsFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -28,7 +29,7 @@ public sealed class RollupWatchTests(AzuriteFixture azurite)
         var reports = Channel.CreateUnbounded<RollupResult>();
         using var stop = new CancellationTokenSource();
 
-        var watch = RollupWatch.RunAsync(storage.Services.GetRequiredService<RollupService>().RunAsync, r => reports.Writer.TryWrite(r), Interval, time, stop.Token);
+        var watch = RollupWatch.RunAsync(storage.Services.GetRequiredService<RollupService>().RunAsync, r => reports.Writer.TryWrite(r), Unexpected, Interval, time, stop.Token);
 
         // The first run is immediate and finds nothing; then the watch waits on the clock.
         Assert.Equal(0, (await NextAsync(reports)).Processed);
@@ -54,6 +55,40 @@ public sealed class RollupWatchTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Watch_StorageDown_IsReportedAndWatchingGoesOn_TheNextRunCatchesUp()
+    {
+        var expected = await OneShotAsync();
+        await using var down = TestStorage.Create(UnreachableStorage.ConnectionString(azurite.ConnectionString));
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        await storage.Pipeline.IngestAsync([Samples.Body("api-requests.json")]);
+        var time = new TimerCountingTime(storage.Time);
+        var reports = Channel.CreateUnbounded<RollupResult>();
+        var outages = Channel.CreateUnbounded<StorageUnavailableException>();
+        var calls = 0;
+        using var stop = new CancellationTokenSource();
+
+        // The first run meets the outage (the same roll-up over a table endpoint that does not answer), the next one storage that is back.
+        var watch = RollupWatch.RunAsync(
+            ct => (Interlocked.Increment(ref calls) == 1 ? down : storage).Services.GetRequiredService<RollupService>().RunAsync(ct),
+            r => reports.Writer.TryWrite(r),
+            ex => outages.Writer.TryWrite(ex),
+            Interval,
+            time,
+            stop.Token);
+
+        Assert.Contains("Table storage is unavailable for the roll-up", (await NextAsync(outages)).Message, StringComparison.Ordinal);
+        Assert.False(watch.IsCompleted);
+        await UntilAsync(() => time.Timers == 1);
+        storage.Time.Advance(Interval);
+        Assert.True((await NextAsync(reports)).Processed > 0);
+        Assert.Equal(expected, (await DailyApiRequestsAsync(storage)).Json);
+
+        await UntilAsync(() => time.Timers == 2);
+        await stop.CancelAsync();
+        Assert.Equal(1, await watch.WaitAsync(Patience));
+    }
+
+    [Fact]
     public async Task Watch_CancelledBeforeItStarts_RunsNothing()
     {
         await using var storage = TestStorage.Create(azurite.ConnectionString);
@@ -66,6 +101,7 @@ public sealed class RollupWatchTests(AzuriteFixture azurite)
                 return storage.Services.GetRequiredService<RollupService>().RunAsync(ct);
             },
             _ => { },
+            Unexpected,
             Interval,
             storage.Time,
             new CancellationToken(canceled: true));
@@ -132,6 +168,8 @@ public sealed class RollupWatchTests(AzuriteFixture azurite)
     }
 
     private static Task<QueryResult> DailyApiRequestsAsync(TestStorage storage) => QueryAsync(storage, QueryKinds.ApiRequests, SampleDay, SampleDay.AddDays(2), "P1D");
+
+    private static void Unexpected(StorageUnavailableException ex) => Assert.Fail($"storage reported unavailable: {ex.Message}");
 
     private static JsonElement Run(string line)
     {
