@@ -20,4 +20,8 @@ internal static partial class DriftLog
     [LoggerMessage(EventId = 5103, EventName = "SchemaObserveFailed", Level = LogLevel.Warning,
         Message = "Schema: could not read the fields of {Category} record {RecordId}: {Error}")]
     public static partial void ObserveFailed(ILogger logger, string category, string recordId, string error);
+
+    [LoggerMessage(EventId = 5104, EventName = "SchemaFinalWriteFailed", Level = LogLevel.Warning,
+        Message = "Schema: could not write the last field counts of {Category} at shutdown (they are lost; detected changes were written): {Error}")]
+    public static partial void FinalWriteFailed(ILogger logger, string category, string error);
 }

@@ -15,8 +15,11 @@ namespace AcsFunctions.Drift;
 /// kind changed — numbers or booleans as strings and null are not changes) and writes counters only when something
 /// changed or <see cref="DriftOptions.StatsWriteInterval"/> has passed.
 /// </summary>
-public sealed class SchemaDriftObserver : IIngestObserver, IDisposable
+public sealed class SchemaDriftObserver : IIngestObserver, IDisposable, IAsyncDisposable
 {
+    /// <summary>How long the final counter write at shutdown may take.</summary>
+    public static readonly TimeSpan ShutdownWriteLimit = TimeSpan.FromSeconds(10);
+
     private readonly SchemaStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger<SchemaDriftObserver> _logger;
@@ -25,6 +28,7 @@ public sealed class SchemaDriftObserver : IIngestObserver, IDisposable
     private readonly SemaphoreSlim _flushGate = new(1, 1);
     private readonly Lock _gate = new();
     private Dictionary<(string Category, string Partition), CategoryObservation> _batch = [];
+    private int _disposed;
 
     /// <summary>Creates the observer.</summary>
     public SchemaDriftObserver(SchemaStore store, TimeProvider time, IOptions<DriftOptions> options, ILogger<SchemaDriftObserver> logger)
@@ -64,7 +68,57 @@ public sealed class SchemaDriftObserver : IIngestObserver, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _flushGate.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _flushGate.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Writes the counters that are still waiting for <see cref="DriftOptions.StatsWriteInterval"/>, so a host or CLI
+    /// that stops normally loses none (bounded by <see cref="ShutdownWriteLimit"/>; failures are logged).
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        using var limit = new CancellationTokenSource(ShutdownWriteLimit, _time);
+        try
+        {
+            await _flushGate.WaitAsync(limit.Token);
+            try
+            {
+                foreach (var schema in _schemas.Values)
+                {
+                    try
+                    {
+                        await _store.WriteAsync(schema, [], limit.Token);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        DriftLog.FinalWriteFailed(_logger, schema.Category, ex.Message);
+                    }
+                }
+            }
+            finally
+            {
+                _flushGate.Release();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            DriftLog.FinalWriteFailed(_logger, "every category", $"took longer than {ShutdownWriteLimit}");
+        }
+        finally
+        {
+            _flushGate.Dispose();
+        }
+    }
 
     /// <inheritdoc />
     public void OnDeadLettered(DeadLetter deadLetter)

@@ -84,6 +84,27 @@ public sealed class SchemaDriftTests(AzuriteFixture azurite)
         Assert.Single(await store.DriftAsync(Category));
     }
 
+    [Fact]
+    public async Task Drift_CountersWaitingForTheInterval_AreWrittenWhenTheHostStops()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        var settings = Settings(prefix);
+        settings["AcsFunctions:Drift:StatsWriteInterval"] = "00:05:00";
+        await using (var storage = TestStorage.Create(azurite.ConnectionString, settings))
+        {
+            await storage.Pipeline.IngestAsync([StoredRecords.Body(Changed(1))]); // new category: written
+            await storage.Pipeline.IngestAsync([StoredRecords.Body(Changed(2), Changed(3))]); // waiting for the interval
+            Assert.Equal(1, await RecordsAsync(storage.Services.GetRequiredService<SchemaStore>()));
+        }
+
+        await using var after = TestStorage.Create(azurite.ConnectionString, settings);
+        var store = after.Services.GetRequiredService<SchemaStore>();
+        Assert.Equal(3, await RecordsAsync(store));
+        var fields = await store.AllFieldsAsync(Category);
+        Assert.Equal(3, Assert.Single(fields, f => f.GetString("Field") == "properties.NewThing").GetInt64("Count"));
+        Assert.Equal("number: 3", Assert.Single(fields, f => f.GetString("Field") == "properties.NewThing").GetString("KindCounts"));
+    }
+
     private static async Task<long> RecordsAsync(SchemaStore store) =>
         (await store.AllFieldsAsync(Category)).Where(f => f.RowKey.StartsWith(SchemaStore.RecordsRow, StringComparison.Ordinal)).Sum(f => f.GetInt64("Count") ?? 0);
 
