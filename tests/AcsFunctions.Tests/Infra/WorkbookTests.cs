@@ -61,7 +61,7 @@ public sealed class WorkbookTests
     }
 
     [Fact]
-    public void The_health_and_drift_tab_shows_the_schema_changes_and_the_field_inventory()
+    public void The_health_and_drift_tab_shows_pipeline_health_the_schema_changes_and_the_field_inventory()
     {
         var workbook = Load();
         var tabs = Assert.Single(workbook["items"]!.AsArray(), i => (int?)i!["type"] == 11)!;
@@ -80,6 +80,13 @@ public sealed class WorkbookTests
         Assert.Subset(Columns(drift.Query).ToHashSet(), new HashSet<string> { "$.category", "$.field", "$.change", "$.oldKinds", "$.newKinds", "$.firstSeen", "$.recordsAffected" });
         var fields = Assert.Single(queries, q => KindOf(q.Query) == QueryKinds.Schema && View(q.Query) == "fields");
         Assert.Subset(Columns(fields.Query).ToHashSet(), new HashSet<string> { "$.category", "$.field", "$.kinds", "$.count", "$.firstSeen", "$.lastSeen" });
+        var pipeline = Assert.Single(queries, q => KindOf(q.Query) == QueryKinds.Health);
+        Assert.Equal("table", pipeline.Visualization);
+        Assert.Subset(Columns(pipeline.Query).ToHashSet(), new HashSet<string>
+        {
+            "$.category", "$.sourceType", "$.source", "$.records", "$.stored", "$.unclassified", "$.deadLettered", "$.lastEventTime", "$.lastEnqueuedTime",
+            "$.ingestLagSecondsP50", "$.ingestLagSecondsP95", "$.deliveryLagSecondsP50", "$.deliveryLagSecondsP95", "$.rollupPendingWindows", "$.rollupOldestPendingSeconds",
+        });
     }
 
     [Theory]
