@@ -6,9 +6,16 @@ using AcsFunctions.Dispatch;
 using AcsFunctions.Functions;
 using AcsFunctions.Health;
 using AcsFunctions.Queries;
+using AcsFunctions.Storage;
 using AcsFunctions.Tests.Infrastructure;
 using AcsFunctions.Tests.Rollups;
+using Azure;
+using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Moq;
 using static AcsFunctions.Tests.Health.HealthTestData;
 
 namespace AcsFunctions.Tests.Health;
@@ -268,5 +275,51 @@ public sealed class HealthTests(AzuriteFixture azurite)
         Assert.All(rows, r => Assert.Equal((HealthSource.EventHub, 8.0, enqueued), (r.SourceType!, r.IngestLagSecondsMax!.Value, r.LastEnqueuedTime!.Value)));
         Assert.Equal(4, rows[1].DeliveryLagSecondsMax);
         Assert.Equal(400, badFilter.StatusCode); // health rows are not per resource
+    }
+
+    [Fact]
+    public async Task HealthWriteFailure_NeverFailsIngest_AndTheCountsAreWrittenWithTheNextBatch()
+    {
+        var failures = 1;
+        var logs = new CapturedLogs();
+        await using var storage = TestStorage.Create(azurite.ConnectionString, configure: services =>
+        {
+            services.AddSingleton<ILoggerProvider>(logs);
+            services.Replace(ServiceDescriptor.Singleton<AcsStorage>(sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<StorageOptions>>();
+                var real = new TableClient(options.Value.ConnectionString, options.Value.TablePrefix + HealthStore.Table);
+
+                // Azurite cannot fail one table on demand: the health table's transactions answer 503 while 'failures' lasts.
+                var health = new Mock<TableClient>(MockBehavior.Strict);
+                health.Setup(t => t.Name).Returns(real.Name);
+                health.Setup(t => t.CreateIfNotExistsAsync(It.IsAny<CancellationToken>())).Returns((CancellationToken ct) => real.CreateIfNotExistsAsync(ct));
+                health.Setup(t => t.QueryAsync<TableEntity>(It.IsAny<string>(), It.IsAny<int?>(), It.IsAny<IEnumerable<string>>(), It.IsAny<CancellationToken>()))
+                    .Returns((string filter, int? page, IEnumerable<string> select, CancellationToken ct) => real.QueryAsync<TableEntity>(filter, page, select, ct));
+                health.Setup(t => t.SubmitTransactionAsync(It.IsAny<IEnumerable<TableTransactionAction>>(), It.IsAny<CancellationToken>()))
+                    .Returns(async (IEnumerable<TableTransactionAction> actions, CancellationToken ct) => Interlocked.Decrement(ref failures) >= 0
+                        ? throw new RequestFailedException(503, "Server Busy", "ServerBusy", null)
+                        : await real.SubmitTransactionAsync(actions, ct));
+                var mock = new Mock<AcsStorage>(sp.GetRequiredService<TableServiceClient>(), null!, options) { CallBase = true };
+                mock.Setup(s => s.GetTable(HealthStore.Table)).Returns(health.Object);
+                return mock.Object;
+            }));
+        });
+
+        var first = await storage.Pipeline.IngestAsync(Mix());
+        var afterFirst = await QueryAsync(storage, _from, _to);
+        var second = await storage.Pipeline.IngestAsync(Mix(sequence: 10));
+        var afterSecond = await QueryAsync(storage, _from, _to);
+
+        Assert.True(first.Reconciles && second.Reconciles);
+        Assert.Equal(11, first.Stored + first.Unclassified + first.DeadLettered);
+        // Each source is one transaction: the first one failed (its counts kept), the other was written.
+        // (Categories with a backlog but no written row show as backlog-only rows without a source.)
+        var written = afterFirst.Where(r => r.Source is not null).ToList();
+        Assert.Single(written.Select(r => r.Source).Distinct());
+        Assert.Equal(written[0].Source == "1" ? 2 : 9, written.Sum(r => r.Records));
+        Assert.Contains(logs.Entries, e => e.Id.Id == 5200 && e.Message.Contains("Server Busy", StringComparison.Ordinal));
+        Assert.Equal(22, afterSecond.Sum(r => r.Records));
+        Assert.Equal((8, 6, 2), afterSecond.Where(r => r.Category == Categories.ChatOperational && r.Source == "0").Select(r => (r.Records, r.Stored, r.DeadLettered)).Single());
     }
 }
