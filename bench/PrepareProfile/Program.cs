@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 // `acs-diag bench`) --repeat times, printing one ratio per round. Storage is configured but never contacted:
 // Prepare does not write. Use --repeat to keep the process busy for a CPU trace (dotnet-trace collect -- ...).
 var mb = Arg("--mb", 20);
+var bytes = 0L;
 var repeat = Arg("--repeat", 1);
 var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
 {
@@ -28,6 +29,7 @@ var pipeline = provider.GetRequiredService<IngestPipeline>();
 
 var clock = Stopwatch.StartNew();
 var bodies = IngestBenchmarks.GenerateBodies(mb * 1_048_576L);
+bytes = bodies.Sum(b => (long)b.Data.Length);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generated {bodies.Count} bodies in {clock.Elapsed.TotalSeconds:N1} s"));
 for (var i = 0; i < repeat; i++)
 {
@@ -38,19 +40,30 @@ for (var i = 0; i < repeat; i++)
         CultureInfo.InvariantCulture,
         $"P1 ours {figure.Ours:N1} MiB/s, scan {figure.Baseline:N1} MiB/s, ratio {figure.Ratio:N3} ({figure.Volume}); gen0 {GC.CollectionCount(0) - gc}, allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1_048_576.0:N0} MiB"));
 
-    // One more pass of Prepare alone, in CPU time (less sensitive to other load on a shared machine than wall time).
-    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-    var pause = GC.GetTotalPauseDuration();
-    var wall = Stopwatch.StartNew();
-    foreach (var batch in bodies.Chunk(IngestBenchmarks.BodiesPerBatch))
+    // Three more passes of Prepare alone, in CPU time (less sensitive to other load on a shared machine than wall
+    // time); the best is printed.
+    var best = TimeSpan.MaxValue;
+    var pause = TimeSpan.Zero;
+    for (var pass = 0; pass < 3; pass++)
     {
-        pipeline.Prepare(batch);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var paused = GC.GetTotalPauseDuration();
+        foreach (var batch in bodies.Chunk(IngestBenchmarks.BodiesPerBatch))
+        {
+            pipeline.Prepare(batch);
+        }
+
+        var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        if (used < best)
+        {
+            best = used;
+            pause = GC.GetTotalPauseDuration() - paused;
+        }
     }
 
-    var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
     Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
-        $"   Prepare: wall {wall.Elapsed.TotalSeconds:N2} s, CPU {used.TotalSeconds:N2} s ({mb / used.TotalSeconds:N1} MiB per CPU-second), GC pauses {(GC.GetTotalPauseDuration() - pause).TotalSeconds:N2} s"));
+        $"   Prepare alone, best of 3: CPU {best.TotalSeconds:N2} s ({bytes / 1_048_576.0 / best.TotalSeconds:N1} MiB per CPU-second), GC pauses {pause.TotalSeconds:N2} s"));
 }
 
 int Arg(string name, int fallback)

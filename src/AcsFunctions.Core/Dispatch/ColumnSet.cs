@@ -10,7 +10,8 @@ namespace AcsFunctions.Dispatch;
 /// </summary>
 public sealed class ColumnSet : IEnumerable<KeyValuePair<string, object>>
 {
-    private readonly List<KeyValuePair<string, object>> _columns = [];
+    // Handlers add 10-40 columns: start at a size that rarely has to grow.
+    private readonly List<KeyValuePair<string, object>> _columns = new(32);
 
     /// <summary>Number of columns.</summary>
     public int Count => _columns.Count;
@@ -87,7 +88,9 @@ public sealed class ColumnSet : IEnumerable<KeyValuePair<string, object>>
     }
 
     /// <inheritdoc />
-    public IEnumerator<KeyValuePair<string, object>> GetEnumerator() => _columns.GetEnumerator();
+    public List<KeyValuePair<string, object>>.Enumerator GetEnumerator() => _columns.GetEnumerator();
+
+    IEnumerator<KeyValuePair<string, object>> IEnumerable<KeyValuePair<string, object>>.GetEnumerator() => GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

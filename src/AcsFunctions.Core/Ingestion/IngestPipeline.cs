@@ -27,7 +27,7 @@ public sealed class IngestPipeline
     private readonly TableWriter _writer;
     private readonly PayloadStore _payloads;
     private readonly IRecordSanitizer _sanitizer;
-    private readonly IEnumerable<IIngestObserver> _observers;
+    private readonly IIngestObserver[] _observers;
     private readonly TimeProvider _time;
     private readonly ILogger<IngestPipeline> _logger;
 
@@ -45,7 +45,7 @@ public sealed class IngestPipeline
         _writer = writer;
         _payloads = payloads;
         _sanitizer = sanitizer;
-        _observers = observers;
+        _observers = [.. observers]; // an array: iterating it per record allocates no enumerator
         _time = timeProvider;
         _logger = logger;
     }

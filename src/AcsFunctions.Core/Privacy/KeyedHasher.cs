@@ -20,6 +20,12 @@ public sealed class KeyedHasher
     public const int HexLength = 24;
 
     private static readonly SearchValues<char> _hex = SearchValues.Create("0123456789abcdef");
+    [ThreadStatic]
+    private static IncrementalHash? t_hmac;
+
+    [ThreadStatic]
+    private static KeyedHasher? t_owner;
+
     private readonly byte[] _key;
 
     /// <summary>Creates a hasher for <paramref name="key"/> (its UTF-8 bytes are the HMAC key).</summary>
@@ -50,7 +56,18 @@ public sealed class KeyedHasher
         {
             var length = Encoding.UTF8.GetBytes(value, rented);
             Span<byte> mac = stackalloc byte[32];
-            HMACSHA256.HashData(_key, rented.AsSpan(0, length), mac);
+
+            // One keyed HMAC object per thread (and hasher): the one-shot HMACSHA256.HashData sets the key up in a new
+            // native context on every call, which costs several times the hashing of a short value.
+            if (!ReferenceEquals(t_owner, this) || t_hmac is null)
+            {
+                t_hmac?.Dispose();
+                t_hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
+                t_owner = this;
+            }
+
+            t_hmac.AppendData(rented, 0, length);
+            t_hmac.GetHashAndReset(mac);
             return string.Concat(Prefix, Convert.ToHexStringLower(mac[..(HexLength / 2)]));
         }
         finally

@@ -33,7 +33,7 @@ public sealed class PrivacyPolicy
     public bool UsesDevelopmentKey { get; }
 
     /// <summary>The rules of a canonical category (an empty or unknown category gets the unknown-category rules).</summary>
-    public CategoryRules For(string category) => _rules.GetOrAdd(category, Build);
+    public CategoryRules For(string category) => _rules.TryGetValue(category, out var rules) ? rules : _rules.GetOrAdd(category, Build);
 
     private CategoryRules Build(string category)
     {

@@ -240,6 +240,11 @@ public sealed class DiagnosticRecord : IDisposable
     /// </summary>
     public static string ReadString(JsonElement element)
     {
+        if (element.ValueKind == JsonValueKind.String && ShortStrings.TryGet(element, out var shared))
+        {
+            return shared;
+        }
+
         try
         {
             return element.GetString() ?? string.Empty;
