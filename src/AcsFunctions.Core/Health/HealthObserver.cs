@@ -13,14 +13,18 @@ namespace AcsFunctions.Health;
 /// record is counted again. Bookkeeping never fails ingest — counters that could not be written are kept and added
 /// with the next batch.
 /// </summary>
-public sealed class HealthObserver : IIngestObserver
+public sealed class HealthObserver : IIngestObserver, IAsyncDisposable
 {
+    /// <summary>How long <see cref="DisposeAsync"/> may spend writing the counts still pending.</summary>
+    public static readonly TimeSpan ShutdownWriteLimit = TimeSpan.FromSeconds(10);
+
     private readonly HealthStore _store;
     private readonly TimeProvider _time;
     private readonly HealthOptions _options;
     private readonly ILogger<HealthObserver> _logger;
     private readonly Lock _gate = new();
     private Dictionary<HealthKey, HealthCounters> _pending = [];
+    private int _disposed;
 
     /// <summary>Creates the observer.</summary>
     public HealthObserver(HealthStore store, TimeProvider time, IOptions<HealthOptions> options, ILogger<HealthObserver> logger)
@@ -133,6 +137,39 @@ public sealed class HealthObserver : IIngestObserver
 
         cancellationToken.ThrowIfCancellationRequested();
         HealthLog.WriteFailed(_logger, unwritten.Count, error ?? "unknown error");
+    }
+
+    /// <summary>
+    /// Writes the counts still pending (those whose write failed), so a host or CLI that stops normally loses none
+    /// (bounded by <see cref="ShutdownWriteLimit"/>; what is still unwritten then is logged as lost).
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        using var limit = new CancellationTokenSource(ShutdownWriteLimit, _time);
+        try
+        {
+            await FlushAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Counted below.
+        }
+
+        int lost;
+        lock (_gate)
+        {
+            lost = _pending.Count;
+        }
+
+        if (lost > 0)
+        {
+            HealthLog.FinalWriteFailed(_logger, lost);
+        }
     }
 
     private HealthCounters Counters(string category, Lineage lineage)

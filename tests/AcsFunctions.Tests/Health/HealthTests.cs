@@ -1,4 +1,5 @@
 using System.Collections.Specialized;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AcsFunctions.Decoding;
@@ -280,31 +281,8 @@ public sealed class HealthTests(AzuriteFixture azurite)
     [Fact]
     public async Task HealthWriteFailure_NeverFailsIngest_AndTheCountsAreWrittenWithTheNextBatch()
     {
-        var failures = 1;
         var logs = new CapturedLogs();
-        await using var storage = TestStorage.Create(azurite.ConnectionString, configure: services =>
-        {
-            services.AddSingleton<ILoggerProvider>(logs);
-            services.Replace(ServiceDescriptor.Singleton<AcsStorage>(sp =>
-            {
-                var options = sp.GetRequiredService<IOptions<StorageOptions>>();
-                var real = new TableClient(options.Value.ConnectionString, options.Value.TablePrefix + HealthStore.Table);
-
-                // Azurite cannot fail one table on demand: the health table's transactions answer 503 while 'failures' lasts.
-                var health = new Mock<TableClient>(MockBehavior.Strict);
-                health.Setup(t => t.Name).Returns(real.Name);
-                health.Setup(t => t.CreateIfNotExistsAsync(It.IsAny<CancellationToken>())).Returns((CancellationToken ct) => real.CreateIfNotExistsAsync(ct));
-                health.Setup(t => t.QueryAsync<TableEntity>(It.IsAny<string>(), It.IsAny<int?>(), It.IsAny<IEnumerable<string>>(), It.IsAny<CancellationToken>()))
-                    .Returns((string filter, int? page, IEnumerable<string> select, CancellationToken ct) => real.QueryAsync<TableEntity>(filter, page, select, ct));
-                health.Setup(t => t.SubmitTransactionAsync(It.IsAny<IEnumerable<TableTransactionAction>>(), It.IsAny<CancellationToken>()))
-                    .Returns(async (IEnumerable<TableTransactionAction> actions, CancellationToken ct) => Interlocked.Decrement(ref failures) >= 0
-                        ? throw new RequestFailedException(503, "Server Busy", "ServerBusy", null)
-                        : await real.SubmitTransactionAsync(actions, ct));
-                var mock = new Mock<AcsStorage>(sp.GetRequiredService<TableServiceClient>(), null!, options) { CallBase = true };
-                mock.Setup(s => s.GetTable(HealthStore.Table)).Returns(health.Object);
-                return mock.Object;
-            }));
-        });
+        await using var storage = WithFailingHealthWrites(new StrongBox<int>(1), logs);
 
         var first = await storage.Pipeline.IngestAsync(Mix());
         var afterFirst = await QueryAsync(storage, _from, _to);
@@ -322,4 +300,51 @@ public sealed class HealthTests(AzuriteFixture azurite)
         Assert.Equal(22, afterSecond.Sum(r => r.Records));
         Assert.Equal((8, 6, 2), afterSecond.Where(r => r.Category == Categories.ChatOperational && r.Source == "0").Select(r => (r.Records, r.Stored, r.DeadLettered)).Single());
     }
+
+    [Fact]
+    public async Task HealthWriteFailure_CountsStillPendingAreWrittenWhenTheHostStops()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        var failures = new StrongBox<int>(1);
+        var logs = new CapturedLogs();
+        var storage = WithFailingHealthWrites(failures, logs, prefix);
+        await storage.Pipeline.IngestAsync(Mix());
+        Assert.Contains(logs.Entries, e => e.Id.Id == 5200);
+
+        await storage.DisposeAsync(); // the host stops: the pending counts are written
+
+        await using var reader = TestStorage.Create(azurite.ConnectionString, new Dictionary<string, string?> { ["AcsFunctions:Storage:TablePrefix"] = prefix });
+        Assert.Equal(11, (await QueryAsync(reader, _from, _to)).Sum(r => r.Records));
+        Assert.DoesNotContain(logs.Entries, e => e.Id.Id == 5201);
+    }
+
+    /// <summary>
+    /// Azurite cannot fail one table on demand: the health table's transactions answer 503 while
+    /// <paramref name="failures"/> lasts; every other call (and every other table) goes to Azurite.
+    /// </summary>
+    private TestStorage WithFailingHealthWrites(StrongBox<int> failures, CapturedLogs logs, string? prefix = null) =>
+        TestStorage.Create(
+            azurite.ConnectionString,
+            prefix is null ? null : new Dictionary<string, string?> { ["AcsFunctions:Storage:TablePrefix"] = prefix },
+            services =>
+            {
+                services.AddSingleton<ILoggerProvider>(logs);
+                services.Replace(ServiceDescriptor.Singleton<AcsStorage>(sp =>
+                {
+                    var options = sp.GetRequiredService<IOptions<StorageOptions>>();
+                    var real = new TableClient(options.Value.ConnectionString, options.Value.TablePrefix + HealthStore.Table);
+                    var health = new Mock<TableClient>(MockBehavior.Strict);
+                    health.Setup(t => t.Name).Returns(real.Name);
+                    health.Setup(t => t.CreateIfNotExistsAsync(It.IsAny<CancellationToken>())).Returns((CancellationToken ct) => real.CreateIfNotExistsAsync(ct));
+                    health.Setup(t => t.QueryAsync<TableEntity>(It.IsAny<string>(), It.IsAny<int?>(), It.IsAny<IEnumerable<string>>(), It.IsAny<CancellationToken>()))
+                        .Returns((string filter, int? page, IEnumerable<string> select, CancellationToken ct) => real.QueryAsync<TableEntity>(filter, page, select, ct));
+                    health.Setup(t => t.SubmitTransactionAsync(It.IsAny<IEnumerable<TableTransactionAction>>(), It.IsAny<CancellationToken>()))
+                        .Returns(async (IEnumerable<TableTransactionAction> actions, CancellationToken ct) => Interlocked.Decrement(ref failures.Value) >= 0
+                            ? throw new RequestFailedException(503, "Server Busy", "ServerBusy", null)
+                            : await real.SubmitTransactionAsync(actions, ct));
+                    var mock = new Mock<AcsStorage>(sp.GetRequiredService<TableServiceClient>(), null!, options) { CallBase = true };
+                    mock.Setup(s => s.GetTable(HealthStore.Table)).Returns(health.Object);
+                    return mock.Object;
+                }));
+            });
 }
