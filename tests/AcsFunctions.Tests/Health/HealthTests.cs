@@ -347,4 +347,38 @@ public sealed class HealthTests(AzuriteFixture azurite)
                     return mock.Object;
                 }));
             });
+
+    [Fact]
+    public async Task StoreRejectedRecord_MovesFromStoredToDeadLettered()
+    {
+        // Azurite accepts every record we build: the records table refuses the chat record with durationMs 12 (400), as
+        // the service would an entity it cannot hold.
+        static bool Refused(TableEntity e) => e.GetString("Category") == Categories.ChatOperational && e.GetDouble("DurationMs") == 12;
+        await using var storage = TestStorage.Create(azurite.ConnectionString, configure: services => services.Replace(ServiceDescriptor.Singleton<AcsStorage>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>();
+            var real = new TableClient(options.Value.ConnectionString, options.Value.TablePrefix + TableNames.Records);
+            var records = new Mock<TableClient>(MockBehavior.Strict);
+            records.Setup(t => t.Name).Returns(real.Name);
+            records.Setup(t => t.CreateIfNotExistsAsync(It.IsAny<CancellationToken>())).Returns((CancellationToken ct) => real.CreateIfNotExistsAsync(ct));
+            records.Setup(t => t.SubmitTransactionAsync(It.IsAny<IEnumerable<TableTransactionAction>>(), It.IsAny<CancellationToken>()))
+                .Returns(async (IEnumerable<TableTransactionAction> actions, CancellationToken ct) => actions.Any(a => Refused((TableEntity)a.Entity))
+                    ? throw new RequestFailedException(400, "Bad Request", "InvalidInput", null)
+                    : await real.SubmitTransactionAsync(actions, ct));
+            records.Setup(t => t.UpsertEntityAsync(It.IsAny<TableEntity>(), It.IsAny<TableUpdateMode>(), It.IsAny<CancellationToken>()))
+                .Returns(async (TableEntity e, TableUpdateMode mode, CancellationToken ct) => Refused(e)
+                    ? throw new RequestFailedException(400, "Bad Request", "InvalidInput", null)
+                    : await real.UpsertEntityAsync(e, mode, ct));
+            var mock = new Mock<AcsStorage>(sp.GetRequiredService<TableServiceClient>(), null!, options) { CallBase = true };
+            mock.Setup(s => s.GetTable(TableNames.Records)).Returns(records.Object);
+            return mock.Object;
+        })));
+
+        var result = await storage.Pipeline.IngestAsync(Mix());
+        var chat0 = Assert.Single(await QueryAsync(storage, _from, _to), r => r.Category == Categories.ChatOperational && r.Source == "0");
+
+        Assert.Equal(1, result.DeadLetteredByReason[AcsFunctions.Ingestion.IngestPipeline.StorageRejectedReason]);
+        Assert.Equal((4, 2, 2), (chat0.Records, chat0.Stored, chat0.DeadLettered));
+        Assert.Equal(new Dictionary<string, long> { [DeadLetterReasons.InvalidTime] = 1, [AcsFunctions.Ingestion.IngestPipeline.StorageRejectedReason] = 1 }, chat0.DeadLetteredByReason);
+    }
 }
