@@ -37,4 +37,25 @@ public sealed class JsonNamesTests
         Assert.Equal(new DateTimeOffset(2025, 1, 7, 8, 0, 0, TimeSpan.Zero), record.GetDateTime("time").Value);
         Assert.Equal("r1", record.GetString("RecordId").Value);
     }
+
+    [Fact]
+    public void DiagnosticRecord_ReadsWhatTheStaticLookupFinds_WithDuplicatesCasingAndEscapes()
+    {
+        // Exact matches win (the last of duplicates), then the first case-insensitive match; top level before properties.
+        using var document = JsonDocument.Parse("""
+            {"a":"1","A":"2","a":"3","B":"4","b ":"5","\u0063":"6","C":"7","\u017F":"8","n":null,
+             "properties":{"a":"p1","x":"p2","X":"p3","n":"p4","\u00E9":"p5","\u00C9":"p6"}}
+            """);
+        using var record = new DiagnosticRecord(document.RootElement);
+        var properties = document.RootElement.GetProperty("properties");
+        foreach (var name in new[] { "a", "A", "b", "B", "b ", "c", "C", "s", "\u017F", "n", "x", "X", "\u00E9", "\u00C9", "missing" })
+        {
+            JsonElement expected = default;
+            var found = (DiagnosticRecord.TryGetProperty(document.RootElement, name, out expected) && expected.ValueKind != JsonValueKind.Null) ||
+                (DiagnosticRecord.TryGetProperty(properties, name, out expected) && expected.ValueKind != JsonValueKind.Null);
+
+            Assert.Equal(found, record.TryGetRaw(out var actual, name));
+            Assert.Equal(found ? expected.GetRawText() : null, found ? actual.GetRawText() : null);
+        }
+    }
 }
