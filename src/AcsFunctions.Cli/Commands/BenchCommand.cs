@@ -52,7 +52,7 @@ internal static class BenchCommand
                 await Step(asJson, $"P2: ingesting {parse.GetValue(p2)} MiB into Table Storage and writing it again raw", async () =>
                 {
                     var bodies = IngestBenchmarks.GenerateBodies(parse.GetValue(p2) * 1_048_576L);
-                    figures.AddRange(await IngestBenchmarks.IngestVersusUpsertsAsync(pipeline, services.GetRequiredService<AcsStorage>(), bodies, parse.GetValue(single), ct));
+                    figures.AddRange(await IngestBenchmarks.IngestVersusUpsertsAsync(pipeline, services.GetRequiredService<AcsStorage>(), services.GetRequiredService<TableWriter>(), bodies, parse.GetValue(single), ct));
                 });
             }
             finally

@@ -50,25 +50,10 @@ public sealed class IngestPipeline
         _logger = logger;
     }
 
-    /// <summary>Ingests a batch of event bodies.</summary>
+    /// <summary>Ingests a batch of event bodies: <see cref="PrepareBatch"/>, then <see cref="CommitAsync"/>.</summary>
     /// <exception cref="StorageUnavailableException">Storage stayed down; retry the whole batch later.</exception>
-    public async Task<IngestResult> IngestAsync(IReadOnlyList<EventBody> bodies, CancellationToken cancellationToken = default)
-    {
-        var batch = Decode(bodies, cancellationToken);
-        await OffloadAsync(batch.Pending.Select(p => p.Write), batch.Offload, cancellationToken);
-        var rejected = await _writer.WriteAsync(batch.Pending.Select(p => p.Write), cancellationToken);
-        await HandleRejectedAsync(batch, rejected, cancellationToken);
-        await WriteDeadLettersAsync(batch, cancellationToken);
-        await _writer.WriteAsync(batch.Marks.Values.Select(m => new TableWrite(TableNames.RollupPending, m)), cancellationToken);
-        foreach (var observer in _observers)
-        {
-            await observer.FlushAsync(cancellationToken);
-        }
-
-        var result = batch.ToResult(bodies.Count);
-        Log.IngestCompleted(_logger, result.Bodies, result.Records, result.Stored, result.Unclassified, result.DeadLettered);
-        return result;
-    }
+    public Task<IngestResult> IngestAsync(IReadOnlyList<EventBody> bodies, CancellationToken cancellationToken = default) =>
+        CommitAsync(PrepareBatch(bodies, cancellationToken), cancellationToken);
 
     /// <summary>
     /// The CPU half of <see cref="IngestAsync"/> alone: decodes, dispatches and enriches <paramref name="bodies"/>
@@ -76,6 +61,47 @@ public sealed class IngestPipeline
     /// </summary>
     public IngestResult Prepare(IReadOnlyList<EventBody> bodies, CancellationToken cancellationToken = default) =>
         Decode(bodies, cancellationToken).ToResult(bodies.Count);
+
+    /// <summary>
+    /// The CPU half of <see cref="IngestAsync"/>: decodes, dispatches and enriches <paramref name="bodies"/> into the
+    /// rows to write, without touching storage. A streaming caller prepares the next batch while the previous one is
+    /// committed (<see cref="StreamingIngest"/>); nothing is stored until <see cref="CommitAsync"/>.
+    /// </summary>
+    public PreparedBatch PrepareBatch(IReadOnlyList<EventBody> bodies, CancellationToken cancellationToken = default) =>
+        new(Decode(bodies, cancellationToken), bodies.Count);
+
+    /// <summary>
+    /// The storage half of <see cref="IngestAsync"/>: writes the records and dead letters of a prepared batch (one
+    /// set of parallel transactions), dead-letters what the service refused, then marks the touched partitions for
+    /// roll-up (always after their records) and flushes the observers. Commit prepared batches in input order.
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">Storage stayed down; retry the whole batch later.</exception>
+    public async Task<IngestResult> CommitAsync(PreparedBatch prepared, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        var batch = prepared.State;
+        var preparedDeadLetters = batch.DeadLetters.Count;
+        var writes = new List<TableWrite>(batch.Pending.Count + preparedDeadLetters);
+        writes.AddRange(batch.Pending.Select(p => p.Write));
+        writes.AddRange(batch.DeadLetters);
+        await OffloadAsync(writes, batch.Offload, cancellationToken);
+
+        // Records and dead letters are independent rows: one WriteAsync submits all their transactions with the
+        // writer's parallelism, so no phase waits for the slowest transaction of the one before.
+        var rejected = await _writer.WriteAsync(writes, cancellationToken);
+        var refusedDeadLetters = rejected.Where(r => string.Equals(r.Write.Table, TableNames.DeadLetters, StringComparison.Ordinal)).ToList();
+        await HandleRejectedAsync(batch, [.. rejected.Where(r => !string.Equals(r.Write.Table, TableNames.DeadLetters, StringComparison.Ordinal))], cancellationToken);
+        await WriteDeadLettersAsync(batch.DeadLetters.Skip(preparedDeadLetters).ToList(), refusedDeadLetters, batch.Offload, cancellationToken);
+        await _writer.WriteAsync(batch.Marks.Values.Select(m => new TableWrite(TableNames.RollupPending, m)), cancellationToken);
+        foreach (var observer in _observers)
+        {
+            await observer.FlushAsync(cancellationToken);
+        }
+
+        var result = batch.ToResult(prepared.Bodies);
+        Log.IngestCompleted(_logger, result.Bodies, result.Records, result.Stored, result.Unclassified, result.DeadLettered);
+        return result;
+    }
 
     private BatchState Decode(IReadOnlyList<EventBody> bodies, CancellationToken cancellationToken)
     {
@@ -284,20 +310,23 @@ public sealed class IngestPipeline
         }
     }
 
-    private async Task WriteDeadLettersAsync(BatchState batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes <paramref name="fresh"/> dead letters (the ones added after the first write, for rows the service
+    /// refused), then stores every dead letter the service refused as a minimal row with its payload in a blob.
+    /// </summary>
+    private async Task WriteDeadLettersAsync(IReadOnlyList<TableWrite> fresh, List<RejectedWrite> refused, Dictionary<TableEntity, byte[]> offload, CancellationToken cancellationToken)
     {
-        if (batch.DeadLetters.Count == 0)
+        if (fresh.Count > 0)
         {
-            return;
+            await OffloadAsync(fresh, offload, cancellationToken);
+            refused.AddRange(await _writer.WriteAsync(fresh, cancellationToken));
         }
 
-        await OffloadAsync(batch.DeadLetters, batch.Offload, cancellationToken);
-        var rejected = await _writer.WriteAsync(batch.DeadLetters, cancellationToken);
-        if (rejected.Count > 0)
+        if (refused.Count > 0)
         {
             // A dead letter must never be lost: store a minimal row with the payload in a blob.
             var minimal = new List<TableWrite>();
-            foreach (var r in rejected)
+            foreach (var r in refused)
             {
                 var payload = await PayloadColumns.ReadAsync(r.Write.Entity, _payloads, cancellationToken) ?? [];
                 var entity = new TableEntity(r.Write.Entity.PartitionKey, r.Write.Entity.RowKey)
@@ -340,7 +369,7 @@ public sealed class IngestPipeline
     private static string BlobName(string table, TableEntity entity) =>
         $"{table.ToLowerInvariant()}/{RecordId.HashBytes(System.Text.Encoding.UTF8.GetBytes(entity.PartitionKey + "\n" + entity.RowKey))}.json";
 
-    private sealed class PendingRecord(TableWrite write, string category, bool unclassified, DateTimeOffset time, Lineage lineage)
+    internal sealed class PendingRecord(TableWrite write, string category, bool unclassified, DateTimeOffset time, Lineage lineage)
     {
         public TableWrite Write { get; } = write;
 
@@ -355,7 +384,7 @@ public sealed class IngestPipeline
         public bool Rejected { get; set; }
     }
 
-    private sealed class BatchState(DateTimeOffset now)
+    internal sealed class BatchState(DateTimeOffset now)
     {
         public DateTimeOffset Now { get; } = now;
 

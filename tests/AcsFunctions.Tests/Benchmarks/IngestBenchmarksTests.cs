@@ -29,7 +29,7 @@ public sealed class IngestBenchmarksTests(AzuriteFixture azurite)
         var bodies = IngestBenchmarks.GenerateBodies(200_000);
 
         var p1 = IngestBenchmarks.DecodeVersusScan(storage.Pipeline, bodies, rounds: 1);
-        var p2 = await IngestBenchmarks.IngestVersusUpsertsAsync(storage.Pipeline, storage.Storage, bodies, oneByOneSample: 50);
+        var p2 = await IngestBenchmarks.IngestVersusUpsertsAsync(storage.Pipeline, storage.Storage, storage.Services.GetRequiredService<TableWriter>(), bodies, oneByOneSample: 50);
 
         Assert.All(p2.Prepend(p1), f => Assert.True(f.Ours > 0 && f.Baseline > 0 && f.Ratio > 0, f.ToString()));
         Assert.Equal(["P2a", "P2b"], p2.Select(f => f.Id));
