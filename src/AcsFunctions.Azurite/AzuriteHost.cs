@@ -109,6 +109,11 @@ public sealed class AzuriteHost : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (_options.NodeHeapMegabytes is { } heap)
+        {
+            start.Environment["NODE_OPTIONS"] = $"--max-old-space-size={heap.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        }
+
         if (_options.Location is null)
         {
             start.ArgumentList.Add("--inMemoryPersistence");

@@ -15,6 +15,12 @@ public sealed record AzuriteOptions
     /// <summary>Fixed table port; 0 picks a free loopback port.</summary>
     public int TablePort { get; init; }
 
+    /// <summary>
+    /// Node's old-space heap in MiB (<c>--max-old-space-size</c>); null leaves node's default (or <c>NODE_OPTIONS</c>).
+    /// In-memory Azurite holding a million entities needs several GiB.
+    /// </summary>
+    public int? NodeHeapMegabytes { get; init; }
+
     /// <summary>How long to wait for Azurite to accept connections.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using AcsFunctions.Azurite;
 using AcsFunctions.Benchmarks;
 using AcsFunctions.Ingestion;
+using AcsFunctions.Rollups;
 using AcsFunctions.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -11,8 +12,9 @@ using Spectre.Console;
 namespace AcsFunctions.Cli.Commands;
 
 /// <summary>
-/// <c>acs-diag bench [--p1-mb 100] [--p2-mb 20] [--one-by-one 2000] [--storage cs] [--json]</c>: the ingestion
-/// benchmarks of docs/benchmarks.md, each a ratio measured in this one run on this machine.
+/// <c>acs-diag bench [--p1-mb 100] [--p2-mb 20] [--one-by-one 2000] [--p3-small 10000] [--p3-large 200000]
+/// [--storage cs] [--json|--markdown]</c>: the ingestion benchmarks of docs/benchmarks.md (P1–P3), each a ratio
+/// measured in this one run on this machine. P4 (peak memory) is <c>bench/IngestMemory</c>.
 /// </summary>
 internal static class BenchCommand
 {
@@ -21,20 +23,32 @@ internal static class BenchCommand
         var p1 = new Option<int>("--p1-mb") { Description = "MiB of generated bodies for P1 (decode + dispatch + enrich vs raw scan).", DefaultValueFactory = _ => 100 };
         var p2 = new Option<int>("--p2-mb") { Description = "MiB of generated bodies for P2 (end-to-end ingest vs raw upserts).", DefaultValueFactory = _ => 20 };
         var single = new Option<int>("--one-by-one") { Description = "Entities written one by one for P2's naive baseline.", DefaultValueFactory = _ => 2_000 };
-        var storage = new Option<string?>("--storage") { Description = "Storage connection string; without it an in-memory Azurite is started and stopped afterwards." };
+        var small = new Option<int>("--p3-small") { Description = "Other rows in the tables for P3's first roll-up.", DefaultValueFactory = _ => 10_000 };
+        var large = new Option<int>("--p3-large") { Description = "Other rows in the tables for P3's second roll-up (1000000 for the issue's figure; loading takes minutes).", DefaultValueFactory = _ => 200_000 };
+        var only = new Option<string[]>("--only") { Description = "Run only these benchmarks (P1, P2, P3).", AllowMultipleArgumentsPerToken = true };
+        var storage = new Option<string?>("--storage") { Description = "Storage connection string; without it an in-memory Azurite (8 GiB node heap) is started and stopped afterwards." };
         var json = CommonOptions.Json();
-        var command = new Command("bench", "Measure the ingestion benchmarks (P1, P2) as ratios against the physical limits, in one run.") { p1, p2, single, storage, json };
+        var markdown = new Option<bool>("--markdown") { Description = "Print the results as a Markdown table (with the machine and its load) for docs/benchmarks.md." };
+        var command = new Command("bench", "Measure the ingestion benchmarks (P1, P2, P3) as ratios against the physical limits, in one run.")
+        {
+            p1, p2, single, small, large, only, storage, json, markdown,
+        };
         command.SetAction(async (parse, ct) =>
         {
             var figures = new List<BenchFigure>();
             var asJson = parse.GetValue(json);
+            var selected = (parse.GetValue(only) ?? []).Select(s => s.ToUpperInvariant()).ToHashSet(StringComparer.Ordinal);
+            bool Runs(string id) => selected.Count == 0 || selected.Contains(id);
             var connection = parse.GetValue(storage);
+            var load = Load();
+            var time = TimeProvider.System;
+            var started = time.GetUtcNow();
             AzuriteHost? azurite = null;
             try
             {
                 if (string.IsNullOrWhiteSpace(connection))
                 {
-                    azurite = await AzuriteHost.StartAsync(cancellationToken: ct);
+                    azurite = await AzuriteHost.StartAsync(new AzuriteOptions { NodeHeapMegabytes = 8192 }, ct);
                     connection = azurite.ConnectionString;
                 }
 
@@ -43,17 +57,43 @@ internal static class BenchCommand
                     ["AcsFunctions:Storage:TablePrefix"] = "bench" + Guid.NewGuid().ToString("N")[..8],
                 });
                 var pipeline = services.GetRequiredService<IngestPipeline>();
-                await Step(asJson, $"P1: generating {parse.GetValue(p1)} MiB and measuring", () =>
+                if (Runs("P1"))
                 {
-                    var bodies = IngestBenchmarks.GenerateBodies(parse.GetValue(p1) * 1_048_576L);
-                    figures.Add(IngestBenchmarks.DecodeVersusScan(pipeline, bodies));
-                    return Task.CompletedTask;
-                });
-                await Step(asJson, $"P2: ingesting {parse.GetValue(p2)} MiB into Table Storage and writing it again raw", async () =>
+                    await Step(asJson, $"P1: generating {parse.GetValue(p1)} MiB and measuring", _ =>
+                    {
+                        var bodies = IngestBenchmarks.GenerateBodies(parse.GetValue(p1) * 1_048_576L);
+                        figures.Add(IngestBenchmarks.DecodeVersusScan(pipeline, bodies));
+                        return Task.CompletedTask;
+                    });
+                }
+
+                if (Runs("P2"))
                 {
-                    var bodies = IngestBenchmarks.GenerateBodies(parse.GetValue(p2) * 1_048_576L);
-                    figures.AddRange(await IngestBenchmarks.IngestVersusUpsertsAsync(pipeline, services.GetRequiredService<AcsStorage>(), services.GetRequiredService<TableWriter>(), bodies, parse.GetValue(single), ct));
-                });
+                    await Step(asJson, $"P2: ingesting {parse.GetValue(p2)} MiB into Table Storage and writing it again raw", async _ =>
+                    {
+                        var bodies = IngestBenchmarks.GenerateBodies(parse.GetValue(p2) * 1_048_576L);
+                        figures.AddRange(await IngestBenchmarks.IngestVersusUpsertsAsync(
+                            pipeline, services.GetRequiredService<AcsStorage>(), services.GetRequiredService<TableWriter>(), bodies, parse.GetValue(single), ct));
+                    });
+                }
+
+                if (Runs("P3"))
+                {
+                    await Step(asJson, "P3: rolling up one window", async status =>
+                    {
+                        var progress = new Progress<RollupLoadProgress>(p =>
+                            status($"P3: loading other rows {p.Rows:N0} / {p.Target:N0}, then rolling up one window"));
+                        var (figure, _) = await RollupBenchmarks.RollupVersusTableSizeAsync(
+                            pipeline,
+                            services.GetRequiredService<RollupService>(),
+                            services.GetRequiredService<AcsStorage>(),
+                            parse.GetValue(small),
+                            parse.GetValue(large),
+                            progress: progress,
+                            cancellationToken: ct);
+                        figures.Add(figure);
+                    });
+                }
             }
             finally
             {
@@ -63,24 +103,74 @@ internal static class BenchCommand
                 }
             }
 
-            Write(figures, asJson);
+            var machine = $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {load} at the start and {Load()} at the end, {(time.GetUtcNow() - started).TotalMinutes:N1} min";
+            if (parse.GetValue(markdown))
+            {
+                WriteMarkdown(figures, machine, started);
+            }
+            else
+            {
+                Write(figures, asJson, machine);
+            }
+
             return figures.All(f => f.Met) ? ExitCodes.Success : ExitCodes.Failure;
         });
         return command;
     }
 
-    private static async Task Step(bool quiet, string title, Func<Task> step)
+    private static async Task Step(bool quiet, string title, Func<Action<string>, Task> step)
     {
         if (quiet || Console.IsOutputRedirected)
         {
-            await step();
+            var last = DateTimeOffset.MinValue;
+            var time = TimeProvider.System;
+            await Console.Error.WriteLineAsync(title + "…");
+            await step(text =>
+            {
+                if (time.GetUtcNow() - last >= TimeSpan.FromSeconds(10))
+                {
+                    last = time.GetUtcNow();
+                    Console.Error.WriteLine(text);
+                }
+            });
             return;
         }
 
-        await AnsiConsole.Status().StartAsync(title + "…", _ => step());
+        await AnsiConsole.Status().StartAsync(title + "…", ctx => step(text => ctx.Status(Markup.Escape(text))));
     }
 
-    private static void Write(IReadOnlyList<BenchFigure> figures, bool asJson)
+    /// <summary>The 1-minute load average (Linux), or "n/a".</summary>
+    private static string Load()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "n/a";
+        }
+    }
+
+    private static string Number(double value) => value.ToString(value >= 100 ? "N0" : "N1", CultureInfo.InvariantCulture);
+
+    private static void WriteMarkdown(IReadOnlyList<BenchFigure> figures, string machine, DateTimeOffset started)
+    {
+        Console.WriteLine($"Measured {started:yyyy-MM-dd HH:mm} UTC; {machine}.");
+        Console.WriteLine();
+        Console.WriteLine("| id | comparison | ours | baseline | ratio | goal | | volume |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        foreach (var f in figures)
+        {
+            Console.WriteLine($"| {f.Id} | {f.What} | {Number(f.Ours)} {f.Unit} | {Number(f.Baseline)} {f.Unit} | {f.Ratio.ToString("N2", CultureInfo.InvariantCulture)} | {f.Goal} | {(f.Met ? "met" : "missed")} | {f.Volume} |");
+        }
+    }
+
+    private static void Write(IReadOnlyList<BenchFigure> figures, bool asJson, string machine)
     {
         if (asJson)
         {
@@ -94,8 +184,8 @@ internal static class BenchCommand
             table.AddRow(
                 f.Id,
                 Markup.Escape(f.What),
-                Markup.Escape($"{f.Ours.ToString("N1", CultureInfo.InvariantCulture)} {f.Unit}"),
-                Markup.Escape($"{f.Baseline.ToString("N1", CultureInfo.InvariantCulture)} {f.Unit}"),
+                Markup.Escape($"{Number(f.Ours)} {f.Unit}"),
+                Markup.Escape($"{Number(f.Baseline)} {f.Unit}"),
                 f.Ratio.ToString("N2", CultureInfo.InvariantCulture),
                 Markup.Escape(f.Goal),
                 f.Met ? "[green]met[/]" : "[red]missed[/]",
@@ -103,5 +193,6 @@ internal static class BenchCommand
         }
 
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(Markup.Escape(machine));
     }
 }

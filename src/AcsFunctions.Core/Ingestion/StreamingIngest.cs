@@ -12,13 +12,13 @@ public readonly record struct IngestProgress(long Bodies, long Bytes, long Recor
 /// <summary>
 /// Feeds a stream of bodies to the pipeline in bounded groups, overlapping the CPU half of group n+1
 /// (<see cref="IngestPipeline.PrepareBatch"/>) with the writes of group n (<see cref="IngestPipeline.CommitAsync"/>).
-/// At most one prepared group waits while another is written and the next is read and prepared, so memory stays
-/// flat whatever the input size; groups are committed and reported in input order.
+/// At most two groups are in memory — one being written, the next being read and prepared — so memory stays flat
+/// whatever the input size; groups are committed and reported in input order.
 /// </summary>
 public static class StreamingIngest
 {
     /// <summary>Bytes per pipeline call (at most).</summary>
-    public const int GroupBytes = 8 * 1024 * 1024;
+    public const int GroupBytes = 4 * 1024 * 1024;
 
     /// <summary>
     /// Bytes of the first group: groups start small and double up to <see cref="GroupBytes"/>, so the writes start
@@ -30,8 +30,8 @@ public static class StreamingIngest
     /// <summary>Bodies per pipeline call.</summary>
     public const int GroupBodies = 256;
 
-    /// <summary>Prepared groups that may wait for the writer (besides the one being written and the one being prepared).</summary>
-    public const int PreparedAhead = 1;
+    /// <summary>Groups in memory at once: the one being written and the one being read and prepared.</summary>
+    public const int GroupsInFlight = 2;
 
     /// <summary>Ingests every body of <paramref name="bodies"/>.</summary>
     /// <exception cref="Storage.StorageUnavailableException">
@@ -43,13 +43,16 @@ public static class StreamingIngest
         IProgress<IngestProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        var prepared = Channel.CreateBounded<(PreparedBatch Batch, long Bytes)>(new BoundedChannelOptions(PreparedAhead)
+        var prepared = Channel.CreateBounded<(PreparedBatch Batch, long Bytes)>(new BoundedChannelOptions(GroupsInFlight)
         {
             SingleReader = true,
             SingleWriter = true,
         });
+
+        // A slot is taken before a group is read and given back once it is committed.
+        using var slots = new SemaphoreSlim(GroupsInFlight, GroupsInFlight);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(() => PrepareGroupsAsync(pipeline, bodies, prepared.Writer, stop.Token), CancellationToken.None);
+        var producer = Task.Run(() => PrepareGroupsAsync(pipeline, bodies, prepared.Writer, slots, stop.Token), CancellationToken.None);
         var total = new IngestResult();
         long bytes = 0;
         try
@@ -57,6 +60,7 @@ public static class StreamingIngest
             await foreach (var (batch, groupBytes) in prepared.Reader.ReadAllAsync(cancellationToken))
             {
                 total = total.Add(await pipeline.CommitAsync(batch, cancellationToken));
+                slots.Release();
                 bytes += groupBytes;
                 progress?.Report(new IngestProgress(total.Bodies, bytes, total.Records));
             }
@@ -80,28 +84,31 @@ public static class StreamingIngest
         return total;
     }
 
-    private static async Task PrepareGroupsAsync(IngestPipeline pipeline, IAsyncEnumerable<EventBody> bodies, ChannelWriter<(PreparedBatch, long)> output, CancellationToken cancellationToken)
+    private static async Task PrepareGroupsAsync(
+        IngestPipeline pipeline, IAsyncEnumerable<EventBody> bodies, ChannelWriter<(PreparedBatch, long)> output, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
         try
         {
-            var group = new List<EventBody>();
-            long groupBytes = 0, target = FirstGroupBytes;
-            await foreach (var body in bodies.WithCancellation(cancellationToken))
+            long target = FirstGroupBytes;
+            await using var input = bodies.GetAsyncEnumerator(cancellationToken);
+            while (true)
             {
-                group.Add(body);
-                groupBytes += body.Data.Length;
-                if (groupBytes >= target || group.Count >= GroupBodies)
+                await slots.WaitAsync(cancellationToken);
+                var group = new List<EventBody>();
+                long groupBytes = 0;
+                while (groupBytes < target && group.Count < GroupBodies && await input.MoveNextAsync())
                 {
-                    await output.WriteAsync((pipeline.PrepareBatch(group, cancellationToken), groupBytes), cancellationToken);
-                    group = [];
-                    groupBytes = 0;
-                    target = Math.Min(GroupBytes, target * 2);
+                    group.Add(input.Current);
+                    groupBytes += input.Current.Data.Length;
                 }
-            }
 
-            if (group.Count > 0)
-            {
-                await output.WriteAsync((pipeline.PrepareBatch(group, cancellationToken), groupBytes), cancellationToken);
+                if (group.Count == 0)
+                {
+                    break;
+                }
+
+                await output.WriteAsync((await PrepareAsync(pipeline, group, cancellationToken), groupBytes), cancellationToken);
+                target = Math.Min(GroupBytes, target * 2);
             }
 
             output.Complete();
@@ -112,4 +119,11 @@ public static class StreamingIngest
             throw;
         }
     }
+
+    /// <summary>
+    /// Prepares a group on a thread of its own: preparing takes seconds of CPU, and on a thread-pool thread it would
+    /// starve the continuations of the writes it is meant to overlap (a small machine has as few pool threads as cores).
+    /// </summary>
+    private static Task<PreparedBatch> PrepareAsync(IngestPipeline pipeline, List<EventBody> group, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(() => pipeline.PrepareBatch(group, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 }
