@@ -45,9 +45,11 @@ internal sealed class CategoryObservation(string category, string partition)
         var record = context.Record;
         if (record.Root.ValueKind == JsonValueKind.Object)
         {
+            Span<char> buffer = stackalloc char[JsonNames.StackLimit];
             foreach (var member in record.Root.EnumerateObject())
             {
-                if (!member.NameEquals("properties"))
+                // Names are matched case-insensitively (data contract): "Properties" is the properties member, not a new field.
+                if (!JsonNames.Decode(member, buffer).Equals("properties", StringComparison.OrdinalIgnoreCase))
                 {
                     Observe(_top, member, string.Empty, context.RecordId);
                 }

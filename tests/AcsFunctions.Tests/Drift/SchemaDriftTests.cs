@@ -105,6 +105,31 @@ public sealed class SchemaDriftTests(AzuriteFixture azurite)
         Assert.Equal("number: 3", Assert.Single(fields, f => f.GetString("Field") == "properties.NewThing").GetString("KindCounts"));
     }
 
+    [Fact]
+    public async Task Drift_NameCasingVariations_AreNotDrift()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        await using var storage = TestStorage.Create(azurite.ConnectionString, Settings(prefix));
+        await storage.Pipeline.IngestAsync([StoredRecords.Body(
+            Chat(new JsonObject { ["ChatThreadId"] = "19:a@thread.v2", ["DurationMs"] = 12 }),
+            Chat(new JsonObject { ["ChatThreadId"] = "19:b@thread.v2", ["DurationMs"] = 15 }))]);
+
+        // The same fields with other casing, the properties member spelt "Properties" and a top-level name in lower case.
+        var recased = Chat(new JsonObject { ["chatThreadId"] = "19:c@thread.v2", ["durationMs"] = 20 });
+        recased["Properties"] = recased["properties"]!.DeepClone();
+        recased.Remove("properties");
+        var category = recased["category"]!.DeepClone();
+        recased.Remove("category");
+        recased["Category"] = category;
+        await storage.Pipeline.IngestAsync([StoredRecords.Body(recased, recased.DeepClone().AsObject())]);
+
+        var store = storage.Services.GetRequiredService<SchemaStore>();
+        Assert.Equal(DriftChange.NewCategory, Assert.Single(await store.DriftAsync(Category)).Change);
+        var fields = (await store.AllFieldsAsync(Category)).Select(f => f.GetString("Field")).OfType<string>().ToList();
+        Assert.DoesNotContain(fields, f => f.Equals("Properties", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(4, Assert.Single((await store.AllFieldsAsync(Category)), f => f.GetString("Field") == "properties.ChatThreadId").GetInt64("Count"));
+    }
+
     private static async Task<long> RecordsAsync(SchemaStore store) =>
         (await store.AllFieldsAsync(Category)).Where(f => f.RowKey.StartsWith(SchemaStore.RecordsRow, StringComparison.Ordinal)).Sum(f => f.GetInt64("Count") ?? 0);
 
