@@ -9,8 +9,8 @@ namespace AcsFunctions.Drift;
 
 /// <summary>
 /// Detects schema drift per category: the set of field names (top level and <c>properties.*</c>) with their JSON value
-/// kinds, counts and first/last seen. Per record it only updates in-memory counters; after each batch it compares
-/// what the batch saw with the category's signature (loaded once per process from <c>SchemaFields</c>, then cached),
+/// kinds, counts and first/last seen. Per record it only updates the in-memory counters of its batch; once the batch
+/// is committed (never for a batch that is not) it compares what the batch saw with the category's signature (loaded once per process from <c>SchemaFields</c>, then cached),
 /// stores and logs every change once (new category, new field, a field that was in every record disappeared, a value
 /// kind changed — numbers or booleans as strings and null are not changes) and writes counters only when something
 /// changed or <see cref="DriftOptions.StatsWriteInterval"/> has passed.
@@ -27,7 +27,7 @@ public sealed class SchemaDriftObserver : IIngestObserver, IDisposable, IAsyncDi
     private readonly ConcurrentDictionary<string, CategorySchema> _schemas = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _flushGate = new(1, 1);
     private readonly Lock _gate = new();
-    private Dictionary<(string Category, string Partition), CategoryObservation> _batch = [];
+    private List<CategoryObservation> _pending = [];
     private int _disposed;
 
     /// <summary>Creates the observer.</summary>
@@ -40,32 +40,7 @@ public sealed class SchemaDriftObserver : IIngestObserver, IDisposable, IAsyncDi
     }
 
     /// <inheritdoc />
-    public void OnStored(RecordContext context, EnrichedRecord enriched)
-    {
-        if (!_options.Enabled)
-        {
-            return;
-        }
-
-        var partition = PartitionOf(context.Lineage);
-        lock (_gate)
-        {
-            if (!_batch.TryGetValue((context.Category, partition), out var observation))
-            {
-                _batch[(context.Category, partition)] = observation = new CategoryObservation(context.Category, partition);
-            }
-
-            try
-            {
-                observation.See(context);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
-            {
-                // Bookkeeping never fails a record that is already on its way to storage.
-                DriftLog.ObserveFailed(_logger, context.Category, context.RecordId, ex.Message);
-            }
-        }
-    }
+    public IIngestObservation StartBatch() => _options.Enabled ? new BatchObservation(this) : IgnoredObservation.Instance;
 
     /// <inheritdoc />
     public void Dispose()
@@ -120,31 +95,26 @@ public sealed class SchemaDriftObserver : IIngestObserver, IDisposable, IAsyncDi
         }
     }
 
-    /// <inheritdoc />
-    public void OnDeadLettered(DeadLetter deadLetter)
+    /// <summary>Compares the committed batches' observations with the known signatures, then writes changes and counters.</summary>
+    private async Task FlushAsync(CancellationToken cancellationToken)
     {
-    }
-
-    /// <inheritdoc />
-    public async Task FlushAsync(CancellationToken cancellationToken = default)
-    {
-        Dictionary<(string Category, string Partition), CategoryObservation> batch;
+        List<CategoryObservation> batch;
         lock (_gate)
         {
-            if (_batch.Count == 0)
+            if (_pending.Count == 0)
             {
                 return;
             }
 
-            batch = _batch;
-            _batch = [];
+            batch = _pending;
+            _pending = [];
         }
 
         await _flushGate.WaitAsync(cancellationToken);
         try
         {
             var now = _time.GetUtcNow();
-            foreach (var category in batch.Values.GroupBy(o => o.Category, StringComparer.Ordinal))
+            foreach (var category in batch.GroupBy(o => o.Category, StringComparer.Ordinal))
             {
                 if (!_schemas.TryGetValue(category.Key, out var schema))
                 {
@@ -292,4 +262,53 @@ public sealed class SchemaDriftObserver : IIngestObserver, IDisposable, IAsyncDi
 
     private static string PartitionOf(Lineage lineage) =>
         lineage.PartitionId ?? (lineage.File is not null ? "file" : "-");
+
+    /// <summary>What one batch showed, per category and source partition; compared and counted when the batch is committed.</summary>
+    private sealed class BatchObservation(SchemaDriftObserver owner) : IIngestObservation
+    {
+        private readonly Dictionary<(string Category, string Partition), CategoryObservation> _seen = [];
+        private int _committed;
+
+        public void OnStored(RecordContext context, EnrichedRecord enriched)
+        {
+            var partition = PartitionOf(context.Lineage);
+            if (!_seen.TryGetValue((context.Category, partition), out var observation))
+            {
+                _seen[(context.Category, partition)] = observation = new CategoryObservation(context.Category, partition);
+            }
+
+            try
+            {
+                observation.See(context);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
+            {
+                // Bookkeeping never fails a record that is already on its way to storage.
+                DriftLog.ObserveFailed(owner._logger, context.Category, context.RecordId, ex.Message);
+            }
+        }
+
+        public void OnDeadLettered(DeadLetter deadLetter)
+        {
+        }
+
+        public void OnStoreRejected(string category, bool unclassified, DeadLetter deadLetter)
+        {
+        }
+
+        public Task CommitAsync(CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Exchange(ref _committed, 1) != 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            lock (owner._gate)
+            {
+                owner._pending.AddRange(_seen.Values);
+            }
+
+            return owner.FlushAsync(cancellationToken);
+        }
+    }
 }

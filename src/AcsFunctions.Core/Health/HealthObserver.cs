@@ -8,10 +8,11 @@ namespace AcsFunctions.Health;
 
 /// <summary>
 /// Counts what the pipeline does per category × source partition: per unit it only updates in-memory counters
-/// (records, stored, unclassified, dead letters per reason, latest times, lags); after each batch it adds them to the
-/// rows of the current ingest hour in <see cref="HealthStore"/>. Counts are deliveries: a re-delivered or retried
-/// record is counted again. Bookkeeping never fails ingest — counters that could not be written are kept and added
-/// with the next batch.
+/// of its batch (records, stored, unclassified, dead letters per reason, latest times, lags); once the batch is
+/// committed it adds them to the rows of the current ingest hour in <see cref="HealthStore"/>. A batch that is never
+/// committed (a failed attempt the host retries, a benchmark's preparation) counts nothing. Counts are deliveries: a
+/// record Event Hubs delivers again is counted again. Bookkeeping never fails ingest — counters that could not be
+/// written are kept and added with the next batch.
 /// </summary>
 public sealed class HealthObserver : IIngestObserver, IAsyncDisposable
 {
@@ -36,78 +37,10 @@ public sealed class HealthObserver : IIngestObserver, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public void OnStored(RecordContext context, EnrichedRecord enriched)
-    {
-        if (!_options.Enabled)
-        {
-            return;
-        }
+    public IIngestObservation StartBatch() => _options.Enabled ? new BatchCounts(this) : IgnoredObservation.Instance;
 
-        var now = _time.GetUtcNow();
-        lock (_gate)
-        {
-            var counters = Counters(context.Category, context.Lineage);
-            counters.Records++;
-            if (enriched.Unclassified)
-            {
-                counters.Unclassified++;
-            }
-            else
-            {
-                counters.Stored++;
-            }
-
-            counters.See(context.Time, context.Lineage.EnqueuedTime, now);
-        }
-    }
-
-    /// <inheritdoc />
-    public void OnDeadLettered(DeadLetter deadLetter)
-    {
-        if (!_options.Enabled)
-        {
-            return;
-        }
-
-        var now = _time.GetUtcNow();
-        lock (_gate)
-        {
-            var counters = Counters(deadLetter.Category ?? HealthKey.UnknownCategory, deadLetter.Lineage);
-            counters.Records++;
-            counters.DeadLettered++;
-            counters.DeadLetteredByReason.Add(deadLetter.Reason, 1);
-            counters.See(deadLetter.EventTime, deadLetter.Lineage.EnqueuedTime, now);
-        }
-    }
-
-    /// <inheritdoc />
-    public void OnStoreRejected(string category, bool unclassified, DeadLetter deadLetter)
-    {
-        if (!_options.Enabled)
-        {
-            return;
-        }
-
-        lock (_gate)
-        {
-            // Already counted (and its times seen) by OnStored: it moves from stored to dead-lettered.
-            var counters = Counters(category, deadLetter.Lineage);
-            if (unclassified)
-            {
-                counters.Unclassified--;
-            }
-            else
-            {
-                counters.Stored--;
-            }
-
-            counters.DeadLettered++;
-            counters.DeadLetteredByReason.Add(deadLetter.Reason, 1);
-        }
-    }
-
-    /// <inheritdoc />
-    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    /// <summary>Writes the counts of committed batches that are not written yet (a failed write is kept for the next call).</summary>
+    private async Task FlushAsync(CancellationToken cancellationToken)
     {
         Dictionary<HealthKey, HealthCounters> batch;
         lock (_gate)
@@ -127,14 +60,7 @@ public sealed class HealthObserver : IIngestObserver, IAsyncDisposable
             return;
         }
 
-        lock (_gate)
-        {
-            foreach (var (key, counters) in unwritten)
-            {
-                Add(key, counters);
-            }
-        }
-
+        AddPending(unwritten);
         cancellationToken.ThrowIfCancellationRequested();
         HealthLog.WriteFailed(_logger, unwritten.Count, error ?? "unknown error");
     }
@@ -172,26 +98,92 @@ public sealed class HealthObserver : IIngestObserver, IAsyncDisposable
         }
     }
 
-    private HealthCounters Counters(string category, Lineage lineage)
+    private void AddPending(IEnumerable<KeyValuePair<HealthKey, HealthCounters>> counts)
     {
-        var key = new HealthKey(category, HealthSource.Of(lineage));
-        if (!_pending.TryGetValue(key, out var counters))
+        lock (_gate)
         {
-            _pending[key] = counters = new HealthCounters();
+            foreach (var (key, counters) in counts)
+            {
+                if (_pending.TryGetValue(key, out var existing))
+                {
+                    existing.Merge(counters);
+                }
+                else
+                {
+                    _pending[key] = counters;
+                }
+            }
         }
-
-        return counters;
     }
 
-    private void Add(HealthKey key, HealthCounters counters)
+    /// <summary>The counts of one batch, added to the observer's when the batch is committed.</summary>
+    private sealed class BatchCounts(HealthObserver owner) : IIngestObservation
     {
-        if (_pending.TryGetValue(key, out var existing))
+        private readonly Dictionary<HealthKey, HealthCounters> _counts = [];
+        private int _committed;
+
+        public void OnStored(RecordContext context, EnrichedRecord enriched)
         {
-            existing.Merge(counters);
+            var counters = Counters(context.Category, context.Lineage);
+            counters.Records++;
+            if (enriched.Unclassified)
+            {
+                counters.Unclassified++;
+            }
+            else
+            {
+                counters.Stored++;
+            }
+
+            counters.See(context.Time, context.Lineage.EnqueuedTime, owner._time.GetUtcNow());
         }
-        else
+
+        public void OnDeadLettered(DeadLetter deadLetter)
         {
-            _pending[key] = counters;
+            var counters = Counters(deadLetter.Category ?? HealthKey.UnknownCategory, deadLetter.Lineage);
+            counters.Records++;
+            counters.DeadLettered++;
+            counters.DeadLetteredByReason.Add(deadLetter.Reason, 1);
+            counters.See(deadLetter.EventTime, deadLetter.Lineage.EnqueuedTime, owner._time.GetUtcNow());
+        }
+
+        public void OnStoreRejected(string category, bool unclassified, DeadLetter deadLetter)
+        {
+            // Already counted (and its times seen) by OnStored: it moves from stored to dead-lettered.
+            var counters = Counters(category, deadLetter.Lineage);
+            if (unclassified)
+            {
+                counters.Unclassified--;
+            }
+            else
+            {
+                counters.Stored--;
+            }
+
+            counters.DeadLettered++;
+            counters.DeadLetteredByReason.Add(deadLetter.Reason, 1);
+        }
+
+        public Task CommitAsync(CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Exchange(ref _committed, 1) != 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            owner.AddPending(_counts);
+            return owner.FlushAsync(cancellationToken);
+        }
+
+        private HealthCounters Counters(string category, Lineage lineage)
+        {
+            var key = new HealthKey(category, HealthSource.Of(lineage));
+            if (!_counts.TryGetValue(key, out var counters))
+            {
+                _counts[key] = counters = new HealthCounters();
+            }
+
+            return counters;
         }
     }
 }

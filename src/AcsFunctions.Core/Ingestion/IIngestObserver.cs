@@ -4,15 +4,27 @@ using AcsFunctions.Dispatch;
 namespace AcsFunctions.Ingestion;
 
 /// <summary>
-/// Sees every unit the pipeline handles (for schema-drift detection and pipeline health) and persists what it
-/// learned after the batch's rows are written. Observers must be cheap per unit and thread-safe.
+/// Sees every unit the pipeline stores or dead-letters (for schema-drift detection and pipeline health). What a batch
+/// shows belongs to that batch (<see cref="StartBatch"/>) and counts only once the batch is committed: a batch that is
+/// prepared but never committed (a benchmark, a cancelled preparation, a commit that failed and is retried as a new
+/// batch) leaves no trace. Must be thread-safe across batches.
 /// </summary>
 public interface IIngestObserver
 {
-    /// <summary>A record was stored (typed or unclassified).</summary>
+    /// <summary>Starts the observation of one prepared batch (called once per batch, on the preparing thread).</summary>
+    IIngestObservation StartBatch();
+}
+
+/// <summary>
+/// What one observer saw of one batch. Fed by one thread at a time (the batch's preparation, then its commit), so it
+/// needs no locks; applied to the observer's counts by <see cref="CommitAsync"/>, at most once.
+/// </summary>
+public interface IIngestObservation
+{
+    /// <summary>A record will be stored (typed or unclassified).</summary>
     void OnStored(RecordContext context, EnrichedRecord enriched);
 
-    /// <summary>A unit was dead-lettered (its payload and detail already privacy-filtered).</summary>
+    /// <summary>A unit will be dead-lettered (its payload and detail already privacy-filtered).</summary>
     void OnDeadLettered(DeadLetter deadLetter);
 
     /// <summary>
@@ -23,8 +35,11 @@ public interface IIngestObserver
     /// <param name="category">The record's canonical category.</param>
     /// <param name="unclassified">Whether it had been counted as unclassified.</param>
     /// <param name="deadLetter">The dead letter written for it.</param>
-    void OnStoreRejected(string category, bool unclassified, DeadLetter deadLetter) => OnDeadLettered(deadLetter);
+    void OnStoreRejected(string category, bool unclassified, DeadLetter deadLetter);
 
-    /// <summary>Persists what was observed in this ingest call.</summary>
-    Task FlushAsync(CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The batch's rows were written: adds what it showed to the observer's counts (the first call only; later calls do
+    /// nothing) and persists them. Persistence failures never fail the batch: the observer keeps and retries them.
+    /// </summary>
+    Task CommitAsync(CancellationToken cancellationToken = default);
 }

@@ -57,7 +57,8 @@ public sealed class IngestPipeline
 
     /// <summary>
     /// The CPU half of <see cref="IngestAsync"/> alone: decodes, dispatches and enriches <paramref name="bodies"/>
-    /// into the entities it would write, and counts them, without touching storage (benchmarks measure it).
+    /// into the entities it would write, and counts them, without touching storage (benchmarks measure it). The
+    /// observers see the records but count nothing: the batch is never committed.
     /// </summary>
     public IngestResult Prepare(IReadOnlyList<EventBody> bodies, CancellationToken cancellationToken = default) =>
         Decode(bodies, cancellationToken).ToResult(bodies.Count);
@@ -73,7 +74,8 @@ public sealed class IngestPipeline
     /// <summary>
     /// The storage half of <see cref="IngestAsync"/>: writes the records and dead letters of a prepared batch (one
     /// set of parallel transactions), dead-letters what the service refused, then marks the touched partitions for
-    /// roll-up (always after their records) and flushes the observers. Commit prepared batches in input order.
+    /// roll-up (always after their records), then commits the batch's observations (health and drift count a batch
+    /// once its rows are written, and only once). Commit prepared batches in input order.
     /// </summary>
     /// <exception cref="StorageUnavailableException">Storage stayed down; retry the whole batch later.</exception>
     public async Task<IngestResult> CommitAsync(PreparedBatch prepared, CancellationToken cancellationToken = default)
@@ -93,9 +95,9 @@ public sealed class IngestPipeline
         await HandleRejectedAsync(batch, [.. rejected.Where(r => !string.Equals(r.Write.Table, TableNames.DeadLetters, StringComparison.Ordinal))], cancellationToken);
         await WriteDeadLettersAsync(batch.DeadLetters.Skip(preparedDeadLetters).ToList(), refusedDeadLetters, batch.Offload, cancellationToken);
         await _writer.WriteAsync(batch.Marks.Values.Select(m => new TableWrite(TableNames.RollupPending, m)), cancellationToken);
-        foreach (var observer in _observers)
+        foreach (var observation in batch.Observations)
         {
-            await observer.FlushAsync(cancellationToken);
+            await observation.CommitAsync(cancellationToken);
         }
 
         var result = batch.ToResult(prepared.Bodies);
@@ -105,7 +107,7 @@ public sealed class IngestPipeline
 
     private BatchState Decode(IReadOnlyList<EventBody> bodies, CancellationToken cancellationToken)
     {
-        var batch = new BatchState(_time.GetUtcNow());
+        var batch = new BatchState(_time.GetUtcNow()) { Observations = Array.ConvertAll(_observers, o => o.StartBatch()) };
         foreach (var body in bodies)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -249,9 +251,9 @@ public sealed class IngestPipeline
             batch.Marks[markKey] = RollupMarks.Create(kind, entity.PartitionKey, context.Resource.Key, category, Windows.MinuteOf(context.Time), batch.Now);
         }
 
-        foreach (var observer in _observers)
+        foreach (var observation in batch.Observations)
         {
-            observer.OnStored(context, enriched);
+            observation.OnStored(context, enriched);
         }
     }
 
@@ -271,15 +273,15 @@ public sealed class IngestPipeline
         batch.DeadLetters.Add(new TableWrite(TableNames.DeadLetters, entity));
         batch.DeadByReason[deadLetter.Reason] = batch.DeadByReason.GetValueOrDefault(deadLetter.Reason) + 1;
         Log.RecordDeadLettered(_logger, deadLetter.Category ?? "(unknown)", deadLetter.Lineage.ToString(), deadLetter.Reason, deadLetter.Detail);
-        foreach (var observer in _observers)
+        foreach (var observation in batch.Observations)
         {
             if (rejected is null)
             {
-                observer.OnDeadLettered(deadLetter);
+                observation.OnDeadLettered(deadLetter);
             }
             else
             {
-                observer.OnStoreRejected(rejected.Category, rejected.Unclassified, deadLetter);
+                observation.OnStoreRejected(rejected.Category, rejected.Unclassified, deadLetter);
             }
         }
     }
@@ -399,6 +401,9 @@ public sealed class IngestPipeline
         public Dictionary<(string Kind, string PartitionKey), TableEntity> Marks { get; } = [];
 
         public Dictionary<TableEntity, byte[]> Offload { get; } = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>What each observer saw of this batch, counted when the batch is committed.</summary>
+        public IIngestObservation[] Observations { get; init; } = [];
 
         public IngestResult ToResult(int bodies)
         {
