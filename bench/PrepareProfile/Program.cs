@@ -12,14 +12,25 @@ using Microsoft.Extensions.Logging.Abstractions;
 // P1 alone: generates --mb MiB of bodies, then measures IngestBenchmarks.DecodeVersusScan (the same code as
 // `acs-diag bench`) --repeat times, printing one ratio per round. Storage is configured but never contacted:
 // Prepare does not write. Use --repeat to keep the process busy for a CPU trace (dotnet-trace collect -- ...).
+// --set Key=Value (repeatable) overrides a setting, e.g. --set AcsFunctions:Drift:Enabled=false to measure without
+// the drift observer.
 var mb = Arg("--mb", 20);
 var bytes = 0L;
 var repeat = Arg("--repeat", 1);
-var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+var settings = new Dictionary<string, string?>
 {
     ["AcsFunctions:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
     ["AcsFunctions:Privacy:AllowDevelopmentKey"] = "true",
-}).Build();
+};
+for (var i = 0; i + 1 < args.Length; i++)
+{
+    if (args[i] == "--set" && args[i + 1].Split('=', 2) is [var key, var value])
+    {
+        settings[key] = value;
+    }
+}
+
+var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 var services = new ServiceCollection();
 services.AddSingleton<IConfiguration>(configuration);
 services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
