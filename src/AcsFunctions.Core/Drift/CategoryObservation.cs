@@ -51,7 +51,7 @@ internal sealed class CategoryObservation(string category, string partition)
                 // Names are matched case-insensitively (data contract): "Properties" is the properties member, not a new field.
                 if (!JsonNames.Decode(member, buffer).Equals("properties", StringComparison.OrdinalIgnoreCase))
                 {
-                    Observe(_top, member, string.Empty, context.RecordId);
+                    Observe(_top, member, string.Empty, Records, context.RecordId);
                 }
             }
         }
@@ -60,12 +60,18 @@ internal sealed class CategoryObservation(string category, string partition)
         {
             foreach (var member in properties.EnumerateObject())
             {
-                Observe(_properties, member, PropertiesPrefix, context.RecordId);
+                Observe(_properties, member, PropertiesPrefix, Records, context.RecordId);
             }
         }
     }
 
-    private static void Observe(Dictionary<string, FieldObservation> fields, JsonProperty member, string prefix, string recordId)
+    /// <summary>The field with this path (as <see cref="FieldObservation.Path"/>, any casing), if a record had it.</summary>
+    public FieldObservation? Find(string path) =>
+        path.StartsWith(PropertiesPrefix, StringComparison.OrdinalIgnoreCase) && _properties.TryGetValue(path[PropertiesPrefix.Length..], out var field)
+            ? field
+            : _top.GetValueOrDefault(path);
+
+    private static void Observe(Dictionary<string, FieldObservation> fields, JsonProperty member, string prefix, long record, string recordId)
     {
         Span<char> buffer = stackalloc char[JsonNames.StackLimit];
         var name = JsonNames.Decode(member, buffer);
@@ -75,6 +81,6 @@ internal sealed class CategoryObservation(string category, string partition)
             fields[text] = field = new FieldObservation(prefix + text);
         }
 
-        field.See(ValueKindRules.Classify(member.Value), recordId);
+        field.See(ValueKindRules.Classify(member.Value), record, recordId);
     }
 }

@@ -12,12 +12,16 @@ internal sealed class FieldObservation(string path)
 
     public long Count { get; private set; }
 
+    /// <summary>The position (1-based, within its <see cref="CategoryObservation"/>) of the last record with the field.</summary>
+    public long LastRecord { get; private set; }
+
     /// <summary>How many of this batch's values had each kind (indexed by the kind's bit).</summary>
     public ReadOnlySpan<long> KindCounts => _kindCounts;
 
-    public void See(ValueKinds kind, string recordId)
+    public void See(ValueKinds kind, long record, string recordId)
     {
         Count++;
+        LastRecord = record;
         if (kind == ValueKinds.None)
         {
             return;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using AcsFunctions.Decoding;
 using AcsFunctions.Dispatch;
 using AcsFunctions.Ingestion;
@@ -11,8 +12,8 @@ namespace AcsFunctions.Drift;
 /// Detects schema drift per category: the set of field names (top level and <c>properties.*</c>) with their JSON value
 /// kinds, counts and first/last seen. Per record it only updates the in-memory counters of its batch; once the batch
 /// is committed (never for a batch that is not) it compares what the batch saw with the category's signature (loaded once per process from <c>SchemaFields</c>, then cached),
-/// stores and logs every change once (new category, new field, a field that was in every record disappeared, a value
-/// kind changed — numbers or booleans as strings and null are not changes) and writes counters only when something
+/// stores and logs every change once (new category, new field, a field that was in every record stopped arriving — see
+/// <see cref="DriftOptions.FieldDisappearedAfterRecords"/> —, a value kind changed — numbers or booleans as strings and null are not changes) and writes counters only when something
 /// changed or <see cref="DriftOptions.StatsWriteInterval"/> has passed.
 /// </summary>
 public sealed class SchemaDriftObserver : IIngestObserver, IDisposable, IAsyncDisposable
@@ -127,6 +128,7 @@ public sealed class SchemaDriftObserver : IIngestObserver, IDisposable, IAsyncDi
                 {
                     Compare(schema, observation, now, drift);
                     Merge(schema, observation);
+                    TrackAbsence(schema, observation, now, drift);
                 }
 
                 schema.Known = true;
@@ -184,26 +186,6 @@ public sealed class SchemaDriftObserver : IIngestObserver, IDisposable, IAsyncDi
             return;
         }
 
-        var records = schema.Records;
-        foreach (var field in schema.Fields.Values)
-        {
-            // A field in every record so far (and seen at least once) that some record of this batch lacks.
-            if (records > 0 && field.Count == records && Seen(observation, field.Path) < observation.Records)
-            {
-                drift.Add(new DriftEntry
-                {
-                    Category = schema.Category,
-                    Change = DriftChange.FieldDisappeared,
-                    Field = field.Path,
-                    OldKinds = ValueKindRules.Format(field.Kinds),
-                    Detail = $"was in all {records} records, missing from {observation.Records - Seen(observation, field.Path)} of {observation.Records} in this batch",
-                    DetectedAt = now,
-                    EventTime = observation.First,
-                    Source = source,
-                });
-            }
-        }
-
         foreach (var seen in observation.Fields)
         {
             if (!schema.Fields.TryGetValue(seen.Path, out var known))
@@ -244,8 +226,56 @@ public sealed class SchemaDriftObserver : IIngestObserver, IDisposable, IAsyncDi
         }
     }
 
-    private static long Seen(CategoryObservation observation, string path) =>
-        observation.Fields.FirstOrDefault(f => string.Equals(f.Path, path, StringComparison.OrdinalIgnoreCase))?.Count ?? 0;
+    /// <summary>
+    /// After <paramref name="observation"/> was merged: extends or restarts each field's run of records without it, and
+    /// reports a field that was in every record of the category before its run once the run is long enough in records
+    /// (<see cref="DriftOptions.FieldDisappearedAfterRecords"/>) and in event time past the field's last record
+    /// (<see cref="DriftOptions.FieldDisappearedAfter"/>). A field already missing from some record before its run
+    /// (an optional field) is never reported.
+    /// </summary>
+    private void TrackAbsence(CategorySchema schema, CategoryObservation observation, DateTimeOffset now, List<DriftEntry> drift)
+    {
+        var records = schema.Records;
+        foreach (var field in schema.Fields.Values)
+        {
+            if (observation.Find(field.Path) is { } seen)
+            {
+                field.AbsentRun = observation.Records - seen.LastRecord;
+                field.AbsentUntil = null; // the run's records in this batch have unknown times: the span counts from the next batch
+                continue;
+            }
+
+            field.AbsentRun += observation.Records;
+            field.AbsentUntil = field.AbsentUntil is { } until && until >= observation.Last ? until : observation.Last;
+            if (field.DisappearanceReported
+                || field.AbsentRun < _options.FieldDisappearedAfterRecords
+                || field.AbsentUntil is not { } absentUntil
+                || field.LastSeen is not { } lastSeen
+                || absentUntil - lastSeen < _options.FieldDisappearedAfter)
+            {
+                continue;
+            }
+
+            var count = field.Count;
+            if (count == 0 || count + field.AbsentRun != records)
+            {
+                continue; // missing from some record before the run: an optional field
+            }
+
+            field.DisappearanceReported = true;
+            drift.Add(new DriftEntry
+            {
+                Category = schema.Category,
+                Change = DriftChange.FieldDisappeared,
+                Field = field.Path,
+                OldKinds = ValueKindRules.Format(field.Kinds),
+                Detail = string.Create(CultureInfo.InvariantCulture, $"in all {count} records up to {lastSeen:yyyy-MM-ddTHH:mm:ssZ}, then missing from the next {field.AbsentRun} (up to {absentUntil:yyyy-MM-ddTHH:mm:ssZ})"),
+                DetectedAt = now,
+                EventTime = lastSeen,
+                Source = observation.ExampleSource?.ToString(),
+            });
+        }
+    }
 
     private static void Merge(CategorySchema schema, CategoryObservation observation)
     {

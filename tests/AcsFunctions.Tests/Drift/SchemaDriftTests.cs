@@ -17,6 +17,8 @@ public sealed class SchemaDriftTests(AzuriteFixture azurite)
     {
         var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
         var settings = Settings(prefix);
+        settings["AcsFunctions:Drift:FieldDisappearedAfterRecords"] = "10"; // all records have the same time
+        settings["AcsFunctions:Drift:FieldDisappearedAfter"] = "00:00:00";
         var logs = new CapturedLogs();
         await using (var storage = TestStorage.Create(azurite.ConnectionString, settings, s => s.AddSingleton<ILoggerProvider>(logs)))
         {
@@ -130,6 +132,58 @@ public sealed class SchemaDriftTests(AzuriteFixture azurite)
         Assert.Equal(4, Assert.Single((await store.AllFieldsAsync(Category)), f => f.GetString("Field") == "properties.ChatThreadId").GetInt64("Count"));
     }
 
+    [Fact]
+    public async Task Drift_OptionalFieldsOmittedIntermittently_AreNotReportedAsDisappeared()
+    {
+        var logs = new CapturedLogs();
+        await using var storage = TestStorage.Create(azurite.ConnectionString, Settings("t" + Guid.NewGuid().ToString("N")[..12]), s => s.AddSingleton<ILoggerProvider>(logs));
+
+        // ParticipantId is in the first 150 records, then omitted from every 5th (as the generator does for ~20 %);
+        // Topic is in 9 of 10 records from the start. 30 minutes of records, 25 per batch.
+        for (var batch = 0; batch < 12; batch++)
+        {
+            await storage.Pipeline.IngestAsync([StoredRecords.Body([.. Enumerable.Range(batch * 25, 25).Select(i => Timed(i, new JsonObject
+            {
+                ["ChatThreadId"] = "19:a@thread.v2",
+                ["ParticipantId"] = i >= 150 && i % 5 == 0 ? null : "8:acs:1",
+                ["Topic"] = i % 10 == 3 ? null : "t",
+            }))])]);
+        }
+
+        var drift = await storage.Services.GetRequiredService<SchemaStore>().DriftAsync(Category);
+        Assert.Equal([DriftChange.NewCategory], drift.Select(d => d.Change));
+        Assert.DoesNotContain(logs.Entries, e => e.Id.Id == 5101);
+    }
+
+    [Fact]
+    public async Task Drift_FieldThatStopsArriving_IsReportedOnce_AfterEnoughRecordsAndEventTime()
+    {
+        var logs = new CapturedLogs();
+        await using var storage = TestStorage.Create(azurite.ConnectionString, Settings("t" + Guid.NewGuid().ToString("N")[..12]), s => s.AddSingleton<ILoggerProvider>(logs));
+        var store = storage.Services.GetRequiredService<SchemaStore>();
+        var next = 0;
+        Task IngestAsync(int records, bool withParticipant, int secondsApart) =>
+            storage.Pipeline.IngestAsync([StoredRecords.Body([.. Enumerable.Range(0, records).Select(_ => Timed(next++ * secondsApart, new JsonObject
+            {
+                ["ChatThreadId"] = "19:a@thread.v2",
+                ["ParticipantId"] = withParticipant ? "8:acs:1" : null,
+            }))])]);
+        async Task<int> DisappearedAsync() => (await store.DriftAsync(Category)).Count(d => d.Change == DriftChange.FieldDisappeared);
+
+        await IngestAsync(200, withParticipant: true, secondsApart: 1);
+        await IngestAsync(150, withParticipant: false, secondsApart: 1); // 150 records, but 2.5 minutes: a burst
+        var afterBurst = await DisappearedAsync();
+        await IngestAsync(20, withParticipant: false, secondsApart: 60); // the run now reaches 22 minutes past the last one
+        var afterTime = await DisappearedAsync();
+        await IngestAsync(50, withParticipant: false, secondsApart: 60);
+
+        Assert.Equal((0, 1), (afterBurst, afterTime));
+        var gone = Assert.Single(await store.DriftAsync(Category), d => d.Change == DriftChange.FieldDisappeared);
+        Assert.Equal("properties.ParticipantId", gone.Field);
+        Assert.Equal(Time(199), gone.EventTime); // the field's last record
+        Assert.Equal(1, logs.Entries.Count(e => e.Id.Id == 5101));
+    }
+
     private static async Task<long> RecordsAsync(SchemaStore store) =>
         (await store.AllFieldsAsync(Category)).Where(f => f.RowKey.StartsWith(SchemaStore.RecordsRow, StringComparison.Ordinal)).Sum(f => f.GetInt64("Count") ?? 0);
 
@@ -142,6 +196,19 @@ public sealed class SchemaDriftTests(AzuriteFixture azurite)
 
     private static JsonObject Changed(int i) =>
         Chat(new JsonObject { ["DurationMs"] = "slow", ["SdkVersion"] = $"1.{i}.0", ["Retried"] = i % 2 == 0, ["NewThing"] = i });
+
+    private static DateTimeOffset Time(int seconds) => new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero).AddSeconds(seconds);
+
+    /// <summary>A chat record <paramref name="seconds"/> after 10:00 (null properties are left out).</summary>
+    private static JsonObject Timed(int seconds, JsonObject properties)
+    {
+        foreach (var name in properties.Where(p => p.Value is null).Select(p => p.Key).ToList())
+        {
+            properties.Remove(name);
+        }
+
+        return StoredRecords.Record(Category, "SendChatMessage", properties, Guid.NewGuid().ToString(), Time(seconds).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     private static JsonObject Chat(JsonObject properties) => StoredRecords.Record(Category, "SendChatMessage", properties, correlationId: Guid.NewGuid().ToString());
 }
