@@ -35,24 +35,36 @@ internal static partial class WorkbookContract
     /// <summary>
     /// The row type a served kind's JSON array holds: next to the kind's <see cref="IQueryKind"/> implementation
     /// <c>{X}Query</c>, the record <c>{X}Row</c> or its singular (<c>ApiRequestsQuery</c> → <c>ApiRequestRow</c>); for a
-    /// kind with views, <c>{X}{View}Row</c> or its singular (<c>SchemaQuery</c>, view <c>fields</c> → <c>SchemaFieldRow</c>).
+    /// kind with views, <c>{X}{View}Row</c> with <c>{X}</c> and <c>{View}</c> each plural or singular (<c>SchemaQuery</c>,
+    /// view <c>fields</c> → <c>SchemaFieldRow</c>; <c>ApiRequestsQuery</c>, view <c>operations</c> → <c>ApiRequestOperationRow</c>),
+    /// and for the default (first) view also the kind's plain row (<c>api-requests</c>, view <c>detail</c> → <c>ApiRequestRow</c>).
     /// </summary>
     public static Type RowType(string kind, string? view = null)
     {
-        var implementation = _services.Value.GetServices<IQueryKind>().Single(k => k.Name == kind).GetType();
+        var handler = _services.Value.GetServices<IQueryKind>().Single(k => k.Name == kind);
+        var implementation = handler.GetType();
         var stem = implementation.Name.EndsWith("Query", StringComparison.Ordinal) ? implementation.Name[..^"Query".Length] : implementation.Name;
+        var stems = new[] { stem, stem.TrimEnd('s') }.Distinct().ToList();
+        var candidates = new List<string>();
         if (view is not null)
         {
-            stem += string.Concat(view.Split('-').Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+            var viewStem = string.Concat(view.Split('-').Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+            candidates.AddRange(stems.SelectMany(s => new[] { s + viewStem + "Row", s + viewStem.TrimEnd('s') + "Row" }));
         }
 
-        var candidates = new[] { stem + "Row", stem.TrimEnd('s') + "Row" };
+        var plain = stems.Select(s => s + "Row").ToList();
         var types = implementation.Assembly.GetTypes()
-            .Where(t => t.Namespace == implementation.Namespace && candidates.Contains(t.Name))
+            .Where(t => t.Namespace == implementation.Namespace && candidates.Distinct().Contains(t.Name))
             .ToList();
+        if (types.Count == 0 && (view is null || view == handler.Views[0]))
+        {
+            candidates.AddRange(plain);
+            types = [.. implementation.Assembly.GetTypes().Where(t => t.Namespace == implementation.Namespace && plain.Contains(t.Name))];
+        }
+
         return types.Count == 1
             ? types[0]
-            : throw new InvalidOperationException($"kind '{kind}' ({implementation.Name}) has no single row type named {string.Join(" or ", candidates)} in {implementation.Namespace}");
+            : throw new InvalidOperationException($"kind '{kind}' ({implementation.Name}) has no single row type named {string.Join(" or ", candidates.Distinct())} in {implementation.Namespace}");
     }
 
     /// <summary>The top-level JSON field names of a row type, as <see cref="QueryJson.Options"/> writes them.</summary>
@@ -212,6 +224,20 @@ internal static partial class WorkbookContract
             {
                 problems.Add($"{where}: references undeclared parameter {{{reference}}}");
             }
+        }
+
+        // The function key travels as the x-functions-key header, never as a `code` query parameter: URLs end up in
+        // web server logs, request telemetry and proxies; headers do not.
+        var keyHeaders = (query["headers"]?.AsArray() ?? []).Where(h => string.Equals((string?)h?["key"], "x-functions-key", StringComparison.OrdinalIgnoreCase)).ToList();
+        if (keyHeaders.Count != 1 || (string?)keyHeaders[0]!["value"] != "{ApiKey}")
+        {
+            problems.Add($"{where}: does not send the function key as one x-functions-key header with value {{ApiKey}}");
+        }
+
+        if ((query["urlParams"]?.AsArray() ?? []).Any(p => string.Equals((string?)p?["key"], "code", StringComparison.OrdinalIgnoreCase))
+            || ((string?)query["url"] ?? "").Contains("code=", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add($"{where}: puts a function key in the URL (code); send it as the x-functions-key header");
         }
 
         var url = Route().Match((string?)query["url"] ?? "");

@@ -49,7 +49,20 @@ public sealed class WorkbookTests
         // API requests over time by operation and by status, errors, duration percentiles.
         Assert.Contains(queries, q => KindOf(q.Query) == QueryKinds.ApiRequests && q.Visualization == "timechart" && Columns(q.Query).Contains("$.operation"));
         Assert.Contains(queries, q => KindOf(q.Query) == QueryKinds.ApiRequests && q.Visualization == "timechart" && Columns(q.Query).Contains("$.statusCode"));
-        Assert.Contains(queries, q => KindOf(q.Query) == QueryKinds.ApiRequests && Columns(q.Query).Contains("$.failed") && Columns(q.Query).Contains("$.count"));
+        // The error rate is a percentage per operation over time, computed by the API (one row per window and operation,
+        // null without requests), not failed and all requests drawn side by side.
+        var errors = Assert.Single(queries, q => q.Name == "api-errors");
+        Assert.Equal((QueryKinds.ApiRequests, ApiRequestsQuery.OperationsView), (KindOf(errors.Query), View(errors.Query)));
+        Assert.Contains(errors.Visualization, new[] { "timechart", "linechart" });
+        Assert.Equal(["failedPercent"], errors.Chart!["yAxis"]!.AsArray().Select(y => (string)y!));
+        Assert.Equal(("windowStart", "operation"), ((string?)errors.Chart["xAxis"], (string?)errors.Chart["group"]));
+        Assert.Contains("$.failedPercent", Columns(errors.Query));
+
+        // Charts by operation read the per-operation view: the detail view has a row per status code and resource, which a
+        // chart would draw as several points per interval and operation.
+        Assert.All(
+            queries.Where(q => KindOf(q.Query) == QueryKinds.ApiRequests && q.Chart is not null && (string?)q.Chart["group"] == "operation"),
+            q => Assert.Equal(ApiRequestsQuery.OperationsView, View(q.Query)));
         Assert.Contains(queries, q => KindOf(q.Query) == QueryKinds.ApiRequests && new[] { "$.durationMsP50", "$.durationMsP95", "$.durationMsP99" }.All(Columns(q.Query).Contains));
 
         // Poor streams by reason: every reason the core can produce has a series.
@@ -101,6 +114,8 @@ public sealed class WorkbookTests
     [InlineData("\"type\": 1,", "\"type\": 42,", "unknown item type 42")]
     [InlineData("\"cellValue\": \"Tab\"", "\"cellValue\": \"Page\"", "sets undeclared parameter 'Page'")]
     [InlineData("{ApiBaseUrl}/api/query/email", "{ApiUrl}/api/query/email", "undeclared parameter {ApiUrl}")]
+    [InlineData("{\\\"key\\\":\\\"x-functions-key\\\",\\\"value\\\":\\\"{ApiKey}\\\"}", "{\\\"key\\\":\\\"x-functions-token\\\",\\\"value\\\":\\\"{ApiKey}\\\"}", "does not send the function key as one x-functions-key header")]
+    [InlineData("{\\\"key\\\":\\\"from\\\",", "{\\\"key\\\":\\\"code\\\",\\\"value\\\":\\\"{ApiKey}\\\"},{\\\"key\\\":\\\"from\\\",", "puts a function key in the URL")]
     public void A_broken_copy_is_rejected(string original, string broken, string expected)
     {
         var text = File.ReadAllText(_path);
@@ -109,9 +124,9 @@ public sealed class WorkbookTests
         Assert.Contains(problems, p => p.Contains(expected, StringComparison.Ordinal));
     }
 
-    private static List<(string Name, string? Visualization, JsonNode Query)> Queries(IEnumerable<JsonNode> items) =>
+    private static List<(string Name, string? Visualization, JsonNode Query, JsonNode? Chart)> Queries(IEnumerable<JsonNode> items) =>
         [.. items.Where(i => (int?)i["type"] == 3)
-            .Select(i => ((string)i["name"]!, (string?)i["content"]!["visualization"], JsonNode.Parse((string)i["content"]!["query"]!)!))];
+            .Select(i => ((string)i["name"]!, (string?)i["content"]!["visualization"], JsonNode.Parse((string)i["content"]!["query"]!)!, i["content"]!["chartSettings"]))];
 
     private static string KindOf(JsonNode query) => ((string)query["url"]!).Split('/')[^1];
 

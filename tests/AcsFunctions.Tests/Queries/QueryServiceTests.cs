@@ -58,6 +58,75 @@ public sealed class QueryServiceTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ApiRequests_OperationsView_IsTheFailurePercentageAndPercentilesOfEachOperation_OverResourcesAndStatusCodes()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        const string otherResource = "/SUBSCRIPTIONS/11111111-2222-3333-4444-555555555555/RESOURCEGROUPS/RG-ACS/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/ACS-OTHER";
+        var durations = Durations(600, seed: 5);
+
+        // Over 20 minutes: CreateToken on two resources with 201, 401 and 503 mixed in; GetToken only succeeds.
+        var sent = Enumerable.Range(0, 600).Select(i =>
+        {
+            var time = Start.AddSeconds(i * 2);
+            var (operation, status) = (i % 4) switch
+            {
+                0 => ("GetToken", "200"),
+                _ => ("CreateToken", i % 7 == 0 ? "503" : i % 5 == 0 ? "401" : "201"),
+            };
+            var record = Request(time, durations[i], status, operation);
+            record["correlationId"] = $"corr-{i}";
+            if (i % 3 == 0)
+            {
+                record["resourceId"] = otherResource;
+            }
+
+            return (Time: time, Operation: operation, Failed: !status.StartsWith('2'), Duration: durations[i], Record: record);
+        }).ToList();
+        await storage.Pipeline.IngestAsync([Body(sent.Select(s => s.Record))]);
+        await RollupAsync(storage);
+
+        var query = storage.Services.GetRequiredService<QueryService>();
+        var values = Range(Start, Start.AddHours(1), "PT5M");
+        values["view"] = "operations";
+        var result = await query.QueryAsync(QueryKinds.ApiRequests, values);
+        var rows = result.Rows.Cast<ApiRequestOperationRow>().ToList();
+
+        // One row per (window, operation), whatever the resources and status codes behind it.
+        var expected = sent.GroupBy(s => (Window: QueryInterval.FiveMinutes.Floor(s.Time), s.Operation)).OrderBy(g => g.Key.Window).ThenBy(g => g.Key.Operation, StringComparer.Ordinal).ToList();
+        Assert.Equal(expected.Select(g => (g.Key.Window, g.Key.Operation)), rows.Select(r => (r.WindowStart, r.Operation)));
+        foreach (var (group, row) in expected.Zip(rows))
+        {
+            var failed = group.Count(s => s.Failed);
+            Assert.Equal(group.Count(), row.Count);
+            Assert.Equal(failed, row.Failed);
+            Assert.Equal(Math.Round(100.0 * failed / group.Count(), 2, MidpointRounding.AwayFromZero), row.FailedPercent);
+            var ordered = group.Select(s => s.Duration).Order().ToArray();
+            var exactP95 = ordered[(int)Math.Ceiling(0.95 * ordered.Length) - 1];
+            Assert.InRange(row.DurationMsP95!.Value, exactP95 * 0.98, exactP95 * 1.02);
+            Assert.Equal(ordered[^1], row.DurationMsMax);
+        }
+
+        Assert.Contains(rows, r => r.Operation == "CreateToken" && r.FailedPercent is > 0 and < 100);
+        Assert.All(rows.Where(r => r.Operation == "GetToken"), r => Assert.Equal(0, r.FailedPercent));
+        using var doc = JsonDocument.Parse(result.Json);
+        Assert.All(doc.RootElement.EnumerateArray(), r => Assert.Equal(JsonValueKind.Number, r.GetProperty("failedPercent").ValueKind));
+
+        // The default view still answers per status code.
+        var byStatus = (await QueryAsync(storage, QueryKinds.ApiRequests, Start, Start.AddHours(1), "PT5M")).Rows.Cast<ApiRequestRow>().ToList();
+        Assert.Equal(sent.Count, byStatus.Sum(r => r.Count));
+        Assert.Contains(byStatus, r => r.StatusCode == "503");
+    }
+
+    [Theory]
+    [InlineData(0, 0, null)]
+    [InlineData(0, 7, 0.0)]
+    [InlineData(7, 7, 100.0)]
+    [InlineData(1, 3, 33.33)]
+    [InlineData(2, 3, 66.67)]
+    public void FailedPercent_IsNullWithoutRequests_ElseTheRoundedPercentage(long failed, long count, double? expected) =>
+        Assert.Equal(expected, ApiRequestOperationRow.Percent(failed, count));
+
+    [Fact]
     public async Task Json_FieldNamesAreTheDocumentedContract()
     {
         await using var storage = TestStorage.Create(azurite.ConnectionString);
