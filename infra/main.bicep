@@ -103,8 +103,15 @@ param logRetentionDays int = 30
 @description('More app settings (name to value), e.g. AcsFunctions__Query__MaxRange or the roll-up schedule; they win over the defaults.')
 param additionalAppSettings object = {}
 
-@description('Deploy the workbook.')
+@description('Deploy the workbook (and the function key it uses).')
 param deployWorkbook bool = true
+
+@description('Name of the host key the template creates for the workbook, which sends it as the x-functions-key header.')
+param workbookKeyName string = 'workbook'
+
+@description('Value of that key (at least 16 characters); empty lets Functions generate one. The workbook gets the value the app holds after this deployment.')
+@secure()
+param workbookKeyValue string = ''
 
 var token = uniqueString(resourceGroup().id, baseName)
 var names = {
@@ -226,6 +233,8 @@ module functionApp 'modules/functionapp.bicep' = {
     corsAllowedOrigins: corsAllowedOrigins
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
+    workbookKeyName: deployWorkbook ? workbookKeyName : ''
+    workbookKeyValue: workbookKeyValue
   }
 }
 
@@ -252,6 +261,10 @@ module workbook 'modules/workbook.bicep' = if (deployWorkbook) {
       ? 'Azure Monitor'
       : acsResourceId
     nameSeed: baseName
+    apiBaseUrl: 'https://${functionApp.outputs.defaultHostName}'
+    // Read back once the functionApp module (which this module waits for through apiBaseUrl) has created it: a
+    // generated value is known only then. A secure module parameter: kept out of deployment inputs, outputs and logs.
+    apiKey: listKeys('${resourceId('Microsoft.Web/sites', names.app)}/host/default', '2024-04-01').functionKeys[workbookKeyName]
   }
 }
 

@@ -36,6 +36,13 @@ param appSettings object
 @description('Origins allowed to call the HTTP API from a browser (the Azure portal, for the workbook).')
 param corsAllowedOrigins array
 
+@description('Name of the host (function) key to create for the workbook; empty for none.')
+param workbookKeyName string
+
+@description('Value of that key; empty lets the Functions runtime generate one.')
+@secure()
+param workbookKeyValue string
+
 @description('Upper bound of instances (Flex Consumption: 40 to 1000).')
 @minValue(40)
 @maxValue(1000)
@@ -120,6 +127,16 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       }]
     }
   }
+}
+
+// The key the workbook sends (x-functions-key). A host key opens every function with AuthorizationLevel.Function —
+// today only the read-only Query function — never the admin API (that needs the master key). Bicep's type library has
+// no schema for host keys (BCP081); the shape is the one the Azure Functions documentation gives: properties.name and,
+// optionally, properties.value.
+#disable-next-line BCP081
+resource workbookKey 'Microsoft.Web/sites/host/functionKeys@2024-04-01' = if (!empty(workbookKeyName)) {
+  name: '${site.name}/default/${workbookKeyName}'
+  properties: union({ name: workbookKeyName }, empty(workbookKeyValue) ? {} : { value: workbookKeyValue })
 }
 
 @description('Function app resource id.')
