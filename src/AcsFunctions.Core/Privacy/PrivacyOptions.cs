@@ -57,6 +57,14 @@ public sealed class PrivacyOptions : IValidatableObject
     public static bool TryParseAction(string? text, out PrivacyAction action) =>
         Enum.TryParse(text?.Trim(), ignoreCase: true, out action) && Enum.IsDefined(action) && !int.TryParse(text, out _);
 
+    /// <summary>
+    /// True for a value that is an App Service Key Vault or App Configuration reference (<c>@Microsoft.KeyVault(…)</c>,
+    /// <c>@Microsoft.AppConfiguration(…)</c>): App Service hands the reference text to the app when it cannot resolve it.
+    /// </summary>
+    public static bool IsUnresolvedReference(string value) =>
+        value.TrimStart().StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase)
+        || value.TrimStart().StartsWith("@Microsoft.AppConfiguration(", StringComparison.OrdinalIgnoreCase);
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -71,6 +79,16 @@ public sealed class PrivacyOptions : IValidatableObject
         {
             yield return new ValidationResult(
                 $"{HashKeySetting} is too short ({HashKey.Length} characters); use at least {MinKeyLength} (32 random characters recommended).",
+                [nameof(HashKey)]);
+        }
+        else if (!UsesDevelopmentKey && IsUnresolvedReference(HashKey!))
+        {
+            // App Service passes a Key Vault / App Configuration reference it could not resolve on as its own text, which
+            // is long enough to pass as a key, and public: every hash made with it could be recomputed by anyone.
+            yield return new ValidationResult(
+                $"{HashKeySetting} is an unresolved reference ({HashKey!.Split('(')[0]}(…)): the platform could not read the secret. " +
+                "Check that the app's identity has Key Vault Secrets User on the vault (and the vault uses Azure RBAC), that the vault " +
+                "and secret names are right, and the reference status under the app's Environment variables.",
                 [nameof(HashKey)]);
         }
         else if (!UsesDevelopmentKey && !AllowDevelopmentKey && string.Equals(HashKey, DevelopmentKey, StringComparison.Ordinal))

@@ -34,6 +34,35 @@ public sealed class PrivacyStartupValidatorTests
         Assert.Contains("development key", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("@Microsoft.KeyVault(VaultName=kv-acs;SecretName=acs-functions-privacy-hash-key)")]
+    [InlineData("@Microsoft.KeyVault(SecretUri=https://kv-acs.vault.azure.net/secrets/acs-functions-privacy-hash-key/)")]
+    [InlineData("@microsoft.keyvault(VaultName=kv-acs;SecretName=x)")]
+    [InlineData("@Microsoft.AppConfiguration(Endpoint=https://appcs.azconfig.io; Key=hash-key)")]
+    public void Host_WhoseKeyIsAnUnresolvedReference_RefusesToStart_SayingWhy(string reference)
+    {
+        // App Service hands an unresolvable reference to the app as its own text, which is long enough to pass as a key.
+        Assert.True(reference.Length >= PrivacyOptions.MinKeyLength);
+        using var services = Build(new() { ["AcsFunctions:Storage:ConnectionString"] = "UseDevelopmentStorage=true", [PrivacyOptions.HashKeySetting] = reference });
+
+        var error = Assert.Throws<OptionsValidationException>(() => PrivacyStartupValidator.EnsureValid(services));
+        Assert.Contains(PrivacyOptions.HashKeySetting, error.Message, StringComparison.Ordinal);
+        Assert.Contains("unresolved reference", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Key Vault Secrets User", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("SecretName=", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_template_reference_form_is_recognised_as_a_reference()
+    {
+        // The exact reference infra/main.bicep writes into AcsFunctions__Privacy__HashKey.
+        var bicep = File.ReadAllText(Path.Combine(Infrastructure.RepositoryPaths.Infra, "main.bicep"));
+        var reference = System.Text.RegularExpressions.Regex.Match(bicep, @"'(@Microsoft\.KeyVault\([^']*\))'").Groups[1].Value;
+        Assert.StartsWith("@Microsoft.KeyVault(", reference, StringComparison.Ordinal);
+        Assert.True(PrivacyOptions.IsUnresolvedReference(reference.Replace("${privacyHashKeyVaultName}", "kv", StringComparison.Ordinal)));
+        Assert.False(PrivacyOptions.IsUnresolvedReference("a-real-secret-key-@Microsoft.KeyVault("));
+    }
+
     [Fact]
     public void Configuration_DevelopmentFallbackAllowed_UsesTheLabelledKey()
     {
