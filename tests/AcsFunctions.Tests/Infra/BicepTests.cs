@@ -99,12 +99,21 @@ public sealed partial class BicepTests : IClassFixture<BicepTests.Compiled>
             .Select(t => (Type: t, Field: t.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)))
             .Where(x => x.Field is { IsLiteral: true } && x.Field.GetRawConstantValue() is string s && s.StartsWith("AcsFunctions:", StringComparison.Ordinal))
             .ToDictionary(x => ((string)x.Field!.GetRawConstantValue()!)["AcsFunctions:".Length..], x => x.Type, StringComparer.OrdinalIgnoreCase);
-        var mentioned = SettingName().Matches(text).Select(m => (Section: m.Groups[1].Value, Property: m.Groups[2].Value)).Distinct().ToList();
-        Assert.NotEmpty(mentioned);
-        foreach (var (section, property) in mentioned)
+        // So does every one README and local.settings.sample.json tell an operator to set.
+        foreach (var (source, content) in new[]
+                 {
+                     ("the template", text),
+                     ("README.md", File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"))),
+                     ("local.settings.sample.json", File.ReadAllText(Path.Combine(RepositoryPaths.Root, "local.settings.sample.json"))),
+                 })
         {
-            Assert.True(sections.TryGetValue(section, out var type), $"AcsFunctions__{section}__{property}: no options class has SectionName AcsFunctions:{section} (known: {string.Join(", ", sections.Keys)})");
-            Assert.True(type.GetProperty(property, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is not null, $"AcsFunctions__{section}__{property}: {type.Name} has no property {property}");
+            var mentioned = SettingName().Matches(content).Select(m => (Section: m.Groups[1].Value, Property: m.Groups[2].Value)).Distinct().ToList();
+            Assert.NotEmpty(mentioned);
+            foreach (var (section, property) in mentioned)
+            {
+                Assert.True(sections.TryGetValue(section, out var type), $"{source}: AcsFunctions__{section}__{property}: no options class has SectionName AcsFunctions:{section} (known: {string.Join(", ", sections.Keys)})");
+                Assert.True(type.GetProperty(property, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is not null, $"{source}: AcsFunctions__{section}__{property}: {type.Name} has no property {property}");
+            }
         }
     }
 
@@ -152,7 +161,7 @@ public sealed partial class BicepTests : IClassFixture<BicepTests.Compiled>
     [GeneratedRegex(@"\blist[A-Z][A-Za-z]*\(")]
     private static partial Regex ListFunctionCall();
 
-    [GeneratedRegex(@"AcsFunctions__([A-Za-z]+)__([A-Za-z]+)")]
+    [GeneratedRegex(@"AcsFunctions(?:__|:)([A-Za-z]+)(?:__|:)([A-Za-z]+)")]
     private static partial Regex SettingName();
 
     /// <summary>builds and lints infra/**/*.bicep once (the two CLI runs in parallel) for the whole class.</summary>
