@@ -11,8 +11,11 @@ namespace AcsFunctions.Decoding;
 /// </summary>
 public static class FileBodySource
 {
-    /// <summary>Target bytes per NDJSON chunk.</summary>
-    public const int ChunkBytes = 4 * 1024 * 1024;
+    /// <summary>
+    /// Target bytes per NDJSON chunk: small enough that a group of <see cref="Ingestion.StreamingIngest.GroupBytes"/> is
+    /// made of whole chunks (a chunk is one body, and a body is never split across groups).
+    /// </summary>
+    public const int ChunkBytes = 1024 * 1024;
 
     /// <summary>Reads bodies from a file.</summary>
     public static async IAsyncEnumerable<EventBody> ReadFileAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -27,7 +30,7 @@ public static class FileBodySource
     /// <summary>Reads bodies from a stream; <paramref name="name"/> is used as lineage.</summary>
     public static async IAsyncEnumerable<EventBody> ReadAsync(Stream stream, string name, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var buffer = new ArrayBufferWriter<byte>(ChunkBytes + (64 * 1024));
+        ArrayBufferWriter<byte>? buffer = new(ChunkBytes + (64 * 1024));
         var rented = ArrayPool<byte>.Shared.Rent(1 << 16);
         try
         {
@@ -60,9 +63,9 @@ public static class FileBodySource
             }
 
             long chunkFirstLine = 1;
-            var pending = buffer.WrittenSpan.ToArray();
             var carry = new ArrayBufferWriter<byte>(ChunkBytes + (64 * 1024));
-            carry.Write(pending);
+            carry.Write(buffer.WrittenSpan);
+            buffer = null; // one chunk-sized buffer is enough from here on
             while (true)
             {
                 var read = await stream.ReadAsync(rented.AsMemory(), cancellationToken);
@@ -77,12 +80,14 @@ public static class FileBodySource
                     var cut = read == 0 ? span.Length : span.LastIndexOf((byte)'\n') + 1;
                     if (cut > 0)
                     {
+                        // The chunk is handed over, not kept in a local: its consumer decides how long its bytes live.
+                        var firstLine = chunkFirstLine;
+                        chunkFirstLine += CountLines(span[..cut]);
                         var chunk = span[..cut].ToArray();
                         var rest = span[cut..].ToArray();
-                        yield return new EventBody(chunk, new Lineage { File = name, Line = chunkFirstLine });
-                        chunkFirstLine += CountLines(chunk);
                         carry.Clear();
                         carry.Write(rest);
+                        yield return new EventBody(chunk, new Lineage { File = name, Line = firstLine });
                     }
                 }
 

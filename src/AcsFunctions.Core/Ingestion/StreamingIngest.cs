@@ -17,8 +17,11 @@ public readonly record struct IngestProgress(long Bodies, long Bytes, long Recor
 /// </summary>
 public static class StreamingIngest
 {
-    /// <summary>Bytes per pipeline call (at most).</summary>
-    public const int GroupBytes = 4 * 1024 * 1024;
+    /// <summary>
+    /// Bytes per pipeline call (at most). Memory follows it: a prepared group holds ~10 bytes of rows per byte of input
+    /// until it is written, and two groups are in memory; larger groups fill transactions better (docs/benchmarks.md, P2/P4).
+    /// </summary>
+    public const int GroupBytes = 2 * 1024 * 1024;
 
     /// <summary>
     /// Bytes of the first group: groups start small and double up to <see cref="GroupBytes"/>, so the writes start
@@ -107,7 +110,9 @@ public static class StreamingIngest
                     break;
                 }
 
-                await output.WriteAsync((await PrepareAsync(pipeline, group, cancellationToken), groupBytes), cancellationToken);
+                var batch = await PrepareAsync(pipeline, group, cancellationToken);
+                group.Clear(); // the bodies' bytes are garbage from here on: only the prepared rows wait to be written
+                await output.WriteAsync((batch, groupBytes), cancellationToken);
                 target = Math.Min(GroupBytes, target * 2);
             }
 
