@@ -75,10 +75,20 @@ public sealed class IngestPipeline
     /// The storage half of <see cref="IngestAsync"/>: writes the records and dead letters of a prepared batch (one
     /// set of parallel transactions), dead-letters what the service refused, then marks the touched partitions for
     /// roll-up (always after their records), then commits the batch's observations (health and drift count a batch
-    /// once its rows are written, and only once). Commit prepared batches in input order.
+    /// once its rows are written, and only once). Commit prepared batches in input order. It is
+    /// <see cref="WriteRowsAsync"/> then <see cref="FinishAsync"/>.
     /// </summary>
     /// <exception cref="StorageUnavailableException">Storage stayed down; retry the whole batch later.</exception>
-    public async Task<IngestResult> CommitAsync(PreparedBatch prepared, CancellationToken cancellationToken = default)
+    public async Task<IngestResult> CommitAsync(PreparedBatch prepared, CancellationToken cancellationToken = default) =>
+        await FinishAsync(await WriteRowsAsync(prepared, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// The first step of <see cref="CommitAsync"/>: writes the batch's records and dead letters and dead-letters what
+    /// the service refused. What it returns holds only the batch's counts, roll-up marks and observations, so a
+    /// streaming caller can drop the prepared rows and write the next batch's rows while this one is finished.
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">Storage stayed down; retry the whole batch later.</exception>
+    public async Task<WrittenBatch> WriteRowsAsync(PreparedBatch prepared, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         var batch = prepared.State;
@@ -94,13 +104,24 @@ public sealed class IngestPipeline
         var refusedDeadLetters = rejected.Where(r => string.Equals(r.Write.Table, TableNames.DeadLetters, StringComparison.Ordinal)).ToList();
         await HandleRejectedAsync(batch, [.. rejected.Where(r => !string.Equals(r.Write.Table, TableNames.DeadLetters, StringComparison.Ordinal))], cancellationToken);
         await WriteDeadLettersAsync(batch.DeadLetters.Skip(preparedDeadLetters).ToList(), refusedDeadLetters, batch.Offload, cancellationToken);
-        await _writer.WriteAsync(batch.Marks.Values.Select(m => new TableWrite(TableNames.RollupPending, m)), cancellationToken);
-        foreach (var observation in batch.Observations)
+        return new WrittenBatch(batch.ToResult(prepared.Bodies), [.. batch.Marks.Values], batch.Observations);
+    }
+
+    /// <summary>
+    /// The second step of <see cref="CommitAsync"/>, once the batch's rows are written: marks the touched partitions
+    /// for roll-up, then commits the batch's observations. Finish batches in input order, one at a time.
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">Storage stayed down; retry the whole batch later.</exception>
+    public async Task<IngestResult> FinishAsync(WrittenBatch written, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(written);
+        await _writer.WriteAsync(written.Marks.Select(m => new TableWrite(TableNames.RollupPending, m)), cancellationToken);
+        foreach (var observation in written.Observations)
         {
             await observation.CommitAsync(cancellationToken);
         }
 
-        var result = batch.ToResult(prepared.Bodies);
+        var result = written.Result;
         Log.IngestCompleted(_logger, result.Bodies, result.Records, result.Stored, result.Unclassified, result.DeadLettered);
         return result;
     }

@@ -11,9 +11,10 @@ public readonly record struct IngestProgress(long Bodies, long Bytes, long Recor
 
 /// <summary>
 /// Feeds a stream of bodies to the pipeline in bounded groups, overlapping the CPU half of group n+1
-/// (<see cref="IngestPipeline.PrepareBatch"/>) with the writes of group n (<see cref="IngestPipeline.CommitAsync"/>).
-/// At most two groups are in memory — one being written, the next being read and prepared — so memory stays flat
-/// whatever the input size; groups are committed and reported in input order.
+/// (<see cref="IngestPipeline.PrepareBatch"/>) with the writes of group n (<see cref="IngestPipeline.WriteRowsAsync"/>),
+/// and finishing group n (roll-up marks and observations, <see cref="IngestPipeline.FinishAsync"/>) while group n+1's
+/// rows are written. At most two groups' rows are in memory — one being written, the next being read and prepared —
+/// so memory stays flat whatever the input size; groups are finished and reported in input order.
 /// </summary>
 public static class StreamingIngest
 {
@@ -52,39 +53,85 @@ public static class StreamingIngest
             SingleWriter = true,
         });
 
-        // A slot is taken before a group is read and given back once it is committed.
+        // A slot is taken before a group is read and given back once its rows are written (the rows are then no longer
+        // referenced: what remains of the group is its counts and roll-up marks).
         using var slots = new SemaphoreSlim(GroupsInFlight, GroupsInFlight);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producer = Task.Run(() => PrepareGroupsAsync(pipeline, bodies, prepared.Writer, slots, stop.Token), CancellationToken.None);
         var total = new IngestResult();
         long bytes = 0;
+
+        // Group n is finished (marks, observations) while group n+1's rows are written, so storage is not left idle
+        // between groups; groups are finished and reported one at a time, in input order.
+        Task<(IngestResult Result, long Bytes)>? finishing = null;
         try
         {
-            await foreach (var (batch, groupBytes) in prepared.Reader.ReadAllAsync(cancellationToken))
+            while (await prepared.Reader.WaitToReadAsync(cancellationToken))
             {
-                total = total.Add(await pipeline.CommitAsync(batch, cancellationToken));
+                var (written, groupBytes) = await WriteNextAsync(pipeline, prepared.Reader, stop.Token);
                 slots.Release();
-                bytes += groupBytes;
-                progress?.Report(new IngestProgress(total.Bodies, bytes, total.Records));
+                if (finishing is not null)
+                {
+                    Report(await finishing);
+                }
+
+                finishing = FinishAsync(pipeline, written, groupBytes, stop.Token);
+            }
+
+            if (finishing is not null)
+            {
+                Report(await finishing);
             }
         }
         catch
         {
             await stop.CancelAsync();
-            try
-            {
-                await producer;
-            }
-            catch (OperationCanceledException)
-            {
-                // The producer stopped because the writer failed: the writer's error is the one to report.
-            }
-
+            await IgnoreFailureAsync(finishing);
+            await IgnoreFailureAsync(producer);
             throw;
         }
 
         await producer;
         return total;
+
+        void Report((IngestResult Result, long Bytes) finished)
+        {
+            total = total.Add(finished.Result);
+            bytes += finished.Bytes;
+            progress?.Report(new IngestProgress(total.Bodies, bytes, total.Records));
+        }
+    }
+
+    /// <summary>Writes the rows of the next prepared group (the only reference to them is this call's).</summary>
+    private static async Task<(WrittenBatch Written, long Bytes)> WriteNextAsync(
+        IngestPipeline pipeline, ChannelReader<(PreparedBatch Batch, long Bytes)> reader, CancellationToken cancellationToken)
+    {
+        var next = reader.TryRead(out var item) ? item : throw new InvalidOperationException("A prepared group was announced but not readable.");
+        return (await pipeline.WriteRowsAsync(next.Batch, cancellationToken), next.Bytes);
+    }
+
+    private static async Task<(IngestResult Result, long Bytes)> FinishAsync(IngestPipeline pipeline, WrittenBatch written, long bytes, CancellationToken cancellationToken) =>
+        (await pipeline.FinishAsync(written, cancellationToken), bytes);
+
+    /// <summary>
+    /// Waits for a task that runs alongside a failed one: the first failure is the one to report (the others follow
+    /// from it or from the cancellation it caused).
+    /// </summary>
+    private static async Task IgnoreFailureAsync(Task? task)
+    {
+        if (task is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await task;
+        }
+        catch (Exception)
+        {
+            // Reported through the first failure.
+        }
     }
 
     private static async Task PrepareGroupsAsync(

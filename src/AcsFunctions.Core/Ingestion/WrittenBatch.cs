@@ -1,0 +1,24 @@
+using Azure.Data.Tables;
+
+namespace AcsFunctions.Ingestion;
+
+/// <summary>
+/// A batch whose rows <see cref="IngestPipeline.WriteRowsAsync"/> has written: its counts, the roll-up marks still to
+/// write and the observations still to commit — not its rows. Hand it to <see cref="IngestPipeline.FinishAsync"/>.
+/// </summary>
+public sealed class WrittenBatch
+{
+    internal WrittenBatch(IngestResult result, IReadOnlyList<TableEntity> marks, IIngestObservation[] observations)
+    {
+        Result = result;
+        Marks = marks;
+        Observations = observations;
+    }
+
+    /// <summary>The batch's counts (every unit stored or dead-lettered).</summary>
+    public IngestResult Result { get; }
+
+    internal IReadOnlyList<TableEntity> Marks { get; }
+
+    internal IIngestObservation[] Observations { get; }
+}
