@@ -40,7 +40,12 @@ public static class IngestBenchmarks
         return bodies;
     }
 
-    /// <summary>P1: decode + dispatch + enrich (<see cref="IngestPipeline.Prepare"/>) vs a raw token scan, best of <paramref name="rounds"/>.</summary>
+    /// <summary>
+    /// P1: decode + dispatch + enrich (<see cref="IngestPipeline.Prepare(IReadOnlyList{EventBody}, int, CancellationToken)"/>)
+    /// on one thread vs a raw token scan on one thread, best of <paramref name="rounds"/> each: the ratio compares like
+    /// with like. What the pipeline reaches on every core (its real preparation throughput) is measured in the same
+    /// run and reported beside it in the volume column, not in the ratio.
+    /// </summary>
     public static BenchFigure DecodeVersusScan(IngestPipeline pipeline, IReadOnlyList<EventBody> bodies, int rounds = 2)
     {
         var bytes = bodies.Sum(b => (long)b.Data.Length);
@@ -55,16 +60,32 @@ public static class IngestBenchmarks
                 }
             }
         });
-        var prepare = Best(rounds, () =>
-        {
-            records = 0;
-            foreach (var batch in bodies.Chunk(BodiesPerBatch))
-            {
-                records += pipeline.Prepare(batch).Records;
-            }
-        });
+        var prepare = Best(rounds, () => records = PrepareAll(pipeline, bodies, 1));
+        var cores = Environment.ProcessorCount;
+        var parallel = Best(rounds, () => PrepareAll(pipeline, bodies, cores));
         var mb = bytes / 1_048_576.0;
-        return new BenchFigure("P1", "decode + dispatch + enrich vs raw Utf8JsonReader scan", mb / prepare.TotalSeconds, mb / scan.TotalSeconds, "MiB/s", "≥ 0.33", mb / prepare.TotalSeconds / (mb / scan.TotalSeconds) >= 0.33, $"{mb:N0} MiB, {records:N0} records");
+        var ours = mb / prepare.TotalSeconds;
+        var all = mb / parallel.TotalSeconds;
+        return new BenchFigure(
+            "P1",
+            "decode + dispatch + enrich vs raw Utf8JsonReader scan (one thread each)",
+            ours,
+            mb / scan.TotalSeconds,
+            "MiB/s",
+            "≥ 0.33",
+            ours / (mb / scan.TotalSeconds) >= 0.33,
+            $"{mb:N0} MiB, {records:N0} records; on {cores} threads: {all:N1} MiB/s ({all / ours:N2}× one thread)");
+    }
+
+    private static long PrepareAll(IngestPipeline pipeline, IReadOnlyList<EventBody> bodies, int parallelism)
+    {
+        var records = 0L;
+        foreach (var batch in bodies.Chunk(BodiesPerBatch))
+        {
+            records += pipeline.Prepare(batch, parallelism).Records;
+        }
+
+        return records;
     }
 
     /// <summary>
