@@ -18,6 +18,12 @@ public sealed record ApiRequestOperationRow
     /// <summary>Operation.</summary>
     public required string Operation { get; init; }
 
+    /// <summary>
+    /// Category and operation as one name for chart series (<c>Rooms/GetParticipants</c>: the category without its
+    /// <c>Operational</c> suffix): operation names repeat across categories (<c>GetParticipants</c> is Rooms and Call Automation).
+    /// </summary>
+    public required string Label { get; init; }
+
     /// <summary>Requests.</summary>
     public long Count { get; init; }
 
@@ -45,12 +51,17 @@ public sealed record ApiRequestOperationRow
     /// <summary>The percentage of <paramref name="part"/> in <paramref name="whole"/>, two decimals; null when <paramref name="whole"/> is 0.</summary>
     public static double? Percent(long part, long whole) => whole == 0 ? null : QueryJson.Round(100.0 * part / whole, 2);
 
+    /// <summary>The series name of an operation: <c>{category without "Operational"}/{operation}</c>.</summary>
+    public static string LabelOf(string category, string operation) =>
+        (category.EndsWith("Operational", StringComparison.Ordinal) && category.Length > "Operational".Length ? category[..^"Operational".Length] : category) + "/" + operation;
+
     /// <summary>The row of an aggregate merged over an operation's status codes.</summary>
     public static ApiRequestOperationRow From(ApiRequestAggregate a) => new()
     {
         WindowStart = a.WindowStart,
         Category = a.Category,
         Operation = a.Operation,
+        Label = LabelOf(a.Category, a.Operation),
         Count = a.Count,
         Failed = a.Failed,
         FailedPercent = Percent(a.Failed, a.Count),

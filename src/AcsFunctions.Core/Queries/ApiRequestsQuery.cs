@@ -5,9 +5,10 @@ namespace AcsFunctions.Queries;
 
 /// <summary>
 /// <c>api-requests</c>: API requests. View <c>detail</c> (default): one row per (window, resource, category, operation,
-/// status code). View <c>operations</c>: one row per (window, category, operation) over every resource the filters
-/// select, with the failure rate and the duration percentiles of the operation as a whole (histograms merged, never
-/// averaged) — what a chart of an operation over time needs, since a status-code row alone is all-failed or all-succeeded.
+/// status code). The other views sum those rows over every resource the filters select, so that a chart gets exactly
+/// one point per interval and series: <c>operations</c> per (window, category, operation), with the failure rate and
+/// the duration percentiles of the operation as a whole (histograms merged, never averaged) — a status-code row alone is
+/// all-failed or all-succeeded; <c>status-codes</c> per (window, status code); <c>status-classes</c> per (window, class).
 /// </summary>
 public sealed class ApiRequestsQuery : IQueryKind
 {
@@ -16,6 +17,12 @@ public sealed class ApiRequestsQuery : IQueryKind
 
     /// <summary>One row per operation, with its failure rate.</summary>
     public const string OperationsView = "operations";
+
+    /// <summary>One row per status code.</summary>
+    public const string StatusCodesView = "status-codes";
+
+    /// <summary>One row per status class.</summary>
+    public const string StatusClassesView = "status-classes";
 
     private readonly AcsStorage _storage;
 
@@ -29,16 +36,20 @@ public sealed class ApiRequestsQuery : IQueryKind
     public QueryFilters Filters => QueryFilters.Interval | QueryFilters.Resource | QueryFilters.Category | QueryFilters.Operation;
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Views { get; } = [DetailView, OperationsView];
+    public IReadOnlyList<string> Views { get; } = [DetailView, OperationsView, StatusCodesView, StatusClassesView];
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var aggregates = await AggregatesAsync(parameters, cancellationToken);
-        return parameters.View == OperationsView
-            ? [.. Operations(aggregates).Select(ApiRequestOperationRow.From)]
-            : [.. aggregates.Select(ApiRequestRow.From)];
+        return parameters.View switch
+        {
+            OperationsView => [.. Regroup(aggregates, a => (a.Category, a.Operation, string.Empty, string.Empty)).Select(ApiRequestOperationRow.From)],
+            StatusCodesView => [.. Regroup(aggregates, a => (string.Empty, string.Empty, a.StatusCode, a.StatusClass)).Select(ApiRequestStatusCodeRow.From)],
+            StatusClassesView => [.. Regroup(aggregates, a => (string.Empty, string.Empty, string.Empty, a.StatusClass)).Select(ApiRequestStatusClassRow.From)],
+            _ => [.. aggregates.Select(ApiRequestRow.From)],
+        };
     }
 
     /// <summary>The merged aggregates (one per interval and key), ordered by window, resource, category, operation, status.</summary>
@@ -70,22 +81,33 @@ public sealed class ApiRequestsQuery : IQueryKind
         ];
     }
 
-    /// <summary>The status-code aggregates merged per (window, category, operation), across resources and status codes.</summary>
-    private static IEnumerable<ApiRequestAggregate> Operations(IReadOnlyList<ApiRequestAggregate> aggregates) =>
+    /// <summary>
+    /// The detail aggregates merged per window and the key <paramref name="key"/> keeps (category, operation, status code,
+    /// status class; an empty part is merged over), across resources; ordered by window, then key.
+    /// </summary>
+    private static IEnumerable<ApiRequestAggregate> Regroup(
+        IReadOnlyList<ApiRequestAggregate> aggregates,
+        Func<ApiRequestAggregate, (string Category, string Operation, string StatusCode, string StatusClass)> key) =>
         AggregateQuery.Merge(
                 aggregates,
-                a => (a.WindowStart, a.Category, a.Operation),
-                a => new ApiRequestAggregate
+                a => (a.WindowStart, key(a)),
+                a =>
                 {
-                    WindowStart = a.WindowStart,
-                    Resource = a.Resource,
-                    Category = a.Category,
-                    Operation = a.Operation,
-                    StatusCode = string.Empty,
-                    StatusClass = string.Empty,
+                    var (category, operation, statusCode, statusClass) = key(a);
+                    return new ApiRequestAggregate
+                    {
+                        WindowStart = a.WindowStart,
+                        Resource = a.Resource,
+                        Category = category,
+                        Operation = operation,
+                        StatusCode = statusCode,
+                        StatusClass = statusClass,
+                    };
                 },
                 (acc, a) => acc.Merge(a))
             .OrderBy(a => a.WindowStart)
             .ThenBy(a => a.Category, StringComparer.Ordinal)
-            .ThenBy(a => a.Operation, StringComparer.Ordinal);
+            .ThenBy(a => a.Operation, StringComparer.Ordinal)
+            .ThenBy(a => a.StatusClass, StringComparer.Ordinal)
+            .ThenBy(a => a.StatusCode, StringComparer.Ordinal);
 }

@@ -49,7 +49,8 @@ internal static partial class WorkbookContract
         if (view is not null)
         {
             var viewStem = string.Concat(view.Split('-').Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
-            candidates.AddRange(stems.SelectMany(s => new[] { s + viewStem + "Row", s + viewStem.TrimEnd('s') + "Row" }));
+            var singular = viewStem.EndsWith("sses", StringComparison.Ordinal) ? viewStem[..^2] : viewStem.TrimEnd('s');
+            candidates.AddRange(stems.SelectMany(s => new[] { s + viewStem + "Row", s + singular + "Row" }));
         }
 
         var plain = stems.Select(s => s + "Row").ToList();

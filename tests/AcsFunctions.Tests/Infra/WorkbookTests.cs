@@ -47,7 +47,7 @@ public sealed class WorkbookTests
         var queries = Queries(items);
 
         // API requests over time by operation and by status, errors, duration percentiles.
-        Assert.Contains(queries, q => KindOf(q.Query) == QueryKinds.ApiRequests && q.Visualization == "timechart" && Columns(q.Query).Contains("$.operation"));
+        Assert.Contains(queries, q => KindOf(q.Query) == QueryKinds.ApiRequests && q.Visualization == "timechart" && Columns(q.Query).Contains("$.label"));
         Assert.Contains(queries, q => KindOf(q.Query) == QueryKinds.ApiRequests && q.Visualization == "timechart" && Columns(q.Query).Contains("$.statusCode"));
         // The error rate is a percentage per operation over time, computed by the API (one row per window and operation,
         // null without requests), not failed and all requests drawn side by side.
@@ -55,14 +55,21 @@ public sealed class WorkbookTests
         Assert.Equal((QueryKinds.ApiRequests, ApiRequestsQuery.OperationsView), (KindOf(errors.Query), View(errors.Query)));
         Assert.Contains(errors.Visualization, new[] { "timechart", "linechart" });
         Assert.Equal(["failedPercent"], errors.Chart!["yAxis"]!.AsArray().Select(y => (string)y!));
-        Assert.Equal(("windowStart", "operation"), ((string?)errors.Chart["xAxis"], (string?)errors.Chart["group"]));
+        Assert.Equal(("windowStart", "label"), ((string?)errors.Chart["xAxis"], (string?)errors.Chart["group"]));
         Assert.Contains("$.failedPercent", Columns(errors.Query));
 
-        // Charts by operation read the per-operation view: the detail view has a row per status code and resource, which a
-        // chart would draw as several points per interval and operation.
-        Assert.All(
-            queries.Where(q => KindOf(q.Query) == QueryKinds.ApiRequests && q.Chart is not null && (string?)q.Chart["group"] == "operation"),
-            q => Assert.Equal(ApiRequestsQuery.OperationsView, View(q.Query)));
+        // API-request charts read the view whose rows are their series: the detail view has a row per status code,
+        // operation and resource, which a chart would draw as several points per interval and series (see also
+        // WorkbookChartDataTests, which runs every chart on data).
+        var viewBySeries = new Dictionary<string, string>
+        {
+            ["label"] = ApiRequestsQuery.OperationsView,
+            ["statusCode"] = ApiRequestsQuery.StatusCodesView,
+            ["statusClass"] = ApiRequestsQuery.StatusClassesView,
+        };
+        var apiCharts = queries.Where(q => KindOf(q.Query) == QueryKinds.ApiRequests && q.Chart is not null).ToList();
+        Assert.Equal(5, apiCharts.Count);
+        Assert.All(apiCharts, q => Assert.Equal(viewBySeries[(string?)q.Chart!["group"] ?? ""], View(q.Query)));
         Assert.Contains(queries, q => KindOf(q.Query) == QueryKinds.ApiRequests && new[] { "$.durationMsP50", "$.durationMsP95", "$.durationMsP99" }.All(Columns(q.Query).Contains));
 
         // Poor streams by reason: every reason the core can produce has a series.

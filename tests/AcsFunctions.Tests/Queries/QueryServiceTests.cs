@@ -58,7 +58,7 @@ public sealed class QueryServiceTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task ApiRequests_OperationsView_IsTheFailurePercentageAndPercentilesOfEachOperation_OverResourcesAndStatusCodes()
+    public async Task ApiRequests_Views_SumTheDetailRowsPerOperation_StatusCode_AndStatusClass_WithTheFailurePercentage()
     {
         await using var storage = TestStorage.Create(azurite.ConnectionString);
         const string otherResource = "/SUBSCRIPTIONS/11111111-2222-3333-4444-555555555555/RESOURCEGROUPS/RG-ACS/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/ACS-OTHER";
@@ -111,10 +111,24 @@ public sealed class QueryServiceTests(AzuriteFixture azurite)
         using var doc = JsonDocument.Parse(result.Json);
         Assert.All(doc.RootElement.EnumerateArray(), r => Assert.Equal(JsonValueKind.Number, r.GetProperty("failedPercent").ValueKind));
 
-        // The default view still answers per status code.
-        var byStatus = (await QueryAsync(storage, QueryKinds.ApiRequests, Start, Start.AddHours(1), "PT5M")).Rows.Cast<ApiRequestRow>().ToList();
-        Assert.Equal(sent.Count, byStatus.Sum(r => r.Count));
-        Assert.Contains(byStatus, r => r.StatusCode == "503");
+        Assert.All(rows, r => Assert.Equal("Auth/" + r.Operation, r.Label));
+
+        // The default view still answers per resource and status code; the status views sum it per code and per class.
+        var detail = (await QueryAsync(storage, QueryKinds.ApiRequests, Start, Start.AddHours(1), "PT5M")).Rows.Cast<ApiRequestRow>().ToList();
+        Assert.Equal(sent.Count, detail.Sum(r => r.Count));
+        Assert.Equal(2, detail.Select(r => r.ResourceId).Distinct().Count());
+        values["view"] = "status-codes";
+        var codes = (await query.QueryAsync(QueryKinds.ApiRequests, values)).Rows.Cast<ApiRequestStatusCodeRow>().ToList();
+        Assert.Equal(
+            detail.GroupBy(r => (r.WindowStart, r.StatusCode, r.StatusClass)).Select(g => (g.Key.WindowStart, g.Key.StatusCode, g.Key.StatusClass, g.Sum(r => r.Count), g.Sum(r => r.Failed))).Order(),
+            codes.Select(r => (r.WindowStart, r.StatusCode, r.StatusClass, r.Count, r.Failed)).Order());
+        values["view"] = "status-classes";
+        var classes = (await query.QueryAsync(QueryKinds.ApiRequests, values)).Rows.Cast<ApiRequestStatusClassRow>().ToList();
+        Assert.Equal(
+            detail.GroupBy(r => (r.WindowStart, r.StatusClass)).Select(g => (g.Key.WindowStart, g.Key.StatusClass, g.Sum(r => r.Count), g.Sum(r => r.Failed))).Order(),
+            classes.Select(r => (r.WindowStart, r.StatusClass, r.Count, r.Failed)).Order());
+        Assert.Contains(classes, r => r.StatusClass == "5xx" && r.Count > 0);
+        Assert.Contains(classes, r => r.StatusClass == "4xx" && r.Count > 0);
     }
 
     [Theory]
