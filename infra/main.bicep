@@ -264,7 +264,8 @@ module workbook 'modules/workbook.bicep' = if (deployWorkbook) {
     apiBaseUrl: 'https://${functionApp.outputs.defaultHostName}'
     // Read back once the functionApp module (which this module waits for through apiBaseUrl) has created it: a
     // generated value is known only then. A secure module parameter: kept out of deployment inputs, outputs and logs.
-    apiKey: listKeys('${resourceId('Microsoft.Web/sites', names.app)}/host/default', '2024-04-01').functionKeys[workbookKeyName]
+    // (Guarded by the module's own condition as well: a list* call is never evaluated when no key was created.)
+    apiKey: deployWorkbook ? listKeys('${resourceId('Microsoft.Web/sites', names.app)}/host/default', '2024-04-01').functionKeys[workbookKeyName] : ''
   }
 }
 

@@ -29,8 +29,8 @@ public sealed partial class BicepTests
         // The workbook module gets the key as a secure parameter, read back from the host keys after the app module ran.
         var workbookModule = Assert.Single(_compiled.Resources("Microsoft.Resources/deployments"), d => (string?)d["name"] == "acs-workbook");
         Assert.Equal(
-            "[listKeys(format('{0}/host/default', resourceId('Microsoft.Web/sites', variables('names').app)), '2024-04-01').functionKeys[parameters('workbookKeyName')]]",
-            (string?)workbookModule["properties"]!["parameters"]!["apiKey"]!["value"]);
+            "[if(parameters('deployWorkbook'), createObject('value', listKeys(format('{0}/host/default', resourceId('Microsoft.Web/sites', variables('names').app)), '2024-04-01').functionKeys[parameters('workbookKeyName')]), createObject('value', ''))]",
+            (string?)workbookModule["properties"]!["parameters"]!["apiKey"]);
         Assert.Contains("acs-functionapp", workbookModule["dependsOn"]!.ToJsonString(), StringComparison.Ordinal);
         var workbookTemplate = _compiled.NestedTemplateContaining("Microsoft.Insights/workbooks");
         Assert.Equal("securestring", (string?)workbookTemplate["parameters"]!["apiKey"]!["type"]);
