@@ -20,7 +20,8 @@ public static class StreamingIngest
 {
     /// <summary>
     /// Bytes per pipeline call (at most). Memory follows it: a prepared group holds ~10 bytes of rows per byte of input
-    /// until it is written, and two groups are in memory; larger groups fill transactions better (docs/benchmarks.md, P2/P4).
+    /// until its rows are written, and two groups are in memory; larger groups split fewer partitions across groups, so
+    /// they need fewer transactions (docs/benchmarks.md, P2 and P4).
     /// </summary>
     public const int GroupBytes = 2 * 1024 * 1024;
 
