@@ -45,6 +45,10 @@ public static class AcsFunctionsServiceCollectionExtensions
         services.AddSchemaDrift(configuration);
         services.AddHealth(configuration);
         services.AddSchemaHandlers();
+        services.AddOptions<IngestOptions>()
+            .Bind(configuration.GetSection(IngestOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton<IngestPipeline>();
         services.AddBackfill();
         services.AddReconcile(configuration);

@@ -8,6 +8,7 @@ using AcsFunctions.Privacy;
 using AcsFunctions.Records;
 using AcsFunctions.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AcsFunctions.Ingestion;
 
@@ -33,6 +34,7 @@ public sealed class IngestPipeline
     private readonly IIngestObserver[] _observers;
     private readonly TimeProvider _time;
     private readonly ILogger<IngestPipeline> _logger;
+    private readonly int _prepareThreads;
 
     /// <summary>Creates the pipeline.</summary>
     public IngestPipeline(
@@ -42,8 +44,10 @@ public sealed class IngestPipeline
         IRecordSanitizer sanitizer,
         IEnumerable<IIngestObserver> observers,
         TimeProvider timeProvider,
+        IOptions<IngestOptions> options,
         ILogger<IngestPipeline> logger)
     {
+        _prepareThreads = options.Value.PrepareThreads;
         _registry = registry;
         _writer = writer;
         _payloads = payloads;
@@ -64,7 +68,7 @@ public sealed class IngestPipeline
     /// observers see the records but count nothing: the batch is never committed.
     /// </summary>
     public IngestResult Prepare(IReadOnlyList<EventBody> bodies, CancellationToken cancellationToken = default) =>
-        Prepare(bodies, Environment.ProcessorCount, cancellationToken);
+        Prepare(bodies, _prepareThreads, cancellationToken);
 
     /// <summary>
     /// As <see cref="Prepare(IReadOnlyList{EventBody}, CancellationToken)"/> on at most <paramref name="parallelism"/>
@@ -77,10 +81,11 @@ public sealed class IngestPipeline
     /// The CPU half of <see cref="IngestAsync"/>: decodes, dispatches and enriches <paramref name="bodies"/> into the
     /// rows to write, without touching storage. A streaming caller prepares the next batch while the previous one is
     /// committed (<see cref="StreamingIngest"/>); nothing is stored until <see cref="CommitAsync"/>. The bodies are
-    /// prepared on every core (see <see cref="Decode"/>); the result is the same as on one thread.
+    /// prepared on <see cref="IngestOptions.PrepareThreads"/> threads (see <see cref="Decode"/>); the result is the
+    /// same as on one thread.
     /// </summary>
     public PreparedBatch PrepareBatch(IReadOnlyList<EventBody> bodies, CancellationToken cancellationToken = default) =>
-        PrepareBatchOnThreads(bodies, Environment.ProcessorCount, cancellationToken);
+        PrepareBatchOnThreads(bodies, _prepareThreads, cancellationToken);
 
     /// <summary>As <see cref="PrepareBatch"/> on at most <paramref name="parallelism"/> threads.</summary>
     internal PreparedBatch PrepareBatchOnThreads(IReadOnlyList<EventBody> bodies, int parallelism, CancellationToken cancellationToken = default) =>
