@@ -190,7 +190,11 @@ static long ReadPosition(int pid, string path)
             if (info.LinkTarget == path)
             {
                 var pos = File.ReadLines($"/proc/{pid}/fdinfo/{Path.GetFileName(fd)}").First(l => l.StartsWith("pos:", StringComparison.Ordinal));
-                return long.Parse(pos.AsSpan(4).Trim(), CultureInfo.InvariantCulture);
+                var offset = long.Parse(pos.AsSpan(4).Trim(), CultureInfo.InvariantCulture);
+
+                // .NET's FileStream reads with pread and leaves the descriptor's offset at 0: fall back to the
+                // bytes the process has read in all (rchar; the file is nearly all of it).
+                return offset > 0 ? offset : ReadIoCounter(pid, "rchar:");
             }
         }
     }
@@ -199,6 +203,13 @@ static long ReadPosition(int pid, string path)
     }
 
     return -1;
+}
+
+// A counter of /proc/<pid>/io in bytes, or -1.
+static long ReadIoCounter(int pid, string field)
+{
+    var line = File.ReadLines($"/proc/{pid}/io").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+    return line is null ? -1 : long.Parse(line.AsSpan(field.Length).Trim(), CultureInfo.InvariantCulture);
 }
 
 // A "Vm…:" line of /proc/<pid>/status, in KiB (0 once the process is gone).
