@@ -33,7 +33,7 @@ internal static class ServeCommand
             await using var services = CliHost.Build(CommonOptions.ResolveStorage(parse.GetValue(storage)));
             await using var app = QueryApi.Build(services.GetRequiredService<QueryService>(), listen, parse.GetValue(cors) ?? []);
             await app.StartAsync(ct);
-            await Console.Error.WriteLineAsync($"acs-diag serve: listening on {string.Join(", ", app.Urls)} (GET /api/query/{{kind}}); Ctrl+C to stop.");
+            await Console.Error.WriteLineAsync($"acs-diag serve: listening on {string.Join(", ", app.Urls)} (GET /api/query/{{kind}}; dashboard at {DashboardHost.Address(app.Urls.First(), null)}); Ctrl+C to stop.");
             try
             {
                 await Task.Delay(Timeout.Infinite, ct);

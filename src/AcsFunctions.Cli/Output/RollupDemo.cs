@@ -1,5 +1,6 @@
 using System.Globalization;
 using AcsFunctions.Cli.Commands;
+using AcsFunctions.Cli.Serve;
 using AcsFunctions.Queries;
 using AcsFunctions.Rollups;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,16 @@ internal static class RollupDemo
             return;
         }
 
+        // The dashboard opens on the two days up to the last data (the sample's API requests and email); the sample's calls
+        // are in the two weeks from its first day.
+        var firstDay = QueryInterval.OneDay.Floor(first);
+        var lastDay = QueryInterval.OneDay.Floor(last);
+        if (firstDay < lastDay.AddDays(-1))
+        {
+            context.DashboardViews.Add(new DashboardView($"calls from {firstDay:yyyy-MM-dd}", firstDay, firstDay.AddDays(15), "calls"));
+        }
+
+        context.DashboardViews.Add(new DashboardView($"{lastDay.AddDays(-1):yyyy-MM-dd} to {lastDay:yyyy-MM-dd}", lastDay.AddDays(-1), lastDay.AddDays(1), null));
         var queries = context.Services.GetRequiredService<QueryService>();
         var range = new QueryParameters { Kind = QueryKinds.ApiRequests, From = first, To = last.AddMinutes(1), Interval = QueryInterval.OneDay };
         var requests = await queries.Kind<ApiRequestsQuery>(QueryKinds.ApiRequests).AggregatesAsync(range, cancellationToken);
@@ -67,14 +78,14 @@ internal static class RollupDemo
     private static Table CallTable(IEnumerable<CallRow> calls)
     {
         var table = new Table().Title("[bold]Calls[/]")
-            .AddColumn("Correlation id").AddColumn("Type").AddColumn("Start (UTC)")
+            .AddColumn(new TableColumn("Correlation id").NoWrap()).AddColumn("Type").AddColumn("Start (UTC)")
             .AddColumn(new TableColumn("Duration s").RightAligned()).AddColumn(new TableColumn("Participants").RightAligned())
             .AddColumn("Endpoints").AddColumn(new TableColumn("Streams").RightAligned()).AddColumn(new TableColumn("Poor").RightAligned())
             .AddColumn("Quality").AddColumn(new TableColumn("Dropped").RightAligned());
         foreach (var c in calls)
         {
             table.AddRow(
-                Markup.Escape(c.CorrelationId.Length > 8 ? c.CorrelationId[..8] + "…" : c.CorrelationId),
+                Markup.Escape(c.CorrelationId),
                 Markup.Escape(c.CallType ?? "?"),
                 c.CallStartTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                 c.DurationSeconds?.ToString("0", CultureInfo.InvariantCulture) ?? "–",
