@@ -23,19 +23,10 @@ internal static class RollupDemo
             return;
         }
 
-        // The dashboard opens on the two days up to the last data (the sample's API requests and email); the sample's calls
-        // are in the two weeks from its first day.
-        var firstDay = QueryInterval.OneDay.Floor(first);
-        var lastDay = QueryInterval.OneDay.Floor(last);
-        if (firstDay < lastDay.AddDays(-1))
-        {
-            context.DashboardViews.Add(new DashboardView($"calls from {firstDay:yyyy-MM-dd}", firstDay, firstDay.AddDays(15), "calls"));
-        }
-
-        context.DashboardViews.Add(new DashboardView($"{lastDay.AddDays(-1):yyyy-MM-dd} to {lastDay:yyyy-MM-dd}", lastDay.AddDays(-1), lastDay.AddDays(1), null));
         var queries = context.Services.GetRequiredService<QueryService>();
         var range = new QueryParameters { Kind = QueryKinds.ApiRequests, From = first, To = last.AddMinutes(1), Interval = QueryInterval.OneDay };
         var requests = await queries.Kind<ApiRequestsQuery>(QueryKinds.ApiRequests).AggregatesAsync(range, cancellationToken);
+        await AddDashboardViewsAsync(context, queries, range, cancellationToken);
         var operations = AggregateQuery.Merge(
             requests,
             a => (a.Category, a.Operation),
@@ -51,6 +42,27 @@ internal static class RollupDemo
         var quality = await queries.QueryAsync(range with { Kind = QueryKinds.CallQuality }, cancellationToken);
         AnsiConsole.Write(QualityTable(quality.Rows.Cast<CallQualityRow>()));
         AnsiConsole.MarkupLine($"[grey]The same through the CLI: acs-diag query api-requests --from {first:yyyy-MM-ddTHH:mmZ} --to {last.AddMinutes(1):yyyy-MM-ddTHH:mmZ} --interval PT1H (see README, Roll-ups).[/]");
+    }
+
+    /// <summary>
+    /// Where <c>demo --serve</c> points the dashboard: the hours of the sample's API traffic and email (per-minute points), and before
+    /// that the two weeks from the first day, where the sample's calls are.
+    /// </summary>
+    private static async Task AddDashboardViewsAsync(DemoContext context, QueryService queries, QueryParameters range, CancellationToken cancellationToken)
+    {
+        var firstDay = QueryInterval.OneDay.Floor(range.From);
+        context.DashboardViews.Add(new DashboardView($"calls from {firstDay:yyyy-MM-dd}", firstDay, firstDay.AddDays(15), "calls"));
+        var api = await queries.Kind<ApiRequestsQuery>(QueryKinds.ApiRequests).AggregatesAsync(range with { Interval = QueryInterval.OneMinute }, cancellationToken);
+        var email = await queries.QueryAsync(range with { Kind = QueryKinds.Email, Interval = QueryInterval.OneMinute, View = EmailQuery.DeliveryStatusView }, cancellationToken);
+        var minutes = api.Select(a => a.WindowStart).Concat(email.Rows.Cast<EmailDeliveryStatusRow>().Select(r => r.WindowStart)).ToList();
+        if (minutes.Count > 0)
+        {
+            var from = QueryInterval.OneHour.Floor(minutes.Min());
+            var to = QueryInterval.OneHour.Floor(minutes.Max()).AddHours(1);
+            context.DashboardViews.Add(to - from <= TimeSpan.FromHours(2)
+                ? new DashboardView($"API requests and email, {from:yyyy-MM-dd HH:mm}–{to:HH:mm} UTC", from, to, null)
+                : new DashboardView($"API requests and email from {from:yyyy-MM-dd}", QueryInterval.OneDay.Floor(from), QueryInterval.OneDay.Floor(from).AddDays(2), null));
+        }
     }
 
     private static Table OperationTable(string title, IEnumerable<ApiRequestAggregate> operations)

@@ -192,9 +192,11 @@ function drawChart(card, item, rows, url) {
   const box = card.querySelector('.chart');
   box.replaceChildren();
   const rest = data.datasets.filter(d => d.hidden);
-  card.querySelector('.note').textContent = rest.length
-    ? `The ${MAX_SERIES} largest of ${data.datasets.length} series; not drawn: ${rest.map(d => d.label).join(', ')} (pick a resource, or acs-diag query ${item.kind}).`
+  const note = card.querySelector('.note');
+  note.textContent = rest.length
+    ? `The ${MAX_SERIES} largest of ${numberFormat.format(data.datasets.length)} series are drawn; ${numberFormat.format(rest.length)} more (hover to list them; acs-diag query ${item.kind} has all).`
     : '';
+  note.title = rest.map(d => d.label).join('\n');
   if (rows.length === 0) {
     box.append(noData());
     return;
@@ -210,14 +212,14 @@ function drawChart(card, item, rows, url) {
       labels: data.labels,
       datasets: data.datasets.map((d, i) => ({
         label: d.label, data: d.data, hidden: !!d.hidden, borderColor: PALETTE[i % PALETTE.length], backgroundColor: PALETTE[i % PALETTE.length] + (bar ? 'cc' : '33'),
-        borderWidth: bar ? 0 : 2, pointRadius: data.labels.length > 60 ? 0 : 2, spanGaps: false, tension: 0.15,
+        borderWidth: bar ? 0 : 2, pointRadius: data.labels.length > 60 ? 0 : 3, spanGaps: false, tension: 0.15,
       })),
     },
     options: {
       animation: false, responsive: true, maintainAspectRatio: false, interaction: { mode: 'index', intersect: false },
       scales: {
-        x: { stacked: bar, ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 8, callback(value) { return utc(this.getLabelForValue(value), !sameDay); } }, title: { display: true, text: 'UTC' } },
-        y: { stacked: bar, beginAtZero: true, max: item.max, ticks: { callback: v => numberFormat.format(v) + (item.unit === '%' ? ' %' : '') }, title: { display: true, text: item.unit } },
+        x: { stacked: bar, offset: true, ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 8, callback(value) { return utc(this.getLabelForValue(value), !sameDay); } }, title: { display: true, text: 'UTC' } },
+        y: { stacked: bar, beginAtZero: true, max: item.max, ticks: { precision: ['ms', '%'].includes(item.unit) ? undefined : 0, callback: v => numberFormat.format(v) + (item.unit === '%' ? ' %' : '') }, title: { display: true, text: item.unit } },
       },
       plugins: {
         legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 12, filter: (legendItem, chartData) => !chartData.datasets[legendItem.datasetIndex].hidden } },
