@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AcsFunctions.Cli.Serve;
-using AcsFunctions.Generation;
 using AcsFunctions.Queries;
 using AcsFunctions.Tests.Infra;
 using AcsFunctions.Tests.Infrastructure;
@@ -32,16 +31,7 @@ public sealed partial class DashboardBrowserTests(AzuriteFixture azurite)
         var start = QueryInterval.OneMinute.Floor(now.AddMinutes(-40));
         await using var storage = TestStorage.Create(azurite.ConnectionString);
         storage.Time.SetUtcNow(now);
-        foreach (var (resource, seed) in new[] { ("ACS-DASH-ONE", 31L), ("ACS-DASH-TWO", 32L) })
-        {
-            var stream = SyntheticStream.Create(new GeneratorOptions { Calls = 20, ApiRequests = 800, Emails = 60, Minutes = 10, Seed = seed, Start = start, ResourceName = resource });
-            foreach (var chunk in stream.Bodies().Chunk(40))
-            {
-                await storage.Pipeline.IngestAsync(chunk.Select(b => b.ToEventBody()).ToList());
-            }
-        }
-
-        await Rollups.RollupTestData.RollupAsync(storage);
+        await TwoResourceStream.IngestAndRollUpAsync(storage, "ACS-DASH", 31, start, calls: 20, apiRequests: 800, emails: 60);
         await using var session = await Session.OpenAsync(storage);
         var (baseUrl, http, page, errors) = (session.BaseUrl, session.Http, session.Page, session.Errors);
         var apiRequests = new List<string>();
@@ -115,6 +105,11 @@ public sealed partial class DashboardBrowserTests(AzuriteFixture azurite)
         Assert.True(await CheckChartsAsync(page, http, expectData: false) >= 9, "the workbook's charts are not all on the page");
         Assert.True(await page.Locator("#panel-api .nodata").CountAsync() >= 5, "the API tab's charts do not say they have no data");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(SystemChromium.ScreenshotDirectory, "dashboard-empty.png"), FullPage = true });
+
+        // A relative range refreshes by itself (every 30 s; here every second), as roll-ups keep landing.
+        await page.GotoAsync(new Uri(baseUrl, "?range=1h&refresh=1").ToString());
+        Assert.True(await page.IsCheckedAsync("#auto"), "auto-refresh is off for a relative range");
+        await WaitForLoadAsync(page, 2);
         Assert.Empty(errors);
     }
 

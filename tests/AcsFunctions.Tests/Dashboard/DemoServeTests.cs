@@ -69,7 +69,15 @@ public sealed partial class DemoServeTests
 
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
         {
-            await process.WaitForExitAsync(timeout.Token);
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                Assert.Fail("acs-diag demo --serve did not stop within 60 s of Ctrl+C (SIGINT)");
+            }
         }
 
         Assert.Equal(0, process.ExitCode);

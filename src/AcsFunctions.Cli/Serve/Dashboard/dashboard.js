@@ -3,7 +3,7 @@
 // same kind, view and fields as its workbook chart. Charts are Chart.js (bundled into the CLI from npm).
 'use strict';
 
-const REFRESH_MS = 30000;
+const REFRESH_MS = (Number(new URLSearchParams(location.search).get('refresh')) || 30) * 1000;
 const MAX_TABLE_ROWS = 500;
 const MAX_SERIES = 10;
 const RANGES = { '1h': 1, '4h': 4, '12h': 12, '24h': 24, '48h': 48, '7d': 168, '30d': 720 };
@@ -377,14 +377,14 @@ async function refresh() {
       ' keeps it current) — or pick a range that holds data.');
   }
   const intervalText = { PT1M: '1 minute', PT5M: '5 minutes', PT1H: '1 hour', P1D: '1 day' }[interval];
-  $('status').textContent = `${utc(range.from)} – ${utc(range.to)} UTC · interval ${intervalText}${state.resource ? ` · ${state.resource}` : ''} · updated ${new Date().toISOString().slice(11, 19)} UTC${state.auto ? ' · auto-refresh every 30 s' : ''}${failures ? ` · ${failures} failed` : ''}`;
+  $('status').textContent = `${utc(range.from)} – ${utc(range.to)} UTC · interval ${intervalText}${state.resource ? ` · ${state.resource}` : ''} · updated ${new Date().toISOString().slice(11, 19)} UTC${state.auto ? ` · auto-refresh every ${REFRESH_MS / 1000} s` : ''}${failures ? ` · ${failures} failed` : ''}`;
   window.__dashboard.loads++;
   window.__dashboard.ready = true;
 }
 
 function schedule() {
   clearInterval(state.timer);
-  state.timer = state.auto ? setInterval(refresh, REFRESH_MS) : null;
+  state.timer = state.auto ? setInterval(() => { if (window.__dashboard.ready) refresh(); }, REFRESH_MS) : null;
 }
 
 function start() {
