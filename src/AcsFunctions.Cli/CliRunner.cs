@@ -40,7 +40,7 @@ internal static class CliRunner
         {
             foreach (var error in parse.Errors)
             {
-                await Console.Error.WriteLineAsync($"error: {error.Message}");
+                await Console.Error.WriteLineAsync($"error: {OneLine(error.Message)}");
             }
 
             var name = parse.CommandResult.Command is RootCommand ? string.Empty : " " + parse.CommandResult.Command.Name;
@@ -85,4 +85,8 @@ internal static class CliRunner
     public const string StorageHint = "start Azurite (npx azurite) or pass --storage with a connection string; nothing was lost — re-run the same command.";
 
     private static string FirstLine(string text) => text.Split('\n')[0].Trim();
+
+    /// <summary>A parse error's message on one line (the parser lists allowed values one per line).</summary>
+    private static string OneLine(string text) =>
+        string.Join(' ', text.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

@@ -8,7 +8,8 @@ namespace AcsFunctions.Queries;
 /// <c>2021-07-05T06:00:00Z</c>, <c>2021-07-05T08:00+02:00</c>), dates (<c>2021-07-05</c> = midnight UTC), <c>now</c>,
 /// and <c>now-&lt;duration&gt;</c> with an ISO-8601 duration (<c>now-PT30M</c>, <c>now-P1D</c>) or a short one
 /// (<c>now-15m</c>, <c>now-2h</c>, <c>now-7d</c>). Culture formats such as <c>01/07/2025</c> are refused (is it
-/// 7 January or 1 July?), and so is a duration that reaches before year 1.
+/// 7 January or 1 July?); a duration reaching before year 1 gives <see cref="DateTimeOffset.MinValue"/>, which callers'
+/// range checks refuse as out of range.
 /// </summary>
 public static class QueryTime
 {
@@ -27,9 +28,10 @@ public static class QueryTime
                 return true;
             }
 
-            if (rest[0] == '-' && TryParseDuration(rest[1..].Trim(), out var ago) && ago <= now - DateTimeOffset.MinValue)
+            if (rest[0] == '-' && TryParseDuration(rest[1..].Trim(), out var ago))
             {
-                time = now - ago;
+                // A duration reaching before year 1 is a time, only out of range: the earliest one, which range checks refuse.
+                time = ago <= now - DateTimeOffset.MinValue ? now - ago : DateTimeOffset.MinValue;
                 return true;
             }
 
