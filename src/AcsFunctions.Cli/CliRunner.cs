@@ -40,7 +40,7 @@ internal static class CliRunner
         {
             foreach (var error in parse.Errors)
             {
-                await Console.Error.WriteLineAsync($"error: {OneLine(error.Message)}");
+                await Console.Error.WriteLineAsync($"error: {TerminalText.Plain(OneLine(error.Message))}");
             }
 
             var name = parse.CommandResult.Command is RootCommand ? string.Empty : " " + parse.CommandResult.Command.Name;

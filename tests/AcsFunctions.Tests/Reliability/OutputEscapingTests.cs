@@ -102,6 +102,19 @@ public sealed class OutputEscapingTests(AzuriteFixture azurite)
         Assert.Contains("\\x1B[5;35mPWNED", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("query", "api-requests", "--from", Recolour, "--to", "now")]
+    [InlineData("query", "api-requests", "--from", "now-1h", "--to", "now", "--format", Recolour)]
+    [InlineData("query", Recolour, "--from", "now-1h", "--to", "now")]
+    public async Task ErrorMessagesEchoingInput_EscapeControlCharacters(params string[] args)
+    {
+        var (exit, _, error) = await CliProcess.RunAsync([.. args, "--storage", azurite.ConnectionString], new Dictionary<string, string?>());
+
+        Assert.True(exit == 2, error);
+        Assert.DoesNotContain('\u001b', error);
+        Assert.Contains("\\x1B[5;35mPWNED", error, StringComparison.Ordinal);
+    }
+
     private static string Render(Spectre.Console.Rendering.IRenderable renderable)
     {
         using var writer = new StringWriter();
