@@ -59,16 +59,8 @@ public static class AcsFunctionsServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The storage clients' bounded wait (network timeout, retries) and the per-attempt progress log.</summary>
     private static T Configure<T>(T clientOptions, StorageOptions options, StorageAttemptPolicy attempts)
-        where T : ClientOptions
-    {
-        clientOptions.Retry.NetworkTimeout = options.NetworkTimeout;
-        clientOptions.Retry.MaxRetries = options.MaxRetries;
-        clientOptions.Retry.MaxDelay = options.RetryMaxDelay;
-        clientOptions.AddPolicy(attempts, HttpPipelinePosition.PerRetry);
-        return clientOptions;
-    }
+        where T : ClientOptions => StorageClientOptions.Bound(clientOptions, options, attempts);
 
     private static StorageAttemptPolicy Attempts(IServiceProvider services) =>
         new(

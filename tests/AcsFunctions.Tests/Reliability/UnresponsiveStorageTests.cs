@@ -56,6 +56,22 @@ public sealed class UnresponsiveStorageTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Backfill_FromAnArchiveThatNeverAnswers_Exits3WithProgressAndHint()
+    {
+        await using var archive = new UnresponsiveStorage();
+
+        var (exit, _, error) = await CliProcess.RunAsync(
+            ["backfill", "--source", archive.ConnectionString, "--from", "2026-11-20T09:00Z", "--to", "2026-11-20T13:00Z", "--storage", azurite.ConnectionString],
+            UnresponsiveStorage.ShortWait());
+
+        Assert.True(exit == 3, error);
+        Assert.Contains("(attempt 2 of 2", error, StringComparison.Ordinal);
+        Assert.Contains("the archive account is unavailable", error, StringComparison.Ordinal);
+        Assert.Contains("hint: ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Query_WithVerbose_StillExits3AndShowsTheException()
     {
         await using var storage = new UnresponsiveStorage();
