@@ -59,9 +59,6 @@ public static class AcsFunctionsServiceCollectionExtensions
         return services;
     }
 
-    private static T Configure<T>(T clientOptions, StorageOptions options, StorageAttemptPolicy attempts)
-        where T : ClientOptions => StorageClientOptions.Bound(clientOptions, options, attempts);
-
     private static StorageAttemptPolicy Attempts(IServiceProvider services) =>
         new(
             services.GetService<ILoggerFactory>()?.CreateLogger("AcsFunctions.Storage") ?? NullLogger.Instance,
@@ -69,7 +66,7 @@ public static class AcsFunctionsServiceCollectionExtensions
 
     private static TableServiceClient CreateTableService(StorageOptions options, StorageAttemptPolicy attempts)
     {
-        var clientOptions = Configure(new TableClientOptions(), options, attempts);
+        var clientOptions = StorageClientOptions.Bound(new TableClientOptions(), options, attempts);
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             return new TableServiceClient(options.ConnectionString, clientOptions);
@@ -83,7 +80,7 @@ public static class AcsFunctionsServiceCollectionExtensions
 
     private static BlobServiceClient? CreateBlobService(StorageOptions options, StorageAttemptPolicy attempts)
     {
-        var clientOptions = Configure(new BlobClientOptions(), options, attempts);
+        var clientOptions = StorageClientOptions.Bound(new BlobClientOptions(), options, attempts);
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             return new BlobServiceClient(options.ConnectionString, clientOptions);
