@@ -60,7 +60,7 @@ internal static class ServeCommand
                 return ExitCodes.InvalidArguments;
             }
 
-            await Console.Error.WriteLineAsync($"acs-diag serve: listening on {string.Join(", ", app.Urls)} (GET /api/query/{{kind}}); Ctrl+C to stop.");
+            await Console.Error.WriteLineAsync($"acs-diag serve: listening on {string.Join(", ", app.Urls)} (GET /api/query/{{kind}}; dashboard at {DashboardHost.Address(app.Urls.First(), null)}); Ctrl+C to stop.");
             try
             {
                 await Task.Delay(Timeout.Infinite, ct);

@@ -75,16 +75,8 @@ internal static class HealthTable
         return table;
     }
 
-    /// <summary>Writes the table; a file or pipe has no width, so unless COLUMNS says otherwise it is not wrapped at 80 columns there.</summary>
-    public static void Write(Table table)
-    {
-        if (Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("COLUMNS")))
-        {
-            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 240);
-        }
-
-        AnsiConsole.Write(table);
-    }
+    /// <summary>Writes the table (redirected output is not wrapped, see <see cref="ConsoleWidth"/>).</summary>
+    public static void Write(Table table) => AnsiConsole.Write(table);
 
     private static string Source(HealthRow row)
     {
@@ -94,7 +86,8 @@ internal static class HealthTable
         }
 
         var text = row.SourceType == HealthSource.EventHub ? "partition " + source : source;
-        return text.Length <= MaxSourceWidth ? text : "…" + text[^(MaxSourceWidth - 1)..];
+        // On a terminal a long blob path keeps its tail; redirected output has the room for all of it.
+        return text.Length <= MaxSourceWidth || Console.IsOutputRedirected ? text : "…" + text[^(MaxSourceWidth - 1)..];
     }
 
     private static string Lags(double? p50, double? p95, double? max) =>

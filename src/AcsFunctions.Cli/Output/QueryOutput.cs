@@ -80,12 +80,6 @@ internal static class QueryOutput
 
     private static void WriteTable(QueryResult result)
     {
-        // Redirected output has no terminal width (Spectre assumes 80 columns); COLUMNS, when set, says how wide to draw.
-        if (Console.IsOutputRedirected && int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var columns) && columns > 0)
-        {
-            AnsiConsole.Profile.Width = columns;
-        }
-
         var p = result.Parameters;
         if (p.Kind == QueryKinds.Health)
         {
@@ -97,7 +91,7 @@ internal static class QueryOutput
         var shape = p.View is { } view ? "view " + view : p.Interval.Name;
         var title = $"[bold]{TerminalText.Escape(p.Kind)}[/] {p.From:yyyy-MM-dd HH:mm}–{p.To:yyyy-MM-dd HH:mm} UTC, {TerminalText.Escape(shape)}";
         AnsiConsole.Write(Table(result.Rows, title));
-        AnsiConsole.MarkupLine($"[grey]{result.Rows.Count} row(s).[/]");
+        AnsiConsole.MarkupLine($"[grey]{result.Rows.Count} row(s).{(Console.IsOutputRedirected ? " For files and tools: --format csv or --format json." : string.Empty)}[/]");
     }
 
     private static PropertyInfo[] Properties(object row) =>

@@ -66,6 +66,7 @@ internal static class QueryApi
         app.UseCors();
         app.MapGet("/api/query", () => Results.Ok(queries.Kinds));
         app.MapGet("/api/query/{kind}", (string kind, HttpRequest request, CancellationToken ct) => QueryAsync(queries, kind, request, ct));
+        DashboardFiles.Map(app);
         return app;
     }
 
