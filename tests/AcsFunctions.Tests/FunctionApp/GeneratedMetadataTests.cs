@@ -65,5 +65,15 @@ public sealed class GeneratedMetadataTests
         Assert.Equal(["EventHubConnection"], connections);
     }
 
+    [Fact]
+    public void Host_json_lets_an_outage_invocation_run_until_its_batch_is_stored_and_checkpoints_every_batch()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(Infrastructure.RepositoryPaths.Root, "host.json")));
+
+        // A timed-out invocation ends (and is checkpointed) like a failed one; -1 = no timeout (docs/reliability.md).
+        Assert.Equal("-1", host.RootElement.GetProperty("functionTimeout").GetString());
+        Assert.Equal(1, host.RootElement.GetProperty("extensions").GetProperty("eventHubs").GetProperty("batchCheckpointFrequency").GetInt32());
+    }
+
     private static string? Text(JsonElement binding, string property) => binding.GetProperty(property).GetString();
 }
