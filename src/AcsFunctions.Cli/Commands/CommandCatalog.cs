@@ -16,5 +16,6 @@ internal static class CommandCatalog
         yield return QueryCommand.Create();
         yield return ServeCommand.Create();
         yield return BenchCommand.Create();
+        yield return MigrateCommand.Create();
     }
 }
