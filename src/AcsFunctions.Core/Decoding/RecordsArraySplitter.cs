@@ -24,6 +24,7 @@ internal sealed class RecordsArraySplitter
     private long _lines = 1;
     private long _groupLine = 1;
     private int _checkpoint;
+    private bool _documentCounted;
 
     public RecordsArraySplitter(string name) => _name = name;
 
@@ -81,6 +82,8 @@ internal sealed class RecordsArraySplitter
                     return false;
                 }
 
+                _documentCounted = false;
+
                 if (reader.TokenType == JsonTokenType.StartArray)
                 {
                     _phase = Phase.Elements;
@@ -113,6 +116,7 @@ internal sealed class RecordsArraySplitter
                 if (reader.TokenType == JsonTokenType.EndObject)
                 {
                     _phase = Phase.TopLevel;
+                    EndDocument(output);
                     return true;
                 }
 
@@ -146,7 +150,7 @@ internal sealed class RecordsArraySplitter
                     "{\"records\":"u8.CopyTo(body);
                     value.CopyTo(body.AsSpan(11));
                     body[^1] = (byte)'}';
-                    output.Add(new EventBody(body, new Lineage { File = _name, Line = LineAt(data, start) }));
+                    output.Add(Counted(new EventBody(body, new Lineage { File = _name, Line = LineAt(data, start) })));
                 }
                 else if (!reader.TrySkip())
                 {
@@ -164,6 +168,11 @@ internal sealed class RecordsArraySplitter
                 if (reader.TokenType == JsonTokenType.EndArray)
                 {
                     _phase = reader.CurrentDepth == 0 ? Phase.TopLevel : Phase.Member;
+                    if (_phase == Phase.TopLevel)
+                    {
+                        EndDocument(output);
+                    }
+
                     return true;
                 }
 
@@ -193,7 +202,7 @@ internal sealed class RecordsArraySplitter
         }
 
         Flush(output);
-        output.Add(new EventBody(data[start..(int)reader.BytesConsumed].ToArray(), new Lineage { File = _name, Line = LineAt(data, start) }));
+        output.Add(Counted(new EventBody(data[start..(int)reader.BytesConsumed].ToArray(), new Lineage { File = _name, Line = LineAt(data, start) })));
         return true;
     }
 
@@ -219,6 +228,24 @@ internal sealed class RecordsArraySplitter
         _group.Write(element);
     }
 
+    /// <summary>The first body of a document counts as one source body, its later parts as none.</summary>
+    private EventBody Counted(EventBody body)
+    {
+        var counted = body with { SourceBodies = _documentCounted ? 0 : 1 };
+        _documentCounted = true;
+        return counted;
+    }
+
+    /// <summary>A document ends: its records go out in bodies of their own; an empty document still counts as a body.</summary>
+    private void EndDocument(List<EventBody> output)
+    {
+        Flush(output);
+        if (!_documentCounted)
+        {
+            output.Add(Counted(new EventBody("[]"u8.ToArray(), new Lineage { File = _name, Line = _lines })));
+        }
+    }
+
     /// <summary>Emits the current group (if any).</summary>
     public void Flush(List<EventBody> output)
     {
@@ -228,7 +255,7 @@ internal sealed class RecordsArraySplitter
         }
 
         _group.Write("]"u8);
-        output.Add(new EventBody(_group.WrittenSpan.ToArray(), new Lineage { File = _name, Line = _groupLine }));
+        output.Add(Counted(new EventBody(_group.WrittenSpan.ToArray(), new Lineage { File = _name, Line = _groupLine })));
         _group.Clear();
     }
 
