@@ -18,5 +18,6 @@ internal static class CommandCatalog
         yield return BenchCommand.Create();
         yield return SendCommand.Create();
         yield return VerifyCommand.Create();
+        yield return MigrateCommand.Create();
     }
 }

@@ -8,9 +8,16 @@ internal static class Inputs
 {
     private static readonly string[] _patterns = ["*.json", "*.ndjson", "*.jsonl"];
 
+    /// <summary>
+    /// The files to ingest, in order. Directories are walked recursively, but a symbolic link (or junction) to a
+    /// directory found inside one is <b>not</b> followed, so a link back to a parent or a loop of links cannot repeat
+    /// or grow the walk; symlinked files are read. Each real file is ingested once, however many arguments, links
+    /// or paths reach it (files are identified by their resolved target).
+    /// </summary>
     public static IReadOnlyList<string> ExpandFiles(IEnumerable<string> paths)
     {
         var files = new List<string>();
+        var seen = new HashSet<string>(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
         foreach (var path in paths)
         {
             if (path == "-")
@@ -19,13 +26,14 @@ internal static class Inputs
             }
             else if (Directory.Exists(path))
             {
-                files.AddRange(_patterns
-                    .SelectMany(p => Directory.EnumerateFiles(path, p, SearchOption.AllDirectories))
-                    .Order(StringComparer.Ordinal));
+                files.AddRange(Walk(path).Order(StringComparer.Ordinal).Where(f => seen.Add(RealPath(f))));
             }
             else if (File.Exists(path))
             {
-                files.Add(path);
+                if (seen.Add(RealPath(path)))
+                {
+                    files.Add(path);
+                }
             }
             else
             {
@@ -34,6 +42,43 @@ internal static class Inputs
         }
 
         return files;
+    }
+
+    private static IEnumerable<string> Walk(string root)
+    {
+        var pending = new Stack<string>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var directory = pending.Pop();
+            foreach (var pattern in _patterns)
+            {
+                foreach (var file in Directory.EnumerateFiles(directory, pattern, SearchOption.TopDirectoryOnly))
+                {
+                    yield return file;
+                }
+            }
+
+            foreach (var child in Directory.EnumerateDirectories(directory, "*", SearchOption.TopDirectoryOnly))
+            {
+                if (new DirectoryInfo(child).LinkTarget is null)
+                {
+                    pending.Push(child);
+                }
+            }
+        }
+    }
+
+    private static string RealPath(string file)
+    {
+        var info = new FileInfo(file);
+        var target = info.LinkTarget is null ? null : info.ResolveLinkTarget(returnFinalTarget: true);
+        var full = (target ?? info).FullName;
+
+        // A file reached through a linked parent directory given on the command line: resolve the directory too.
+        var directory = Path.GetDirectoryName(full);
+        var resolvedDirectory = directory is null ? null : new DirectoryInfo(directory).ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+        return resolvedDirectory is null ? full : Path.Combine(resolvedDirectory, Path.GetFileName(full));
     }
 
     public static long TotalBytes(IEnumerable<string> files) =>

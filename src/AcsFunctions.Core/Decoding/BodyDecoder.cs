@@ -16,7 +16,7 @@ public static class BodyDecoder
     /// <summary>Decodes one body.</summary>
     public static DecodedBody Decode(EventBody body)
     {
-        var result = new DecodedBody();
+        var result = new DecodedBody { Bodies = body.SourceBodies };
         var data = StripBom(body.Data);
         if (IsBlank(data.Span))
         {

@@ -5,6 +5,12 @@ namespace AcsFunctions.Decoding;
 /// <param name="Lineage">Where the body came from.</param>
 public sealed record EventBody(ReadOnlyMemory<byte> Data, Lineage Lineage)
 {
+    /// <summary>
+    /// Source bodies this one counts as: 1, or 0 for the second and later parts of one document that file ingest
+    /// split record by record (<see cref="RecordsArraySplitter"/>), so a split document still counts as one body.
+    /// </summary>
+    public int SourceBodies { get; init; } = 1;
+
     /// <summary>Creates a body from a string (as the Functions Event Hubs binding delivers it).</summary>
     public static EventBody FromString(string text, Lineage? lineage = null) =>
         new(System.Text.Encoding.UTF8.GetBytes(text), lineage ?? Lineage.None);

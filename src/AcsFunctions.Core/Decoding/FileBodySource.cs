@@ -7,7 +7,9 @@ namespace AcsFunctions.Decoding;
 /// <summary>
 /// Reads event bodies from a file or stream with bounded memory. NDJSON (the archive's <c>PT1H.json</c>, or one
 /// body per line) is streamed in chunks of lines, each chunk a body whose lineage carries the file and first line;
-/// anything else (a pretty-printed <c>{"records":[...]}</c>, an array) is read whole as one body.
+/// a <c>{"records":[...]}</c> document or a top-level array (pretty-printed or on one line, one or several in a row)
+/// is streamed record by record into bodies of about <see cref="ChunkBytes"/> (peak memory follows the largest record,
+/// not the document); anything else (e.g. one pretty-printed record) is read whole as one body.
 /// </summary>
 public static class FileBodySource
 {
@@ -16,6 +18,9 @@ public static class FileBodySource
     /// made of whole chunks (a chunk is one body, and a body is never split across groups).
     /// </summary>
     public const int ChunkBytes = 1024 * 1024;
+
+    /// <summary>Bytes read before deciding whether a document without a line end yet is a records container.</summary>
+    private const int ContainerProbeBytes = 4096;
 
     /// <summary>Reads bodies from a file.</summary>
     public static async IAsyncEnumerable<EventBody> ReadFileAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -34,10 +39,16 @@ public static class FileBodySource
         var rented = ArrayPool<byte>.Shared.Rent(1 << 16);
         try
         {
-            // Read until the first line is complete (or the stream ends) to decide the format.
+            // Read until the first line is complete (or the stream ends) to decide the format; a records container or a
+            // top-level array is recognised from its first bytes and streamed record by record (RecordsArraySplitter).
             var firstLineEnd = -1;
             while (firstLineEnd < 0)
             {
+                if (buffer.WrittenCount >= ContainerProbeBytes && StartsWithContainer(buffer.WrittenSpan))
+                {
+                    break;
+                }
+
                 var read = await stream.ReadAsync(rented.AsMemory(), cancellationToken);
                 if (read == 0)
                 {
@@ -46,6 +57,16 @@ public static class FileBodySource
 
                 buffer.Write(rented.AsSpan(0, read));
                 firstLineEnd = FirstContentLineEnd(buffer.WrittenSpan);
+            }
+
+            if (StartsWithContainer(buffer.WrittenSpan))
+            {
+                await foreach (var body in SplitAsync(stream, buffer.WrittenMemory.ToArray(), name, cancellationToken))
+                {
+                    yield return body;
+                }
+
+                yield break;
             }
 
             var isNdjson = firstLineEnd >= 0 && IsCompleteJsonValue(buffer.WrittenSpan[..firstLineEnd]);
@@ -100,6 +121,111 @@ public static class FileBodySource
         finally
         {
             ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// Streams a records container through <see cref="RecordsArraySplitter"/>: the buffer holds the unconsumed tail plus
+    /// one read, so it grows only to the largest record (or non-container value). Invalid JSON ends the split: the
+    /// bytes from the last whole record on are handed over as one body, which the decoder dead-letters.
+    /// </summary>
+    private static async IAsyncEnumerable<EventBody> SplitAsync(Stream stream, byte[] first, string name, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var splitter = new RecordsArraySplitter(name);
+        var output = new List<EventBody>();
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(first.Length, 1 << 17));
+        try
+        {
+            var start = first.Length >= 3 && first[0] == 0xEF && first[1] == 0xBB && first[2] == 0xBF ? 3 : 0;
+            first.AsSpan(start).CopyTo(buffer);
+            var end = first.Length - start;
+            start = 0;
+            var final = false;
+            var failed = false;
+            while (true)
+            {
+                start += splitter.Process(buffer.AsSpan(start, end - start), final, output);
+                failed = splitter.Failed;
+
+                foreach (var body in output)
+                {
+                    yield return body;
+                }
+
+                output.Clear();
+                if (failed || final)
+                {
+                    break;
+                }
+
+                // Keep the unconsumed tail at the front; grow only when the tail itself fills the buffer.
+                if (start > 0)
+                {
+                    buffer.AsSpan(start, end - start).CopyTo(buffer);
+                    end -= start;
+                    start = 0;
+                }
+
+                if (buffer.Length - end < (1 << 16))
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, end).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await stream.ReadAsync(buffer.AsMemory(end), cancellationToken);
+                end += read;
+                final = read == 0;
+            }
+
+            if (failed)
+            {
+                // The rest from the last whole record, read to the end: dead-lettered as invalid JSON, nothing dropped.
+                using var rest = new MemoryStream();
+                rest.Write(buffer, start, end - start);
+                await stream.CopyToAsync(rest, cancellationToken);
+                yield return new EventBody(rest.ToArray(), new Lineage { File = name });
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// True when the data starts (after a BOM and white space) with a top-level array or an object whose first member
+    /// is <c>records</c> (any casing).
+    /// </summary>
+    internal static bool StartsWithContainer(ReadOnlySpan<byte> data)
+    {
+        if (data.Length >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF)
+        {
+            data = data[3..];
+        }
+
+        var trimmed = data.TrimStart(" \t\r\n"u8);
+        if (trimmed.IsEmpty)
+        {
+            return false;
+        }
+
+        if (trimmed[0] == (byte)'[')
+        {
+            return true;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(trimmed, isFinalBlock: false, state: default);
+            return reader.Read() && reader.TokenType == JsonTokenType.StartObject && reader.Read() &&
+                reader.TokenType == JsonTokenType.PropertyName && reader.ValueSpan.Length <= 64 &&
+                string.Equals(reader.GetString(), "records", StringComparison.OrdinalIgnoreCase);
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

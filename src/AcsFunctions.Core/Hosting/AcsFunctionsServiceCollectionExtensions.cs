@@ -52,6 +52,7 @@ public static class AcsFunctionsServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton<IngestPipeline>();
+        services.TryAddSingleton<Migrations.RecordIdMigration>();
         services.AddBackfill();
         services.AddReconcile(configuration);
         services.AddRollups(configuration);

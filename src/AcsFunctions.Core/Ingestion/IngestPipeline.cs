@@ -267,8 +267,6 @@ public sealed class IngestPipeline
 
     private void ProcessRecord(BatchState batch, JsonElement element, Lineage lineage)
     {
-        var original = JsonMarshal.GetRawUtf8Value(element);
-        var recordId = RecordId.Compute(original);
         var rawCategory = DiagnosticRecord.TryGetProperty(element, "category", out var c) && c.ValueKind == JsonValueKind.String
             ? DiagnosticRecord.ReadString(c)
             : null;
@@ -277,6 +275,10 @@ public sealed class IngestPipeline
         using var sanitized = _sanitizer.Sanitize(canonicalGuess, element);
         using var record = new DiagnosticRecord(sanitized.Element);
         var payload = sanitized.Utf8Span;
+
+        // The id is the canonical hash of what is stored (the privacy-filtered record), so `migrate record-ids` can
+        // recompute it from any stored row; the same record in any serialization gets the same id.
+        var recordId = RecordId.Compute(payload);
 
         var categoryField = record.GetString("category");
         string category;

@@ -127,11 +127,16 @@ public sealed class PolicySanitizer : IRecordSanitizer
         return DiagnosticRecord.ClassifyText(value.GetString()) != FieldState.Present;
     }
 
-    private static bool NeedsRewrite(JsonElement obj, CategoryRules rules, bool topLevel)
+    private bool NeedsRewrite(JsonElement obj, CategoryRules rules, bool topLevel)
     {
         Span<char> buffer = stackalloc char[JsonNames.StackLimit];
         foreach (var property in obj.EnumerateObject())
         {
+            if (NameNeedsScrub(property))
+            {
+                return true; // a field name that is itself personal data (an e-mail, a phone number, an IP address)
+            }
+
             if (topLevel && IsProperties(property))
             {
                 if (property.Value.ValueKind == JsonValueKind.String || (property.Value.ValueKind == JsonValueKind.Object && NeedsRewrite(property.Value, rules, topLevel: false)))
@@ -171,8 +176,8 @@ public sealed class PolicySanitizer : IRecordSanitizer
         var value = property.Value;
         if (value.ValueKind == JsonValueKind.Object)
         {
-            WriteName(writer, property);
-            return WriteObject(writer, value, rules, topLevel: false);
+            var renamed = WriteName(writer, property);
+            return WriteObject(writer, value, rules, topLevel: false) | renamed;
         }
 
         if (value.ValueKind != JsonValueKind.String)
@@ -281,8 +286,8 @@ public sealed class PolicySanitizer : IRecordSanitizer
 
     private bool WriteScrubbedProperty(Utf8JsonWriter writer, JsonProperty property)
     {
-        WriteName(writer, property);
-        return WriteScrubbed(writer, property.Value);
+        var renamed = WriteName(writer, property);
+        return WriteScrubbed(writer, property.Value) | renamed;
     }
 
     private bool WriteScrubbed(Utf8JsonWriter writer, JsonElement value)
@@ -326,14 +331,48 @@ public sealed class PolicySanitizer : IRecordSanitizer
         }
     }
 
-    private static void WriteName(Utf8JsonWriter writer, JsonProperty property)
+    /// <summary>
+    /// Writes the member's name through the policy's text scrubber: field names go through the same patterns as values
+    /// (a key that is an e-mail address, a phone number or an IP address is stored hashed or masked, never raw).
+    /// </summary>
+    private bool WriteName(Utf8JsonWriter writer, JsonProperty property)
     {
         Span<char> buffer = stackalloc char[JsonNames.StackLimit];
-        writer.WritePropertyName(JsonNames.Decode(property, buffer));
+        var name = JsonNames.Decode(property, buffer);
+        if (TextPatterns.MayContainPersonal(name))
+        {
+            var text = name.ToString();
+            var scrubbed = _policy.Scrubber.Scrub(text);
+            writer.WritePropertyName(scrubbed);
+            return !ReferenceEquals(text, scrubbed) && !string.Equals(text, scrubbed, StringComparison.Ordinal);
+        }
+
+        writer.WritePropertyName(name);
+        return false;
     }
 
-    private static bool WriteUnchanged(Utf8JsonWriter writer, JsonProperty property)
+    private bool NameNeedsScrub(JsonProperty property)
     {
+        Span<char> buffer = stackalloc char[JsonNames.StackLimit];
+        var name = JsonNames.Decode(property, buffer);
+        if (!TextPatterns.MayContainPersonal(name))
+        {
+            return false;
+        }
+
+        var text = name.ToString();
+        return !string.Equals(text, _policy.Scrubber.Scrub(text), StringComparison.Ordinal);
+    }
+
+    private bool WriteUnchanged(Utf8JsonWriter writer, JsonProperty property)
+    {
+        if (NameNeedsScrub(property))
+        {
+            WriteName(writer, property);
+            property.Value.WriteTo(writer);
+            return true;
+        }
+
         property.WriteTo(writer);
         return false;
     }

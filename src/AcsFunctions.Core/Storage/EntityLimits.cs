@@ -11,6 +11,9 @@ public static class EntityLimits
     /// <summary>Custom properties per entity (255 minus PartitionKey, RowKey, Timestamp).</summary>
     public const int MaxProperties = 252;
 
+    /// <summary>Longest property (column) name the service accepts, in characters.</summary>
+    public const int MaxPropertyNameChars = 255;
+
     /// <summary>Characters per string property (64 KiB of UTF-16).</summary>
     public const int MaxStringChars = 32 * 1024;
 
@@ -86,6 +89,11 @@ public static class EntityLimits
             }
 
             count++;
+            if (!IsValidPropertyName(name))
+            {
+                return $"property name '{(name.Length > 40 ? name[..40] + "…" : name)}' ({name.Length} characters) is not a valid name (letters, digits, '_', not starting with a digit, at most {MaxPropertyNameChars} characters)";
+            }
+
             switch (value)
             {
                 case string s when s.Length > MaxStringChars:
@@ -114,6 +122,35 @@ public static class EntityLimits
 
         return null;
     }
+
+    /// <summary>
+    /// Whether <paramref name="name"/> can be a property (column) name: 1…<see cref="MaxPropertyNameChars"/> characters,
+    /// ASCII letters, digits and '_', not starting with a digit (the service's C#-identifier rule, kept to ASCII).
+    /// </summary>
+    public static bool IsValidPropertyName(string? name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > MaxPropertyNameChars || char.IsAsciiDigit(name[0]))
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c != '_')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Whether a column can be named <paramref name="name"/> including the suffixes <c>RecordEntities.AddFitted</c> may
+    /// append (<c>Truncated</c>, <c>Raw</c>): a valid property name short enough to keep them valid.
+    /// </summary>
+    public static bool IsValidColumnName(string? name) =>
+        IsValidPropertyName(name) && name!.Length <= MaxPropertyNameChars - "Truncated".Length;
 
     /// <summary>Checks a key: length and forbidden characters.</summary>
     public static bool IsValidKey(string? key, out string why)

@@ -77,6 +77,12 @@ public static class RecordEntities
                 break; // never reached by our handlers; the raw copy keeps everything
             }
 
+            if (!EntityLimits.IsValidColumnName(name))
+            {
+                columns["ColumnNameInvalid"] = true; // a handler made a name the service refuses: the raw copy keeps the value
+                continue;
+            }
+
             AddFitted(columns, name, value);
         }
 

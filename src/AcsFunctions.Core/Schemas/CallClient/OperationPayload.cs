@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using AcsFunctions.Dispatch;
 using AcsFunctions.Records;
+using AcsFunctions.Storage;
 
 namespace AcsFunctions.Schemas.CallClient;
 
@@ -10,7 +11,9 @@ namespace AcsFunctions.Schemas.CallClient;
 /// (<c>"{\"StreamType\":\"Video\",…}"</c>), sometimes an object, sometimes free text. The original is always kept
 /// in <c>OperationPayload</c>; a JSON object adds <c>PayloadParsed = true</c> and one <c>Payload&lt;Name&gt;</c>
 /// column per top-level property (numbers as double, booleans as bool, nested values as JSON text), at most
-/// <see cref="MaxColumns"/>; anything else adds <c>PayloadParsed = false</c>.
+/// <see cref="MaxColumns"/>; anything else adds <c>PayloadParsed = false</c>. A property whose column name would break
+/// the service's name rules (over 255 characters) gets no column: it stays in <c>OperationPayload</c> and the record
+/// is flagged <c>PayloadNameInvalid = true</c>.
 /// </summary>
 public static class OperationPayload
 {
@@ -103,6 +106,13 @@ public static class OperationPayload
             var name = ColumnName(property.Name);
             if (name.Length == 7 || !seen.Add(name))
             {
+                continue;
+            }
+
+            if (!EntityLimits.IsValidColumnName(name))
+            {
+                // Too long for a column: the property stays in OperationPayload (and the raw record); flagged.
+                columns.Add("PayloadNameInvalid", true);
                 continue;
             }
 
