@@ -53,6 +53,17 @@ public sealed class IngestCommandTests(AzuriteFixture azurite)
         Assert.True(root.GetProperty("reconciles").GetBoolean());
     }
 
+    [Fact]
+    public async Task Ingest_TableStorageUnreachable_Exit3_AndSaysReRunIsSafe()
+    {
+        var (exit, output, error) = await CliProcess.RunAsync(
+            ["ingest", Samples.Path("samples/api-requests.json"), "--storage", UnreachableStorage.ConnectionString(azurite.ConnectionString), "--json"],
+            Backfill.BackfillCommandTests.Prefix("t" + Guid.NewGuid().ToString("N")[..12]));
+
+        Assert.True(exit == 3, $"exit {exit}: {output} {error}");
+        Assert.Contains("re-run", error, StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, string?> Prefix(string prefix) => new()
     {
         ["AcsFunctions__Storage__TablePrefix"] = prefix,

@@ -39,6 +39,15 @@ public sealed class StorageFaults : DelegatingHandler
         set => Interlocked.Exchange(ref _failFrom, value);
     }
 
+    /// <summary>
+    /// Runs before a request is sent (or refused), in the request's flow: a test can do something at an exact point of
+    /// a run — e.g. ingest a record just before a roll-up deletes its mark. Null: nothing.
+    /// </summary>
+    public Func<HttpRequestMessage, Task>? BeforeSend { get; set; }
+
+    /// <summary>Runs after a request was answered, before the client sees the answer. Null: nothing.</summary>
+    public Action<HttpRequestMessage, HttpResponseMessage>? AfterSend { get; set; }
+
     /// <summary>Storage goes down after <paramref name="more"/> further requests have succeeded.</summary>
     public void FailAfter(long more) => FailFrom = Requests + more + 1;
 
@@ -73,8 +82,13 @@ public sealed class StorageFaults : DelegatingHandler
     }
 
     /// <inheritdoc />
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        if (BeforeSend is { } before)
+        {
+            await before(request);
+        }
+
         var number = Interlocked.Increment(ref _requests);
         if (number >= FailFrom)
         {
@@ -82,7 +96,9 @@ public sealed class StorageFaults : DelegatingHandler
             throw new HttpRequestException(HttpRequestError.ConnectionError, $"request {number}: connection refused (injected)", new SocketException((int)SocketError.ConnectionRefused));
         }
 
-        return base.SendAsync(request, cancellationToken);
+        var response = await base.SendAsync(request, cancellationToken);
+        AfterSend?.Invoke(request, response);
+        return response;
     }
 
     private static void Quick(Azure.Core.RetryOptions retry)
