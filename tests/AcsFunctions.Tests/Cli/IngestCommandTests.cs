@@ -32,6 +32,9 @@ public sealed class IngestCommandTests(AzuriteFixture azurite)
 
         await using var reader = TestStorage.Create(azurite.ConnectionString, new Dictionary<string, string?> { ["AcsFunctions:Storage:TablePrefix"] = prefix });
         Assert.Equal(4, (await reader.AllAsync(TableNames.Records)).Count(e => e.GetString("Category") == "SMSOperational"));
+        // The JSON's exact accounting, against the rows: every record stored is a row (the samples hold no duplicates).
+        Assert.Equal(records, (await reader.AllAsync(TableNames.Records)).Count + (await reader.AllAsync(TableNames.CallRecords)).Count);
+        Assert.Empty(await reader.AllAsync(TableNames.DeadLetters));
     }
 
     [Fact]
