@@ -52,13 +52,13 @@ internal static class HealthTable
         {
             var cells = new List<string>
             {
-                Markup.Escape(r.Category),
-                Markup.Escape(Source(r)),
+                TerminalText.Escape(r.Category),
+                TerminalText.Escape(Source(r)),
                 N(r.Records),
                 N(r.Stored),
                 N(r.Unclassified),
                 r.DeadLettered > 0 ? $"[yellow]{N(r.DeadLettered)}[/]" : "0",
-                Markup.Escape(string.Join(", ", r.DeadLetteredByReason.Select(p => $"{p.Key} {p.Value}"))),
+                TerminalText.Escape(string.Join(", ", r.DeadLetteredByReason.Select(p => $"{p.Key} {p.Value}"))),
                 Time(r.LastEventTime),
             };
             if (hub)

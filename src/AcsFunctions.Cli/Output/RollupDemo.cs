@@ -53,7 +53,7 @@ internal static class RollupDemo
         {
             var rate = o.Count == 0 ? 0 : (double)o.Failed / o.Count;
             table.AddRow(
-                Markup.Escape(o.Operation),
+                TerminalText.Escape(o.Operation),
                 N(o.Count),
                 N(o.Failed),
                 (rate > 0 ? "[red]" : "[green]") + rate.ToString("P1", CultureInfo.InvariantCulture) + "[/]",
@@ -74,12 +74,12 @@ internal static class RollupDemo
         foreach (var c in calls)
         {
             table.AddRow(
-                Markup.Escape(c.CorrelationId.Length > 8 ? c.CorrelationId[..8] + "…" : c.CorrelationId),
-                Markup.Escape(c.CallType ?? "?"),
+                TerminalText.Escape(c.CorrelationId.Length > 8 ? c.CorrelationId[..8] + "…" : c.CorrelationId),
+                TerminalText.Escape(c.CallType ?? "?"),
                 c.CallStartTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                 c.DurationSeconds?.ToString("0", CultureInfo.InvariantCulture) ?? "–",
                 N(c.Participants),
-                Markup.Escape(string.Join(", ", c.EndpointsByType.Select(e => $"{e.Key} {e.Value}"))),
+                TerminalText.Escape(string.Join(", ", c.EndpointsByType.Select(e => $"{e.Key} {e.Value}"))),
                 N(c.Streams),
                 N(c.PoorStreams),
                 Quality(c.Quality),
@@ -99,12 +99,12 @@ internal static class RollupDemo
         {
             table.AddRow(
                 r.WindowStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                Markup.Escape(r.MediaType),
-                Markup.Escape(r.Direction),
-                Markup.Escape(r.Transport),
+                TerminalText.Escape(r.MediaType),
+                TerminalText.Escape(r.Direction),
+                TerminalText.Escape(r.Transport),
                 N(r.Streams),
                 r.PoorStreams > 0 ? $"[red]{N(r.PoorStreams)}[/]" : "0",
-                Markup.Escape(string.Join(", ", r.PoorReasons.Select(p => $"{p.Key} {p.Value}"))),
+                TerminalText.Escape(string.Join(", ", r.PoorReasons.Select(p => $"{p.Key} {p.Value}"))),
                 Ms(r.RttMsAvg),
                 Ms(r.JitterMsAvg));
         }
@@ -116,7 +116,7 @@ internal static class RollupDemo
     {
         CallAggregate.Good => "[green]Good[/]",
         CallAggregate.Poor => "[red]Poor[/]",
-        _ => Markup.Escape(quality),
+        _ => TerminalText.Escape(quality),
     };
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
