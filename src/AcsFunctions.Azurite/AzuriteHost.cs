@@ -55,7 +55,7 @@ public sealed class AzuriteHost : IAsyncDisposable
     public static async Task<AzuriteHost> StartAsync(AzuriteOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new AzuriteOptions();
-        var executable = await LocateAsync(cancellationToken);
+        var executable = await LocateAsync(options.Log, cancellationToken);
         var host = new AzuriteHost(options, executable)
         {
             BlobPort = options.BlobPort == 0 ? FreePort() : options.BlobPort,
@@ -210,9 +210,10 @@ public sealed class AzuriteHost : IAsyncDisposable
     /// <summary>
     /// Finds <c>node_modules/.bin/azurite</c>: <c>ACS_AZURITE_BIN</c> if set, else in the nearest folder (walking up
     /// from the current directory and from the app's folder) whose <c>package.json</c> pins azurite — running
-    /// <c>npm ci</c> there first if the package is not installed yet.
+    /// <c>npm ci</c> there first if the package is not installed yet (saying so through <paramref name="log"/>, or on
+    /// standard error when it is null).
     /// </summary>
-    public static async Task<string> LocateAsync(CancellationToken cancellationToken = default)
+    public static async Task<string> LocateAsync(Action<string>? log = null, CancellationToken cancellationToken = default)
     {
         var fromEnv = Environment.GetEnvironmentVariable("ACS_AZURITE_BIN");
         if (!string.IsNullOrWhiteSpace(fromEnv))
@@ -224,6 +225,17 @@ public sealed class AzuriteHost : IAsyncDisposable
             ?? throw new InvalidOperationException(
                 "Azurite not found: run from the AcsFunctions repository (its package.json pins azurite) after `npm ci`, " +
                 "set ACS_AZURITE_BIN to an azurite executable, or pass --storage with a connection string.");
+        return await EnsureInstalledAsync(root, log, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>node_modules/.bin/azurite</c> under <paramref name="root"/> (a folder whose <c>package.json</c> pins azurite),
+    /// running <c>npm ci --no-audit --no-fund</c> there first when it is missing. Says so through
+    /// <paramref name="log"/> (standard error when null), and fails with a message naming the folder and the command
+    /// when npm cannot be started or does not install Azurite.
+    /// </summary>
+    public static async Task<string> EnsureInstalledAsync(string root, Action<string>? log = null, CancellationToken cancellationToken = default)
+    {
         var bin = Path.Combine(root, "node_modules", ".bin", "azurite");
         if (File.Exists(bin))
         {
@@ -235,6 +247,7 @@ public sealed class AzuriteHost : IAsyncDisposable
         {
             if (!File.Exists(bin))
             {
+                (log ?? Console.Error.WriteLine)($"Azurite is not installed in {root}: running `npm ci --no-audit --no-fund` there (needs Node.js and the npm registry) ...");
                 await RunNpmCiAsync(root, cancellationToken);
             }
         }
@@ -243,7 +256,7 @@ public sealed class AzuriteHost : IAsyncDisposable
             _installLock.Release();
         }
 
-        return File.Exists(bin) ? bin : throw new InvalidOperationException($"`npm ci` in {root} did not install {bin}.");
+        return File.Exists(bin) ? bin : throw new InvalidOperationException($"Azurite is missing and `npm ci` in {root} did not install {bin}; run `npm ci --no-audit --no-fund` there by hand.");
     }
 
     private static string? FindPackageRoot(string start)
@@ -260,6 +273,8 @@ public sealed class AzuriteHost : IAsyncDisposable
         return null;
     }
 
+    private static string Head(string text, int length) => text.Length <= length ? text : text[..length] + " …";
+
     private static async Task RunNpmCiAsync(string root, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("npm")
@@ -274,13 +289,23 @@ public sealed class AzuriteHost : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start npm (is Node.js installed?).");
+        Process? started;
+        try
+        {
+            started = Process.Start(start);
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException($"Azurite is missing and npm could not be started to install it ({ex.Message}): install Node.js and run `npm ci --no-audit --no-fund` in {root}.", ex);
+        }
+
+        using var process = started ?? throw new InvalidOperationException($"Azurite is missing and npm could not be started to install it: install Node.js and run `npm ci --no-audit --no-fund` in {root}.");
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         _ = await process.StandardOutput.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"`npm ci` failed in {root} (exit {process.ExitCode}): {await stderr}");
+            throw new InvalidOperationException($"Azurite is missing and `npm ci --no-audit --no-fund` failed in {root} (exit {process.ExitCode}): {Head((await stderr).Trim(), 2_000)}");
         }
     }
 }

@@ -21,6 +21,12 @@ public sealed record AzuriteOptions
     /// </summary>
     public int? NodeHeapMegabytes { get; init; }
 
+    /// <summary>
+    /// Where to say that Azurite is being installed (<c>npm ci</c>, which can take a minute); null writes to standard
+    /// error.
+    /// </summary>
+    public Action<string>? Log { get; init; }
+
     /// <summary>How long to wait for Azurite to accept connections.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

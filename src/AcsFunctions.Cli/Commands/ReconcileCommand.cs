@@ -34,6 +34,17 @@ internal static class ReconcileCommand
         var endpoint = new Option<Uri?>("--metrics-endpoint")
         {
             Description = "Base URL of the Azure Monitor metrics API (default https://management.azure.com/; another cloud's ARM endpoint, or a local test server).",
+            CustomParser = result => // System.CommandLine has no Uri converter: without this the option could not be used at all
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+                {
+                    return uri;
+                }
+
+                result.AddError($"--metrics-endpoint: '{text}' is not an absolute http(s) URL.");
+                return null;
+            },
         };
         var store = new Option<bool>("--store")
         {

@@ -1,4 +1,5 @@
 using AcsFunctions.Storage;
+using Azure;
 using Azure.Data.Tables;
 
 namespace AcsFunctions.Backfill;
@@ -23,11 +24,22 @@ public sealed class BackfillCheckpointStore
     }
 
     /// <summary>The checkpoint of a blob, or null when it was never started.</summary>
+    /// <exception cref="StorageUnavailableException">Table storage cannot be reached (after the client's retries).</exception>
     public async Task<BackfillCheckpoint?> GetAsync(string account, ArchiveBlob blob, CancellationToken cancellationToken = default)
     {
-        await _storage.EnsureTableAsync(TableName, cancellationToken);
         var (pk, rk) = Keys(account, blob);
-        var response = await _storage.GetTable(TableName).GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: cancellationToken);
+        NullableResponse<TableEntity> response;
+        try
+        {
+            await _storage.EnsureTableAsync(TableName, cancellationToken);
+            response = await _storage.GetTable(TableName).GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: cancellationToken);
+        }
+        catch (Exception ex) when (TransientErrors.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            // The first table call of a backfill: an outage here is "table storage unreachable" (exit code 3), as in a write.
+            throw new StorageUnavailableException($"Table storage is unavailable (table '{_storage.PhysicalName(TableName)}'): {ex.Message.Split('\n')[0].Trim()}", ex);
+        }
+
         if (!response.HasValue || response.Value is not { } e)
         {
             return null;

@@ -43,6 +43,41 @@ public sealed class BackfillCommandTests(AzuriteFixture azurite)
         Assert.Equal(2, exit);
     }
 
+    [Fact]
+    public async Task Backfill_ArchiveRefusesAccess_Exit1_SaysSo()
+    {
+        var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 20, calls: 1);
+        var wrongKey = azurite.ConnectionString.Replace(AcsFunctions.Azurite.AzuriteHost.DevAccountKey, Convert.ToBase64String(new byte[64]), StringComparison.Ordinal);
+
+        var (exit, _, error) = await CliProcess.RunAsync(
+            ["backfill", "--source", wrongKey, "--storage", azurite.ConnectionString, "--resource", archive.ResourceId, "--from", "2026-11-20T09:00Z", "--to", "2026-11-20T18:00Z"],
+            Prefix("t" + Guid.NewGuid().ToString("N")[..12]));
+
+        Assert.True(exit == 1, $"exit {exit}: {error}");
+        Assert.Contains("403", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Backfill_TableStorageUnreachable_Exit3()
+    {
+        var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 20, calls: 1);
+
+        var (exit, _, error) = await CliProcess.RunAsync(
+            ["backfill", "--source", azurite.ConnectionString, "--storage", UnreachableStorage.ConnectionString(azurite.ConnectionString), "--resource", archive.ResourceId, "--from", "2026-11-20T09:00Z", "--to", "2026-11-20T18:00Z"],
+            Prefix("t" + Guid.NewGuid().ToString("N")[..12]));
+
+        Assert.True(exit == 3, $"exit {exit}: {error}");
+    }
+
+    /// <summary>The table prefix, and quick retries so that an unreachable store fails in seconds.</summary>
+    internal static Dictionary<string, string?> Prefix(string prefix) => new()
+    {
+        ["AcsFunctions__Storage__TablePrefix"] = prefix,
+        ["AcsFunctions__Storage__PayloadContainer"] = prefix,
+        ["AcsFunctions__Storage__MaxWriteAttempts"] = "2",
+        ["AcsFunctions__Storage__RetryBaseDelay"] = "00:00:00.010",
+    };
+
     private static async Task<(int Exit, string Output)> RunAsync(string tablePrefix, IEnumerable<string> args)
     {
         var (exit, output, error) = await CliProcess.RunAsync(args, new Dictionary<string, string?>

@@ -5,7 +5,10 @@ using AcsFunctions.Records;
 using AcsFunctions.Rollups;
 using AcsFunctions.Storage;
 using AcsFunctions.Tests.Infrastructure;
+using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AcsFunctions.Tests.Backfill;
 
@@ -163,6 +166,48 @@ public sealed class BackfillServiceTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task RunAsync_UnterminatedLastLineOfAYoungBlob_LeftForTheNextRun_OfAnOldBlobTakenAsIs()
+    {
+        var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 300, calls: 2, appendBlobs: true);
+        var clock = new FakeTimeProvider(TestArchive.Start); // the archive's own time, not TestStorage's later clock
+        await using var storage = TestStorage.Create(azurite.ConnectionString, configure: s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
+        var service = Service(storage);
+        var key = archive.Blobs.Keys.First(k => k.StartsWith("insights-logs-chatoperational/", StringComparison.Ordinal));
+        var complete = archive.Blobs[key].Count;
+        var hour = ArchiveBlobPath.TryParse(key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..], out var path) ? path!.Hour : throw new InvalidOperationException(key);
+        var last = archive.Blobs[key][^1].Replace("\"resultSignature\"", "\"note\":\"appended\",\"resultSignature\"", StringComparison.Ordinal);
+        Assert.NotEqual(archive.Blobs[key][^1], last);
+        var cut = last.Length / 2;
+        await AppendRawAsync(archive, key, last[..cut]); // the platform is still writing this line
+        var request = Request(archive) with { Categories = ["ChatOperational"] };
+
+        clock.SetUtcNow(hour.AddHours(2).AddMinutes(59)); // the hour ended 1 h 59 min ago: not final yet
+        var young = await service.RunAsync(archive.Source, request);
+        await AppendRawAsync(archive, key, last[cut..] + "\n"); // the line is finished
+        var next = await service.RunAsync(archive.Source, request);
+
+        var first = Assert.Single(young.Blobs, b => b.Blob == key);
+        Assert.Equal(complete, first.Records); // every whole line, not the unterminated one
+        Assert.Equal(0, young.Ingest.DeadLettered);
+        var grown = Assert.Single(next.Blobs, b => b.Blob == key);
+        Assert.Equal((BlobAction.Grown, complete + 1L, 1L), (grown.Action, grown.FirstLine, grown.Records));
+        Assert.Equal(0, next.Ingest.DeadLettered);
+        var rows = (await storage.AllAsync(TableNames.Records)).Where(r => r.GetString("SourceFile") == key).ToList();
+        Assert.Equal(complete + 1, rows.Count);
+        Assert.Contains(rows, r => r.GetString(PayloadColumns.Raw)!.Contains("appended", StringComparison.Ordinal));
+
+        // Once the hour ended 2 h ago the blob is final: an unterminated (here broken) last line is taken as it is.
+        await AppendRawAsync(archive, key, "{\"time\":\"2026-11-20T10:59:59Z\",\"category\":\"ChatOp");
+        clock.SetUtcNow(hour.AddHours(3));
+        var final = await service.RunAsync(archive.Source, request);
+
+        Assert.Equal(1, Assert.Single(final.Blobs, b => b.Blob == key).Records);
+        Assert.Equal(1, final.Ingest.DeadLetteredByReason["invalid-json"]);
+        var dead = Assert.Single(await storage.AllAsync(TableNames.DeadLetters));
+        Assert.Equal((key, complete + 2L), (dead.GetString("SourceFile"), dead.GetInt64("SourceLine")));
+    }
+
+    [Fact]
     public async Task RunAsync_BlobRewrittenWithOtherContent_IsReadAgainAndOnlyNewRecordsAdded()
     {
         var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 150, calls: 2);
@@ -255,6 +300,14 @@ public sealed class BackfillServiceTests(AzuriteFixture azurite)
         }
 
         Assert.Equal(archive.Blobs.Keys.Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+    }
+
+    private static async Task AppendRawAsync(TestArchive archive, string key, string text)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        var blob = archive.Client.GetBlobContainerClient(key[..slash]).GetAppendBlobClient(key[(slash + 1)..]);
+        using var content = new MemoryStream(Encoding.UTF8.GetBytes(text));
+        await blob.AppendBlockAsync(content);
     }
 
     private static BackfillService Service(TestStorage storage) => storage.Services.GetRequiredService<BackfillService>();

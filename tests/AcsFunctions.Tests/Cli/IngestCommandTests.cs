@@ -32,6 +32,12 @@ public sealed class IngestCommandTests(AzuriteFixture azurite)
 
         await using var reader = TestStorage.Create(azurite.ConnectionString, new Dictionary<string, string?> { ["AcsFunctions:Storage:TablePrefix"] = prefix });
         Assert.Equal(4, (await reader.AllAsync(TableNames.Records)).Count(e => e.GetString("Category") == "SMSOperational"));
+        // The JSON's exact accounting, against the rows: every record stored is a row, except that the 5 records of
+        // p2p-call-privatepreview.json (the old category spelling of p2p-call.json's call) land on p2p-call.json's rows.
+        var privatePreview = JsonDocument.Parse(await File.ReadAllBytesAsync(Samples.Path("samples/p2p-call-privatepreview.json"))).RootElement.GetProperty("records").GetArrayLength();
+        Assert.Equal(5, privatePreview);
+        Assert.Equal(records - privatePreview, (await reader.AllAsync(TableNames.Records)).Count + (await reader.AllAsync(TableNames.CallRecords)).Count);
+        Assert.Empty(await reader.AllAsync(TableNames.DeadLetters));
     }
 
     [Fact]
@@ -51,6 +57,17 @@ public sealed class IngestCommandTests(AzuriteFixture azurite)
         Assert.Equal(1, root.GetProperty("deadLettered").GetInt32());
         Assert.Equal(2, root.GetProperty("byCategory").GetProperty("ChatOperational").GetInt32());
         Assert.True(root.GetProperty("reconciles").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Ingest_TableStorageUnreachable_Exit3_AndSaysReRunIsSafe()
+    {
+        var (exit, output, error) = await CliProcess.RunAsync(
+            ["ingest", Samples.Path("samples/api-requests.json"), "--storage", UnreachableStorage.ConnectionString(azurite.ConnectionString), "--json"],
+            Backfill.BackfillCommandTests.Prefix("t" + Guid.NewGuid().ToString("N")[..12]));
+
+        Assert.True(exit == 3, $"exit {exit}: {output} {error}");
+        Assert.Contains("re-run", error, StringComparison.Ordinal);
     }
 
     private static Dictionary<string, string?> Prefix(string prefix) => new()

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using AcsFunctions.Cli.Serve;
 using AcsFunctions.Queries;
 using AcsFunctions.Tests.Infrastructure;
@@ -39,7 +40,21 @@ public sealed class ServeApiTests(AzuriteFixture azurite)
         }
 
         Assert.True(nonEmpty >= 3, $"only {nonEmpty} non-empty answers; the seeded data should show in several kinds");
+
+        // Independently of the query code: what the sample files hold, read with a plain JSON parser.
+        var requests = SampleRecords("api-requests.json");
+        var apiRows = JsonNode.Parse(await http.GetStringAsync(new Uri("/api/query/api-requests?from=2024-01-01&to=2024-01-31", UriKind.Relative)))!.AsArray();
+        Assert.Equal(
+            requests.GroupBy(r => r["category"]!.GetValue<string>()).ToDictionary(g => g.Key, g => (long)g.Count()).OrderBy(p => p.Key, StringComparer.Ordinal),
+            apiRows.GroupBy(r => r!["category"]!.GetValue<string>()).ToDictionary(g => g.Key, g => g.Sum(r => r!["count"]!.GetValue<long>())).OrderBy(p => p.Key, StringComparer.Ordinal));
+        var calls = JsonNode.Parse(await http.GetStringAsync(new Uri($"/api/query/calls?from={From}&to={To}", UriKind.Relative)))!.AsArray();
+        Assert.Equal(
+            SampleRecords("group-call.json").Select(r => r["correlationId"]!.GetValue<string>()).Distinct().Order(StringComparer.Ordinal),
+            calls.Select(c => c!["correlationId"]!.GetValue<string>()).Order(StringComparer.Ordinal));
     }
+
+    private static List<JsonNode> SampleRecords(string file) =>
+        [.. JsonNode.Parse(File.ReadAllBytes(Samples.Path("samples/" + file)))!["records"]!.AsArray().Select(r => r!)];
 
     [Theory]
     [InlineData("api-requests?to=2021-07-31", "from")]

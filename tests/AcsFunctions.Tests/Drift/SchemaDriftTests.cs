@@ -184,6 +184,36 @@ public sealed class SchemaDriftTests(AzuriteFixture azurite)
         Assert.Equal(1, logs.Entries.Count(e => e.Id.Id == 5101));
     }
 
+    [Fact]
+    public async Task Drift_FieldThatComesBackAndStopsAgain_IsNotReportedTwice()
+    {
+        var logs = new CapturedLogs();
+        await using var storage = TestStorage.Create(azurite.ConnectionString, Settings("t" + Guid.NewGuid().ToString("N")[..12]), s => s.AddSingleton<ILoggerProvider>(logs));
+        var store = storage.Services.GetRequiredService<SchemaStore>();
+        var next = 0;
+        Task IngestAsync(int records, bool withParticipant) =>
+            storage.Pipeline.IngestAsync([StoredRecords.Body([.. Enumerable.Range(0, records).Select(_ => Timed(next++ * 60, new JsonObject
+            {
+                ["ChatThreadId"] = "19:a@thread.v2",
+                ["ParticipantId"] = withParticipant ? "8:acs:1" : null,
+            }))])]);
+        async Task<int> DisappearedAsync() => (await store.DriftAsync(Category)).Count(d => d.Change == DriftChange.FieldDisappeared);
+
+        // A minute apart: 120 records without the field are past both thresholds (100 records, 15 minutes).
+        await IngestAsync(50, withParticipant: true);
+        await IngestAsync(120, withParticipant: false);
+        var first = await DisappearedAsync();
+        await IngestAsync(50, withParticipant: true); // it comes back ...
+        await IngestAsync(120, withParticipant: false); // ... and stops again, as long as the first time
+        await IngestAsync(120, withParticipant: false);
+
+        Assert.Equal(1, first);
+        var gone = Assert.Single(await store.DriftAsync(Category), d => d.Change == DriftChange.FieldDisappeared);
+        Assert.Equal("properties.ParticipantId", gone.Field);
+        Assert.Equal(Time(49 * 60), gone.EventTime); // the first disappearance, still the only one
+        Assert.Equal(1, logs.Entries.Count(e => e.Id.Id == 5101 && e.Message.Contains("ParticipantId", StringComparison.Ordinal)));
+    }
+
     private static async Task<long> RecordsAsync(SchemaStore store) =>
         (await store.AllFieldsAsync(Category)).Where(f => f.RowKey.StartsWith(SchemaStore.RecordsRow, StringComparison.Ordinal)).Sum(f => f.GetInt64("Count") ?? 0);
 

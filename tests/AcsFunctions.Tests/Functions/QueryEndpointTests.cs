@@ -29,6 +29,14 @@ public sealed class QueryEndpointTests(AzuriteFixture azurite)
         Assert.Equal(QueryEndpoint.JsonContentType, answer.ContentType);
         Assert.Equal(cli.Json, answer.Body);
         Assert.Equal(30, JsonNode.Parse(answer.Body)!.AsArray().Sum(r => r!["count"]!.GetValue<long>()));
+        // Independently of the query code: request i is at i × 7 s with a duration of 10 + i ms, so minute m holds the
+        // requests with ⌊7i / 60⌋ = m — their count, shortest and longest duration.
+        var expected = Enumerable.Range(0, 30).GroupBy(i => i * 7 / 60)
+            .Select(g => (Start.AddMinutes(g.Key), (long)g.Count(), 10.0 + g.Min(), 10.0 + g.Max())).ToList();
+        var actual = JsonNode.Parse(answer.Body)!.AsArray()
+            .Select(r => (r!["windowStart"]!.GetValue<DateTimeOffset>(), r["count"]!.GetValue<long>(), r["durationMsMin"]!.GetValue<double>(), r["durationMsMax"]!.GetValue<double>()))
+            .OrderBy(r => r.Item1).ToList();
+        Assert.Equal(expected, actual);
     }
 
     [Fact]

@@ -17,6 +17,24 @@ public sealed class KeyedHasherTests
         Assert.True(KeyedHasher.IsHash(a));
     }
 
+    /// <summary>
+    /// Known answers for the documented algorithm (README: <c>h:</c> + 24 hex of HMAC-SHA256 with your key; the key's
+    /// UTF-8 bytes are the HMAC key, the normalised value's UTF-8 bytes the message, the first 12 bytes of the MAC as
+    /// lowercase hex). Computed outside .NET, e.g.
+    /// <c>printf '%s' '+14255550123' | openssl dgst -sha256 -hmac 'unit-test-key-0123456789' | cut -c1-24</c>
+    /// (on the hex after "= "), so a silent change of key encoding, algorithm, truncation or normal form fails here.
+    /// </summary>
+    [Theory]
+    [InlineData("+14255550123", "h:48aa50133756077b56959ff8")]
+    [InlineData("+1 (425) 555-0123", "h:48aa50133756077b56959ff8")] // normalised to +14255550123 first
+    [InlineData("jane.doe@contoso.com", "h:1035d6563d4547dd0f2f954f")]
+    [InlineData(" Jane.Doe@Contoso.com ", "h:1035d6563d4547dd0f2f954f")]
+    [InlineData("8:acs:11111111-2222-3333-4444-555555555555_00000021-AAAA", "h:f9e9709092b53fcbd3202bcf")] // acs:…-aaaa
+    public void Hash_KnownAnswer_IsTruncatedHmacSha256OfTheNormalisedValue(string value, string expected)
+    {
+        Assert.Equal(expected, _hasher.Hash(value));
+    }
+
     [Fact]
     public void Hash_OtherKey_Differs()
     {

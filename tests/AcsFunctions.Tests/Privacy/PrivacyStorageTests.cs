@@ -43,6 +43,9 @@ public sealed class PrivacyStorageTests(AzuriteFixture azurite)
         Assert.Equal(2, first.Count);
         var hash = Assert.Single(first.Values.Distinct());
         Assert.Matches("^h:[0-9a-f]{24}$", hash);
+        // Known answer, computed outside .NET: printf '%s' 'acs:11111111-…-0d00e5b6f7a8' (the identity lower-cased,
+        // without "8:") | openssl dgst -sha256 -hmac 'test-privacy-key-0123456789abcdef', first 24 hex characters.
+        Assert.Equal("h:819308494eae40626fe4412f", hash);
         Assert.Equal(first, second);
         Assert.NotEqual(hash, other[Categories.CallSummary]);
         Assert.Equal(other[Categories.CallSummary], other[Categories.CallDiagnostics]);

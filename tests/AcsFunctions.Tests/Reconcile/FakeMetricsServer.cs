@@ -77,6 +77,9 @@ internal sealed class FakeMetricsServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>The server's certificate in PEM, for a child process to trust it (<c>SSL_CERT_FILE</c>).</summary>
+    public string CertificatePem() => _certificate.ExportCertificatePem();
+
     /// <summary>Client options pointing at this server, trusting its certificate (and only it), with short retry delays.</summary>
     public PlatformMetricsClientOptions ClientOptions()
     {

@@ -56,6 +56,24 @@ public sealed class ReconcileJobTests(AzuriteFixture azurite)
         Assert.Contains("\"verdict\": \"fewer\"", result.Json, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RunAsync_NoResourcesConfigured_DoesNothing_NoMetricsRequestNoTable()
+    {
+        await using var server = await FakeMetricsServer.StartAsync();
+        server.Points.Add(new PlatformMetricPoint("APIRequestChat", "SendChatMessage", "201", _eight, 5));
+        await using var storage = TestStorage.Create(azurite.ConnectionString, configure: services =>
+        {
+            services.AddSingleton(server.Credential);
+            services.AddSingleton(server.ClientOptions());
+        });
+
+        var reports = await storage.Services.GetRequiredService<ReconcileJob>().RunAsync();
+
+        Assert.Empty(reports);
+        Assert.Empty(server.Requests);
+        Assert.Empty(await storage.AllAsync(ReconcileResultStore.TableName));
+    }
+
     private static async Task WriteAsync(TestStorage storage, ResourceRef resource, DateTimeOffset window, long count)
     {
         var table = storage.Table(TableNames.AggApiRequests);
