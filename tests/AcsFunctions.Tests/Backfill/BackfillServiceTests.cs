@@ -1,3 +1,4 @@
+using System.Text;
 using AcsFunctions.Backfill;
 using AcsFunctions.Decoding;
 using AcsFunctions.Ingestion;
