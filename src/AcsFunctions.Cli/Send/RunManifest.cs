@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AcsFunctions.Dispatch;
 using AcsFunctions.Privacy;
 using AcsFunctions.Records;
 
@@ -41,8 +42,10 @@ internal sealed record RunManifest
             {
                 foreach (var record in records.EnumerateArray())
                 {
+                    // The app stores the privacy-filtered record and its id is computed from that (see RecordId).
                     var raw = System.Text.Encoding.UTF8.GetBytes(record.GetRawText());
-                    Units.Add(new ExpectedUnit(RecordId.Compute(raw), Hashes(raw, sanitizer), Events - 1));
+                    using var stored = sanitizer.Sanitize(Categories.OfRecord(record), record);
+                    Units.Add(new ExpectedUnit(RecordId.Compute(stored.Utf8Span), Hashes(raw, sanitizer), Events - 1));
                 }
 
                 return;

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using AcsFunctions.Records;
+
 namespace AcsFunctions.Dispatch;
 
 /// <summary>Canonical ACS diagnostic-log category names (as they appear in the diagnostic setting).</summary>
@@ -48,6 +51,15 @@ public static class Categories
     ];
 
     private const string PrivatePreviewSuffix = "PRIVATEPREVIEW";
+
+    /// <summary>
+    /// The canonical category a record's own <c>category</c> member names (empty when it has none or it is not a
+    /// string): what the privacy policy is applied with before the record id is computed.
+    /// </summary>
+    public static string OfRecord(JsonElement record) =>
+        DiagnosticRecord.TryGetProperty(record, "category", out var category) && category.ValueKind == JsonValueKind.String
+            ? Canonicalize(DiagnosticRecord.ReadString(category))
+            : string.Empty;
 
     /// <summary>
     /// The canonical form of a category string: case is ignored, the old <c>PRIVATEPREVIEW</c> suffix is dropped,

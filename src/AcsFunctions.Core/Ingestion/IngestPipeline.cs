@@ -267,12 +267,7 @@ public sealed class IngestPipeline
 
     private void ProcessRecord(BatchState batch, JsonElement element, Lineage lineage)
     {
-        var rawCategory = DiagnosticRecord.TryGetProperty(element, "category", out var c) && c.ValueKind == JsonValueKind.String
-            ? DiagnosticRecord.ReadString(c)
-            : null;
-        var canonicalGuess = rawCategory is null ? string.Empty : Categories.Canonicalize(rawCategory);
-
-        using var sanitized = _sanitizer.Sanitize(canonicalGuess, element);
+        using var sanitized = _sanitizer.Sanitize(Categories.OfRecord(element), element);
         using var record = new DiagnosticRecord(sanitized.Element);
         var payload = sanitized.Utf8Span;
 
@@ -282,6 +277,7 @@ public sealed class IngestPipeline
 
         var categoryField = record.GetString("category");
         string category;
+        string rawCategory;
         if (categoryField.HasValue)
         {
             rawCategory = categoryField.Value!;
