@@ -28,7 +28,7 @@ internal sealed class CallWindowRollup
         var prefix = KeyEncoder.Encode(resourceKey) + "|";
         counters.Window(window);
 
-        var rows = await TableReads.PrefixAsync(_storage.GetTable(TableNames.AggCalls), windowKey, prefix, null, cancellationToken);
+        var rows = await TableReads.QueryAsync(_storage.GetTable(TableNames.AggCalls), TableReads.PrefixFilter(windowKey, prefix), null, counters.Reads, cancellationToken);
         counters.AggregateRowsRead(rows.Count);
         var calls = rows.Select(CallAggregate.FromEntity).ToList();
 

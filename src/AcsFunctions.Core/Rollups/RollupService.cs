@@ -91,18 +91,123 @@ public sealed class RollupService
     private async Task ProcessKindAsync(string kind, string runId, RollupCounters counters, CancellationToken cancellationToken)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken };
-        await foreach (var page in _marks.ListAsync(kind, _options.PageSize, cancellationToken))
+        if (kind == RollupMarkKinds.Window)
+        {
+            await ProcessWindowMarksAsync(runId, counters, parallel);
+            return;
+        }
+
+        await foreach (var page in _marks.ListAsync(kind, _options.PageSize, counters.Reads, cancellationToken))
         {
             await Parallel.ForEachAsync(page, parallel, (mark, ct) => new ValueTask(ProcessMarkAsync(kind, mark, runId, counters, ct)));
         }
     }
+
+    /// <summary>
+    /// Window marks are taken in runs of contiguous minutes (<see cref="RollupOptions.MaxRangeMinutes"/> at most), each
+    /// read with one range query per table; runs are processed with bounded parallelism.
+    /// </summary>
+    private async Task ProcessWindowMarksAsync(string runId, RollupCounters counters, ParallelOptions parallel)
+    {
+        var marks = new List<TableEntity>();
+        await foreach (var page in _marks.ListAsync(RollupMarkKinds.Window, _options.PageSize, counters.Reads, parallel.CancellationToken))
+        {
+            foreach (var mark in page)
+            {
+                if (_marks.IsLeased(mark, out var leaseUntil))
+                {
+                    RollupLog.MarkSkipped(_logger, RollupMarkKinds.Window, mark.RowKey, leaseUntil);
+                    counters.Leased(leaseUntil);
+                }
+                else
+                {
+                    marks.Add(mark);
+                }
+            }
+        }
+
+        var runs = Runs(marks, _options.MaxRangeMinutes, _options.PageSize);
+        await Parallel.ForEachAsync(runs, parallel, (run, ct) => new ValueTask(ProcessWindowRunAsync(run, runId, counters, ct)));
+    }
+
+    /// <summary>Splits marks (any order) into runs of contiguous minutes, each spanning at most <paramref name="maxMinutes"/> and <paramref name="maxMarks"/> marks.</summary>
+    internal static List<List<TableEntity>> Runs(IEnumerable<TableEntity> marks, int maxMinutes, int maxMarks)
+    {
+        var runs = new List<List<TableEntity>>();
+        List<TableEntity>? current = null;
+        DateTimeOffset start = default, previous = default;
+        foreach (var mark in marks.OrderBy(m => m.RowKey, StringComparer.Ordinal))
+        {
+            var window = WindowRollup.WindowOf(mark);
+            if (current is null || window - previous > TimeSpan.FromMinutes(1) || window - start >= TimeSpan.FromMinutes(maxMinutes) || current.Count >= maxMarks)
+            {
+                current = [];
+                runs.Add(current);
+                start = window;
+            }
+
+            current.Add(mark);
+            previous = window;
+        }
+
+        return runs;
+    }
+
+    private async Task ProcessWindowRunAsync(List<TableEntity> run, string runId, RollupCounters counters, CancellationToken cancellationToken)
+    {
+        var claims = await Task.WhenAll(run.Select(async mark => (Mark: mark, ETag: await _marks.TryClaimAsync(mark, runId, _options.LeaseDuration, cancellationToken))));
+        var claimed = claims.Where(c => c.ETag is not null).ToList();
+        for (var i = claimed.Count; i < claims.Length; i++)
+        {
+            counters.Skipped(); // changed since listed: re-marked (the next run takes it) or claimed by another run
+        }
+
+        if (claimed.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _windows.RecomputeRangeAsync([.. claimed.Select(c => c.Mark)], counters, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            foreach (var (mark, _) in claimed)
+            {
+                RollupLog.MarkFailed(_logger, ex, RollupMarkKinds.Window, mark.RowKey);
+                counters.Failed();
+            }
+
+            await ReleaseAsync(claimed.Select(c => c.Mark)); // the next run retries
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+            await ReleaseAsync(claimed.Select(c => c.Mark)); // Ctrl+C: no lease is left behind
+            throw;
+        }
+
+        foreach (var (mark, etag) in claimed)
+        {
+            counters.Processed(RollupMarkKinds.Window);
+            if (!await _marks.CompleteAsync(mark, etag!.Value, cancellationToken))
+            {
+                RollupLog.MarkRetained(_logger, RollupMarkKinds.Window, mark.RowKey);
+                counters.Retained();
+            }
+        }
+    }
+
+    private Task ReleaseAsync(IEnumerable<TableEntity> marks) =>
+        Task.WhenAll(marks.Select(m => _marks.RemarkAsync(m, CancellationToken.None)));
 
     private async Task ProcessMarkAsync(string kind, TableEntity mark, string runId, RollupCounters counters, CancellationToken cancellationToken)
     {
         if (_marks.IsLeased(mark, out var leaseUntil))
         {
             RollupLog.MarkSkipped(_logger, kind, mark.RowKey, leaseUntil);
-            counters.Skipped();
+            counters.Leased(leaseUntil);
             return;
         }
 
@@ -125,7 +230,7 @@ public sealed class RollupService
         }
         catch (OperationCanceledException)
         {
-            await _marks.RemarkAsync(mark, CancellationToken.None);
+            await _marks.RemarkAsync(mark, CancellationToken.None); // Ctrl+C: no lease is left behind
             throw;
         }
 
@@ -139,7 +244,6 @@ public sealed class RollupService
 
     private Task RecomputeAsync(string kind, TableEntity mark, RollupCounters counters, CancellationToken cancellationToken) => kind switch
     {
-        RollupMarkKinds.Window => _windows.RecomputeAsync(mark, counters, cancellationToken),
         RollupMarkKinds.Call => _calls.RecomputeAsync(mark, counters, cancellationToken),
         _ => _callWindows.RecomputeAsync(mark, counters, cancellationToken),
     };

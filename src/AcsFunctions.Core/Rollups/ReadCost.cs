@@ -1,0 +1,21 @@
+namespace AcsFunctions.Rollups;
+
+/// <summary>What reads cost: query round trips (one per page) and rows returned. Thread-safe.</summary>
+public sealed class ReadCost
+{
+    private long _queries;
+    private long _rows;
+
+    /// <summary>Query round trips (pages).</summary>
+    public long Queries => Interlocked.Read(ref _queries);
+
+    /// <summary>Rows returned.</summary>
+    public long Rows => Interlocked.Read(ref _rows);
+
+    /// <summary>Adds round trips and rows.</summary>
+    public void Add(long queries, long rows)
+    {
+        Interlocked.Add(ref _queries, queries);
+        Interlocked.Add(ref _rows, rows);
+    }
+}
