@@ -16,11 +16,13 @@ public sealed class QueryService
     private readonly TimeProvider _time;
     private readonly QueryOptions _options;
     private readonly ILogger<QueryService> _logger;
+    private readonly PendingWindows? _pending;
 
-    /// <summary>Creates the service over every registered <see cref="IQueryKind"/>.</summary>
+    /// <summary>Creates the service over every registered <see cref="IQueryKind"/>; <paramref name="pending"/> flags rows whose roll-up is pending.</summary>
     /// <exception cref="InvalidOperationException">Two kinds share a name.</exception>
-    public QueryService(IEnumerable<IQueryKind> kinds, TimeProvider time, IOptions<QueryOptions> options, ILogger<QueryService> logger)
+    public QueryService(IEnumerable<IQueryKind> kinds, TimeProvider time, IOptions<QueryOptions> options, ILogger<QueryService> logger, PendingWindows? pending = null)
     {
+        _pending = pending;
         var map = new Dictionary<string, IQueryKind>(StringComparer.OrdinalIgnoreCase);
         foreach (var kind in kinds)
         {
@@ -72,9 +74,16 @@ public sealed class QueryService
         ArgumentNullException.ThrowIfNull(parameters);
         var started = _time.GetTimestamp();
         IReadOnlyList<object> rows;
+        IReadOnlyList<DateTimeOffset> incomplete = [];
         try
         {
             rows = await Resolve(parameters.Kind).RunAsync(parameters, cancellationToken);
+            if (_pending is not null)
+            {
+                // Read after the rows: a mark completed in between only over-flags; one added in between is newer than the rows anyway.
+                incomplete = await _pending.ReadAsync(parameters, cancellationToken);
+                rows = PendingWindows.Flag(rows, incomplete, parameters.Interval);
+            }
         }
         catch (Exception ex) when (ex is not StorageUnavailableException && TransientErrors.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
         {
@@ -83,7 +92,7 @@ public sealed class QueryService
         }
 
         QueryLog.QueryCompleted(_logger, parameters.Kind, parameters.From, parameters.To, parameters.Interval.Name, rows.Count, _time.GetElapsedTime(started));
-        return new QueryResult(parameters, rows, QueryJson.Serialize(rows));
+        return new QueryResult(parameters, rows, QueryJson.Serialize(rows)) { IncompleteWindows = incomplete };
     }
 
     /// <summary>The typed query of a kind (e.g. <see cref="ApiRequestsQuery"/> for its aggregates).</summary>

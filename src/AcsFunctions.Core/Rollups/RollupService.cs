@@ -155,7 +155,10 @@ public sealed class RollupService
 
     private async Task ProcessWindowRunAsync(List<TableEntity> run, string runId, RollupCounters counters, CancellationToken cancellationToken)
     {
-        var claims = await Task.WhenAll(run.Select(async mark => (Mark: mark, ETag: await _marks.TryClaimAsync(mark, runId, _options.LeaseDuration, cancellationToken))));
+        // Claims and completions are not cancelled half way (CancellationToken.None): a claim the service applied but
+        // the client abandoned would leave a lease behind after Ctrl+C. Cancellation is honoured between the steps.
+        cancellationToken.ThrowIfCancellationRequested();
+        var claims = await Task.WhenAll(run.Select(async mark => (Mark: mark, ETag: await _marks.TryClaimAsync(mark, runId, _options.LeaseDuration, CancellationToken.None))));
         var claimed = claims.Where(c => c.ETag is not null).ToList();
         for (var i = claimed.Count; i < claims.Length; i++)
         {
@@ -191,7 +194,7 @@ public sealed class RollupService
         foreach (var (mark, etag) in claimed)
         {
             counters.Processed(RollupMarkKinds.Window);
-            if (!await _marks.CompleteAsync(mark, etag!.Value, cancellationToken))
+            if (!await _marks.CompleteAsync(mark, etag!.Value, CancellationToken.None))
             {
                 RollupLog.MarkRetained(_logger, RollupMarkKinds.Window, mark.RowKey);
                 counters.Retained();
@@ -211,7 +214,8 @@ public sealed class RollupService
             return;
         }
 
-        if (await _marks.TryClaimAsync(mark, runId, _options.LeaseDuration, cancellationToken) is not { } claimed)
+        cancellationToken.ThrowIfCancellationRequested();
+        if (await _marks.TryClaimAsync(mark, runId, _options.LeaseDuration, CancellationToken.None) is not { } claimed)
         {
             counters.Skipped(); // changed since listed: re-marked (the next run takes it) or claimed by another run
             return;
@@ -235,7 +239,7 @@ public sealed class RollupService
         }
 
         counters.Processed(kind);
-        if (!await _marks.CompleteAsync(mark, claimed, cancellationToken))
+        if (!await _marks.CompleteAsync(mark, claimed, CancellationToken.None))
         {
             RollupLog.MarkRetained(_logger, kind, mark.RowKey);
             counters.Retained();
