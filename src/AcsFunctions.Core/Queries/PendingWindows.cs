@@ -66,7 +66,32 @@ public sealed class PendingWindows
             await AddPendingCallsAsync(minutes, parameters, cancellationToken);
         }
 
-        return [.. minutes.Where(m => m >= parameters.From.AddMinutes(-1) && m < parameters.To)];
+        // Coarse rows are read only at PT1H and P1D: a pending hour (day) flags the rows of that hour (day).
+        if (parameters.Interval.Length >= TimeSpan.FromHours(1))
+        {
+            await AddPeriodsAsync(minutes, RollupMarkKinds.Hour, parameters.FromWindowKey[..10], parameters.ToWindowKey, tables, cancellationToken);
+        }
+
+        if (parameters.Interval.Length >= TimeSpan.FromDays(1))
+        {
+            await AddPeriodsAsync(minutes, RollupMarkKinds.Day, parameters.FromWindowKey[..8], parameters.ToWindowKey, tables, cancellationToken);
+        }
+
+        var first = parameters.Interval.Floor(parameters.From);
+        return [.. minutes.Where(m => m >= first && m < parameters.To)];
+    }
+
+    private async Task AddPeriodsAsync(SortedSet<DateTimeOffset> minutes, string kind, string fromKey, string toKey, IReadOnlyList<string> tables, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {kind} and RowKey ge {fromKey} and RowKey lt {toKey}");
+        foreach (var mark in await TableReads.QueryAsync(_storage.GetTable(TableNames.RollupPending), filter, ["RowKey"], cancellationToken))
+        {
+            var (start, table) = CoarseTiers.ParseMark(mark.RowKey);
+            if (tables.Contains(table))
+            {
+                minutes.Add(start);
+            }
+        }
     }
 
     /// <summary>Flags every row whose interval holds a pending minute.</summary>

@@ -11,4 +11,10 @@ public sealed record QueryResult(QueryParameters Parameters, IReadOnlyList<objec
     /// a window with no row yet may still get one). Empty when every row is final.
     /// </summary>
     public IReadOnlyList<DateTimeOffset> IncompleteWindows { get; init; } = [];
+
+    /// <summary>Read round trips (query pages) the query issued, pending-mark reads included.</summary>
+    public long ReadQueries { get; init; }
+
+    /// <summary>Rows read (aggregate rows and pending marks).</summary>
+    public long RowsRead { get; init; }
 }

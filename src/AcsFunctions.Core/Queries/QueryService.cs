@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using AcsFunctions.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using AcsFunctions.Rollups;
 
 namespace AcsFunctions.Queries;
 
@@ -75,8 +76,11 @@ public sealed class QueryService
         var started = _time.GetTimestamp();
         IReadOnlyList<object> rows;
         IReadOnlyList<DateTimeOffset> incomplete = [];
+        var cost = new ReadCost();
+        var outer = ReadCost.Current;
         try
         {
+            ReadCost.Current = cost;
             rows = await Resolve(parameters.Kind).RunAsync(parameters, cancellationToken);
             if (_pending is not null)
             {
@@ -90,9 +94,14 @@ public sealed class QueryService
             // Reads go through the table client's retries; what is left is an outage (or a wrong endpoint).
             throw new StorageUnavailableException($"Table storage is unavailable for the {parameters.Kind} query: {ex.Message.Split('\n')[0].Trim()}", ex);
         }
+        finally
+        {
+            ReadCost.Current = outer;
+            outer?.Add(cost.Queries, cost.Rows);
+        }
 
         QueryLog.QueryCompleted(_logger, parameters.Kind, parameters.From, parameters.To, parameters.Interval.Name, rows.Count, _time.GetElapsedTime(started));
-        return new QueryResult(parameters, rows, QueryJson.Serialize(rows)) { IncompleteWindows = incomplete };
+        return new QueryResult(parameters, rows, QueryJson.Serialize(rows)) { IncompleteWindows = incomplete, ReadQueries = cost.Queries, RowsRead = cost.Rows };
     }
 
     /// <summary>The typed query of a kind (e.g. <see cref="ApiRequestsQuery"/> for its aggregates).</summary>

@@ -4,7 +4,7 @@ namespace AcsFunctions.Rollups;
 internal sealed class RollupCounters
 {
     private readonly Lock _gate = new();
-    private int _windows, _calls, _callWindows, _retained, _skipped, _leased, _failed;
+    private int _windows, _calls, _callWindows, _hours, _days, _retained, _skipped, _leased, _failed;
     private long _recordRows, _aggregateRows, _written, _deleted, _writeRequests;
     private DateTimeOffset? _first, _last, _leasedUntil;
 
@@ -33,6 +33,12 @@ internal sealed class RollupCounters
                 break;
             case RollupMarkKinds.Call:
                 Interlocked.Increment(ref _calls);
+                break;
+            case RollupMarkKinds.Hour:
+                Interlocked.Increment(ref _hours);
+                break;
+            case RollupMarkKinds.Day:
+                Interlocked.Increment(ref _days);
                 break;
             default:
                 Interlocked.Increment(ref _callWindows);
@@ -71,6 +77,8 @@ internal sealed class RollupCounters
         Windows = _windows,
         Calls = _calls,
         CallWindows = _callWindows,
+        Hours = _hours,
+        Days = _days,
         Retained = _retained,
         Skipped = _skipped,
         Leased = _leased,

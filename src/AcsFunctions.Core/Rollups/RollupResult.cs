@@ -15,8 +15,14 @@ public sealed record RollupResult
     /// <summary>Call-start windows recomputed (calls per window and stream quality).</summary>
     public int CallWindows { get; init; }
 
+    /// <summary>Hours of one aggregate table recomputed (hourly rows from the minute rows).</summary>
+    public int Hours { get; init; }
+
+    /// <summary>Days of one aggregate table recomputed (daily rows from the hourly rows).</summary>
+    public int Days { get; init; }
+
     /// <summary>Marks recomputed in total.</summary>
-    public int Processed => Windows + Calls + CallWindows;
+    public int Processed => Windows + Calls + CallWindows + Hours + Days;
 
     /// <summary>Marks recomputed but kept pending, because they changed meanwhile (new data, or another run).</summary>
     public int Retained { get; init; }

@@ -7,7 +7,8 @@ namespace AcsFunctions.Rollups;
 
 /// <summary>
 /// The roll-up: reads the pending marks and recomputes exactly the record partitions they name from the raw rows
-/// — window marks and call marks first, then the call-start windows the calls touched — writing aggregates with
+/// — window marks and call marks first, then the call-start windows the calls touched, then the hours and days of
+/// every aggregate table whose minutes changed (<see cref="CoarseTiers"/>) — writing aggregates with
 /// deterministic keys (replace, never increment). The cost of a run is proportional to what changed since the
 /// last one. Safe to run late, twice, or on several instances at once (see <see cref="MarkStore"/>): used by the
 /// timer function and <c>acs-diag rollup</c>.
@@ -22,6 +23,7 @@ public sealed class RollupService
     private readonly WindowRollup _windows;
     private readonly CallRollup _calls;
     private readonly CallWindowRollup _callWindows;
+    private readonly TierRollup _tiers;
     private readonly RollupOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<RollupService> _logger;
@@ -32,6 +34,7 @@ public sealed class RollupService
         WindowRollup windows,
         CallRollup calls,
         CallWindowRollup callWindows,
+        TierRollup tiers,
         IOptions<RollupOptions> options,
         TimeProvider time,
         ILogger<RollupService> logger)
@@ -41,6 +44,7 @@ public sealed class RollupService
         _windows = windows;
         _calls = calls;
         _callWindows = callWindows;
+        _tiers = tiers;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -76,6 +80,8 @@ public sealed class RollupService
             var retained = counters.RetainedCount;
             await Task.WhenAll(_phases.Select(kind => ProcessKindAsync(kind, runId, counters, cancellationToken)));
             await ProcessKindAsync(RollupMarkKinds.CallWindow, runId, counters, cancellationToken);
+            await ProcessKindAsync(RollupMarkKinds.Hour, runId, counters, cancellationToken);
+            await ProcessKindAsync(RollupMarkKinds.Day, runId, counters, cancellationToken);
             if (counters.RetainedCount == retained)
             {
                 break;
@@ -249,6 +255,7 @@ public sealed class RollupService
     private Task RecomputeAsync(string kind, TableEntity mark, RollupCounters counters, CancellationToken cancellationToken) => kind switch
     {
         RollupMarkKinds.Call => _calls.RecomputeAsync(mark, counters, cancellationToken),
+        RollupMarkKinds.Hour or RollupMarkKinds.Day => _tiers.RecomputeAsync(kind, mark, counters, cancellationToken),
         _ => _callWindows.RecomputeAsync(mark, counters, cancellationToken),
     };
 

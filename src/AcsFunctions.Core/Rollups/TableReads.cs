@@ -47,6 +47,10 @@ public static class TableReads
             await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: columns, cancellationToken: cancellationToken).AsPages())
             {
                 cost?.Add(1, page.Values.Count);
+                if (!ReferenceEquals(ReadCost.Current, cost))
+                {
+                    ReadCost.Current?.Add(1, page.Values.Count);
+                }
                 rows.AddRange(page.Values);
             }
         }

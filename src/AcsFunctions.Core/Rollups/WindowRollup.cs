@@ -14,12 +14,14 @@ internal sealed class WindowRollup
     private readonly AcsStorage _storage;
     private readonly IWindowAggregator[] _aggregators;
     private readonly AggregateWriter _writer;
+    private readonly TierRollup _tiers;
 
-    public WindowRollup(AcsStorage storage, IEnumerable<IWindowAggregator> aggregators, AggregateWriter writer)
+    public WindowRollup(AcsStorage storage, IEnumerable<IWindowAggregator> aggregators, AggregateWriter writer, TierRollup tiers)
     {
         _storage = storage;
         _aggregators = [.. aggregators];
         _writer = writer;
+        _tiers = tiers;
     }
 
     /// <summary>The aggregate tables this unit writes.</summary>
@@ -69,6 +71,7 @@ internal sealed class WindowRollup
             var existing = await TableReads.QueryAsync(_storage.GetTable(table), keyFilter, ["RowKey"], counters.Reads, cancellationToken);
             counters.AggregateRowsRead(existing.Count);
             var existingByPartition = existing.ToLookup(e => e.PartitionKey, e => e.RowKey, StringComparer.Ordinal);
+            await _tiers.MarkHoursAsync(table, aggregatorsOfTable.Select(u => u.Window), cancellationToken);
 
             // One replacement per (window partition): every scope of the run in that partition at once.
             foreach (var window in aggregatorsOfTable.GroupBy(u => Windows.Key(u.Window), StringComparer.Ordinal))
