@@ -58,7 +58,12 @@ public sealed class KilledRollupTests(AzuriteFixture azurite, ITestOutputHelper 
         Assert.Equal(skipping.Leased, skipping.Skipped);
         var whileLeased = await QueryAllAsync(next, from, to);
         AssertCleanOrIncomplete(expected, whileLeased);
-        Assert.Contains(whileLeased.Values, r => r.Incomplete.Count > 0);
+        if (killAt < 0.5)
+        {
+            // Killed in the minute phase: minute rows are flagged. Later kills leave hour/day marks leased, which flag
+            // PT1H/P1D rows only (the minute rows these PT1M queries read are final then).
+            Assert.Contains(whileLeased.Values, r => r.Incomplete.Count > 0);
+        }
         var health = (await next.Services.GetRequiredService<QueryService>().QueryAsync(QueryKinds.Health, Range(from, to))).Rows.Cast<AcsFunctions.Health.HealthRow>();
         Assert.Equal(skipping.Leased, health.Sum(h => h.RollupLeasedMarks));
 
@@ -164,7 +169,7 @@ public sealed class KilledRollupTests(AzuriteFixture azurite, ITestOutputHelper 
         var keys = new List<string>();
         foreach (var table in new[] { TableNames.AggApiRequests, TableNames.AggCalls, TableNames.AggEmailDelivery })
         {
-            keys.AddRange((await TableReads.QueryAsync(storage.Table(table), string.Empty, ["PartitionKey"])).Select(e => e.PartitionKey));
+            keys.AddRange((await TableReads.QueryAsync(storage.Table(table), string.Empty, ["PartitionKey"])).Select(e => e.PartitionKey).Where(k => char.IsAsciiDigit(k[0]))); // minute rows, not hourly/daily
         }
 
         return (AcsFunctions.Storage.Windows.Parse(keys.Min(StringComparer.Ordinal)!), AcsFunctions.Storage.Windows.Parse(keys.Max(StringComparer.Ordinal)!).AddMinutes(1));
