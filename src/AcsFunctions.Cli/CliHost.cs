@@ -1,4 +1,6 @@
 using AcsFunctions.Hosting;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -9,8 +11,10 @@ namespace AcsFunctions.Cli;
 /// <summary>Builds the core services for one CLI command (the same registration the Functions app uses).</summary>
 internal static class CliHost
 {
+    /// <exception cref="CliUsageException">The connection string is malformed (exit code 2).</exception>
     public static ServiceProvider Build(string storageConnectionString, IDictionary<string, string?>? settings = null, LogLevel logLevel = LogLevel.Warning)
     {
+        ValidateConnectionString(storageConnectionString);
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["AcsFunctions:Storage:ConnectionString"] = storageConnectionString,
@@ -40,5 +44,22 @@ internal static class CliHost
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         PrivacyNotice.WriteOnce(provider);
         return provider;
+    }
+
+    /// <summary>Parses the connection string as the table and blob clients will, so a malformed one is one line, not a stack trace.</summary>
+    private static void ValidateConnectionString(string connectionString)
+    {
+        try
+        {
+            _ = new TableServiceClient(connectionString);
+            _ = new BlobServiceClient(connectionString);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
+        {
+            throw new CliUsageException(
+                $"the storage connection string (--storage or AcsFunctions__Storage__ConnectionString) is malformed: {ex.Message.Split('\n')[0].Trim()} " +
+                "Expected e.g. UseDevelopmentStorage=true or DefaultEndpointsProtocol=https;AccountName=…;AccountKey=…;EndpointSuffix=core.windows.net.",
+                ex);
+        }
     }
 }

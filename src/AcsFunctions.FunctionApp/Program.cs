@@ -1,17 +1,7 @@
-using AcsFunctions.Hosting;
-using AcsFunctions.Privacy;
-using Microsoft.Azure.Functions.Worker.Builder;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using AcsFunctions.FunctionApp;
 using Microsoft.Extensions.Hosting;
 
-// The Functions host: the same core registration as the CLI, then the privacy check before any event is processed,
-// so a missing AcsFunctions__Privacy__HashKey stops the app at start with a message naming the setting.
-var builder = FunctionsApplication.CreateBuilder(args);
-IServiceCollection services = builder.Services;
-IConfiguration configuration = builder.Configuration;
-services.AddAcsFunctionsCore(configuration);
-
-IHost host = builder.Build();
-PrivacyStartupValidator.EnsureValid(host.Services);
+// The Functions host: FunctionAppHost registers everything (also used by the tests to build this same host), then the
+// privacy check before any event is processed, so a missing AcsFunctions__Privacy__HashKey stops the app at start.
+IHost host = FunctionAppHost.Build(FunctionAppHost.CreateBuilder(args));
 host.Run();

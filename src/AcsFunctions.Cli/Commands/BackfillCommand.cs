@@ -4,7 +4,10 @@ using AcsFunctions.Cli.Output;
 using AcsFunctions.Storage;
 using Azure;
 using Azure.Identity;
+using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AcsFunctions.Cli.Commands;
 
@@ -54,18 +57,22 @@ internal static class BackfillCommand
                 return ExitCodes.InvalidArguments;
             }
 
+            await using var services = CliHost.Build(CommonOptions.ResolveStorage(parse.GetValue(storage)));
             ArchiveSource archive;
             try
             {
-                archive = ArchiveSource.Connect(parse.GetValue(source)!);
+                // The archive gets the same bounded wait (AcsFunctions:Storage:NetworkTimeout, MaxRetries) as the tables.
+                var bounded = StorageClientOptions.Bound(
+                    new BlobClientOptions(),
+                    services.GetRequiredService<IOptions<StorageOptions>>().Value,
+                    services.GetRequiredService<ILoggerFactory>().CreateLogger("AcsFunctions.Backfill.Archive"));
+                archive = ArchiveSource.Connect(parse.GetValue(source)!, options: bounded);
             }
-            catch (Exception ex) when (ex is FormatException or ArgumentException)
+            catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
             {
                 await Console.Error.WriteLineAsync($"error: --source is neither a storage connection string nor a blob service URL: {ex.Message}");
                 return ExitCodes.InvalidArguments;
             }
-
-            await using var services = CliHost.Build(CommonOptions.ResolveStorage(parse.GetValue(storage)));
             var service = services.GetRequiredService<BackfillService>();
             try
             {
@@ -77,6 +84,12 @@ internal static class BackfillCommand
             {
                 await Console.Error.WriteLineAsync($"error: {ex.Message}");
                 await Console.Error.WriteLineAsync("hint: start Azurite (npx azurite) or pass --storage; re-run the same command — it continues from its checkpoints.");
+                return ExitCodes.StorageUnavailable;
+            }
+            catch (Exception ex) when (ex is AggregateException or RequestFailedException && TransientErrors.IsTransient(ex) && !ct.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync($"error: the archive account is unavailable: {TransientErrors.Describe(ex)}");
+                await Console.Error.WriteLineAsync("hint: check --source (and the network); finished chunks are checkpointed — re-run the same command to continue.");
                 return ExitCodes.StorageUnavailable;
             }
             catch (RequestFailedException ex) when (ex.Status is 401 or 403)

@@ -16,5 +16,7 @@ internal static class CommandCatalog
         yield return QueryCommand.Create();
         yield return ServeCommand.Create();
         yield return BenchCommand.Create();
+        yield return SendCommand.Create();
+        yield return VerifyCommand.Create();
     }
 }

@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Reflection;
 using AcsFunctions.Azurite;
 using AcsFunctions.Cli.Output;
+using AcsFunctions.Cli.Serve;
 using AcsFunctions.Decoding;
 using AcsFunctions.Ingestion;
+using AcsFunctions.Queries;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
@@ -18,9 +20,18 @@ internal static class DemoCommand
         {
             Description = "Storage connection string; without it an in-memory Azurite is started for the demo and stopped afterwards.",
         };
-        var command = new Command("demo", "Start an in-memory Azurite, ingest the bundled ACS sample stream and show what was stored.") { storage };
+        var serve = new Option<bool>("--serve") { Description = "Afterwards keep the data and serve the dashboard and query API until Ctrl+C; the last line is the dashboard's address." };
+        var urls = new Option<string>("--urls") { Description = "Where --serve listens (loopback only).", DefaultValueFactory = _ => "http://127.0.0.1:7071" };
+        var open = new Option<bool>("--open") { Description = "With --serve: open the dashboard in the default browser." };
+        var command = new Command("demo", "Start an in-memory Azurite, ingest the bundled ACS sample stream and show what was stored (--serve: then show it in the dashboard).") { storage, serve, urls, open };
         command.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(serve) && !QueryApi.IsLoopbackOnly(parse.GetValue(urls)!))
+            {
+                await Console.Error.WriteLineAsync($"error: --urls {parse.GetValue(urls)} is not loopback-only; the demo's dashboard has no authentication.");
+                return ExitCodes.InvalidArguments;
+            }
+
             AzuriteHost? azurite = null;
             var connection = parse.GetValue(storage);
             if (string.IsNullOrWhiteSpace(connection))
@@ -42,6 +53,15 @@ internal static class DemoCommand
                 foreach (var step in DemoSteps.All)
                 {
                     await step(context, ct);
+                }
+
+                if (parse.GetValue(serve))
+                {
+                    await DashboardHost.RunAsync(services.GetRequiredService<QueryService>(), parse.GetValue(urls)!, context.DashboardViews, parse.GetValue(open), ct);
+                }
+                else
+                {
+                    AnsiConsole.MarkupLine("[grey]See it as charts: acs-diag demo --serve (the dashboard at http://127.0.0.1:7071/, until Ctrl+C).[/]");
                 }
 
                 return result.Reconciles ? ExitCodes.Success : ExitCodes.Failure;
@@ -75,7 +95,11 @@ internal static class DemoCommand
 }
 
 /// <summary>What later demo steps (roll-up, queries) get.</summary>
-internal sealed record DemoContext(IServiceProvider Services, string StorageConnectionString);
+internal sealed record DemoContext(IServiceProvider Services, string StorageConnectionString)
+{
+    /// <summary>Dashboard ranges worth opening (set by the roll-up step; the last one is the demo's last line).</summary>
+    public List<DashboardView> DashboardViews { get; } = [];
+}
 
 /// <summary>Steps the demo runs after ingesting (roll-ups and summaries register here).</summary>
 internal static class DemoSteps

@@ -21,7 +21,16 @@ internal static class IngestCommand
         var command = new Command("ingest", "Ingest diagnostic-settings records from files or standard input into Table Storage.") { paths, storage, json };
         command.SetAction(async (parse, ct) =>
         {
-            var files = Inputs.ExpandFiles(parse.GetValue(paths)!);
+            IReadOnlyList<string> files;
+            try
+            {
+                files = Inputs.ExpandFiles(parse.GetValue(paths)!);
+            }
+            catch (FileNotFoundException ex)
+            {
+                throw new CliUsageException(ex.Message, ex);
+            }
+
             await using var services = CliHost.Build(CommonOptions.ResolveStorage(parse.GetValue(storage)));
             var pipeline = services.GetRequiredService<IngestPipeline>();
             try

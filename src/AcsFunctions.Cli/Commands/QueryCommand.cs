@@ -62,7 +62,7 @@ internal static class QueryCommand
             }
             catch (QueryParameterException ex)
             {
-                await Console.Error.WriteLineAsync($"error: {ex.Message}");
+                await Console.Error.WriteLineAsync($"error: {TerminalText.Plain(ex.Message)}");
                 return ExitCodes.InvalidArguments;
             }
             catch (StorageUnavailableException ex)

@@ -1,9 +1,13 @@
 using System.CommandLine;
-using System.Globalization;
+using AcsFunctions.Queries;
+using AcsFunctions.Storage;
 
 namespace AcsFunctions.Cli.Commands;
 
-/// <summary>A required ISO-8601 time option; a time without an offset is taken as UTC (never the machine's zone).</summary>
+/// <summary>
+/// A required ISO-8601 time option (the same strict forms as query times, within <see cref="EventTimeRange"/>); a time
+/// without an offset is taken as UTC (never the machine's zone). Anything else is a parse error: exit code 2.
+/// </summary>
 internal static class UtcTimeOption
 {
     public static Option<DateTimeOffset> Create(string name, string description) => new(name)
@@ -13,7 +17,7 @@ internal static class UtcTimeOption
         CustomParser = result =>
         {
             var token = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-            if (DateTimeOffset.TryParse(token, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+            if (QueryTime.TryParseIso(token, out var value) && EventTimeRange.ContainsQueryBound(value))
             {
                 return value;
             }

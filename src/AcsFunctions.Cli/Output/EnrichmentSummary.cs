@@ -37,7 +37,7 @@ internal static class EnrichmentSummary
             .AddColumn("Category").AddColumn(new TableColumn("Rows").RightAligned()).AddColumn("Enriched columns");
         foreach (var (category, count, highlights) in Summarize(rows))
         {
-            output.AddRow(Markup.Escape(category), count.ToString("N0", CultureInfo.InvariantCulture), Markup.Escape(highlights));
+            output.AddRow(TerminalText.Escape(category), count.ToString("N0", CultureInfo.InvariantCulture), TerminalText.Escape(highlights));
         }
 
         AnsiConsole.Write(output);

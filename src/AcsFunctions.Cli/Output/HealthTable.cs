@@ -52,13 +52,13 @@ internal static class HealthTable
         {
             var cells = new List<string>
             {
-                Markup.Escape(r.Category),
-                Markup.Escape(Source(r)),
+                TerminalText.Escape(r.Category),
+                TerminalText.Escape(Source(r)),
                 N(r.Records),
                 N(r.Stored),
                 N(r.Unclassified),
                 r.DeadLettered > 0 ? $"[yellow]{N(r.DeadLettered)}[/]" : "0",
-                Markup.Escape(string.Join(", ", r.DeadLetteredByReason.Select(p => $"{p.Key} {p.Value}"))),
+                TerminalText.Escape(string.Join(", ", r.DeadLetteredByReason.Select(p => $"{p.Key} {p.Value}"))),
                 Time(r.LastEventTime),
             };
             if (hub)
@@ -75,16 +75,8 @@ internal static class HealthTable
         return table;
     }
 
-    /// <summary>Writes the table; a file or pipe has no width, so unless COLUMNS says otherwise it is not wrapped at 80 columns there.</summary>
-    public static void Write(Table table)
-    {
-        if (Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("COLUMNS")))
-        {
-            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 240);
-        }
-
-        AnsiConsole.Write(table);
-    }
+    /// <summary>Writes the table (redirected output is not wrapped, see <see cref="ConsoleWidth"/>).</summary>
+    public static void Write(Table table) => AnsiConsole.Write(table);
 
     private static string Source(HealthRow row)
     {
@@ -94,7 +86,8 @@ internal static class HealthTable
         }
 
         var text = row.SourceType == HealthSource.EventHub ? "partition " + source : source;
-        return text.Length <= MaxSourceWidth ? text : "…" + text[^(MaxSourceWidth - 1)..];
+        // On a terminal a long blob path keeps its tail; redirected output has the room for all of it.
+        return text.Length <= MaxSourceWidth || Console.IsOutputRedirected ? text : "…" + text[^(MaxSourceWidth - 1)..];
     }
 
     private static string Lags(double? p50, double? p95, double? max) =>

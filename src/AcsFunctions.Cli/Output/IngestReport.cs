@@ -17,7 +17,7 @@ internal static class IngestReport
         var table = new Table().Title("[bold]Stored per category[/]").AddColumn("Category").AddColumn(new TableColumn("Records").RightAligned());
         foreach (var (category, count) in result.ByCategory)
         {
-            table.AddRow(Markup.Escape(category), count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+            table.AddRow(TerminalText.Escape(category), count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         }
 
         AnsiConsole.Write(table);
@@ -26,7 +26,7 @@ internal static class IngestReport
             var dead = new Table().Title("[bold]Dead-lettered per reason[/]").AddColumn("Reason").AddColumn(new TableColumn("Units").RightAligned());
             foreach (var (reason, count) in result.DeadLetteredByReason)
             {
-                dead.AddRow(Markup.Escape(reason), count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+                dead.AddRow(TerminalText.Escape(reason), count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
             }
 
             AnsiConsole.Write(dead);

@@ -30,7 +30,10 @@ internal static class QueryOutput
         }
     }
 
-    /// <summary>Writes rows as CSV (RFC 4180 quoting; times ISO-8601 UTC; maps as <c>key=value;…</c>).</summary>
+    /// <summary>
+    /// Writes rows as CSV (RFC 4180 quoting; times ISO-8601 UTC; maps as <c>key=value;…</c>). Text cells are guarded
+    /// against formula injection (<see cref="GuardFormula"/>); numeric columns are written as numbers.
+    /// </summary>
     public static void WriteCsv(IReadOnlyList<object> rows, TextWriter writer)
     {
         if (rows.Count == 0)
@@ -42,7 +45,7 @@ internal static class QueryOutput
         writer.WriteLine(string.Join(',', properties.Select(p => JsonName(p))));
         foreach (var row in rows)
         {
-            writer.WriteLine(string.Join(',', properties.Select(p => Csv(Text(p.GetValue(row))))));
+            writer.WriteLine(string.Join(',', properties.Select(p => Csv(IsNumber(p.PropertyType) ? Text(p.GetValue(row)) : GuardFormula(Text(p.GetValue(row)))))));
         }
     }
 
@@ -63,13 +66,13 @@ internal static class QueryOutput
 
         foreach (var p in properties)
         {
-            var column = new TableColumn(Markup.Escape(JsonName(p)));
+            var column = new TableColumn(TerminalText.Escape(JsonName(p)));
             table.AddColumn(IsNumber(p.PropertyType) ? column.RightAligned() : column);
         }
 
         foreach (var row in rows)
         {
-            table.AddRow([.. properties.Select(p => Markup.Escape(Text(p.GetValue(row))))]);
+            table.AddRow([.. properties.Select(p => TerminalText.Escape(Text(p.GetValue(row))))]);
         }
 
         return table;
@@ -77,12 +80,6 @@ internal static class QueryOutput
 
     private static void WriteTable(QueryResult result)
     {
-        // Redirected output has no terminal width (Spectre assumes 80 columns); COLUMNS, when set, says how wide to draw.
-        if (Console.IsOutputRedirected && int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var columns) && columns > 0)
-        {
-            AnsiConsole.Profile.Width = columns;
-        }
-
         var p = result.Parameters;
         if (p.Kind == QueryKinds.Health)
         {
@@ -92,9 +89,9 @@ internal static class QueryOutput
         }
 
         var shape = p.View is { } view ? "view " + view : p.Interval.Name;
-        var title = $"[bold]{Markup.Escape(p.Kind)}[/] {p.From:yyyy-MM-dd HH:mm}–{p.To:yyyy-MM-dd HH:mm} UTC, {Markup.Escape(shape)}";
+        var title = $"[bold]{TerminalText.Escape(p.Kind)}[/] {p.From:yyyy-MM-dd HH:mm}–{p.To:yyyy-MM-dd HH:mm} UTC, {TerminalText.Escape(shape)}";
         AnsiConsole.Write(Table(result.Rows, title));
-        AnsiConsole.MarkupLine($"[grey]{result.Rows.Count} row(s).[/]");
+        AnsiConsole.MarkupLine($"[grey]{result.Rows.Count} row(s).{(Console.IsOutputRedirected ? " For files and tools: --format csv or --format json." : string.Empty)}[/]");
     }
 
     private static PropertyInfo[] Properties(object row) =>
@@ -118,6 +115,18 @@ internal static class QueryOutput
         IDictionary map => string.Join(';', map.Keys.Cast<object>().Select(k => $"{k}={Text(map[k])}")),
         _ => value.ToString() ?? string.Empty,
     };
+
+    /// <summary>
+    /// Neutralises a text cell a spreadsheet would run as a formula (OWASP "CSV injection"): one starting with
+    /// <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, a tab or a carriage return gets a leading <c>'</c>, which spreadsheets
+    /// show as text and do not display. A cell that is just a number (<c>-5</c>, <c>+1.5e3</c>) is left as it is:
+    /// spreadsheets read it as that number and evaluate nothing.
+    /// </summary>
+    internal static string GuardFormula(string text) =>
+        text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !IsPlainNumber(text) ? "'" + text : text;
+
+    private static bool IsPlainNumber(string text) =>
+        double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out _);
 
     private static string Csv(string text)
     {

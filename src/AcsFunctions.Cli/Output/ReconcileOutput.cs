@@ -36,13 +36,13 @@ internal static class ReconcileOutput
         }
 
         var table = new Table()
-            .Title($"[bold]Platform metrics vs our aggregates[/] {Markup.Escape(report.ResourceId)} {report.From:yyyy-MM-dd HH:mm}–{report.To:yyyy-MM-dd HH:mm} UTC")
+            .Title($"[bold]Platform metrics vs our aggregates[/] {TerminalText.Escape(report.ResourceId)} {report.From:yyyy-MM-dd HH:mm}–{report.To:yyyy-MM-dd HH:mm} UTC")
             .AddColumn("Metric").AddColumn("Operation").AddColumn("Status")
             .AddColumn(new TableColumn("Platform").RightAligned()).AddColumn(new TableColumn("Ours").RightAligned())
             .AddColumn(new TableColumn("Difference").RightAligned()).AddColumn("Verdict");
         foreach (var r in report.Rows)
         {
-            table.AddRow(Markup.Escape(r.Metric), Markup.Escape(r.Operation), Markup.Escape(r.StatusCode), N(r.Platform), N(r.Ours), Signed(r.Difference), Colored(r.Verdict));
+            table.AddRow(TerminalText.Escape(r.Metric), TerminalText.Escape(r.Operation), TerminalText.Escape(r.StatusCode), N(r.Platform), N(r.Ours), Signed(r.Difference), Colored(r.Verdict));
         }
 
         table.AddEmptyRow();
@@ -51,7 +51,7 @@ internal static class ReconcileOutput
         foreach (var r in report.Rows.Where(r => r.DifferingWindows.Count > 0))
         {
             var windows = string.Join(", ", r.DifferingWindows.Take(5).Select(w => $"{w.Start:MM-dd HH:mm} {Signed(w.Ours - w.Platform)}"));
-            AnsiConsole.MarkupLine($"  {Markup.Escape(r.Metric)}/{Markup.Escape(r.Operation)}/{Markup.Escape(r.StatusCode)} differs in {r.DifferingWindows.Count} window(s): {Markup.Escape(windows)}{(r.DifferingWindows.Count > 5 ? ", …" : string.Empty)}");
+            AnsiConsole.MarkupLine($"  {TerminalText.Escape(r.Metric)}/{TerminalText.Escape(r.Operation)}/{TerminalText.Escape(r.StatusCode)} differs in {r.DifferingWindows.Count} window(s): {TerminalText.Escape(windows)}{(r.DifferingWindows.Count > 5 ? ", …" : string.Empty)}");
         }
 
         if (report.Rows.Count == 0)

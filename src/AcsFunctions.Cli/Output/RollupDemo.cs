@@ -1,5 +1,6 @@
 using System.Globalization;
 using AcsFunctions.Cli.Commands;
+using AcsFunctions.Cli.Serve;
 using AcsFunctions.Queries;
 using AcsFunctions.Rollups;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,7 @@ internal static class RollupDemo
         var queries = context.Services.GetRequiredService<QueryService>();
         var range = new QueryParameters { Kind = QueryKinds.ApiRequests, From = first, To = last.AddMinutes(1), Interval = QueryInterval.OneDay };
         var requests = await queries.Kind<ApiRequestsQuery>(QueryKinds.ApiRequests).AggregatesAsync(range, cancellationToken);
+        await AddDashboardViewsAsync(context, queries, range, cancellationToken);
         var operations = AggregateQuery.Merge(
             requests,
             a => (a.Category, a.Operation),
@@ -42,6 +44,27 @@ internal static class RollupDemo
         AnsiConsole.MarkupLine($"[grey]The same through the CLI: acs-diag query api-requests --from {first:yyyy-MM-ddTHH:mmZ} --to {last.AddMinutes(1):yyyy-MM-ddTHH:mmZ} --interval PT1H (see README, Roll-ups).[/]");
     }
 
+    /// <summary>
+    /// Where <c>demo --serve</c> points the dashboard: the hours of the sample's API traffic and email (per-minute points), and before
+    /// that the two weeks from the first day, where the sample's calls are.
+    /// </summary>
+    private static async Task AddDashboardViewsAsync(DemoContext context, QueryService queries, QueryParameters range, CancellationToken cancellationToken)
+    {
+        var firstDay = QueryInterval.OneDay.Floor(range.From);
+        context.DashboardViews.Add(new DashboardView($"calls from {firstDay:yyyy-MM-dd}", firstDay, firstDay.AddDays(15), "calls"));
+        var api = await queries.Kind<ApiRequestsQuery>(QueryKinds.ApiRequests).AggregatesAsync(range with { Interval = QueryInterval.OneMinute }, cancellationToken);
+        var email = await queries.QueryAsync(range with { Kind = QueryKinds.Email, Interval = QueryInterval.OneMinute, View = EmailQuery.DeliveryStatusView }, cancellationToken);
+        var minutes = api.Select(a => a.WindowStart).Concat(email.Rows.Cast<EmailDeliveryStatusRow>().Select(r => r.WindowStart)).ToList();
+        if (minutes.Count > 0)
+        {
+            var from = QueryInterval.OneHour.Floor(minutes.Min());
+            var to = QueryInterval.OneHour.Floor(minutes.Max()).AddHours(1);
+            context.DashboardViews.Add(to - from <= TimeSpan.FromHours(2)
+                ? new DashboardView($"API requests and email, {from:yyyy-MM-dd HH:mm}–{to:HH:mm} UTC", from, to, null)
+                : new DashboardView($"API requests and email from {from:yyyy-MM-dd}", QueryInterval.OneDay.Floor(from), QueryInterval.OneDay.Floor(from).AddDays(2), null));
+        }
+    }
+
     private static Table OperationTable(string title, IEnumerable<ApiRequestAggregate> operations)
     {
         var table = new Table().Title($"[bold]{title}[/]")
@@ -53,7 +76,7 @@ internal static class RollupDemo
         {
             var rate = o.Count == 0 ? 0 : (double)o.Failed / o.Count;
             table.AddRow(
-                Markup.Escape(o.Operation),
+                TerminalText.Escape(o.Operation),
                 N(o.Count),
                 N(o.Failed),
                 (rate > 0 ? "[red]" : "[green]") + rate.ToString("P1", CultureInfo.InvariantCulture) + "[/]",
@@ -67,19 +90,19 @@ internal static class RollupDemo
     private static Table CallTable(IEnumerable<CallRow> calls)
     {
         var table = new Table().Title("[bold]Calls[/]")
-            .AddColumn("Correlation id").AddColumn("Type").AddColumn("Start (UTC)")
+            .AddColumn(new TableColumn("Correlation id").NoWrap()).AddColumn("Type").AddColumn("Start (UTC)")
             .AddColumn(new TableColumn("Duration s").RightAligned()).AddColumn(new TableColumn("Participants").RightAligned())
             .AddColumn("Endpoints").AddColumn(new TableColumn("Streams").RightAligned()).AddColumn(new TableColumn("Poor").RightAligned())
             .AddColumn("Quality").AddColumn(new TableColumn("Dropped").RightAligned());
         foreach (var c in calls)
         {
             table.AddRow(
-                Markup.Escape(c.CorrelationId.Length > 8 ? c.CorrelationId[..8] + "…" : c.CorrelationId),
-                Markup.Escape(c.CallType ?? "?"),
+                TerminalText.Escape(c.CorrelationId),
+                TerminalText.Escape(c.CallType ?? "?"),
                 c.CallStartTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                 c.DurationSeconds?.ToString("0", CultureInfo.InvariantCulture) ?? "–",
                 N(c.Participants),
-                Markup.Escape(string.Join(", ", c.EndpointsByType.Select(e => $"{e.Key} {e.Value}"))),
+                TerminalText.Escape(string.Join(", ", c.EndpointsByType.Select(e => $"{e.Key} {e.Value}"))),
                 N(c.Streams),
                 N(c.PoorStreams),
                 Quality(c.Quality),
@@ -99,12 +122,12 @@ internal static class RollupDemo
         {
             table.AddRow(
                 r.WindowStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                Markup.Escape(r.MediaType),
-                Markup.Escape(r.Direction),
-                Markup.Escape(r.Transport),
+                TerminalText.Escape(r.MediaType),
+                TerminalText.Escape(r.Direction),
+                TerminalText.Escape(r.Transport),
                 N(r.Streams),
                 r.PoorStreams > 0 ? $"[red]{N(r.PoorStreams)}[/]" : "0",
-                Markup.Escape(string.Join(", ", r.PoorReasons.Select(p => $"{p.Key} {p.Value}"))),
+                TerminalText.Escape(string.Join(", ", r.PoorReasons.Select(p => $"{p.Key} {p.Value}"))),
                 Ms(r.RttMsAvg),
                 Ms(r.JitterMsAvg));
         }
@@ -116,7 +139,7 @@ internal static class RollupDemo
     {
         CallAggregate.Good => "[green]Good[/]",
         CallAggregate.Poor => "[red]Poor[/]",
-        _ => Markup.Escape(quality),
+        _ => TerminalText.Escape(quality),
     };
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

@@ -1,4 +1,3 @@
-using System.Net;
 using AcsFunctions.Queries;
 using AcsFunctions.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -16,12 +15,14 @@ namespace AcsFunctions.Cli.Serve;
 /// </summary>
 internal static class QueryApi
 {
-    /// <summary>The parameters read from the query string (everything else is ignored).</summary>
-    public static readonly string[] Parameters = ["from", "to", "interval", "resource", "category", "operation", "view"];
-
-    /// <summary>Builds (does not start) the web application over an existing <see cref="QueryService"/>.</summary>
-    public static WebApplication Build(QueryService queries, string urls, IReadOnlyList<string> corsOrigins, ILoggerFactory? loggerFactory = null)
+    /// <summary>
+    /// Builds (does not start) the web application over an existing <see cref="QueryService"/>. Every request passes
+    /// <paramref name="guard"/> (default: loopback only): answered with 503 while the server is bound beyond loopback
+    /// without <c>--allow-remote</c>, and with 400 when its Host header is not an allowed host.
+    /// </summary>
+    public static WebApplication Build(QueryService queries, string urls, IReadOnlyList<string> corsOrigins, ILoggerFactory? loggerFactory = null, ServeGuard? guard = null)
     {
+        guard ??= ServeGuard.LoopbackOnly;
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(urls);
         builder.Logging.ClearProviders();
@@ -39,17 +40,39 @@ internal static class QueryApi
             }
         }));
         var app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            var bound = app.Urls;
+            if (!guard.AllowRemote && ServeGuard.NonLoopback(bound).Count > 0)
+            {
+                await Results.Problem(
+                    title: "Not serving beyond loopback",
+                    detail: "The server is bound to a non-loopback address without --allow-remote; it answers nothing.",
+                    statusCode: StatusCodes.Status503ServiceUnavailable).ExecuteAsync(context);
+                return;
+            }
+
+            if (!guard.AllowsHost(context.Request.Host, bound))
+            {
+                await Results.Problem(
+                    title: "Host not allowed",
+                    detail: "The Host header names neither a loopback host nor one allowed by --allow-remote <host> (DNS-rebinding guard).",
+                    statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(context);
+                return;
+            }
+
+            await next(context);
+        });
         app.UseCors();
         app.MapGet("/api/query", () => Results.Ok(queries.Kinds));
         app.MapGet("/api/query/{kind}", (string kind, HttpRequest request, CancellationToken ct) => QueryAsync(queries, kind, request, ct));
+        DashboardFiles.Map(app);
         return app;
     }
 
     /// <summary>True when every address in <paramref name="urls"/> is a loopback host.</summary>
     public static bool IsLoopbackOnly(string urls) =>
-        urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(u =>
-            Uri.TryCreate(u, UriKind.Absolute, out var uri)
-            && (uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip))));
+        urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(ServeGuard.IsLoopbackAddress);
 
     private static async Task<IResult> QueryAsync(QueryService queries, string kind, HttpRequest request, CancellationToken ct)
     {
@@ -61,18 +84,17 @@ internal static class QueryApi
                 statusCode: StatusCodes.Status404NotFound);
         }
 
+        // Every name goes to the query service, which refuses the ones it does not know (a misspelt filter is an error,
+        // not an unfiltered answer).
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var name in Parameters)
+        foreach (var (name, value) in request.Query)
         {
-            if (request.Query.TryGetValue(name, out var value))
+            if (value.Count > 1)
             {
-                if (value.Count > 1)
-                {
-                    return BadRequest(name, "is given more than once.");
-                }
-
-                values[name] = value.ToString();
+                return BadRequest(name, "is given more than once.");
             }
+
+            values[name] = value.ToString();
         }
 
         try

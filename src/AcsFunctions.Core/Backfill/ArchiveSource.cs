@@ -27,17 +27,17 @@ public sealed class ArchiveSource
     /// Connects to an archive: a connection string (Azurite, account key), a blob service URL with a SAS token,
     /// or a plain blob service URL (identity-based: <paramref name="credential"/>, else <see cref="DefaultAzureCredential"/>).
     /// </summary>
-    public static ArchiveSource Connect(string source, TokenCredential? credential = null)
+    public static ArchiveSource Connect(string source, TokenCredential? credential = null, BlobClientOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
         if (Uri.TryCreate(source.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
         {
             return new ArchiveSource(uri.Query.Contains("sig=", StringComparison.OrdinalIgnoreCase)
-                ? new BlobServiceClient(uri)
-                : new BlobServiceClient(uri, credential ?? new DefaultAzureCredential()));
+                ? new BlobServiceClient(uri, options)
+                : new BlobServiceClient(uri, credential ?? new DefaultAzureCredential(), options));
         }
 
-        return new ArchiveSource(new BlobServiceClient(source));
+        return new ArchiveSource(new BlobServiceClient(source, options));
     }
 
     /// <summary>

@@ -112,6 +112,7 @@ public static class BodyDecoder
             return false;
         }
 
+        result.Bodies = lines.Count;
         var baseLine = (lineage.Line ?? 1) - 1;
         foreach (var (doc, error, reason, bytes, line) in parsed)
         {

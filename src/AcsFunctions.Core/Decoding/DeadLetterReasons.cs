@@ -27,7 +27,7 @@ public static class DeadLetterReasons
     /// <summary>A record has no usable <c>time</c> / <c>timeStamp</c> / <c>TimeGenerated</c>.</summary>
     public const string InvalidTime = "invalid-time";
 
-    /// <summary>A record's time is outside what Table Storage can hold (before 1601-01-01).</summary>
+    /// <summary>A record's time is outside the accepted event times (<see cref="Storage.EventTimeRange"/>: 1601-01-01 to 9999-01-01).</summary>
     public const string TimeOutOfRange = "time-out-of-range";
 
     /// <summary>A call record (summary/diagnostics) has no correlation id, so it cannot be joined to its call.</summary>

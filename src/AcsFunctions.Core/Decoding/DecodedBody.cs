@@ -10,6 +10,9 @@ public sealed class DecodedBody : IDisposable
     /// <summary>The units in body order.</summary>
     public List<DecodedItem> Items { get; } = [];
 
+    /// <summary>Bodies this one held: 1, or the non-blank lines when it was decoded as NDJSON (each line a body of its own).</summary>
+    public int Bodies { get; internal set; } = 1;
+
     internal void Own(JsonDocument document) => _documents.Add(document);
 
     /// <inheritdoc />

@@ -28,6 +28,14 @@ internal static partial class Log
         Message = "Table `{Table}` rejected a batch for partition `{PartitionKey}` ({Status} {ErrorCode}); writing its entities one by one")]
     public static partial void BatchRejected(ILogger logger, string table, string partitionKey, int status, string errorCode);
 
+    [LoggerMessage(EventId = 2003, EventName = "StorageAttemptTimedOut", Level = LogLevel.Warning,
+        Message = "Storage at {Endpoint} did not answer within {Timeout} (attempt {Attempt} of {Attempts}; AcsFunctions:Storage:NetworkTimeout / MaxRetries)")]
+    public static partial void StorageAttemptTimedOut(ILogger logger, string endpoint, TimeSpan timeout, int attempt, int attempts);
+
+    [LoggerMessage(EventId = 2004, EventName = "StorageAttemptFailed", Level = LogLevel.Warning,
+        Message = "Storage at {Endpoint} failed (attempt {Attempt} of {Attempts}): {Error}")]
+    public static partial void StorageAttemptFailed(ILogger logger, string endpoint, int attempt, int attempts, string error);
+
     [LoggerMessage(EventId = 2002, EventName = "PayloadOffloaded", Level = LogLevel.Debug,
         Message = "Payload of {Bytes} bytes stored in blob `{Blob}`")]
     public static partial void PayloadOffloaded(ILogger logger, long bytes, string blob);

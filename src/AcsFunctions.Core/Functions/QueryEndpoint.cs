@@ -19,6 +19,9 @@ public sealed class QueryEndpoint
     /// <summary>Content type of an error answer.</summary>
     public const string ProblemContentType = "application/problem+json; charset=utf-8";
 
+    /// <summary>The query-string parameter carrying the Functions host's function key (not passed to the query).</summary>
+    public const string FunctionKeyParameter = "code";
+
     private readonly QueryService _queries;
     private readonly ILogger<QueryEndpoint> _logger;
 
@@ -31,7 +34,7 @@ public sealed class QueryEndpoint
 
     /// <summary>Answers one query.</summary>
     /// <param name="kind">The route's <c>{kind}</c>.</param>
-    /// <param name="query">The query string (<c>from</c>, <c>to</c>, <c>interval</c>, <c>resource</c>, <c>category</c>, <c>operation</c>, <c>view</c>).</param>
+    /// <param name="query">The query string (<c>from</c>, <c>to</c>, <c>interval</c>, <c>resource</c>, <c>category</c>, <c>operation</c>, <c>view</c>; any other name but the function key <c>code</c> is a bad parameter).</param>
     /// <param name="cancellationToken">Cancels the query (client gone).</param>
     public async Task<HttpQueryResponse> HandleAsync(string kind, NameValueCollection query, CancellationToken cancellationToken = default)
     {
@@ -39,9 +42,9 @@ public sealed class QueryEndpoint
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var key in query.AllKeys)
         {
-            if (key is null)
+            if (key is null || key.Equals(FunctionKeyParameter, StringComparison.OrdinalIgnoreCase))
             {
-                continue;
+                continue; // the function key authenticates the call; it is not a query parameter
             }
 
             var given = query.GetValues(key);

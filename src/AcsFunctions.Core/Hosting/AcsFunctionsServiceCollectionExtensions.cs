@@ -15,6 +15,8 @@ using AcsFunctions.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace AcsFunctions.Hosting;
@@ -34,10 +36,10 @@ public static class AcsFunctionsServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        services.TryAddSingleton(sp => CreateTableService(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.TryAddSingleton(sp => CreateTableService(sp.GetRequiredService<IOptions<StorageOptions>>().Value, Attempts(sp)));
         services.TryAddSingleton(sp => new AcsStorage(
             sp.GetRequiredService<TableServiceClient>(),
-            CreateBlobService(sp.GetRequiredService<IOptions<StorageOptions>>().Value),
+            CreateBlobService(sp.GetRequiredService<IOptions<StorageOptions>>().Value, Attempts(sp)),
             sp.GetRequiredService<IOptions<StorageOptions>>()));
         services.TryAddSingleton<TableWriter>();
         services.TryAddSingleton<PayloadStore>();
@@ -57,9 +59,14 @@ public static class AcsFunctionsServiceCollectionExtensions
         return services;
     }
 
-    private static TableServiceClient CreateTableService(StorageOptions options)
+    private static StorageAttemptPolicy Attempts(IServiceProvider services) =>
+        new(
+            services.GetService<ILoggerFactory>()?.CreateLogger("AcsFunctions.Storage") ?? NullLogger.Instance,
+            services.GetRequiredService<IOptions<StorageOptions>>().Value);
+
+    private static TableServiceClient CreateTableService(StorageOptions options, StorageAttemptPolicy attempts)
     {
-        var clientOptions = new TableClientOptions();
+        var clientOptions = StorageClientOptions.Bound(new TableClientOptions(), options, attempts);
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             return new TableServiceClient(options.ConnectionString, clientOptions);
@@ -71,14 +78,15 @@ public static class AcsFunctionsServiceCollectionExtensions
             clientOptions);
     }
 
-    private static BlobServiceClient? CreateBlobService(StorageOptions options)
+    private static BlobServiceClient? CreateBlobService(StorageOptions options, StorageAttemptPolicy attempts)
     {
+        var clientOptions = StorageClientOptions.Bound(new BlobClientOptions(), options, attempts);
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
-            return new BlobServiceClient(options.ConnectionString);
+            return new BlobServiceClient(options.ConnectionString, clientOptions);
         }
 
-        return options.BlobServiceUri is { } uri ? new BlobServiceClient(uri, Credential(options)) : null;
+        return options.BlobServiceUri is { } uri ? new BlobServiceClient(uri, Credential(options), clientOptions) : null;
     }
 
     private static TokenCredential Credential(StorageOptions options) =>

@@ -75,7 +75,7 @@ public sealed class IngestPipeline
     /// threads (1: on the calling thread alone, as the single-thread P1 ratio measures it).
     /// </summary>
     public IngestResult Prepare(IReadOnlyList<EventBody> bodies, int parallelism, CancellationToken cancellationToken = default) =>
-        Decode(bodies, parallelism, cancellationToken).ToResult(bodies.Count);
+        Decode(bodies, parallelism, cancellationToken).ToResult();
 
     /// <summary>
     /// The CPU half of <see cref="IngestAsync"/>: decodes, dispatches and enriches <paramref name="bodies"/> into the
@@ -89,7 +89,7 @@ public sealed class IngestPipeline
 
     /// <summary>As <see cref="PrepareBatch"/> on at most <paramref name="parallelism"/> threads.</summary>
     internal PreparedBatch PrepareBatchOnThreads(IReadOnlyList<EventBody> bodies, int parallelism, CancellationToken cancellationToken = default) =>
-        new(Decode(bodies, parallelism, cancellationToken), bodies.Count);
+        new(Decode(bodies, parallelism, cancellationToken));
 
     /// <summary>
     /// The storage half of <see cref="IngestAsync"/>: writes the records and dead letters of a prepared batch (one
@@ -124,7 +124,7 @@ public sealed class IngestPipeline
         var refusedDeadLetters = rejected.Where(r => string.Equals(r.Write.Table, TableNames.DeadLetters, StringComparison.Ordinal)).ToList();
         await HandleRejectedAsync(batch, [.. rejected.Where(r => !string.Equals(r.Write.Table, TableNames.DeadLetters, StringComparison.Ordinal))], cancellationToken);
         await WriteDeadLettersAsync(batch.DeadLetters.Skip(preparedDeadLetters).ToList(), refusedDeadLetters, batch.Offload, cancellationToken);
-        return new WrittenBatch(batch.ToResult(prepared.Bodies), [.. batch.Marks.Values], batch.AllObservations);
+        return new WrittenBatch(batch.ToResult(), [.. batch.Marks.Values], batch.AllObservations);
     }
 
     /// <summary>
@@ -231,6 +231,7 @@ public sealed class IngestPipeline
     {
         cancellationToken.ThrowIfCancellationRequested();
         using var decoded = BodyDecoder.Decode(body);
+        batch.Bodies += decoded.Bodies;
         foreach (var item in decoded.Items)
         {
             batch.Units++;
@@ -304,9 +305,9 @@ public sealed class IngestPipeline
             return;
         }
 
-        if (time.Value < EntityLimits.MinDate)
+        if (!EventTimeRange.Contains(time.Value))
         {
-            AddDeadLetter(batch, new DeadLetter(DeadLetterReasons.TimeOutOfRange, $"The record's time {time.Value:O} is before 1601-01-01, which Table Storage cannot hold.", sanitized.Utf8Span.ToArray(), lineage, category), null);
+            AddDeadLetter(batch, new DeadLetter(DeadLetterReasons.TimeOutOfRange, $"The record's time {time.Value:O} is outside the accepted event times {EventTimeRange.Description}.", sanitized.Utf8Span.ToArray(), lineage, category), null);
             return;
         }
 
@@ -508,6 +509,9 @@ public sealed class IngestPipeline
 
         public int Units { get; set; }
 
+        /// <summary>Bodies decoded: one per body, or one per non-blank line of an NDJSON body (see <see cref="DecodedBody.Bodies"/>).</summary>
+        public int Bodies { get; set; }
+
         public List<PendingRecord> Pending { get; } = [];
 
         public List<TableWrite> DeadLetters { get; } = [];
@@ -539,6 +543,7 @@ public sealed class IngestPipeline
         public void Merge(BatchState part)
         {
             Units += part.Units;
+            Bodies += part.Bodies;
             Pending.AddRange(part.Pending);
             DeadLetters.AddRange(part.DeadLetters);
             foreach (var (reason, count) in part.DeadByReason)
@@ -566,7 +571,7 @@ public sealed class IngestPipeline
             AllObservations = [.. AllObservations, .. part.Observations];
         }
 
-        public IngestResult ToResult(int bodies)
+        public IngestResult ToResult()
         {
             var byCategory = new SortedDictionary<string, int>(StringComparer.Ordinal);
             int stored = 0, unclassified = 0;
@@ -590,7 +595,7 @@ public sealed class IngestPipeline
 
             return new IngestResult
             {
-                Bodies = bodies,
+                Bodies = Bodies,
                 Records = Units,
                 Stored = stored,
                 Unclassified = unclassified,

@@ -6,7 +6,10 @@ namespace AcsFunctions.Ingestion;
 /// </summary>
 public sealed record IngestResult
 {
-    /// <summary>Event bodies (or file chunks) received.</summary>
+    /// <summary>
+    /// Event bodies received: an event, a file holding one document, or one non-blank line of NDJSON (a file read in
+    /// chunks counts its lines, not its chunks).
+    /// </summary>
     public int Bodies { get; init; }
 
     /// <summary>Records found (plus undecodable units, each counted once).</summary>

@@ -6,14 +6,13 @@ namespace AcsFunctions.Ingestion;
 /// </summary>
 public sealed class PreparedBatch
 {
-    internal PreparedBatch(IngestPipeline.BatchState state, int bodies)
+    internal PreparedBatch(IngestPipeline.BatchState state)
     {
         State = state;
-        Bodies = bodies;
     }
 
-    /// <summary>Event bodies (or file chunks) in the batch.</summary>
-    public int Bodies { get; }
+    /// <summary>Event bodies in the batch: one per body, or one per non-blank line of an NDJSON body or file chunk.</summary>
+    public int Bodies => State.Bodies;
 
     /// <summary>Units found (records plus undecodable units).</summary>
     public int Records => State.Units;

@@ -4,9 +4,19 @@ using AcsFunctions.Storage;
 
 namespace AcsFunctions.Queries;
 
-/// <summary><c>call-quality</c>: stream quality per (call-start window, resource, media type, direction, transport).</summary>
+/// <summary>
+/// <c>call-quality</c>: stream quality per (call-start window, resource, media type, direction, transport) (view
+/// <c>detail</c>, the default), or per window summed over all of them (view <c>totals</c>: one point per interval for
+/// the poor-stream charts).
+/// </summary>
 public sealed class CallQualityQuery : IQueryKind
 {
+    /// <summary>One row per window, resource, media type, direction and transport (the default view).</summary>
+    public const string DetailView = "detail";
+
+    /// <summary>One row per window: streams, poor streams and poor reasons over every selected resource and group.</summary>
+    public const string TotalsView = "totals";
+
     private readonly AcsStorage _storage;
 
     private readonly bool _coarse;
@@ -25,6 +35,9 @@ public sealed class CallQualityQuery : IQueryKind
     public QueryFilters Filters => QueryFilters.Interval | QueryFilters.Resource;
 
     /// <inheritdoc />
+    public IReadOnlyList<string> Views { get; } = [DetailView, TotalsView];
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
     {
         var rows = await AggregateQuery.ReadTiledAsync(_storage, TableNames.AggStreamQuality, parameters, _coarse, cancellationToken);
@@ -33,6 +46,16 @@ public sealed class CallQualityQuery : IQueryKind
             r => (r.Window, r.Resource.Key, r.Group.MediaType, r.Group.Direction, r.Group.Transport),
             r => (r.Window, r.Resource, Group: r.Group.EmptyCopy()),
             (acc, r) => acc.Group.Merge(r.Group));
+        if (parameters.View == TotalsView)
+        {
+            var totals = AggregateQuery.Merge(
+                merged,
+                m => m.Window,
+                m => (m.Window, Group: new StreamGroup { MediaType = "all", Direction = "all", Transport = "all" }),
+                (acc, m) => acc.Group.Merge(m.Group));
+            return [.. totals.OrderBy(t => t.Window).Select(t => CallQualityTotalRow.From(t.Window, t.Group))];
+        }
+
         return
         [
             .. merged.OrderBy(m => m.Window)

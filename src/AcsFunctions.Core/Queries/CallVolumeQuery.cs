@@ -4,9 +4,18 @@ using AcsFunctions.Storage;
 
 namespace AcsFunctions.Queries;
 
-/// <summary><c>call-volume</c>: calls per (call-start window, resource), merged to the interval.</summary>
+/// <summary>
+/// <c>call-volume</c>: calls per (call-start window, resource), merged to the interval (view <c>detail</c>, the default),
+/// or per window summed over every resource the filters select (view <c>totals</c>: one point per interval for a chart).
+/// </summary>
 public sealed class CallVolumeQuery : IQueryKind
 {
+    /// <summary>One row per window and resource (the default view).</summary>
+    public const string DetailView = "detail";
+
+    /// <summary>One row per window, summed over the selected resources (duration histograms merged).</summary>
+    public const string TotalsView = "totals";
+
     private readonly AcsStorage _storage;
 
     private readonly bool _coarse;
@@ -25,6 +34,9 @@ public sealed class CallVolumeQuery : IQueryKind
     public QueryFilters Filters => QueryFilters.Interval | QueryFilters.Resource;
 
     /// <inheritdoc />
+    public IReadOnlyList<string> Views { get; } = [DetailView, TotalsView];
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
     {
         var rows = await AggregateQuery.ReadTiledAsync(_storage, TableNames.AggCallWindows, parameters, _coarse, cancellationToken);
@@ -33,6 +45,16 @@ public sealed class CallVolumeQuery : IQueryKind
             a => (parameters.Interval.Floor(a.WindowStart), a.Resource.Key),
             a => new CallWindowAggregate { WindowStart = parameters.Interval.Floor(a.WindowStart), Resource = a.Resource },
             (acc, a) => acc.Merge(a));
+        if (parameters.View == TotalsView)
+        {
+            var totals = AggregateQuery.Merge(
+                merged,
+                a => a.WindowStart,
+                a => new CallWindowAggregate { WindowStart = a.WindowStart, Resource = a.Resource },
+                (acc, a) => acc.Merge(a));
+            return [.. totals.OrderBy(a => a.WindowStart).Select(CallVolumeTotalRow.From)];
+        }
+
         return [.. merged.OrderBy(a => a.WindowStart).ThenBy(a => a.Resource.Id, StringComparer.Ordinal).Select(CallVolumeRow.From)];
     }
 }

@@ -4,9 +4,19 @@ using AcsFunctions.Storage;
 
 namespace AcsFunctions.Queries;
 
-/// <summary><c>email</c>: email delivery and engagement counts per window.</summary>
+/// <summary>
+/// <c>email</c>: email delivery and engagement counts per window and resource (view <c>detail</c>, the default), or
+/// delivery reports per (window, delivery status) summed over resources, sender domains and SMTP codes (view
+/// <c>delivery-status</c>: one point per interval and status for a chart).
+/// </summary>
 public sealed class EmailQuery : IQueryKind
 {
+    /// <summary>Delivery and engagement rows per window, resource and key (the default view).</summary>
+    public const string DetailView = "detail";
+
+    /// <summary>Delivery reports per window and delivery status.</summary>
+    public const string DeliveryStatusView = "delivery-status";
+
     private readonly AcsStorage _storage;
 
     private readonly bool _coarse;
@@ -25,9 +35,26 @@ public sealed class EmailQuery : IQueryKind
     public QueryFilters Filters => QueryFilters.Interval | QueryFilters.Resource;
 
     /// <inheritdoc />
+    public IReadOnlyList<string> Views { get; } = [DetailView, DeliveryStatusView];
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
     {
         var delivery = await KeyedCountRows.ReadAsync(_storage, KeyedCountAggregator.EmailDelivery, parameters, _coarse, cancellationToken);
+        if (parameters.View == DeliveryStatusView)
+        {
+            var statuses = AggregateQuery.Merge(
+                delivery,
+                r => (r.WindowStart, Status: NullIfEmpty(r.Keys[1]) ?? "unknown"),
+                r => new EmailDeliveryStatusCount(r.WindowStart, NullIfEmpty(r.Keys[1]) ?? "unknown"),
+                (acc, r) => acc.Count += r.Count);
+            return
+            [
+                .. statuses.OrderBy(s => s.WindowStart).ThenBy(s => s.Status, StringComparer.Ordinal)
+                    .Select(s => new EmailDeliveryStatusRow { WindowStart = s.WindowStart, DeliveryStatus = s.Status, Count = s.Count }),
+            ];
+        }
+
         var engagement = await KeyedCountRows.ReadAsync(_storage, KeyedCountAggregator.EmailEngagement, parameters, _coarse, cancellationToken);
         var rows = delivery.Select(r => new EmailRow
         {
@@ -53,4 +80,13 @@ public sealed class EmailQuery : IQueryKind
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    private sealed class EmailDeliveryStatusCount(DateTimeOffset windowStart, string status)
+    {
+        public DateTimeOffset WindowStart { get; } = windowStart;
+
+        public string Status { get; } = status;
+
+        public long Count { get; set; }
+    }
 }

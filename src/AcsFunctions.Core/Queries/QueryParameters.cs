@@ -40,6 +40,9 @@ public sealed record QueryParameters
     /// <summary>The first window key after the range.</summary>
     public string ToWindowKey => Windows.Key(CeilingMinute(To));
 
+    /// <summary>Every parameter name a query takes (a kind accepts the ones that apply to it); any other name is a bad parameter.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["from", "to", "interval", "resource", "category", "operation", "view"];
+
     /// <summary>Validates named values for a kind that accepts <paramref name="accepted"/> and offers <paramref name="views"/> (the first is the default).</summary>
     /// <exception cref="QueryParameterException">A value is missing, malformed, out of range or not accepted by the kind.</exception>
     public static QueryParameters Parse(string kind, IReadOnlyDictionary<string, string?> values, QueryFilters accepted, DateTimeOffset now, TimeSpan maxRange, IReadOnlyList<string>? views = null)
@@ -48,6 +51,11 @@ public sealed record QueryParameters
         var named = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in values)
         {
+            if (!Names.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new QueryParameterException(name, $"is not a query parameter; use {string.Join(", ", Names)}.");
+            }
+
             if (!string.IsNullOrWhiteSpace(value))
             {
                 named[name] = value.Trim();
@@ -114,9 +122,9 @@ public sealed record QueryParameters
             throw new QueryParameterException(name, $"'{text}' is not a time; use ISO-8601 (2021-07-05T06:00:00Z), a date (2021-07-05), now, or now-<duration> (now-1h, now-PT30M).");
         }
 
-        if (time < EntityLimits.MinDate || time.Year > 9998)
+        if (!EventTimeRange.ContainsQueryBound(time))
         {
-            throw new QueryParameterException(name, $"{time:O} is out of range.");
+            throw new QueryParameterException(name, $"{time:O} is outside the accepted event times {EventTimeRange.Description}.");
         }
 
         return time.ToUniversalTime();

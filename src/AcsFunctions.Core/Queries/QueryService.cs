@@ -46,7 +46,7 @@ public sealed class QueryService
     /// <summary>The kinds served, sorted.</summary>
     public IReadOnlyList<string> Kinds => [.. _kinds.Keys.Order(StringComparer.Ordinal)];
 
-    /// <summary>Validates <paramref name="values"/> (<c>from</c>, <c>to</c>, <c>interval</c>, <c>resource</c>, <c>category</c>, <c>operation</c>, <c>view</c>; others ignored) for <paramref name="kind"/>.</summary>
+    /// <summary>Validates <paramref name="values"/> (<c>from</c>, <c>to</c>, <c>interval</c>, <c>resource</c>, <c>category</c>, <c>operation</c>, <c>view</c>; any other name is a bad parameter) for <paramref name="kind"/>.</summary>
     /// <exception cref="QueryParameterException">Unknown kind, or a missing, malformed or inapplicable parameter.</exception>
     public QueryParameters Parse(string kind, IReadOnlyDictionary<string, string?> values)
     {
@@ -92,7 +92,7 @@ public sealed class QueryService
         catch (Exception ex) when (ex is not StorageUnavailableException && TransientErrors.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
         {
             // Reads go through the table client's retries; what is left is an outage (or a wrong endpoint).
-            throw new StorageUnavailableException($"Table storage is unavailable for the {parameters.Kind} query: {ex.Message.Split('\n')[0].Trim()}", ex);
+            throw new StorageUnavailableException($"Table storage is unavailable for the {parameters.Kind} query: {TransientErrors.Describe(ex)}", ex);
         }
         finally
         {

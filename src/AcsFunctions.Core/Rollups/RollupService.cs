@@ -61,7 +61,7 @@ public sealed class RollupService
         catch (Exception ex) when (ex is not StorageUnavailableException && TransientErrors.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
         {
             // Listing marks or creating tables failed after the table client's own retries: an outage, not a bug.
-            throw new StorageUnavailableException($"Table storage is unavailable for the roll-up: {ex.Message.Split('\n')[0].Trim()}", ex);
+            throw new StorageUnavailableException($"Table storage is unavailable for the roll-up: {TransientErrors.Describe(ex)}", ex);
         }
     }
 

@@ -42,6 +42,24 @@ public sealed class StorageOptions : IValidatableObject
     /// <value>Default 0.5 s. First retry delay; doubles each attempt (with jitter).</value>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <value>
+    /// Default 30 s. How long one storage request may go unanswered before the attempt is abandoned (the Azure SDK's
+    /// <c>Retry.NetworkTimeout</c>). With <see cref="MaxRetries"/> and <see cref="RetryMaxDelay"/> it bounds the wait
+    /// on storage that accepts connections but never answers:
+    /// <c>(MaxRetries + 1) × NetworkTimeout + MaxRetries × RetryMaxDelay</c> (defaults: about 1.7 minutes) before the
+    /// call reports storage unavailable (CLI exit code 3, HTTP 503).
+    /// </value>
+    [Range(typeof(TimeSpan), "00:00:00.1", "01:00:00")]
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <value>Default 2. Retries of one storage request by the Azure SDK (timeouts, 408/429/5xx, network errors).</value>
+    [Range(0, 10)]
+    public int MaxRetries { get; set; } = 2;
+
+    /// <value>Default 10 s. Longest pause between two of the SDK's retries (exponential from 0.8 s).</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

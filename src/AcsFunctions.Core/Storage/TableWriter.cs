@@ -30,7 +30,9 @@ public sealed class TableWriter
         _retry = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(TransientErrors.IsTransient),
+                // A call whose every SDK attempt timed out is not tried again here: the SDK already spent its retries
+                // (StorageOptions.MaxRetries × NetworkTimeout), and more attempts would only multiply the wait.
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => TransientErrors.IsTransient(ex) && !TransientErrors.IsTimeout(ex)),
                 MaxRetryAttempts = Math.Max(0, options.MaxWriteAttempts - 1),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -130,7 +132,9 @@ public sealed class TableWriter
         catch (Exception ex) when (TransientErrors.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
         {
             throw new StorageUnavailableException(
-                $"Table storage is unavailable (table '{_storage.PhysicalName(table)}') after {_storage.Options.MaxWriteAttempts} attempts: {FirstLine(ex.Message)}",
+                TransientErrors.IsTimeout(ex)
+                    ? $"Table storage is unavailable (table '{_storage.PhysicalName(table)}'): {TransientErrors.Describe(ex)}"
+                    : $"Table storage is unavailable (table '{_storage.PhysicalName(table)}') after {_storage.Options.MaxWriteAttempts} attempts: {FirstLine(ex.Message)}",
                 ex);
         }
     }

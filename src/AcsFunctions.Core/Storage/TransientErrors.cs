@@ -2,7 +2,13 @@ using Azure;
 
 namespace AcsFunctions.Storage;
 
-/// <summary>Which storage failures are worth retrying: 408, 429, 500, 502, 503, 504 and network failures.</summary>
+/// <summary>
+/// Which storage failures are worth retrying: 408, 429, 500, 502, 503, 504, network failures, and network timeouts
+/// (storage that accepts connections but never answers: the Azure SDK gives up on each attempt after
+/// <see cref="StorageOptions.NetworkTimeout"/> and, once its retries are spent, throws an
+/// <see cref="AggregateException"/> of <see cref="TaskCanceledException"/>s — never for the caller's own cancellation,
+/// which it rethrows as is).
+/// </summary>
 public static class TransientErrors
 {
     /// <summary>True when <paramref name="exception"/> is transient.</summary>
@@ -11,7 +17,39 @@ public static class TransientErrors
         RequestFailedException rfe => rfe.Status is 0 or 408 or 429 or 500 or 502 or 503 or 504,
         HttpRequestException or IOException or TimeoutException => true,
         System.Net.Sockets.SocketException => true,
-        AggregateException ae => ae.InnerExceptions.All(IsTransient),
+        OperationCanceledException oce => IsNetworkTimeout(oce),
+        AggregateException ae => ae.InnerExceptions.Count > 0 && ae.InnerExceptions.All(e => IsTransient(e) || e is OperationCanceledException),
         _ => false,
     };
+
+    /// <summary>
+    /// True when every attempt of the storage call timed out (storage accepted the connection and never answered):
+    /// retrying it again at once only multiplies the wait, so callers report storage unavailable instead.
+    /// </summary>
+    public static bool IsTimeout(Exception exception) => exception switch
+    {
+        OperationCanceledException oce => IsNetworkTimeout(oce),
+        TimeoutException => true,
+        AggregateException ae => ae.InnerExceptions.Count > 0 && ae.InnerExceptions.All(e => e is OperationCanceledException or TimeoutException),
+        _ => false,
+    };
+
+    /// <summary>One line on what went wrong, for a <see cref="StorageUnavailableException"/> message.</summary>
+    public static string Describe(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        if (IsTimeout(exception))
+        {
+            var attempts = exception is AggregateException ae ? ae.InnerExceptions.Count : 1;
+            return $"no answer: {attempts} attempt(s) timed out (AcsFunctions:Storage:NetworkTimeout and MaxRetries bound the wait)";
+        }
+
+        return exception.Message.Split('\n')[0].Trim();
+    }
+
+    // Azure.Core's ResponseBodyPolicy: "The operation was cancelled because it exceeded the configured timeout of …";
+    // HttpClient.Timeout: a TaskCanceledException around a TimeoutException.
+    private static bool IsNetworkTimeout(OperationCanceledException exception) =>
+        exception.InnerException is TimeoutException
+        || exception.Message.Contains("exceeded the configured timeout", StringComparison.Ordinal);
 }

@@ -110,7 +110,8 @@ public sealed class SchemaQueryTests(AzuriteFixture azurite)
     [InlineData(QueryKinds.Schema, "view", "columns", "view", "'columns' is not a view of schema queries; use drift or fields (default drift).")]
     [InlineData(QueryKinds.Schema, "interval", "PT5M", "interval", "does not apply to schema queries.")]
     [InlineData(QueryKinds.Schema, "resource", "acs-contoso", "resource", "does not apply to schema queries.")]
-    [InlineData(QueryKinds.Email, "view", "fields", "view", "does not apply to email queries (they have one shape).")]
+    [InlineData(QueryKinds.Usage, "view", "fields", "view", "does not apply to usage queries (they have one shape).")]
+    [InlineData(QueryKinds.Email, "view", "fields", "view", "'fields' is not a view of email queries; use detail or delivery-status (default detail).")]
     [InlineData(QueryKinds.ApiRequests, "view", "fields", "view", "'fields' is not a view of api-requests queries; use detail or operations or status-codes or status-classes (default detail).")]
     public async Task BadParameters_AreRejectedNamingTheParameter(string kind, string name, string value, string parameter, string problem)
     {

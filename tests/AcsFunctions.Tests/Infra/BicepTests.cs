@@ -95,7 +95,8 @@ public sealed partial class BicepTests : IClassFixture<BicepTests.Compiled>
         Assert.All(ListFunctionCall().Matches(text), m => Assert.Equal(hostKeys, text.Substring(m.Index, Math.Min(hostKeys.Length, text.Length - m.Index))));
 
         // Every AcsFunctions__<Section>__<Property> the template mentions binds to a real options property.
-        var sections = typeof(StorageOptions).Assembly.GetTypes()
+        // (the Core's options and the Functions app's own, e.g. AcsFunctions:EventHubOutage)
+        var sections = typeof(StorageOptions).Assembly.GetTypes().Concat(typeof(AcsFunctions.FunctionApp.StorageOutageOptions).Assembly.GetTypes())
             .Select(t => (Type: t, Field: t.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)))
             .Where(x => x.Field is { IsLiteral: true } && x.Field.GetRawConstantValue() is string s && s.StartsWith("AcsFunctions:", StringComparison.Ordinal))
             .ToDictionary(x => ((string)x.Field!.GetRawConstantValue()!)["AcsFunctions:".Length..], x => x.Type, StringComparer.OrdinalIgnoreCase);

@@ -116,7 +116,11 @@ public static class BadInputCorpus
         yield return Stored("number-5000-digits", 1, Body(Record("digits").Replace("\"durationMs\":48", "\"durationMs\":" + new string('9', 5000), StringComparison.Ordinal)));
         yield return Stored("number-specials-as-strings", 1, Body(Record("specials", "\"count\":\"NaN\",\"total\":\"-Infinity\",\"minimum\":-0").Replace("\"durationMs\":48", "\"durationMs\":\"Infinity\"", StringComparison.Ordinal)));
         yield return Stored("status-code-out-of-range", 1, Body(Record("status").Replace("\"201\"", "99999999999999999999", StringComparison.Ordinal)));
-        yield return Stored("time-max-value", 1, Body(Record("time-max", time: "9999-12-31T23:59:59.9999999Z")));
+        // Issue 15 (finding 5): year 9999 was stored but no query could reach it; the accepted event times are now one
+        // range for ingest and queries (EventTimeRange, up to 9999-01-01 exclusive), so it is dead-lettered like year 1.
+        yield return Rejected("time-max-value", DeadLetterReasons.TimeOutOfRange, Body(Record("time-max", time: "9999-12-31T23:59:59.9999999Z")));
+        yield return Rejected("time-year-9999", DeadLetterReasons.TimeOutOfRange, Body(Record("time-9999", time: "9999-01-01T00:00:00Z")));
+        yield return Stored("time-last-accepted", 1, Body(Record("time-9998", time: "9998-12-31T23:59:59Z")));
         yield return Rejected("time-min-value", DeadLetterReasons.TimeOutOfRange, Body(Record("time-min", time: "0001-01-01T00:00:00Z")));
         yield return Rejected("time-before-1601", DeadLetterReasons.TimeOutOfRange, Body(Record("time-1600", time: "1600-12-31T23:59:59Z")));
         yield return Rejected("time-as-number", DeadLetterReasons.InvalidTime, Body(Record("time-number").Replace("\"time\":\"" + Time + "\"", "\"time\":1741083302", StringComparison.Ordinal)));

@@ -1,0 +1,54 @@
+using AcsFunctions.Rollups;
+
+namespace AcsFunctions.Queries;
+
+/// <summary>
+/// One <c>call-volume</c> row of view <c>totals</c>: the calls that started in one window, summed over every resource the
+/// query selects (durations from the merged histograms, never averaged).
+/// </summary>
+public sealed record CallVolumeTotalRow : QueryRow
+{
+    /// <inheritdoc />
+    internal override DateTimeOffset FlagWindow => WindowStart;
+
+    /// <summary>Start of the window (UTC) the calls started in.</summary>
+    public required DateTimeOffset WindowStart { get; init; }
+
+    /// <summary>Calls.</summary>
+    public long Calls { get; init; }
+
+    /// <summary>Calls with quality Poor.</summary>
+    public long PoorCalls { get; init; }
+
+    /// <summary>Participants over all calls.</summary>
+    public long Participants { get; init; }
+
+    /// <summary>Dropped participants over all calls.</summary>
+    public long DroppedParticipants { get; init; }
+
+    /// <summary>Streams over all calls.</summary>
+    public long Streams { get; init; }
+
+    /// <summary>Poor streams over all calls.</summary>
+    public long PoorStreams { get; init; }
+
+    /// <summary>Median call duration, seconds.</summary>
+    public double? DurationSecondsP50 { get; init; }
+
+    /// <summary>95th percentile call duration, seconds.</summary>
+    public double? DurationSecondsP95 { get; init; }
+
+    /// <summary>The row of an aggregate merged over resources.</summary>
+    public static CallVolumeTotalRow From(CallWindowAggregate a) => new()
+    {
+        WindowStart = a.WindowStart,
+        Calls = a.Calls,
+        PoorCalls = a.PoorCalls,
+        Participants = a.Participants,
+        DroppedParticipants = a.DroppedParticipants,
+        Streams = a.Streams,
+        PoorStreams = a.PoorStreams,
+        DurationSecondsP50 = QueryJson.Round(a.DurationSeconds.Quantile(0.50)),
+        DurationSecondsP95 = QueryJson.Round(a.DurationSeconds.Quantile(0.95)),
+    };
+}
