@@ -51,6 +51,13 @@ internal static class QueryCommand
             {
                 var result = await queries.QueryAsync(parse.GetValue(kind)!, values, ct);
                 QueryOutput.Write(result, parse.GetValue(format)!);
+                if (result.IncompleteWindows.Count > 0)
+                {
+                    await Console.Error.WriteLineAsync(
+                        $"note: {result.IncompleteWindows.Count} minutes from {result.IncompleteWindows[0]:yyyy-MM-ddTHH:mmZ} to {result.IncompleteWindows[^1]:yyyy-MM-ddTHH:mmZ} " +
+                        "have roll-up work pending (or interrupted); rows covering them are marked incomplete and may change — run acs-diag rollup.");
+                }
+
                 return ExitCodes.Success;
             }
             catch (QueryParameterException ex)

@@ -68,7 +68,7 @@ internal static class HealthTable
                 cells.Add(Lags(r.DeliveryLagSecondsP50, r.DeliveryLagSecondsP95, r.DeliveryLagSecondsMax));
             }
 
-            cells.Add(r.RollupPendingWindows == 0 ? "0" : $"{N(r.RollupPendingWindows)} ({Seconds(r.RollupOldestPendingSeconds)} s)");
+            cells.Add(r.RollupPendingWindows == 0 ? "0" : $"{N(r.RollupPendingWindows)} ({Seconds(r.RollupOldestPendingSeconds)} s{(r.RollupLeasedMarks > 0 ? $", {N(r.RollupLeasedMarks)} leased" : string.Empty)})");
             table.AddRow([.. cells]);
         }
 

@@ -10,6 +10,14 @@ internal static class RollupReport
     /// <summary>Writes a result; <paramref name="compact"/> JSON is one line (a stream of runs).</summary>
     public static void Write(RollupResult result, bool json, bool compact = false)
     {
+        if (result.Leased > 0)
+        {
+            // On stderr whatever the format: the run did not recompute everything, and says why.
+            Console.Error.WriteLine(
+                $"warning: {result.Leased} pending marks are leased by another roll-up (or one that stopped) until {result.LeasedUntil:yyyy-MM-ddTHH:mm:ssZ}; " +
+                "they were skipped and their windows are flagged incomplete by queries until a run recomputes them.");
+        }
+
         if (json)
         {
             Json.Write(ToJson(result), compact);
@@ -24,6 +32,8 @@ internal static class RollupReport
         table.AddRow("Call-start windows", N(result.CallWindows));
         table.AddRow("Rows read (raw records)", N(result.RecordRowsRead));
         table.AddRow("Rows read (aggregates)", N(result.AggregateRowsRead));
+        table.AddRow("Read round trips (range queries, pages)", N(result.ReadQueries));
+        table.AddRow("Write round trips", N(result.WriteRequests));
         table.AddRow("Aggregate rows written", N(result.RowsWritten));
         table.AddRow("Stale aggregate rows deleted", N(result.RowsDeleted));
         AnsiConsole.Write(table);
@@ -58,9 +68,13 @@ internal static class RollupReport
         processed = result.Processed,
         retained = result.Retained,
         skipped = result.Skipped,
+        leased = result.Leased,
+        leasedUntil = result.LeasedUntil,
         failed = result.Failed,
         recordRowsRead = result.RecordRowsRead,
         aggregateRowsRead = result.AggregateRowsRead,
+        readQueries = result.ReadQueries,
+        writeRequests = result.WriteRequests,
         rowsWritten = result.RowsWritten,
         rowsDeleted = result.RowsDeleted,
         firstWindow = result.FirstWindow,

@@ -81,7 +81,7 @@ public static class RollupBenchmarks
             "ms",
             "0.8–1.2",
             ratio is >= 0.8 and <= 1.2,
-            $"{ingested.Records:N0} records, {large.Result.Processed:N0} marks; rows read {small.Result.RowsRead:N0} vs {large.Result.RowsRead:N0}; median of {rounds}");
+            $"{ingested.Records:N0} records, {large.Result.Processed:N0} marks; rows read {small.Result.RowsRead:N0} vs {large.Result.RowsRead:N0}; read round trips {small.Result.ReadQueries:N0} vs {large.Result.ReadQueries:N0}; median of {rounds}");
         return (figure, measurements);
     }
 

@@ -35,8 +35,8 @@ public sealed class HealthQuery : IQueryKind
         var rows = await _store.ReadAsync(parameters.From, parameters.To, parameters.Category, cancellationToken);
         var merged = AggregateQuery.Merge(rows, r => r.Key, _ => new HealthCounters(), (total, r) => total.Merge(r.Counters));
         var keys = rows.Select(r => r.Key).Distinct().ToList();
-        var backlog = await BacklogAsync(parameters.Category, cancellationToken);
         var now = _time.GetUtcNow();
+        var backlog = await BacklogAsync(parameters.Category, now, cancellationToken);
 
         var result = new List<HealthRow>();
         for (var i = 0; i < keys.Count; i++)
@@ -48,7 +48,14 @@ public sealed class HealthQuery : IQueryKind
         {
             if (!keys.Exists(k => k.Category == category))
             {
-                result.Add(new HealthRow { Category = category, RollupPendingWindows = pending.Count, RollupOldestPendingSeconds = Age(pending.Oldest, now) });
+                result.Add(new HealthRow
+                {
+                    Category = category,
+                    RollupPendingWindows = pending.Count,
+                    RollupOldestPendingSeconds = Age(pending.Oldest, now),
+                    RollupLeasedMarks = pending.Leased,
+                    RollupLeasedUntil = pending.LeasedUntil,
+                });
             }
         }
 
@@ -60,7 +67,7 @@ public sealed class HealthQuery : IQueryKind
         ];
     }
 
-    private static HealthRow ToRow(HealthKey key, HealthCounters c, (int Count, DateTimeOffset? Oldest) backlog, DateTimeOffset now) => new()
+    private static HealthRow ToRow(HealthKey key, HealthCounters c, Backlog backlog, DateTimeOffset now) => new()
     {
         Category = key.Category,
         SourceType = key.Source.Type,
@@ -83,13 +90,15 @@ public sealed class HealthQuery : IQueryKind
         DeliveryLagSecondsMax = QueryJson.Round(c.DeliveryLagSeconds.Max),
         RollupPendingWindows = backlog.Count,
         RollupOldestPendingSeconds = Age(backlog.Oldest, now),
+        RollupLeasedMarks = backlog.Leased,
+        RollupLeasedUntil = backlog.LeasedUntil,
     };
 
     /// <summary>Pending roll-up marks per category: how many, and when the oldest was written.</summary>
-    private async Task<Dictionary<string, (int Count, DateTimeOffset? Oldest)>> BacklogAsync(string? category, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, Backlog>> BacklogAsync(string? category, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var marks = await TableReads.QueryAsync(_storage.GetTable(TableNames.RollupPending), string.Empty, ["Category", "MarkedAt"], cancellationToken);
-        var backlog = new Dictionary<string, (int Count, DateTimeOffset? Oldest)>(StringComparer.Ordinal);
+        var marks = await TableReads.QueryAsync(_storage.GetTable(TableNames.RollupPending), string.Empty, ["Category", "MarkedAt", RollupMarkKinds.LeaseUntil], cancellationToken);
+        var backlog = new Dictionary<string, Backlog>(StringComparer.Ordinal);
         foreach (var mark in marks)
         {
             var markCategory = EntityValues.Text(mark, "Category") ?? HealthKey.UnknownCategory;
@@ -99,12 +108,20 @@ public sealed class HealthQuery : IQueryKind
             }
 
             var markedAt = EntityValues.Time(mark, "MarkedAt");
-            var (count, oldest) = backlog.GetValueOrDefault(markCategory);
-            backlog[markCategory] = (count + 1, oldest is { } o && (markedAt is null || o <= markedAt) ? o : markedAt ?? oldest);
+            var (count, oldest, leased, leasedUntil) = backlog.GetValueOrDefault(markCategory);
+            if (EntityValues.Time(mark, RollupMarkKinds.LeaseUntil) is { } until && until > now)
+            {
+                leased++;
+                leasedUntil = leasedUntil is { } u && u >= until ? u : until;
+            }
+
+            backlog[markCategory] = new Backlog(count + 1, oldest is { } o && (markedAt is null || o <= markedAt) ? o : markedAt ?? oldest, leased, leasedUntil);
         }
 
         return backlog;
     }
+
+    private readonly record struct Backlog(int Count, DateTimeOffset? Oldest, int Leased, DateTimeOffset? LeasedUntil);
 
     private static double? Age(DateTimeOffset? since, DateTimeOffset now) =>
         since is { } s ? QueryJson.Round(Math.Max(0, (now - s).TotalSeconds)) : null;

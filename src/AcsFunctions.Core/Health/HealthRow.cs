@@ -69,4 +69,13 @@ public sealed record HealthRow
 
     /// <summary>Seconds since the oldest pending mark of the category was written (null when none is pending).</summary>
     public double? RollupOldestPendingSeconds { get; init; }
+
+    /// <summary>
+    /// Of the pending marks, those leased by a roll-up now — running, or stopped (killed) and not yet taken over. Runs
+    /// skip them until <see cref="RollupLeasedUntil"/>; queries flag their windows incomplete meanwhile.
+    /// </summary>
+    public int RollupLeasedMarks { get; init; }
+
+    /// <summary>When the last of those leases ends (null when none is leased).</summary>
+    public DateTimeOffset? RollupLeasedUntil { get; init; }
 }

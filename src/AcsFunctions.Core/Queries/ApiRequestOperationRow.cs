@@ -7,8 +7,11 @@ namespace AcsFunctions.Queries;
 /// every resource the query selects and every status code. <see cref="FailedPercent"/> is <c>failed / count × 100</c>
 /// (null when there were no requests); duration percentiles come from the merged histograms (±1%).
 /// </summary>
-public sealed record ApiRequestOperationRow
+public sealed record ApiRequestOperationRow : QueryRow
 {
+    /// <inheritdoc />
+    internal override DateTimeOffset FlagWindow => WindowStart;
+
     /// <summary>Start of the window (UTC).</summary>
     public required DateTimeOffset WindowStart { get; init; }
 

@@ -6,8 +6,11 @@ namespace AcsFunctions.Queries;
 /// One <c>api-requests</c> row: API requests of one (window, resource, category, operation, status code).
 /// Durations in milliseconds; percentiles from the merged histogram (±1%), min/max/avg exact.
 /// </summary>
-public sealed record ApiRequestRow
+public sealed record ApiRequestRow : QueryRow
 {
+    /// <inheritdoc />
+    internal override DateTimeOffset FlagWindow => WindowStart;
+
     /// <summary>Start of the window (UTC).</summary>
     public required DateTimeOffset WindowStart { get; init; }
 

@@ -6,8 +6,11 @@ namespace AcsFunctions.Queries;
 /// One <c>api-requests</c> row of view <c>status-classes</c>: the requests of one (window, status class), summed over
 /// every resource, category, operation and status code of the class the query selects.
 /// </summary>
-public sealed record ApiRequestStatusClassRow
+public sealed record ApiRequestStatusClassRow : QueryRow
 {
+    /// <inheritdoc />
+    internal override DateTimeOffset FlagWindow => WindowStart;
+
     /// <summary>Start of the window (UTC).</summary>
     public required DateTimeOffset WindowStart { get; init; }
 

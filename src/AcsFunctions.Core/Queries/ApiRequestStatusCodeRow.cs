@@ -6,8 +6,11 @@ namespace AcsFunctions.Queries;
 /// One <c>api-requests</c> row of view <c>status-codes</c>: the requests of one (window, status code), summed over every
 /// resource, category and operation the query selects.
 /// </summary>
-public sealed record ApiRequestStatusCodeRow
+public sealed record ApiRequestStatusCodeRow : QueryRow
 {
+    /// <inheritdoc />
+    internal override DateTimeOffset FlagWindow => WindowStart;
+
     /// <summary>Start of the window (UTC).</summary>
     public required DateTimeOffset WindowStart { get; init; }
 

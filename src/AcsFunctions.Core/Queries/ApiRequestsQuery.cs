@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using AcsFunctions.Rollups;
 using AcsFunctions.Storage;
 
@@ -26,8 +27,14 @@ public sealed class ApiRequestsQuery : IQueryKind
 
     private readonly AcsStorage _storage;
 
-    /// <summary>Creates the query.</summary>
-    public ApiRequestsQuery(AcsStorage storage) => _storage = storage;
+    private readonly bool _coarse;
+
+    /// <summary>Creates the query; <paramref name="options"/> says whether hourly and daily rows are read (default yes).</summary>
+    public ApiRequestsQuery(AcsStorage storage, IOptions<QueryOptions>? options = null)
+    {
+        _storage = storage;
+        _coarse = options?.Value.CoarseRows ?? true;
+    }
 
     /// <inheritdoc />
     public string Name => QueryKinds.ApiRequests;
@@ -56,8 +63,7 @@ public sealed class ApiRequestsQuery : IQueryKind
     public async Task<IReadOnlyList<ApiRequestAggregate>> AggregatesAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var filter = AggregateQuery.Filter(parameters, ("Category", parameters.Category), ("Operation", parameters.Operation));
-        var rows = await AggregateQuery.ReadAsync(_storage, TableNames.AggApiRequests, filter, cancellationToken);
+        var rows = await AggregateQuery.ReadTiledAsync(_storage, TableNames.AggApiRequests, parameters, _coarse, cancellationToken, ("Category", parameters.Category), ("Operation", parameters.Operation));
         var merged = AggregateQuery.Merge(
             rows.Select(ApiRequestAggregate.FromEntity),
             a => (parameters.Interval.Floor(a.WindowStart), a.Resource.Key, a.Category, a.Operation, a.StatusCode),

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using AcsFunctions.Rollups;
 using AcsFunctions.Storage;
 
@@ -18,8 +19,14 @@ public sealed class CallQualityQuery : IQueryKind
 
     private readonly AcsStorage _storage;
 
-    /// <summary>Creates the query.</summary>
-    public CallQualityQuery(AcsStorage storage) => _storage = storage;
+    private readonly bool _coarse;
+
+    /// <summary>Creates the query; <paramref name="options"/> says whether hourly and daily rows are read (default yes).</summary>
+    public CallQualityQuery(AcsStorage storage, IOptions<QueryOptions>? options = null)
+    {
+        _storage = storage;
+        _coarse = options?.Value.CoarseRows ?? true;
+    }
 
     /// <inheritdoc />
     public string Name => QueryKinds.CallQuality;
@@ -33,7 +40,7 @@ public sealed class CallQualityQuery : IQueryKind
     /// <inheritdoc />
     public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
     {
-        var rows = await AggregateQuery.ReadAsync(_storage, TableNames.AggStreamQuality, AggregateQuery.Filter(parameters), cancellationToken);
+        var rows = await AggregateQuery.ReadTiledAsync(_storage, TableNames.AggStreamQuality, parameters, _coarse, cancellationToken);
         var merged = AggregateQuery.Merge(
             rows.Select(e => (Window: parameters.Interval.Floor(EntityValues.Time(e, "WindowStart") ?? Windows.Parse(e.PartitionKey)), Resource: ResourceInfo.Read(e), Group: StreamGroup.FromEntity(e))),
             r => (r.Window, r.Resource.Key, r.Group.MediaType, r.Group.Direction, r.Group.Transport),

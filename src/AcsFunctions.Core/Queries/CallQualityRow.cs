@@ -7,8 +7,11 @@ namespace AcsFunctions.Queries;
 /// and transport. RTT and jitter in milliseconds, packet loss as a fraction; averages and p95 over the streams'
 /// own averages.
 /// </summary>
-public sealed record CallQualityRow
+public sealed record CallQualityRow : QueryRow
 {
+    /// <inheritdoc />
+    internal override DateTimeOffset FlagWindow => WindowStart;
+
     /// <summary>Start of the window (UTC) the calls started in.</summary>
     public required DateTimeOffset WindowStart { get; init; }
 

@@ -6,8 +6,11 @@ namespace AcsFunctions.Queries;
 /// One <c>call-quality</c> row of view <c>totals</c>: the streams of the calls that started in one window, summed over
 /// every resource, media type, direction and transport the query selects.
 /// </summary>
-public sealed record CallQualityTotalRow
+public sealed record CallQualityTotalRow : QueryRow
 {
+    /// <inheritdoc />
+    internal override DateTimeOffset FlagWindow => WindowStart;
+
     /// <summary>Start of the window (UTC) the calls started in.</summary>
     public required DateTimeOffset WindowStart { get; init; }
 

@@ -3,8 +3,11 @@ using AcsFunctions.Rollups;
 namespace AcsFunctions.Queries;
 
 /// <summary>One <c>calls</c> row: one call, from the latest version of each of its records.</summary>
-public sealed record CallRow
+public sealed record CallRow : QueryRow
 {
+    /// <inheritdoc />
+    internal override DateTimeOffset FlagWindow => AcsFunctions.Storage.Windows.MinuteOf(CallStartTime);
+
     /// <summary>The call id.</summary>
     public required string CorrelationId { get; init; }
 

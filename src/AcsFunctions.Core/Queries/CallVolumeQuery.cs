@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using AcsFunctions.Rollups;
 using AcsFunctions.Storage;
 
@@ -17,8 +18,14 @@ public sealed class CallVolumeQuery : IQueryKind
 
     private readonly AcsStorage _storage;
 
-    /// <summary>Creates the query.</summary>
-    public CallVolumeQuery(AcsStorage storage) => _storage = storage;
+    private readonly bool _coarse;
+
+    /// <summary>Creates the query; <paramref name="options"/> says whether hourly and daily rows are read (default yes).</summary>
+    public CallVolumeQuery(AcsStorage storage, IOptions<QueryOptions>? options = null)
+    {
+        _storage = storage;
+        _coarse = options?.Value.CoarseRows ?? true;
+    }
 
     /// <inheritdoc />
     public string Name => QueryKinds.CallVolume;
@@ -32,7 +39,7 @@ public sealed class CallVolumeQuery : IQueryKind
     /// <inheritdoc />
     public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
     {
-        var rows = await AggregateQuery.ReadAsync(_storage, TableNames.AggCallWindows, AggregateQuery.Filter(parameters), cancellationToken);
+        var rows = await AggregateQuery.ReadTiledAsync(_storage, TableNames.AggCallWindows, parameters, _coarse, cancellationToken);
         var merged = AggregateQuery.Merge(
             rows.Select(CallWindowAggregate.FromEntity),
             a => (parameters.Interval.Floor(a.WindowStart), a.Resource.Key),

@@ -3,8 +3,11 @@ using AcsFunctions.Rollups;
 namespace AcsFunctions.Queries;
 
 /// <summary>One <c>call-volume</c> row: the calls that started in one window of one resource.</summary>
-public sealed record CallVolumeRow
+public sealed record CallVolumeRow : QueryRow
 {
+    /// <inheritdoc />
+    internal override DateTimeOffset FlagWindow => WindowStart;
+
     /// <summary>Start of the window (UTC) the calls started in.</summary>
     public required DateTimeOffset WindowStart { get; init; }
 

@@ -6,8 +6,11 @@ namespace AcsFunctions.Queries;
 /// One <c>call-volume</c> row of view <c>totals</c>: the calls that started in one window, summed over every resource the
 /// query selects (durations from the merged histograms, never averaged).
 /// </summary>
-public sealed record CallVolumeTotalRow
+public sealed record CallVolumeTotalRow : QueryRow
 {
+    /// <inheritdoc />
+    internal override DateTimeOffset FlagWindow => WindowStart;
+
     /// <summary>Start of the window (UTC) the calls started in.</summary>
     public required DateTimeOffset WindowStart { get; init; }
 

@@ -4,8 +4,11 @@ namespace AcsFunctions.Queries;
 /// One <c>email</c> row of view <c>delivery-status</c>: the delivery reports of one (window, delivery status), summed over
 /// every resource, sender domain and SMTP code the query selects (engagement is left out).
 /// </summary>
-public sealed record EmailDeliveryStatusRow
+public sealed record EmailDeliveryStatusRow : QueryRow
 {
+    /// <inheritdoc />
+    internal override DateTimeOffset FlagWindow => WindowStart;
+
     /// <summary>Start of the window (UTC).</summary>
     public required DateTimeOffset WindowStart { get; init; }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using AcsFunctions.Rollups;
 using AcsFunctions.Storage;
 
@@ -18,8 +19,14 @@ public sealed class EmailQuery : IQueryKind
 
     private readonly AcsStorage _storage;
 
-    /// <summary>Creates the query.</summary>
-    public EmailQuery(AcsStorage storage) => _storage = storage;
+    private readonly bool _coarse;
+
+    /// <summary>Creates the query; <paramref name="options"/> says whether hourly and daily rows are read (default yes).</summary>
+    public EmailQuery(AcsStorage storage, IOptions<QueryOptions>? options = null)
+    {
+        _storage = storage;
+        _coarse = options?.Value.CoarseRows ?? true;
+    }
 
     /// <inheritdoc />
     public string Name => QueryKinds.Email;
@@ -33,7 +40,7 @@ public sealed class EmailQuery : IQueryKind
     /// <inheritdoc />
     public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
     {
-        var delivery = await KeyedCountRows.ReadAsync(_storage, KeyedCountAggregator.EmailDelivery, parameters, cancellationToken);
+        var delivery = await KeyedCountRows.ReadAsync(_storage, KeyedCountAggregator.EmailDelivery, parameters, _coarse, cancellationToken);
         if (parameters.View == DeliveryStatusView)
         {
             var statuses = AggregateQuery.Merge(
@@ -48,7 +55,7 @@ public sealed class EmailQuery : IQueryKind
             ];
         }
 
-        var engagement = await KeyedCountRows.ReadAsync(_storage, KeyedCountAggregator.EmailEngagement, parameters, cancellationToken);
+        var engagement = await KeyedCountRows.ReadAsync(_storage, KeyedCountAggregator.EmailEngagement, parameters, _coarse, cancellationToken);
         var rows = delivery.Select(r => new EmailRow
         {
             WindowStart = r.WindowStart,

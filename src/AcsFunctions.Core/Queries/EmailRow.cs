@@ -5,8 +5,11 @@ namespace AcsFunctions.Queries;
 /// when <see cref="Type"/> is <c>delivery</c>, or an engagement count per (window, engagement type) when it is
 /// <c>engagement</c>; the fields of the other type are null.
 /// </summary>
-public sealed record EmailRow
+public sealed record EmailRow : QueryRow
 {
+    /// <inheritdoc />
+    internal override DateTimeOffset FlagWindow => WindowStart;
+
     /// <summary>Start of the window (UTC).</summary>
     public required DateTimeOffset WindowStart { get; init; }
 

@@ -11,4 +11,11 @@ public sealed class QueryOptions
     /// <value>Default 31 days. The longest <c>to − from</c> a query accepts (queries read every 1-minute row in range).</value>
     [Range(typeof(TimeSpan), "00:01:00", "400.00:00:00")]
     public TimeSpan MaxRange { get; set; } = TimeSpan.FromDays(31);
+
+    /// <value>
+    /// Default true. Read hourly and daily aggregate rows for <c>PT1H</c> and <c>P1D</c> queries (minute rows only at
+    /// unaligned edges). False reads minute rows only — the same results, slower on long ranges; for a store whose
+    /// hourly and daily rows are not built yet (see docs/architecture.md).
+    /// </value>
+    public bool CoarseRows { get; set; } = true;
 }

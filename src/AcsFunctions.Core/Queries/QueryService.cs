@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using AcsFunctions.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using AcsFunctions.Rollups;
 
 namespace AcsFunctions.Queries;
 
@@ -16,11 +17,13 @@ public sealed class QueryService
     private readonly TimeProvider _time;
     private readonly QueryOptions _options;
     private readonly ILogger<QueryService> _logger;
+    private readonly PendingWindows? _pending;
 
-    /// <summary>Creates the service over every registered <see cref="IQueryKind"/>.</summary>
+    /// <summary>Creates the service over every registered <see cref="IQueryKind"/>; <paramref name="pending"/> flags rows whose roll-up is pending.</summary>
     /// <exception cref="InvalidOperationException">Two kinds share a name.</exception>
-    public QueryService(IEnumerable<IQueryKind> kinds, TimeProvider time, IOptions<QueryOptions> options, ILogger<QueryService> logger)
+    public QueryService(IEnumerable<IQueryKind> kinds, TimeProvider time, IOptions<QueryOptions> options, ILogger<QueryService> logger, PendingWindows? pending = null)
     {
+        _pending = pending;
         var map = new Dictionary<string, IQueryKind>(StringComparer.OrdinalIgnoreCase);
         foreach (var kind in kinds)
         {
@@ -72,18 +75,33 @@ public sealed class QueryService
         ArgumentNullException.ThrowIfNull(parameters);
         var started = _time.GetTimestamp();
         IReadOnlyList<object> rows;
+        IReadOnlyList<DateTimeOffset> incomplete = [];
+        var cost = new ReadCost();
+        var outer = ReadCost.Current;
         try
         {
+            ReadCost.Current = cost;
             rows = await Resolve(parameters.Kind).RunAsync(parameters, cancellationToken);
+            if (_pending is not null)
+            {
+                // Read after the rows: a mark completed in between only over-flags; one added in between is newer than the rows anyway.
+                incomplete = await _pending.ReadAsync(parameters, cancellationToken);
+                rows = PendingWindows.Flag(rows, incomplete, parameters.Interval);
+            }
         }
         catch (Exception ex) when (ex is not StorageUnavailableException && TransientErrors.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
         {
             // Reads go through the table client's retries; what is left is an outage (or a wrong endpoint).
             throw new StorageUnavailableException($"Table storage is unavailable for the {parameters.Kind} query: {TransientErrors.Describe(ex)}", ex);
         }
+        finally
+        {
+            ReadCost.Current = outer;
+            outer?.Add(cost.Queries, cost.Rows);
+        }
 
         QueryLog.QueryCompleted(_logger, parameters.Kind, parameters.From, parameters.To, parameters.Interval.Name, rows.Count, _time.GetElapsedTime(started));
-        return new QueryResult(parameters, rows, QueryJson.Serialize(rows));
+        return new QueryResult(parameters, rows, QueryJson.Serialize(rows)) { IncompleteWindows = incomplete, ReadQueries = cost.Queries, RowsRead = cost.Rows };
     }
 
     /// <summary>The typed query of a kind (e.g. <see cref="ApiRequestsQuery"/> for its aggregates).</summary>

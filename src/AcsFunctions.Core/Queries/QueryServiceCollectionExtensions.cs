@@ -21,6 +21,7 @@ public static class QueryServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueryKind, EmailQuery>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueryKind, UsageQuery>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueryKind, DeadLettersQuery>());
+        services.TryAddSingleton<PendingWindows>();
         services.TryAddSingleton<QueryService>();
         return services;
     }

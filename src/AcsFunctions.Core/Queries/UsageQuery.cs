@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using AcsFunctions.Rollups;
 using AcsFunctions.Storage;
 
@@ -8,8 +9,14 @@ public sealed class UsageQuery : IQueryKind
 {
     private readonly AcsStorage _storage;
 
-    /// <summary>Creates the query.</summary>
-    public UsageQuery(AcsStorage storage) => _storage = storage;
+    private readonly bool _coarse;
+
+    /// <summary>Creates the query; <paramref name="options"/> says whether hourly and daily rows are read (default yes).</summary>
+    public UsageQuery(AcsStorage storage, IOptions<QueryOptions>? options = null)
+    {
+        _storage = storage;
+        _coarse = options?.Value.CoarseRows ?? true;
+    }
 
     /// <inheritdoc />
     public string Name => QueryKinds.Usage;
@@ -20,7 +27,7 @@ public sealed class UsageQuery : IQueryKind
     /// <inheritdoc />
     public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
     {
-        var rows = await KeyedCountRows.ReadAsync(_storage, KeyedCountAggregator.Usage, parameters, cancellationToken);
+        var rows = await KeyedCountRows.ReadAsync(_storage, KeyedCountAggregator.Usage, parameters, _coarse, cancellationToken);
         return
         [
             .. rows.Select(r => new UsageRow
@@ -31,7 +38,7 @@ public sealed class UsageQuery : IQueryKind
                 UsageType = r.Keys[0].Length == 0 ? null : r.Keys[0],
                 UnitType = r.Keys[1].Length == 0 ? null : r.Keys[1],
                 Records = r.Count,
-                Quantity = r.Quantity,
+                Quantity = Math.Round(r.Quantity, 6, MidpointRounding.AwayFromZero), // sums of doubles differ in the last bits with the order (minute, hourly or daily rows)
             }),
         ];
     }

@@ -1,8 +1,11 @@
 namespace AcsFunctions.Queries;
 
 /// <summary>One <c>usage</c> row: usage records and summed quantity per (window, usage type, unit).</summary>
-public sealed record UsageRow
+public sealed record UsageRow : QueryRow
 {
+    /// <inheritdoc />
+    internal override DateTimeOffset FlagWindow => WindowStart;
+
     /// <summary>Start of the window (UTC).</summary>
     public required DateTimeOffset WindowStart { get; init; }
 

@@ -7,8 +7,10 @@ namespace AcsFunctions.Rollups;
 
 /// <summary>
 /// Replaces the aggregate rows of one scope — a RowKey prefix in one window partition, or one row — with a
-/// freshly computed set: upserts (replace) through <see cref="TableWriter"/>, then deletes the rows of the scope
-/// the recompute no longer produces (e.g. a call whose transport changed in a later version).
+/// freshly computed set: upserts (replace) and deletes of the rows of the scope the recompute no longer produces
+/// (e.g. a call whose transport changed in a later version). A scope of up to 100 changes is replaced in one
+/// entity-group transaction (<see cref="ReplaceAtomicallyAsync"/>), so a run that dies never leaves it half
+/// written; larger scopes are written then pruned, and stay flagged by their pending mark until a run completes.
 /// </summary>
 internal sealed class AggregateWriter
 {
@@ -23,21 +25,53 @@ internal sealed class AggregateWriter
         _logger = logger;
     }
 
+    private const int MaxTransactionActions = 100;
+
     public async Task ReplacePrefixAsync(string table, string partitionKey, string rowKeyPrefix, IReadOnlyList<TableEntity> rows, RollupCounters counters, CancellationToken cancellationToken)
     {
-        var existing = await TableReads.PrefixAsync(_storage.GetTable(table), partitionKey, rowKeyPrefix, ["RowKey"], cancellationToken);
+        var existing = await TableReads.QueryAsync(_storage.GetTable(table), TableReads.PrefixFilter(partitionKey, rowKeyPrefix), ["RowKey"], counters.Reads, cancellationToken);
         counters.AggregateRowsRead(existing.Count);
-        await WriteAsync(table, rows, counters, cancellationToken);
-        var keep = rows.Select(r => r.RowKey).ToHashSet(StringComparer.Ordinal);
-        var stale = existing.Where(e => !keep.Contains(e.RowKey)).Select(e => e.RowKey).ToList();
-        foreach (var rowKey in stale)
-        {
-            await DeleteAsync(table, partitionKey, rowKey, counters, cancellationToken);
-        }
+        await ReplaceAtomicallyAsync(table, partitionKey, rows, existing.Select(e => e.RowKey), counters, cancellationToken);
+    }
 
+    /// <summary>
+    /// Makes the rows of one partition's scope exactly <paramref name="rows"/>, given the keys the scope held
+    /// (<paramref name="existingRowKeys"/>): one transaction when it fits, else upserts then deletes.
+    /// </summary>
+    public async Task ReplaceAtomicallyAsync(string table, string partitionKey, IReadOnlyList<TableEntity> rows, IEnumerable<string> existingRowKeys, RollupCounters counters, CancellationToken cancellationToken)
+    {
+        var keep = rows.Select(r => r.RowKey).ToHashSet(StringComparer.Ordinal);
+        var stale = existingRowKeys.Where(k => !keep.Contains(k)).Distinct(StringComparer.Ordinal).ToList();
         if (stale.Count > 0)
         {
             RollupLog.StaleAggregateDeleted(_logger, stale.Count, table, partitionKey);
+        }
+
+        if (rows.Count + stale.Count is > 0 and <= MaxTransactionActions)
+        {
+            List<TableTransactionAction> actions =
+            [
+                .. rows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)),
+                .. stale.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partitionKey, k), ETag.All)),
+            ];
+            try
+            {
+                counters.WriteRequests(1);
+                await _writer.SubmitTransactionAsync(table, actions, cancellationToken);
+                counters.Written(rows.Count);
+                counters.Deleted(stale.Count);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 404 or 400 or 413)
+            {
+                // A row to delete vanished meanwhile (a concurrent run), or the batch is too large: write step by step.
+            }
+        }
+
+        await WriteAsync(table, rows, counters, cancellationToken);
+        foreach (var rowKey in stale)
+        {
+            await DeleteAsync(table, partitionKey, rowKey, counters, cancellationToken);
         }
     }
 
@@ -61,12 +95,14 @@ internal sealed class AggregateWriter
         }
 
         counters.Written(rows.Count);
+        counters.WriteRequests(rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal).Sum(g => (g.Count() + MaxTransactionActions - 1) / MaxTransactionActions));
     }
 
     public async Task DeleteAsync(string table, string partitionKey, string rowKey, RollupCounters counters, CancellationToken cancellationToken)
     {
         try
         {
+            counters.WriteRequests(1);
             var response = await _storage.GetTable(table).DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken);
             if (response.Status != 404)
             {

@@ -30,19 +30,31 @@ internal sealed class CallRollup
     public async Task RecomputeAsync(TableEntity mark, RollupCounters counters, CancellationToken cancellationToken)
     {
         var callKey = mark.RowKey;
-        var rows = await TableReads.PartitionAsync(_storage.GetTable(TableNames.CallRecords), callKey, CallAggregator.SourceColumns, cancellationToken);
+        var rows = await TableReads.QueryAsync(_storage.GetTable(TableNames.CallRecords), TableClient.CreateQueryFilter($"PartitionKey eq {callKey}"), CallAggregator.SourceColumns, counters.Reads, cancellationToken);
         counters.RecordRowsRead(rows.Count);
         var call = CallAggregator.Compute(callKey, rows);
 
         var index = await TableReads.PointAsync(_storage.GetTable(TableNames.AggCallIndex), callKey, IndexRowKey, cancellationToken);
+        counters.Reads.Add(1, index is null ? 0 : 1);
         counters.AggregateRowsRead(index is null ? 0 : 1);
         var previousWindow = index?.GetString("StartWindow");
         var resourceKey = call?.Resource.Key ?? mark.GetString("ResourceKey") ?? string.Empty;
 
+        // Both call-start windows are marked before any call row changes: a run that dies after changing a call row
+        // leaves the windows that row affects marked, so queries flag them incomplete until a run recomputes them.
+        if (call is not null)
+        {
+            await MarkWindowAsync(call.WindowKey, resourceKey, counters, cancellationToken);
+        }
+
+        if (previousWindow is not null && previousWindow != call?.WindowKey)
+        {
+            await MarkWindowAsync(previousWindow, resourceKey, counters, cancellationToken);
+        }
+
         if (call is not null)
         {
             await _writer.WriteAsync(TableNames.AggCalls, [call.ToEntity()], counters, cancellationToken);
-            await MarkWindowAsync(call.WindowKey, resourceKey, counters, cancellationToken);
         }
 
         if (previousWindow is not null && previousWindow != call?.WindowKey)
@@ -53,7 +65,6 @@ internal sealed class CallRollup
             }
 
             await _writer.DeleteAsync(TableNames.AggCalls, previousWindow, callKey, counters, cancellationToken);
-            await MarkWindowAsync(previousWindow, resourceKey, counters, cancellationToken);
         }
 
         var newIndex = call is null ? null : new TableEntity(callKey, IndexRowKey) { ["StartWindow"] = call.WindowKey };

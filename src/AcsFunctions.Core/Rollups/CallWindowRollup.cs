@@ -12,11 +12,13 @@ internal sealed class CallWindowRollup
 {
     private readonly AcsStorage _storage;
     private readonly AggregateWriter _writer;
+    private readonly TierRollup _tiers;
 
-    public CallWindowRollup(AcsStorage storage, AggregateWriter writer)
+    public CallWindowRollup(AcsStorage storage, AggregateWriter writer, TierRollup tiers)
     {
         _storage = storage;
         _writer = writer;
+        _tiers = tiers;
     }
 
     public async Task RecomputeAsync(TableEntity mark, RollupCounters counters, CancellationToken cancellationToken)
@@ -28,7 +30,7 @@ internal sealed class CallWindowRollup
         var prefix = KeyEncoder.Encode(resourceKey) + "|";
         counters.Window(window);
 
-        var rows = await TableReads.PrefixAsync(_storage.GetTable(TableNames.AggCalls), windowKey, prefix, null, cancellationToken);
+        var rows = await TableReads.QueryAsync(_storage.GetTable(TableNames.AggCalls), TableReads.PrefixFilter(windowKey, prefix), null, counters.Reads, cancellationToken);
         counters.AggregateRowsRead(rows.Count);
         var calls = rows.Select(CallAggregate.FromEntity).ToList();
 
@@ -51,6 +53,8 @@ internal sealed class CallWindowRollup
             }
         }
 
+        await _tiers.MarkHoursAsync(TableNames.AggCallWindows, [window], cancellationToken);
+        await _tiers.MarkHoursAsync(TableNames.AggStreamQuality, [window], cancellationToken);
         await _writer.ReplaceRowAsync(TableNames.AggCallWindows, windowKey, KeyEncoder.Encode(resourceKey), volume?.ToEntity(), counters, cancellationToken);
         var resource = calls.Count > 0 ? calls[0].Resource : null;
         var streamRows = resource is null ? [] : groups.Values.Select(g => g.ToEntity(window, resource)).ToList();

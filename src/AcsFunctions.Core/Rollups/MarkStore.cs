@@ -32,7 +32,7 @@ internal sealed class MarkStore
     private TableClient Table => _storage.GetTable(TableNames.RollupPending);
 
     /// <summary>The marks of one kind, page by page (a partition query).</summary>
-    public async IAsyncEnumerable<IReadOnlyList<TableEntity>> ListAsync(string kind, int pageSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<IReadOnlyList<TableEntity>> ListAsync(string kind, int pageSize, ReadCost? cost, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var pages = Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {kind}"), maxPerPage: pageSize, cancellationToken: cancellationToken).AsPages();
         await using var enumerator = pages.GetAsyncEnumerator(cancellationToken);
@@ -50,6 +50,7 @@ internal sealed class MarkStore
                 yield break; // nothing was ever marked
             }
 
+            cost?.Add(1, enumerator.Current.Values.Count);
             yield return enumerator.Current.Values;
         }
     }

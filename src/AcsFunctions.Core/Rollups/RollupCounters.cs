@@ -4,9 +4,25 @@ namespace AcsFunctions.Rollups;
 internal sealed class RollupCounters
 {
     private readonly Lock _gate = new();
-    private int _windows, _calls, _callWindows, _retained, _skipped, _failed;
-    private long _recordRows, _aggregateRows, _written, _deleted;
-    private DateTimeOffset? _first, _last;
+    private int _windows, _calls, _callWindows, _hours, _days, _retained, _skipped, _leased, _failed;
+    private long _recordRows, _aggregateRows, _written, _deleted, _writeRequests;
+    private DateTimeOffset? _first, _last, _leasedUntil;
+
+    /// <summary>Read round trips and rows returned by every read of the run.</summary>
+    public ReadCost Reads { get; } = new();
+
+    public void WriteRequests(long count) => Interlocked.Add(ref _writeRequests, count);
+
+    /// <summary>A mark skipped because another (possibly dead) run holds its lease until <paramref name="until"/>.</summary>
+    public void Leased(DateTimeOffset? until)
+    {
+        Interlocked.Increment(ref _leased);
+        Skipped();
+        lock (_gate)
+        {
+            _leasedUntil = _leasedUntil is { } u && (until is null || u >= until) ? u : until ?? _leasedUntil;
+        }
+    }
 
     public void Processed(string kind)
     {
@@ -17,6 +33,12 @@ internal sealed class RollupCounters
                 break;
             case RollupMarkKinds.Call:
                 Interlocked.Increment(ref _calls);
+                break;
+            case RollupMarkKinds.Hour:
+                Interlocked.Increment(ref _hours);
+                break;
+            case RollupMarkKinds.Day:
+                Interlocked.Increment(ref _days);
                 break;
             default:
                 Interlocked.Increment(ref _callWindows);
@@ -55,8 +77,14 @@ internal sealed class RollupCounters
         Windows = _windows,
         Calls = _calls,
         CallWindows = _callWindows,
+        Hours = _hours,
+        Days = _days,
         Retained = _retained,
         Skipped = _skipped,
+        Leased = _leased,
+        LeasedUntil = _leasedUntil,
+        ReadQueries = Reads.Queries,
+        WriteRequests = _writeRequests,
         Failed = _failed,
         RecordRowsRead = _recordRows,
         AggregateRowsRead = _aggregateRows,

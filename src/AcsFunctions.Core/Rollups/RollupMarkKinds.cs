@@ -14,6 +14,12 @@ public static class RollupMarkKinds
     /// <summary>A call-start window's calls changed (written by the roll-up of a call mark).</summary>
     public const string CallWindow = "callwindow";
 
+    /// <summary>An hour of one aggregate table changed (written by the window roll-ups before they change its minutes).</summary>
+    public const string Hour = "hour";
+
+    /// <summary>A day of one aggregate table changed (written by the hour roll-up before it changes the day's hours).</summary>
+    public const string Day = "day";
+
     /// <summary>Lease columns: who owns a claimed mark, and until when.</summary>
     public const string LeaseOwner = "LeaseOwner";
 

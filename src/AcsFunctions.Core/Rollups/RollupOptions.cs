@@ -22,7 +22,14 @@ public sealed class RollupOptions
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <value>Default 500. Marks read per page.</value>
+    /// <value>
+    /// Default 60. The longest run of contiguous changed minutes read with one range query; longer runs are split so
+    /// that they are recomputed in parallel and memory stays bounded.
+    /// </value>
+    [Range(1, 1440)]
+    public int MaxRangeMinutes { get; set; } = 60;
+
+    /// <value>Default 500. Marks read per page (and at most this many marks per range read).</value>
     [Range(1, 1000)]
     public int PageSize { get; set; } = 500;
 }

@@ -15,14 +15,35 @@ public sealed record RollupResult
     /// <summary>Call-start windows recomputed (calls per window and stream quality).</summary>
     public int CallWindows { get; init; }
 
+    /// <summary>Hours of one aggregate table recomputed (hourly rows from the minute rows).</summary>
+    public int Hours { get; init; }
+
+    /// <summary>Days of one aggregate table recomputed (daily rows from the hourly rows).</summary>
+    public int Days { get; init; }
+
     /// <summary>Marks recomputed in total.</summary>
-    public int Processed => Windows + Calls + CallWindows;
+    public int Processed => Windows + Calls + CallWindows + Hours + Days;
 
     /// <summary>Marks recomputed but kept pending, because they changed meanwhile (new data, or another run).</summary>
     public int Retained { get; init; }
 
     /// <summary>Marks skipped because another run owned them.</summary>
     public int Skipped { get; init; }
+
+    /// <summary>
+    /// Of <see cref="Skipped"/>, the marks under another run's unexpired lease — possibly a run that died; they are taken
+    /// over when the lease ends (<see cref="LeasedUntil"/>), and queries flag their windows as incomplete until then.
+    /// </summary>
+    public int Leased { get; init; }
+
+    /// <summary>The latest lease end among <see cref="Leased"/> marks, if any.</summary>
+    public DateTimeOffset? LeasedUntil { get; init; }
+
+    /// <summary>Read round trips (query pages) the run issued: one per contiguous range of changed partitions, not per mark.</summary>
+    public long ReadQueries { get; init; }
+
+    /// <summary>Aggregate write round trips (entity-group transactions and single deletes).</summary>
+    public long WriteRequests { get; init; }
 
     /// <summary>Marks whose recompute failed (they stay pending; see the log).</summary>
     public int Failed { get; init; }

@@ -7,7 +7,8 @@ namespace AcsFunctions.Rollups;
 
 /// <summary>
 /// The roll-up: reads the pending marks and recomputes exactly the record partitions they name from the raw rows
-/// — window marks and call marks first, then the call-start windows the calls touched — writing aggregates with
+/// — window marks and call marks first, then the call-start windows the calls touched, then the hours and days of
+/// every aggregate table whose minutes changed (<see cref="CoarseTiers"/>) — writing aggregates with
 /// deterministic keys (replace, never increment). The cost of a run is proportional to what changed since the
 /// last one. Safe to run late, twice, or on several instances at once (see <see cref="MarkStore"/>): used by the
 /// timer function and <c>acs-diag rollup</c>.
@@ -22,6 +23,7 @@ public sealed class RollupService
     private readonly WindowRollup _windows;
     private readonly CallRollup _calls;
     private readonly CallWindowRollup _callWindows;
+    private readonly TierRollup _tiers;
     private readonly RollupOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<RollupService> _logger;
@@ -32,6 +34,7 @@ public sealed class RollupService
         WindowRollup windows,
         CallRollup calls,
         CallWindowRollup callWindows,
+        TierRollup tiers,
         IOptions<RollupOptions> options,
         TimeProvider time,
         ILogger<RollupService> logger)
@@ -41,6 +44,7 @@ public sealed class RollupService
         _windows = windows;
         _calls = calls;
         _callWindows = callWindows;
+        _tiers = tiers;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -76,6 +80,8 @@ public sealed class RollupService
             var retained = counters.RetainedCount;
             await Task.WhenAll(_phases.Select(kind => ProcessKindAsync(kind, runId, counters, cancellationToken)));
             await ProcessKindAsync(RollupMarkKinds.CallWindow, runId, counters, cancellationToken);
+            await ProcessKindAsync(RollupMarkKinds.Hour, runId, counters, cancellationToken);
+            await ProcessKindAsync(RollupMarkKinds.Day, runId, counters, cancellationToken);
             if (counters.RetainedCount == retained)
             {
                 break;
@@ -91,22 +97,131 @@ public sealed class RollupService
     private async Task ProcessKindAsync(string kind, string runId, RollupCounters counters, CancellationToken cancellationToken)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken };
-        await foreach (var page in _marks.ListAsync(kind, _options.PageSize, cancellationToken))
+        if (kind == RollupMarkKinds.Window)
+        {
+            await ProcessWindowMarksAsync(runId, counters, parallel);
+            return;
+        }
+
+        await foreach (var page in _marks.ListAsync(kind, _options.PageSize, counters.Reads, cancellationToken))
         {
             await Parallel.ForEachAsync(page, parallel, (mark, ct) => new ValueTask(ProcessMarkAsync(kind, mark, runId, counters, ct)));
         }
     }
+
+    /// <summary>
+    /// Window marks are taken in runs of contiguous minutes (<see cref="RollupOptions.MaxRangeMinutes"/> at most), each
+    /// read with one range query per table; runs are processed with bounded parallelism.
+    /// </summary>
+    private async Task ProcessWindowMarksAsync(string runId, RollupCounters counters, ParallelOptions parallel)
+    {
+        var marks = new List<TableEntity>();
+        await foreach (var page in _marks.ListAsync(RollupMarkKinds.Window, _options.PageSize, counters.Reads, parallel.CancellationToken))
+        {
+            foreach (var mark in page)
+            {
+                if (_marks.IsLeased(mark, out var leaseUntil))
+                {
+                    RollupLog.MarkSkipped(_logger, RollupMarkKinds.Window, mark.RowKey, leaseUntil);
+                    counters.Leased(leaseUntil);
+                }
+                else
+                {
+                    marks.Add(mark);
+                }
+            }
+        }
+
+        var runs = Runs(marks, _options.MaxRangeMinutes, _options.PageSize);
+        await Parallel.ForEachAsync(runs, parallel, (run, ct) => new ValueTask(ProcessWindowRunAsync(run, runId, counters, ct)));
+    }
+
+    /// <summary>Splits marks (any order) into runs of contiguous minutes, each spanning at most <paramref name="maxMinutes"/> and <paramref name="maxMarks"/> marks.</summary>
+    internal static List<List<TableEntity>> Runs(IEnumerable<TableEntity> marks, int maxMinutes, int maxMarks)
+    {
+        var runs = new List<List<TableEntity>>();
+        List<TableEntity>? current = null;
+        DateTimeOffset start = default, previous = default;
+        foreach (var mark in marks.OrderBy(m => m.RowKey, StringComparer.Ordinal))
+        {
+            var window = WindowRollup.WindowOf(mark);
+            if (current is null || window - previous > TimeSpan.FromMinutes(1) || window - start >= TimeSpan.FromMinutes(maxMinutes) || current.Count >= maxMarks)
+            {
+                current = [];
+                runs.Add(current);
+                start = window;
+            }
+
+            current.Add(mark);
+            previous = window;
+        }
+
+        return runs;
+    }
+
+    private async Task ProcessWindowRunAsync(List<TableEntity> run, string runId, RollupCounters counters, CancellationToken cancellationToken)
+    {
+        // Claims and completions are not cancelled half way (CancellationToken.None): a claim the service applied but
+        // the client abandoned would leave a lease behind after Ctrl+C. Cancellation is honoured between the steps.
+        cancellationToken.ThrowIfCancellationRequested();
+        var claims = await Task.WhenAll(run.Select(async mark => (Mark: mark, ETag: await _marks.TryClaimAsync(mark, runId, _options.LeaseDuration, CancellationToken.None))));
+        var claimed = claims.Where(c => c.ETag is not null).ToList();
+        for (var i = claimed.Count; i < claims.Length; i++)
+        {
+            counters.Skipped(); // changed since listed: re-marked (the next run takes it) or claimed by another run
+        }
+
+        if (claimed.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _windows.RecomputeRangeAsync([.. claimed.Select(c => c.Mark)], counters, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            foreach (var (mark, _) in claimed)
+            {
+                RollupLog.MarkFailed(_logger, ex, RollupMarkKinds.Window, mark.RowKey);
+                counters.Failed();
+            }
+
+            await ReleaseAsync(claimed.Select(c => c.Mark)); // the next run retries
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+            await ReleaseAsync(claimed.Select(c => c.Mark)); // Ctrl+C: no lease is left behind
+            throw;
+        }
+
+        foreach (var (mark, etag) in claimed)
+        {
+            counters.Processed(RollupMarkKinds.Window);
+            if (!await _marks.CompleteAsync(mark, etag!.Value, CancellationToken.None))
+            {
+                RollupLog.MarkRetained(_logger, RollupMarkKinds.Window, mark.RowKey);
+                counters.Retained();
+            }
+        }
+    }
+
+    private Task ReleaseAsync(IEnumerable<TableEntity> marks) =>
+        Task.WhenAll(marks.Select(m => _marks.RemarkAsync(m, CancellationToken.None)));
 
     private async Task ProcessMarkAsync(string kind, TableEntity mark, string runId, RollupCounters counters, CancellationToken cancellationToken)
     {
         if (_marks.IsLeased(mark, out var leaseUntil))
         {
             RollupLog.MarkSkipped(_logger, kind, mark.RowKey, leaseUntil);
-            counters.Skipped();
+            counters.Leased(leaseUntil);
             return;
         }
 
-        if (await _marks.TryClaimAsync(mark, runId, _options.LeaseDuration, cancellationToken) is not { } claimed)
+        cancellationToken.ThrowIfCancellationRequested();
+        if (await _marks.TryClaimAsync(mark, runId, _options.LeaseDuration, CancellationToken.None) is not { } claimed)
         {
             counters.Skipped(); // changed since listed: re-marked (the next run takes it) or claimed by another run
             return;
@@ -125,12 +240,12 @@ public sealed class RollupService
         }
         catch (OperationCanceledException)
         {
-            await _marks.RemarkAsync(mark, CancellationToken.None);
+            await _marks.RemarkAsync(mark, CancellationToken.None); // Ctrl+C: no lease is left behind
             throw;
         }
 
         counters.Processed(kind);
-        if (!await _marks.CompleteAsync(mark, claimed, cancellationToken))
+        if (!await _marks.CompleteAsync(mark, claimed, CancellationToken.None))
         {
             RollupLog.MarkRetained(_logger, kind, mark.RowKey);
             counters.Retained();
@@ -139,8 +254,8 @@ public sealed class RollupService
 
     private Task RecomputeAsync(string kind, TableEntity mark, RollupCounters counters, CancellationToken cancellationToken) => kind switch
     {
-        RollupMarkKinds.Window => _windows.RecomputeAsync(mark, counters, cancellationToken),
         RollupMarkKinds.Call => _calls.RecomputeAsync(mark, counters, cancellationToken),
+        RollupMarkKinds.Hour or RollupMarkKinds.Day => _tiers.RecomputeAsync(kind, mark, counters, cancellationToken),
         _ => _callWindows.RecomputeAsync(mark, counters, cancellationToken),
     };
 

@@ -32,12 +32,14 @@ public static class RollupServiceCollectionExtensions
         services.TryAddSingleton<WindowRollup>();
         services.TryAddSingleton<CallRollup>();
         services.TryAddSingleton<CallWindowRollup>();
+        services.TryAddSingleton<TierRollup>();
         services.TryAddSingleton(sp => new RollupService(
             sp.GetRequiredService<AcsStorage>(),
             sp.GetRequiredService<MarkStore>(),
             sp.GetRequiredService<WindowRollup>(),
             sp.GetRequiredService<CallRollup>(),
             sp.GetRequiredService<CallWindowRollup>(),
+            sp.GetRequiredService<TierRollup>(),
             sp.GetRequiredService<IOptions<RollupOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<RollupService>>()));

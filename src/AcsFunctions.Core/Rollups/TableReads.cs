@@ -14,6 +14,14 @@ public static class TableReads
     public static Task<List<TableEntity>> PrefixAsync(TableClient table, string partitionKey, string rowKeyPrefix, IEnumerable<string>? select, CancellationToken cancellationToken = default) =>
         QueryAsync(table, PrefixFilter(partitionKey, rowKeyPrefix), select, cancellationToken);
 
+    /// <summary>
+    /// The filter for the partitions whose key starts with a key in <c>[fromPrefix, toPrefix)</c>: one range query over
+    /// contiguous partitions (e.g. minute windows <c>yyyyMMddHHmm</c>, whatever follows them in the key, so that a later
+    /// suffix such as a shard number stays inside the range).
+    /// </summary>
+    public static string PartitionRangeFilter(string fromPrefix, string toPrefix) =>
+        TableClient.CreateQueryFilter($"PartitionKey ge {fromPrefix} and PartitionKey lt {toPrefix}");
+
     /// <summary>The filter for the rows of one partition whose RowKey starts with <paramref name="rowKeyPrefix"/>.</summary>
     public static string PrefixFilter(string partitionKey, string rowKeyPrefix)
     {
@@ -23,15 +31,27 @@ public static class TableReads
     }
 
     /// <summary>Every row matching <paramref name="filter"/>; a projection always includes the keys.</summary>
-    public static async Task<List<TableEntity>> QueryAsync(TableClient table, string filter, IEnumerable<string>? select, CancellationToken cancellationToken = default)
+    public static Task<List<TableEntity>> QueryAsync(TableClient table, string filter, IEnumerable<string>? select, CancellationToken cancellationToken = default) =>
+        QueryAsync(table, filter, select, null, cancellationToken);
+
+    /// <summary>
+    /// Every row matching <paramref name="filter"/>; a projection always includes the keys. Each page is one round
+    /// trip, counted with the rows in <paramref name="cost"/> when given.
+    /// </summary>
+    public static async Task<List<TableEntity>> QueryAsync(TableClient table, string filter, IEnumerable<string>? select, ReadCost? cost, CancellationToken cancellationToken = default)
     {
         var rows = new List<TableEntity>();
         var columns = select is null ? null : new[] { "PartitionKey", "RowKey" }.Concat(select).Distinct(StringComparer.Ordinal).ToList();
         try
         {
-            await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: columns, cancellationToken: cancellationToken))
+            await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: columns, cancellationToken: cancellationToken).AsPages())
             {
-                rows.Add(row);
+                cost?.Add(1, page.Values.Count);
+                if (!ReferenceEquals(ReadCost.Current, cost))
+                {
+                    ReadCost.Current?.Add(1, page.Values.Count);
+                }
+                rows.AddRange(page.Values);
             }
         }
         catch (RequestFailedException ex) when (ex.Status == 404)

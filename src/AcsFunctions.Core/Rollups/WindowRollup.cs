@@ -4,47 +4,117 @@ using AcsFunctions.Storage;
 namespace AcsFunctions.Rollups;
 
 /// <summary>
-/// Recomputes the aggregates of one windowed record partition (minute window, resource, category) from its
-/// rows — a single partition query — with every <see cref="IWindowAggregator"/> that handles the category.
+/// Recomputes the aggregates of windowed record partitions (minute window, resource, category) from their rows with
+/// every <see cref="IWindowAggregator"/> that handles the category. A run of marks over contiguous minutes is read
+/// with one range query per table (records with the aggregators' columns only; existing aggregate keys with
+/// <c>RowKey</c> only), not one query per mark: the cost follows what changed, in rows and in round trips.
 /// </summary>
 internal sealed class WindowRollup
 {
     private readonly AcsStorage _storage;
     private readonly IWindowAggregator[] _aggregators;
     private readonly AggregateWriter _writer;
+    private readonly TierRollup _tiers;
 
-    public WindowRollup(AcsStorage storage, IEnumerable<IWindowAggregator> aggregators, AggregateWriter writer)
+    public WindowRollup(AcsStorage storage, IEnumerable<IWindowAggregator> aggregators, AggregateWriter writer, TierRollup tiers)
     {
         _storage = storage;
         _aggregators = [.. aggregators];
         _writer = writer;
+        _tiers = tiers;
     }
 
     /// <summary>The aggregate tables this unit writes.</summary>
     public IEnumerable<string> Tables => _aggregators.Select(a => a.Table).Distinct(StringComparer.Ordinal);
 
-    public async Task RecomputeAsync(TableEntity mark, RollupCounters counters, CancellationToken cancellationToken)
-    {
-        var recordPartition = mark.RowKey;
-        var parts = recordPartition.Split('|');
-        var category = mark.GetString("Category") ?? (parts.Length > 2 ? KeyEncoder.Decode(parts[2]) : string.Empty);
-        var resourceKey = mark.GetString("ResourceKey") ?? (parts.Length > 1 ? KeyEncoder.Decode(parts[1]) : string.Empty);
-        var window = Windows.Parse(parts[0]);
-        counters.Window(window);
+    /// <summary>The aggregators that handle <paramref name="category"/>.</summary>
+    public IReadOnlyList<IWindowAggregator> For(string category) => [.. _aggregators.Where(a => a.Handles(category))];
 
-        var aggregators = _aggregators.Where(a => a.Handles(category)).ToList();
-        if (aggregators.Count == 0)
+    /// <summary>The minute window of a window mark (the first part of its record partition key).</summary>
+    public static DateTimeOffset WindowOf(TableEntity mark) => Windows.Parse(mark.RowKey.Split('|')[0]);
+
+    /// <summary>
+    /// Recomputes the record partitions of <paramref name="marks"/>, which lie in contiguous minutes (sorted by key):
+    /// one range read of the records and one of each aggregate table's keys, then each partition's scopes replaced.
+    /// </summary>
+    public async Task RecomputeRangeAsync(IReadOnlyList<TableEntity> marks, RollupCounters counters, CancellationToken cancellationToken)
+    {
+        var units = marks.Select(Unit.Of).ToList();
+        foreach (var unit in units)
         {
-            return; // a category without aggregates (e.g. unclassified): nothing to recompute
+            counters.Window(unit.Window);
         }
 
-        var columns = aggregators.SelectMany(a => a.SourceColumns).Distinct(StringComparer.Ordinal).ToList();
-        var records = await TableReads.PartitionAsync(_storage.GetTable(TableNames.Records), recordPartition, columns, cancellationToken);
-        counters.RecordRowsRead(records.Count);
-        foreach (var aggregator in aggregators)
+        units = [.. units.Where(u => (u.Aggregators = For(u.Category)).Count > 0)];
+        if (units.Count == 0)
         {
-            var rows = aggregator.Aggregate(window, resourceKey, category, records);
-            await _writer.ReplacePrefixAsync(aggregator.Table, Windows.Key(window), aggregator.ScopePrefix(resourceKey, category), rows, counters, cancellationToken);
+            return; // categories without aggregates (e.g. unclassified): nothing to recompute
+        }
+
+        var first = units.Min(u => u.Window);
+        var last = units.Max(u => u.Window);
+        var single = units.Count == 1 ? units[0] : null;
+        var columns = units.SelectMany(u => u.Aggregators).SelectMany(a => a.SourceColumns).Distinct(StringComparer.Ordinal).ToList();
+        var recordFilter = single is not null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {single.Partition}")
+            : TableReads.PartitionRangeFilter(Windows.Key(first), Windows.Key(last.AddMinutes(1)));
+        var records = await TableReads.QueryAsync(_storage.GetTable(TableNames.Records), recordFilter, columns, counters.Reads, cancellationToken);
+        counters.RecordRowsRead(records.Count);
+        var byPartition = records.GroupBy(r => r.PartitionKey, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (IReadOnlyList<TableEntity>)[.. g], StringComparer.Ordinal);
+
+        foreach (var table in units.SelectMany(u => u.Aggregators).Select(a => a.Table).Distinct(StringComparer.Ordinal))
+        {
+            var aggregatorsOfTable = units.Where(u => u.Aggregators.Any(a => a.Table == table)).ToList();
+            var keyFilter = single is not null
+                ? TableReads.PrefixFilter(Windows.Key(single.Window), single.Aggregators.First(a => a.Table == table).ScopePrefix(single.ResourceKey, single.Category))
+                : TableReads.PartitionRangeFilter(Windows.Key(first), Windows.Key(last.AddMinutes(1)));
+            var existing = await TableReads.QueryAsync(_storage.GetTable(table), keyFilter, ["RowKey"], counters.Reads, cancellationToken);
+            counters.AggregateRowsRead(existing.Count);
+            var existingByPartition = existing.ToLookup(e => e.PartitionKey, e => e.RowKey, StringComparer.Ordinal);
+            await _tiers.MarkHoursAsync(table, aggregatorsOfTable.Select(u => u.Window), cancellationToken);
+
+            // One replacement per (window partition): every scope of the run in that partition at once.
+            foreach (var window in aggregatorsOfTable.GroupBy(u => Windows.Key(u.Window), StringComparer.Ordinal))
+            {
+                var rows = new List<TableEntity>();
+                var owned = new List<string>();
+                foreach (var unit in window)
+                {
+                    foreach (var aggregator in unit.Aggregators.Where(a => a.Table == table))
+                    {
+                        var prefix = aggregator.ScopePrefix(unit.ResourceKey, unit.Category);
+                        rows.AddRange(aggregator.Aggregate(unit.Window, unit.ResourceKey, unit.Category, byPartition.GetValueOrDefault(unit.Partition) ?? []));
+                        owned.AddRange(existingByPartition[window.Key].Where(k => k.StartsWith(prefix, StringComparison.Ordinal)));
+                    }
+                }
+
+                await _writer.ReplaceAtomicallyAsync(table, window.Key, rows, owned, counters, cancellationToken);
+            }
+        }
+    }
+
+    private sealed class Unit
+    {
+        public required string Partition { get; init; }
+
+        public required DateTimeOffset Window { get; init; }
+
+        public required string ResourceKey { get; init; }
+
+        public required string Category { get; init; }
+
+        public IReadOnlyList<IWindowAggregator> Aggregators { get; set; } = [];
+
+        public static Unit Of(TableEntity mark)
+        {
+            var parts = mark.RowKey.Split('|');
+            return new Unit
+            {
+                Partition = mark.RowKey,
+                Window = Windows.Parse(parts[0]),
+                Category = mark.GetString("Category") ?? (parts.Length > 2 ? KeyEncoder.Decode(parts[2]) : string.Empty),
+                ResourceKey = mark.GetString("ResourceKey") ?? (parts.Length > 1 ? KeyEncoder.Decode(parts[1]) : string.Empty),
+            };
         }
     }
 }

@@ -80,6 +80,19 @@ public sealed class TableWriter
         return rejected;
     }
 
+    /// <summary>
+    /// Submits one entity-group transaction as given (all actions in one partition, at most 100): applied entirely or
+    /// not at all. Transient errors are retried; a non-transient rejection throws <see cref="RequestFailedException"/>.
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">Storage stayed unavailable through every retry.</exception>
+    public async Task SubmitTransactionAsync(string table, IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actions);
+        await RunWithRetryAsync(ct => _storage.EnsureTableAsync(table, ct), table, cancellationToken);
+        Interlocked.Increment(ref _transactions);
+        await RunWithRetryAsync(ct => _storage.GetTable(table).SubmitTransactionAsync(actions, ct), table, cancellationToken);
+    }
+
     private async Task<IReadOnlyList<RejectedWrite>> SubmitAsync(TableBatch batch, CancellationToken cancellationToken)
     {
         var table = _storage.GetTable(batch.Table);

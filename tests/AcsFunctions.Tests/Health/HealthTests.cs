@@ -235,7 +235,7 @@ public sealed class HealthTests(AzuriteFixture azurite)
         Assert.Equal(
             "category,sourceType,source,records,stored,unclassified,deadLettered,deadLetteredByReason,lastEventTime,lastEnqueuedTime,lastIngestTime,"
             + "ingestLagSecondsP50,ingestLagSecondsP95,ingestLagSecondsP99,ingestLagSecondsMax,deliveryLagSecondsP50,deliveryLagSecondsP95,deliveryLagSecondsP99,deliveryLagSecondsMax,"
-            + "rollupPendingWindows,rollupOldestPendingSeconds",
+            + "rollupPendingWindows,rollupOldestPendingSeconds,rollupLeasedMarks,rollupLeasedUntil",
             lines[0]);
         Assert.Equal(3, lines.Length);
         Assert.StartsWith("ChatOperational,eventhub,0,4,3,0,1,invalid-time=1,2026-11-23T11:58:50Z,2026-11-23T11:59:50Z,2026-11-23T12:00:00Z,", lines[1], StringComparison.Ordinal);
