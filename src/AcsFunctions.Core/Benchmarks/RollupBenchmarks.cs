@@ -165,12 +165,22 @@ public static class RollupBenchmarks
         }
 
         /// <summary>
-        /// The same row in another partition: a window key (the records' and aggregates' partitions) moves
-        /// <paramref name="copy"/> days back, any other key (calls) gets a suffix — never the target's partitions.
+        /// The same row in another partition: a window key (the records' and aggregates' partitions, hourly and daily
+        /// rows included) moves <paramref name="copy"/> days back, any other key (calls) gets a suffix — never the
+        /// target's partitions.
         /// </summary>
         private static TableEntity Relocate(TableEntity entity, int copy)
         {
             var pk = entity.PartitionKey;
+            if (pk.Length > 1 && pk[0] is 'H' or 'D' && char.IsAsciiDigit(pk[1]))
+            {
+                // An hourly or daily row (CoarseTiers): its period moves back too. A suffix would sort inside the
+                // target's own hour and day ranges, which the roll-up reads whole.
+                var format = pk[0] == 'H' ? "yyyyMMddHH" : "yyyyMMdd";
+                var period = DateTimeOffset.ParseExact(pk[1..], format, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+                return new TableEntity(entity) { PartitionKey = pk[0] + period.AddDays(-copy).ToString(format, CultureInfo.InvariantCulture) };
+            }
+
             var relocated = pk.Length >= Windows.KeyFormat.Length && DateTimeOffset.TryParseExact(
                 pk[..Windows.KeyFormat.Length], Windows.KeyFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var window)
                 ? Windows.Key(window.AddDays(-copy)) + pk[Windows.KeyFormat.Length..]

@@ -39,73 +39,120 @@ public static class AggregateQuery
     /// interval (<see cref="CoarseTiers"/>): for <c>P1D</c>, daily rows for whole days, hourly rows for whole hours at the
     /// edges, minute rows only at unaligned edges; for <c>PT1H</c>, hourly rows and minute edges; finer intervals read
     /// minute rows. One partition-range query per segment (at most five), plus the filters on other columns.
+    /// A day (hour) with no daily (hourly) row under the filters is read from the tier below, contiguous gaps with one
+    /// range query each: a store written before hourly and daily rows existed, or a period whose coarse row is not
+    /// written yet, is answered from its minute rows (exact either way; an empty period costs a query, no rows).
     /// </summary>
     public static async Task<List<TableEntity>> ReadTiledAsync(AcsStorage storage, string table, QueryParameters parameters, bool coarse, CancellationToken cancellationToken, params (string Column, string? Value)[] equals)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var rows = new List<TableEntity>();
-        foreach (var (from, to) in coarse ? Tiles(parameters) : [(parameters.FromWindowKey, parameters.ToWindowKey)])
+        var filter = Filter(parameters, equals);
+        var minuteRange = TableClient.CreateQueryFilter($"PartitionKey ge {parameters.FromWindowKey} and PartitionKey lt {parameters.ToWindowKey}");
+        var reader = new TierReader(storage.GetTable(table), (from, to) => filter.Replace(minuteRange, TableReads.PartitionRangeFilter(from, to), StringComparison.Ordinal));
+        var tiles = coarse ? TimeTiles(parameters) : [new Tile(Minute, Windows.Parse(parameters.FromWindowKey), Windows.Parse(parameters.ToWindowKey))];
+        foreach (var tile in tiles)
         {
-            var filter = Filter(parameters, equals).Replace(
-                TableClient.CreateQueryFilter($"PartitionKey ge {parameters.FromWindowKey} and PartitionKey lt {parameters.ToWindowKey}"),
-                TableReads.PartitionRangeFilter(from, to),
-                StringComparison.Ordinal);
-            rows.AddRange(await TableReads.QueryAsync(storage.GetTable(table), filter, null, cancellationToken));
+            await reader.ReadAsync(tile, cancellationToken);
         }
 
-        return rows;
+        return reader.Rows;
     }
 
     /// <summary>The partition-key ranges <c>[from, to)</c> that tile a query's range at its interval, coarsest first.</summary>
     public static IReadOnlyList<(string From, string To)> Tiles(QueryParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        return [.. TimeTiles(parameters).Select(t => (KeyOf(t.Unit, t.From), KeyOf(t.Unit, t.To)))];
+    }
+
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
+    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
+
+    private static string KeyOf(TimeSpan unit, DateTimeOffset time) =>
+        unit == Day ? CoarseTiers.DayKey(time) : unit == Hour ? CoarseTiers.HourKey(time) : Windows.Key(time);
+
+    private static List<Tile> TimeTiles(QueryParameters parameters)
+    {
         var start = Windows.Parse(parameters.FromWindowKey);
         var end = Windows.Parse(parameters.ToWindowKey);
-        var tiles = new List<(string, string)>();
-        if (parameters.Interval.Length < TimeSpan.FromHours(1) || end <= start)
+        var whole = new List<Tile> { new(Minute, start, end) };
+        if (parameters.Interval.Length < Hour || end <= start)
         {
-            return [(parameters.FromWindowKey, parameters.ToWindowKey)];
+            return whole;
         }
 
-        var hourStart = Ceiling(start, TimeSpan.FromHours(1));
+        var hourStart = Ceiling(start, Hour);
         var hourEnd = CoarseTiers.FloorHour(end);
         if (hourStart >= hourEnd)
         {
-            return [(parameters.FromWindowKey, parameters.ToWindowKey)];
+            return whole;
         }
 
-        var dayStart = Ceiling(hourStart, TimeSpan.FromDays(1));
+        var tiles = new List<Tile>();
+        var dayStart = Ceiling(hourStart, Day);
         var dayEnd = CoarseTiers.FloorDay(hourEnd);
-        if (parameters.Interval.Length >= TimeSpan.FromDays(1) && dayStart < dayEnd)
+        if (parameters.Interval.Length >= Day && dayStart < dayEnd)
         {
-            tiles.Add((CoarseTiers.DayKey(dayStart), CoarseTiers.DayKey(dayEnd)));
-            AddHours(tiles, hourStart, dayStart);
-            AddHours(tiles, dayEnd, hourEnd);
+            tiles.Add(new Tile(Day, dayStart, dayEnd));
+            AddTile(tiles, Hour, hourStart, dayStart);
+            AddTile(tiles, Hour, dayEnd, hourEnd);
         }
         else
         {
-            AddHours(tiles, hourStart, hourEnd);
+            AddTile(tiles, Hour, hourStart, hourEnd);
         }
 
-        AddMinutes(tiles, start, hourStart);
-        AddMinutes(tiles, hourEnd, end);
+        AddTile(tiles, Minute, start, hourStart);
+        AddTile(tiles, Minute, hourEnd, end);
         return tiles;
     }
 
-    private static void AddHours(List<(string, string)> tiles, DateTimeOffset from, DateTimeOffset to)
+    private static void AddTile(List<Tile> tiles, TimeSpan unit, DateTimeOffset from, DateTimeOffset to)
     {
         if (from < to)
         {
-            tiles.Add((CoarseTiers.HourKey(from), CoarseTiers.HourKey(to)));
+            tiles.Add(new Tile(unit, from, to));
         }
     }
 
-    private static void AddMinutes(List<(string, string)> tiles, DateTimeOffset from, DateTimeOffset to)
+    /// <summary>A time range read at one tier: <paramref name="Unit"/> is a day, an hour or a minute.</summary>
+    private readonly record struct Tile(TimeSpan Unit, DateTimeOffset From, DateTimeOffset To);
+
+    /// <summary>Reads tiles, falling back to the tier below for the periods a coarse tier has no row for.</summary>
+    private sealed class TierReader(TableClient table, Func<string, string, string> rangeFilter)
     {
-        if (from < to)
+        public List<TableEntity> Rows { get; } = [];
+
+        public async Task ReadAsync(Tile tile, CancellationToken cancellationToken)
         {
-            tiles.Add((Windows.Key(from), Windows.Key(to)));
+            var found = await TableReads.QueryAsync(table, rangeFilter(KeyOf(tile.Unit, tile.From), KeyOf(tile.Unit, tile.To)), null, cancellationToken);
+            Rows.AddRange(found);
+            if (tile.Unit == Minute)
+            {
+                return;
+            }
+
+            var below = tile.Unit == Day ? Hour : Minute;
+            var present = found.Select(r => r.PartitionKey).ToHashSet(StringComparer.Ordinal);
+            DateTimeOffset? gap = null;
+            for (var period = tile.From; period < tile.To; period += tile.Unit)
+            {
+                if (!present.Contains(KeyOf(tile.Unit, period)))
+                {
+                    gap ??= period;
+                }
+                else if (gap is { } gapStart)
+                {
+                    await ReadAsync(new Tile(below, gapStart, period), cancellationToken);
+                    gap = null;
+                }
+            }
+
+            if (gap is { } last)
+            {
+                await ReadAsync(new Tile(below, last, tile.To), cancellationToken);
+            }
         }
     }
 

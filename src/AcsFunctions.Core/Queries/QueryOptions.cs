@@ -14,8 +14,8 @@ public sealed class QueryOptions
 
     /// <value>
     /// Default true. Read hourly and daily aggregate rows for <c>PT1H</c> and <c>P1D</c> queries (minute rows only at
-    /// unaligned edges). False reads minute rows only — the same results, slower on long ranges; for a store whose
-    /// hourly and daily rows are not built yet (see docs/architecture.md).
+    /// unaligned edges). Periods without a coarse row are read from their minute rows either way
+    /// (see docs/architecture.md). False reads minute rows only — the same results, slower on long ranges.
     /// </value>
     public bool CoarseRows { get; set; } = true;
 }

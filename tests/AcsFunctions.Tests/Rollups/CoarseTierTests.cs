@@ -78,6 +78,57 @@ public sealed class CoarseTierTests(AzuriteFixture azurite)
         Assert.True(compared > 500, $"only {compared} rows compared");
     }
 
+    [Fact]
+    public async Task StoreWithoutSomeCoarseRows_ReadsTheirMinutes_AndAnswersExactlyAsMinuteRows()
+    {
+        // A store written before hourly and daily rows existed (or whose coarse rows are not written yet): every
+        // daily row and every other hourly row is missing. The query reads minute rows for those periods.
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        await using var minutesOnly = TestStorage.Create(azurite.ConnectionString, new Dictionary<string, string?>
+        {
+            ["AcsFunctions:Storage:TablePrefix"] = storage.Prefix,
+            ["AcsFunctions:Query:CoarseRows"] = "false",
+        });
+        var options = _stream with { Minutes = 6 * 60, ApiRequests = 200, Emails = 20, Calls = 4, Late = 0, Duplicates = 0 };
+        await ReliabilityStream.IngestAsync(storage, [.. SyntheticStream.Create(options).Bodies().Select(b => b.ToEventBody())]);
+        var rollup = await RollupTestData.RollupAsync(storage);
+        Assert.True(rollup.Hours > 0 && rollup.Days > 0, $"hours {rollup.Hours}, days {rollup.Days}");
+
+        var deleted = 0;
+        foreach (var table in CoarseTiers.Tables)
+        {
+            var client = storage.Storage.GetTable(table);
+            await foreach (var row in client.QueryAsync<Azure.Data.Tables.TableEntity>(filter: "PartitionKey ge 'D' and PartitionKey lt 'I'"))
+            {
+                var drop = row.PartitionKey[0] == 'D' || int.Parse(row.PartitionKey[^2..], CultureInfo.InvariantCulture) % 2 == 0;
+                if (drop)
+                {
+                    await client.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+                    deleted++;
+                }
+            }
+        }
+
+        Assert.True(deleted > 0, "the roll-up wrote no coarse rows to remove");
+        var day = CoarseTiers.FloorDay(options.EffectiveStart);
+        var compared = 0;
+        foreach (var (from, to) in new[] { (day, day.AddDays(2)), (day.AddMinutes(37), day.AddDays(1).AddHours(13)) })
+        {
+            foreach (var interval in new[] { "PT1H", "P1D" })
+            {
+                foreach (var (kind, view) in _queries)
+                {
+                    var coarse = await QueryAsync(storage, kind, view, from, to, interval);
+                    var fine = await QueryAsync(minutesOnly, kind, view, from, to, interval);
+                    Assert.True(fine.Json == coarse.Json, $"{kind}/{view} {interval} {from:O}–{to:O}: a store missing coarse rows answers differently:\n{Clip(coarse.Json)}\n---\n{Clip(fine.Json)}");
+                    compared += coarse.Rows.Count;
+                }
+            }
+        }
+
+        Assert.True(compared > 50, $"only {compared} rows compared");
+    }
+
     private static string Clip(string json) => json.Length > 1500 ? json[..1500] : json;
 
     private static Task<QueryResult> QueryAsync(TestStorage storage, string kind, string? view, DateTimeOffset from, DateTimeOffset to, string interval) =>
