@@ -420,28 +420,11 @@ public static class RecordId
                 return false;
             }
 
-            if (text[i] == (byte)'0')
-            {
-                i++;
-            }
-            else
-            {
-                while (i < text.Length && char.IsAsciiDigit((char)text[i]))
-                {
-                    i++;
-                }
-            }
-
+            i = text[i] == (byte)'0' ? i + 1 : SkipDigits(text, i);
             if (i < text.Length && text[i] == (byte)'.')
             {
-                i++;
-                var start = i;
-                while (i < text.Length && char.IsAsciiDigit((char)text[i]))
-                {
-                    i++;
-                }
-
-                if (i == start)
+                var start = ++i;
+                if ((i = SkipDigits(text, i)) == start)
                 {
                     return false;
                 }
@@ -456,18 +439,24 @@ public static class RecordId
                 }
 
                 var start = i;
-                while (i < text.Length && char.IsAsciiDigit((char)text[i]))
-                {
-                    i++;
-                }
-
-                if (i == start)
+                if ((i = SkipDigits(text, i)) == start)
                 {
                     return false;
                 }
             }
 
             return i == text.Length;
+        }
+
+        /// <summary>The index of the first byte at or after <paramref name="i"/> that is not an ASCII digit.</summary>
+        private static int SkipDigits(ReadOnlySpan<byte> text, int i)
+        {
+            while (i < text.Length && char.IsAsciiDigit((char)text[i]))
+            {
+                i++;
+            }
+
+            return i;
         }
 
         private static bool IsDigits(ReadOnlySpan<byte> text)
