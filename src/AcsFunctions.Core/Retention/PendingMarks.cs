@@ -18,6 +18,15 @@ internal sealed class PendingMarks
     /// <summary>Minutes with a pending call-window mark.</summary>
     public HashSet<string> CallWindowMinutes { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Hours (<c>yyyyMMddHH</c>) and days (<c>yyyyMMdd</c>) holding a pending window or call-window mark: the roll-up will
+    /// recompute them from every minute (hour) below them, so none of those may go yet.
+    /// </summary>
+    public HashSet<string> ChangingPeriods { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Days of a table (<c>yyyyMMdd|table</c>) with a pending hour mark: the day will be recomputed from its hours.</summary>
+    public HashSet<string> DaysWithHourMarks { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Pending hour and day marks (<c>yyyyMMddHH|table</c>, <c>yyyyMMdd|table</c>).</summary>
     public HashSet<string> Periods { get; } = new(StringComparer.Ordinal);
 
@@ -32,11 +41,13 @@ internal sealed class PendingMarks
         foreach (var mark in await TableReads.QueryAsync(table, Below(RollupMarkKinds.Window, before), select, cost, cancellationToken))
         {
             marks.WindowMinutes.Add(Minute(mark.RowKey));
+            marks.Changing(mark.RowKey);
         }
 
         foreach (var mark in await TableReads.QueryAsync(table, Below(RollupMarkKinds.CallWindow, before), select, cost, cancellationToken))
         {
             marks.CallWindowMinutes.Add(Minute(mark.RowKey));
+            marks.Changing(mark.RowKey);
         }
 
         foreach (var kind in new[] { RollupMarkKinds.Hour, RollupMarkKinds.Day })
@@ -44,6 +55,11 @@ internal sealed class PendingMarks
             foreach (var mark in await TableReads.QueryAsync(table, Below(kind, before), select, cost, cancellationToken))
             {
                 marks.Periods.Add(mark.RowKey);
+                var bar = mark.RowKey.IndexOf('|', StringComparison.Ordinal);
+                if (kind == RollupMarkKinds.Hour && bar >= 8)
+                {
+                    marks.DaysWithHourMarks.Add(string.Concat(mark.RowKey.AsSpan(0, 8), mark.RowKey.AsSpan(bar)));
+                }
             }
         }
 
@@ -54,6 +70,15 @@ internal sealed class PendingMarks
         }
 
         return marks;
+    }
+
+    private void Changing(string minuteKey)
+    {
+        if (minuteKey.Length >= 10)
+        {
+            ChangingPeriods.Add(minuteKey[..10]);
+            ChangingPeriods.Add(minuteKey[..8]);
+        }
     }
 
     private static string Minute(string key) => key.Length >= Windows.KeyFormat.Length ? key[..Windows.KeyFormat.Length] : key;

@@ -202,16 +202,16 @@ public sealed class RetentionService
                 return !marks.WindowMinutes.Contains(Minute(row.PartitionKey));
             case RetentionGuard.HourAndDayRows:
             {
-                if (marks.WindowMinutes.Contains(Minute(row.PartitionKey)) || step.TimeOf(row.PartitionKey) is not { } minute)
+                if (step.TimeOf(row.PartitionKey) is not { } minute)
                 {
                     return false;
                 }
 
                 var hour = CoarseTiers.HourKey(minute);
                 var day = CoarseTiers.DayKey(minute);
-                if (marks.Periods.Contains(CoarseTiers.MarkKey(hour, step.Table)) || marks.Periods.Contains(CoarseTiers.MarkKey(day, step.Table)))
+                if (marks.ChangingPeriods.Contains(hour[1..]) || marks.Periods.Contains(CoarseTiers.MarkKey(hour, step.Table)) || marks.Periods.Contains(CoarseTiers.MarkKey(day, step.Table)))
                 {
-                    return false; // the hour or day is being recomputed from the rows below it
+                    return false; // the hour will be recomputed from all its minutes (a minute of it changed), or is being recomputed
                 }
 
                 var hourRows = await coarse.HourAsync(CoarseTiers.FloorHour(minute), cancellationToken);
@@ -232,9 +232,9 @@ public sealed class RetentionService
                 }
 
                 var day = CoarseTiers.DayKey(hourStart);
-                if (marks.Periods.Contains(CoarseTiers.MarkKey(CoarseTiers.HourKey(hourStart), step.Table)) || marks.Periods.Contains(CoarseTiers.MarkKey(day, step.Table)))
+                if (marks.ChangingPeriods.Contains(day[1..]) || marks.DaysWithHourMarks.Contains(CoarseTiers.MarkKey(day, step.Table)) || marks.Periods.Contains(CoarseTiers.MarkKey(day, step.Table)))
                 {
-                    return false;
+                    return false; // the day will be recomputed from all its hours
                 }
 
                 var dayRows = await coarse.DayAsync(CoarseTiers.FloorDay(hourStart), cancellationToken);

@@ -78,4 +78,73 @@ public sealed class RetentionTests(AzuriteFixture azurite)
         Assert.Equal(9, dailyBefore);
         Assert.Equal(dailyBefore, await CountAsync(storage, CoarseTiers.FloorDay(old), CoarseTiers.FloorDay(old).AddDays(1), "P1D"));
     }
+
+    [Fact]
+    public async Task AMinuteRow_IsKeptUntilItsHourAndDayRowsExist()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var now = storage.Time.GetUtcNow();
+        var day = CoarseTiers.FloorDay(now.AddDays(-20));
+        var (a, b, c) = (day.AddHours(3), day.AddHours(5), day.AddHours(7));
+        await storage.Pipeline.IngestAsync([Requests(a, 6), Requests(b, 6), Requests(c, 6)]);
+        Assert.Equal(0, (await RollupAsync(storage)).Failed);
+        var exact = await CountAsync(storage, day, day.AddDays(1), "PT1M");
+        var table = storage.Table(TableNames.AggApiRequests);
+        bool HasMinutes(HashSet<string> keys, DateTimeOffset hour) =>
+            keys.Any(k => k.StartsWith($"{TableNames.AggApiRequests}/{MinuteWindows.Key(hour)[..10]}", StringComparison.Ordinal));
+
+        // Hour a: its hourly rows are gone (as in a store written before hourly rows existed). Hour b: its hour is being
+        // recomputed (a pending hour mark). Hour c: a window mark of one of its minutes is pending (late data not rolled up).
+        foreach (var row in await storage.AllAsync(TableNames.AggApiRequests))
+        {
+            if (row.PartitionKey == CoarseTiers.HourKey(a))
+            {
+                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+            }
+        }
+
+        var marks = storage.Services.GetRequiredService<MarkStore>();
+        await marks.MarkAsync(RollupMarkKinds.Hour, CoarseTiers.MarkKey(CoarseTiers.HourKey(b), TableNames.AggApiRequests), string.Empty, RollupMarkKinds.Hour, b, default);
+        await storage.Pipeline.IngestAsync([Requests(c.AddSeconds(5), 1)]);
+
+        var first = await RunAsync(storage);
+        var kept = await KeysAsync(storage);
+        var minutes = first.Tables.Single(t => t.Table == TableNames.AggApiRequests && t.Tier == "minute");
+        Assert.True(HasMinutes(kept, a) && HasMinutes(kept, b) && HasMinutes(kept, c), "every minute row without its hour and day rows is kept");
+        Assert.Equal(0, minutes.Deleted);
+        Assert.Equal(minutes.RowsRead, minutes.Kept);
+        Assert.Equal(1, minutes.CoarseRowsRequested); // hour a had no hourly row at all: retention asked the roll-up for it
+        Assert.Equal(exact, await CountAsync(storage, day, day.AddDays(1), "PT1M"));
+
+        // The roll-up writes the missing hour, recomputes the marked hour and minute, and their day; then the minutes go.
+        Assert.Equal(0, (await RollupAsync(storage)).Failed);
+        var second = await RunAsync(storage);
+        var after = await KeysAsync(storage);
+        Assert.False(HasMinutes(after, a) || HasMinutes(after, b) || HasMinutes(after, c));
+        Assert.Equal(minutes.RowsRead, second.Tables.Single(t => t.Table == TableNames.AggApiRequests && t.Tier == "minute").Deleted);
+        Assert.Equal(exact + 1, await CountAsync(storage, day, day.AddDays(1), "P1D"));
+        Assert.Equal(exact + 1, await CountAsync(storage, day, day.AddDays(1), "PT1H"));
+    }
+
+    [Fact]
+    public async Task DryRun_DeletesNothing_AndShowsWhatWouldGo()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var now = storage.Time.GetUtcNow();
+        await storage.Pipeline.IngestAsync([Requests(now.AddDays(-40), 5), Requests(now.AddHours(-1), 5)]);
+        Assert.Equal(0, (await RollupAsync(storage)).Failed);
+        var before = await TableSnapshot.TakeAsync(storage, [.. Tables, TableNames.RollupPending]);
+
+        var dry = await RunAsync(storage, dryRun: true);
+
+        Assert.True(dry.DryRun);
+        Assert.Equal(before, await TableSnapshot.TakeAsync(storage, [.. Tables, TableNames.RollupPending]));
+        var records = dry.Tables.Single(t => t.Table == TableNames.Records);
+        Assert.Equal(5, records.Deleted);
+        Assert.Equal(MinuteWindows.MinuteOf(now.AddDays(-40)), records.Oldest);
+        Assert.Equal(MinuteWindows.MinuteOf(now.AddDays(-30)), records.Cutoff);
+        Assert.Equal(0, dry.Transactions);
+        var real = await RunAsync(storage);
+        Assert.Equal(dry.Tables.Select(t => (t.Table, t.Tier, t.Deleted)), real.Tables.Select(t => (t.Table, t.Tier, t.Deleted)));
+    }
 }
