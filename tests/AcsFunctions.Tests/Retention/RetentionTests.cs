@@ -1,9 +1,12 @@
 using System.Text.Json.Nodes;
+using AcsFunctions.Functions;
+using AcsFunctions.Health;
 using AcsFunctions.Queries;
 using AcsFunctions.Retention;
 using AcsFunctions.Rollups;
 using AcsFunctions.Storage;
 using AcsFunctions.Tests.Infrastructure;
+using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using static AcsFunctions.Tests.Retention.RetentionTestData;
@@ -146,5 +149,112 @@ public sealed class RetentionTests(AzuriteFixture azurite)
         Assert.Equal(0, dry.Transactions);
         var real = await RunAsync(storage);
         Assert.Equal(dry.Tables.Select(t => (t.Table, t.Tier, t.Deleted)), real.Tables.Select(t => (t.Table, t.Tier, t.Deleted)));
+    }
+
+    [Fact]
+    public async Task ARunOnALargeTable_ReadsOnlyThePartitionsItDeletes()
+    {
+        await using var storage = StorageFaults.Create(azurite.ConnectionString, out var faults);
+        var returned = new ReturnedRows();
+        returned.Attach(faults);
+        var now = storage.Time.GetUtcNow();
+        var keptFrom = now.AddDays(-1);
+        var expiredAt = now.AddDays(-45);
+        TableEntity Record(DateTimeOffset minute, int i) => new($"{MinuteWindows.Key(minute)}|RES~00000000|ACSAuthIncomingOperations", i.ToString("D32", System.Globalization.CultureInfo.InvariantCulture));
+        TableEntity Aggregate(string partition, int i) => new(partition, $"RES~00000000|ACSAuthIncomingOperations|op{i}|200") { ["Count"] = 1L };
+        // 6,000 kept raw records and 3,000 kept minute rows; 150 expired raw records and 60 expired minute rows (with their
+        // hour and day rows, so they may go).
+        await WriteAsync(storage, TableNames.Records, Enumerable.Range(0, 6000).Select(i => Record(keptFrom.AddMinutes(i / 100), i)));
+        await WriteAsync(storage, TableNames.Records, Enumerable.Range(0, 150).Select(i => Record(expiredAt.AddMinutes(i / 50), i)));
+        await WriteAsync(storage, TableNames.AggApiRequests, Enumerable.Range(0, 3000).Select(i => Aggregate(MinuteWindows.Key(keptFrom.AddMinutes(i / 100)), i % 100)));
+        var old = now.AddDays(-20);
+        await WriteAsync(storage, TableNames.AggApiRequests, Enumerable.Range(0, 60).Select(i => Aggregate(MinuteWindows.Key(old.AddMinutes(i / 30)), i % 30)));
+        await WriteAsync(storage, TableNames.AggApiRequests, Enumerable.Range(0, 30).Select(i => Aggregate(CoarseTiers.HourKey(old), i)));
+        await WriteAsync(storage, TableNames.AggApiRequests, Enumerable.Range(0, 30).Select(i => Aggregate(CoarseTiers.DayKey(old), i)));
+
+        returned.Recording = true;
+        var result = await RunAsync(storage);
+        returned.Recording = false;
+
+        var records = result.Tables.Single(t => t.Table == TableNames.Records);
+        var minutes = result.Tables.Single(t => t.Table == TableNames.AggApiRequests && t.Tier == "minute");
+        Assert.Equal((150, 150L), (records.RowsRead, records.Deleted));
+        Assert.Equal((60, 60L), (minutes.RowsRead, minutes.Deleted));
+        // Independently, from the HTTP responses: the only Records rows storage returned are the 150 deleted ones, and
+        // no kept minute row of the aggregate table was returned — only the expired minutes and their hour and day rows.
+        var fromRecords = returned.Rows.Where(r => r.Table == storage.Storage.PhysicalName(TableNames.Records)).ToList();
+        Assert.Equal(150, fromRecords.Count);
+        Assert.All(fromRecords, r => Assert.StartsWith(MinuteWindows.Key(expiredAt)[..8], r.PartitionKey, StringComparison.Ordinal));
+        var fromAggregates = returned.Rows.Where(r => r.Table == storage.Storage.PhysicalName(TableNames.AggApiRequests)).ToList();
+        Assert.Equal(60 + 30 + 30, fromAggregates.Count);
+        Assert.DoesNotContain(fromAggregates, r => r.PartitionKey.StartsWith(MinuteWindows.Key(keptFrom)[..8], StringComparison.Ordinal));
+        Assert.Equal(60, result.GuardRowsRead);
+        Assert.True(returned.Rows.Count <= result.RowsRead + result.GuardRowsRead, $"{returned.Rows.Count} rows returned in all");
+        Assert.Equal(6000, (await storage.AllAsync(TableNames.Records)).Count);
+        Assert.Equal(3060, (await storage.AllAsync(TableNames.AggApiRequests)).Count);
+    }
+
+    [Fact]
+    public async Task CallRecords_GoWithTheirPerCallRows_UnlessTheCallIsPending()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        await storage.Pipeline.IngestAsync([Samples.Body("p2p-call.json")]);
+        Assert.Equal(0, (await RollupAsync(storage)).Failed);
+        var calls = await storage.AllAsync(TableNames.AggCalls);
+        Assert.NotEmpty(calls);
+        Assert.NotEmpty(await storage.AllAsync(TableNames.CallRecords));
+        // A call record arrives again (re-delivery) and is not rolled up yet: its call stays.
+        await storage.Pipeline.IngestAsync([Samples.Body("p2p-call.json")]);
+
+        var pending = await RunAsync(storage);
+        Assert.Equal(calls.Count, pending.Tables.Single(t => t.Table == TableNames.AggCalls).Kept);
+        Assert.NotEmpty(await storage.AllAsync(TableNames.CallRecords));
+
+        Assert.Equal(0, (await RollupAsync(storage)).Failed);
+        var result = await RunAsync(storage);
+        Assert.Equal(calls.Count, result.Tables.Single(t => t.Table == TableNames.AggCalls).Deleted);
+        Assert.True(result.Tables.Single(t => t.Table == TableNames.CallRecords).Deleted > 0);
+        Assert.Empty(await storage.AllAsync(TableNames.CallRecords));
+        Assert.Empty(await storage.AllAsync(TableNames.AggCalls));
+        Assert.Empty(await storage.AllAsync(TableNames.AggCallIndex));
+    }
+
+    [Fact]
+    public async Task TheRollupTimer_RunsRetention_OncePerInterval_AndHealthShowsTheOldestRowKept()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var now = storage.Time.GetUtcNow();
+        await storage.Pipeline.IngestAsync([Requests(now.AddDays(-40), 5), Requests(now.AddHours(-1), 5)]);
+        var timer = storage.Services.GetRequiredService<ScheduledRollup>();
+
+        await timer.RunAsync(pastDue: false);
+        var first = timer.LastRetention;
+        Assert.NotNull(first);
+        Assert.Equal(5, first.Tables.Single(t => t.Table == TableNames.Records).Deleted);
+        await timer.RunAsync(pastDue: false);
+        Assert.Same(first, timer.LastRetention); // not due again within the interval
+        storage.Time.Advance(TimeSpan.FromHours(1));
+        await timer.RunAsync(pastDue: false);
+        Assert.NotSame(first, timer.LastRetention);
+
+        var health = await storage.Services.GetRequiredService<QueryService>().QueryAsync(QueryKinds.Health, new Dictionary<string, string?> { ["from"] = "now-1h", ["to"] = "now", ["view"] = "retention" });
+        var rows = health.Rows.Cast<HealthRetentionRow>().ToList();
+        var recordsRow = rows.Single(r => r.Table == TableNames.Records);
+        Assert.Equal(MinuteWindows.MinuteOf(now.AddHours(-1)), recordsRow.OldestRow);
+        Assert.False(recordsRow.Overdue);
+        Assert.Equal(30, recordsRow.RetentionDays);
+        Assert.Contains(rows, r => r.Table == TableNames.AggApiRequests && r.Tier == "day" && r.OldestRow == CoarseTiers.FloorDay(now.AddDays(-40)));
+    }
+
+    [Theory]
+    [InlineData("Records", "0.00:00:00", "AcsFunctions:Retention:Records must be between 1 day and 10 years")]
+    [InlineData("DeadLetters", "-30.00:00:00", "AcsFunctions:Retention:DeadLetters must be between 1 day and 10 years")]
+    [InlineData("MinuteAggregates", "100.00:00:00", "coarser aggregates must be kept at least as long as finer ones")]
+    [InlineData("MaxRowsPerTable", "0", "MaxRowsPerTable")]
+    public async Task InvalidSettings_FailAtStartUp_WithAClearError(string setting, string value, string message)
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString, new Dictionary<string, string?> { [$"AcsFunctions:Retention:{setting}"] = value });
+        var error = Assert.Throws<OptionsValidationException>(() => storage.Services.GetRequiredService<RetentionService>());
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 }
