@@ -29,10 +29,10 @@ internal enum RetentionGuard
     /// <summary>No window mark is pending for the row's minute (the roll-up still has to read it).</summary>
     WindowMarks,
 
-    /// <summary>A minute aggregate row: its hour and day rows exist and no window, hour or day mark covering it is pending.</summary>
+    /// <summary>A minute aggregate row: its hour and day rows exist and no window mark in its hour, nor an hour or day mark covering it, is pending.</summary>
     HourAndDayRows,
 
-    /// <summary>An hourly row: its day row exists and no hour or day mark covering it is pending.</summary>
+    /// <summary>An hourly row: its day row exists and no window, hour or day mark in its day is pending.</summary>
     DayRows,
 
     /// <summary>A per-call row: no call mark for the call and no call-window mark for its minute is pending.</summary>
