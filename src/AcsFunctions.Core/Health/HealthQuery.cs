@@ -99,8 +99,14 @@ public sealed class HealthQuery : IQueryKind
     {
         var marks = await TableReads.QueryAsync(_storage.GetTable(TableNames.RollupPending), string.Empty, ["Category", "MarkedAt", RollupMarkKinds.LeaseUntil], cancellationToken);
         var backlog = new Dictionary<string, Backlog>(StringComparer.Ordinal);
+        var seen = new HashSet<(string, string)>();
         foreach (var mark in marks)
         {
+            if (!seen.Add((RollupMarks.KindOf(mark.PartitionKey), mark.RowKey)))
+            {
+                continue; // the same window or call marked by several sources (#20) is one pending unit
+            }
+
             var markCategory = EntityValues.Text(mark, "Category") ?? HealthKey.UnknownCategory;
             if (category is not null && markCategory != category)
             {

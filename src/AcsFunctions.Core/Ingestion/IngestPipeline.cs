@@ -360,10 +360,10 @@ public sealed class IngestPipeline
         }
 
         var kind = enriched.Placement == RecordPlacement.Call ? RollupMarks.CallKind : RollupMarks.WindowKind;
-        var markKey = (kind, entity.PartitionKey);
+        var markKey = (kind, RollupMarks.RowKeyOf(kind, entity.PartitionKey));
         if (!batch.Marks.ContainsKey(markKey))
         {
-            batch.Marks[markKey] = RollupMarks.Create(kind, entity.PartitionKey, context.Resource.Key, category, Windows.MinuteOf(context.Time), batch.Now);
+            batch.Marks[markKey] = RollupMarks.ForRecord(kind, entity.PartitionKey, context.Resource.Key, category, Windows.MinuteOf(context.Time), lineage, batch.Now);
         }
 
         foreach (var observation in batch.Observations)
