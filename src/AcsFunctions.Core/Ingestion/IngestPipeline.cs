@@ -363,7 +363,7 @@ public sealed class IngestPipeline
         var markKey = (kind, RollupMarks.RowKeyOf(kind, entity.PartitionKey));
         if (!batch.Marks.ContainsKey(markKey))
         {
-            batch.Marks[markKey] = RollupMarks.ForRecord(kind, entity.PartitionKey, context.Resource.Key, category, Windows.MinuteOf(context.Time), lineage, batch.Now);
+            batch.Marks[markKey] = RollupMarks.Create(kind, entity.PartitionKey, context.Resource.Key, category, Windows.MinuteOf(context.Time), batch.Now);
         }
 
         foreach (var observation in batch.Observations)
