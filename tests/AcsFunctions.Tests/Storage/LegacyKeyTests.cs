@@ -63,8 +63,14 @@ public sealed partial class LegacyKeyTests(AzuriteFixture azurite)
         {
             foreach (var (kind, view) in _queries)
             {
-                var expected = await QueryAsync(current, kind, view, day, day.AddDays(2), interval);
-                var actual = await QueryAsync(legacy, kind, view, day, day.AddDays(2), interval);
+                var intervals = kind is QueryKinds.Calls or QueryKinds.DeadLetters or QueryKinds.Health ? null : interval;
+                if (intervals is null && interval != "PT1M")
+                {
+                    continue; // kinds without an interval are compared once
+                }
+
+                var expected = await QueryAsync(current, kind, view, day, day.AddDays(2), intervals);
+                var actual = await QueryAsync(legacy, kind, view, day, day.AddDays(2), intervals);
                 Assert.True(expected.Rows.Count > 0, $"{kind}/{view} {interval}: no rows");
                 Assert.True(Normalise(expected.Json) == Normalise(actual.Json), $"{kind}/{view} {interval}: the old-key store answers differently:\n{Clip(actual.Json)}\n---\n{Clip(expected.Json)}");
                 compared += expected.Rows.Count;
@@ -117,14 +123,14 @@ public sealed partial class LegacyKeyTests(AzuriteFixture azurite)
     }
 
     /// <summary>Dead-letter rows name their PartitionKey: compare its day.</summary>
-    private static string Normalise(string json) => DeadLetterPartition().Replace(json, "\"partitionKey\":\"$1\"");
+    private static string Normalise(string json) => DeadLetterPartition().Replace(json, "\"partitionKey\": \"$1\"");
 
-    [GeneratedRegex("\"partitionKey\":\"(\\d{8})[^\"]*\"")]
+    [GeneratedRegex("\"partitionKey\":\\s*\"(\\d{8})[^\"]*\"")]
     private static partial Regex DeadLetterPartition();
 
     private static string Clip(string json) => json.Length > 1500 ? json[..1500] : json;
 
-    private static Task<QueryResult> QueryAsync(TestStorage storage, string kind, string? view, DateTimeOffset from, DateTimeOffset to, string interval) =>
+    private static Task<QueryResult> QueryAsync(TestStorage storage, string kind, string? view, DateTimeOffset from, DateTimeOffset to, string? interval) =>
         storage.Services.GetService(typeof(QueryService)) is QueryService service
             ? service.QueryAsync(kind, new Dictionary<string, string?>
             {
