@@ -131,7 +131,7 @@ public static class KeyLoadBenchmarks
 
     private static void CountBatch(IngestPipeline pipeline, List<EventBody> bodies, string partition, DateTimeOffset ingested, Action<string, string, DateTimeOffset, int> count, CancellationToken cancellationToken)
     {
-        var state = pipeline.PrepareBatch(bodies, cancellationToken).State;
+        var state = pipeline.Preparer.Prepare(bodies, cancellationToken).State;
         var categories = new HashSet<string>(StringComparer.Ordinal);
         foreach (var record in state.Pending)
         {
