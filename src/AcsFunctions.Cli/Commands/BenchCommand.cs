@@ -14,8 +14,10 @@ namespace AcsFunctions.Cli.Commands;
 
 /// <summary>
 /// <c>acs-diag bench [--p1-mb 100] [--p2-mb 20] [--one-by-one 2000] [--p3-small 10000] [--p3-large 200000]
-/// [--storage cs] [--json|--markdown]</c>: the ingestion benchmarks of docs/benchmarks.md (P1–P3), each a ratio
-/// measured in this one run on this machine; <c>--only P5 P6</c> runs the long-range benchmarks (issue 17). P4 (peak memory) is <c>bench/IngestMemory</c>.
+/// [--rate 20000] [--p7-seconds 60] [--records-per-event 1] [--batch-events 100] [--storage cs] [--json|--markdown]</c>:
+/// the ingestion benchmarks of docs/benchmarks.md (P1–P3), each a ratio measured in this one run on this machine;
+/// <c>--only P5 P6</c> runs the long-range benchmarks (issue 17); P7 is the partition load of the keys (issue 20,
+/// computed from the keys: no storage). P4 (peak memory) is <c>bench/IngestMemory</c>.
 /// </summary>
 internal static class BenchCommand
 {
@@ -26,17 +28,22 @@ internal static class BenchCommand
         var single = new Option<int>("--one-by-one") { Description = "Entities written one by one for P2's naive baseline.", DefaultValueFactory = _ => 2_000 };
         var small = new Option<int>("--p3-small") { Description = "Other rows in the tables for P3's first roll-up.", DefaultValueFactory = _ => 10_000 };
         var large = new Option<int>("--p3-large") { Description = "Other rows in the tables for P3's second roll-up (1000000 for the issue's figure; loading takes minutes).", DefaultValueFactory = _ => 200_000 };
-        var only = new Option<string[]>("--only") { Description = "Run only these benchmarks (P1, P2, P3, P5, P6).", AllowMultipleArgumentsPerToken = true };
+        var rate = new Option<int>("--rate") { Description = "P7: records per second of one resource × category.", DefaultValueFactory = _ => 20_000 };
+        var p7Seconds = new Option<int>("--p7-seconds") { Description = "P7: seconds of event time generated.", DefaultValueFactory = _ => 60 };
+        var perEvent = new Option<int>("--records-per-event") { Description = "P7: records per Event Hubs event (1 is the worst case; diagnostic settings pack many).", DefaultValueFactory = _ => 1 };
+        var perBatch = new Option<int>("--batch-events") { Description = "P7: events per pipeline batch (host.json maxEventBatchSize).", DefaultValueFactory = _ => 100 };
+        var only = new Option<string[]>("--only") { Description = "Run only these benchmarks (P1, P2, P3, P5, P6, P7).", AllowMultipleArgumentsPerToken = true };
         var storage = new Option<string?>("--storage") { Description = "Storage connection string; without it an in-memory Azurite (8 GiB node heap) is started and stopped afterwards." };
         var json = CommonOptions.Json();
         var markdown = new Option<bool>("--markdown") { Description = "Print the results as a Markdown table (with the machine and its load) for docs/benchmarks.md." };
-        var command = new Command("bench", "Measure the benchmarks of docs/benchmarks.md (ingestion P1–P3, long ranges P5, P6) as ratios, in one run.")
+        var command = new Command("bench", "Measure the benchmarks of docs/benchmarks.md (ingestion P1–P3, long ranges P5, P6, partition load of the keys P7) in one run.")
         {
-            p1, p2, single, small, large, only, storage, json, markdown,
+            p1, p2, single, small, large, rate, p7Seconds, perEvent, perBatch, only, storage, json, markdown,
         };
         command.SetAction(async (parse, ct) =>
         {
             var figures = new List<BenchFigure>();
+            var keyLoads = new List<KeyLoadRun>();
             var asJson = parse.GetValue(json);
             var selected = (parse.GetValue(only) ?? []).Select(s => s.ToUpperInvariant()).ToHashSet(StringComparer.Ordinal);
             bool Runs(string id) => selected.Count == 0 || selected.Contains(id);
@@ -47,7 +54,11 @@ internal static class BenchCommand
             AzuriteHost? azurite = null;
             try
             {
-                if (string.IsNullOrWhiteSpace(connection))
+                if (string.IsNullOrWhiteSpace(connection) && selected.Count > 0 && selected.All(id => id == "P7"))
+                {
+                    connection = "UseDevelopmentStorage=true"; // P7 prepares batches only: no storage is touched
+                }
+                else if (string.IsNullOrWhiteSpace(connection))
                 {
                     azurite = await AzuriteHost.StartAsync(new AzuriteOptions { NodeHeapMegabytes = 8192 }, ct);
                     connection = azurite.ConnectionString;
@@ -96,6 +107,20 @@ internal static class BenchCommand
                     });
                 }
 
+                if (Runs("P7"))
+                {
+                    foreach (var instances in new[] { 1, 32 })
+                    {
+                        await Step(asJson, $"P7: {parse.GetValue(p7Seconds)} s at {parse.GetValue(rate):N0} records/s through the pipeline, {instances} ingesting instance(s)", _ =>
+                        {
+                            var run = KeyLoadBenchmarks.Measure(pipeline, parse.GetValue(rate), instances, parse.GetValue(p7Seconds), parse.GetValue(perEvent), parse.GetValue(perBatch), ct);
+                            keyLoads.Add(run);
+                            figures.Add(KeyLoadBenchmarks.Figure(run, parse.GetValue(rate), parse.GetValue(perEvent), parse.GetValue(perBatch)));
+                            return Task.CompletedTask;
+                        });
+                    }
+                }
+
                 // The long-range benchmarks load stores of their own for minutes: only when asked for (--only P5 P6).
                 if (selected.Contains("P5") || selected.Contains("P6"))
                 {
@@ -114,6 +139,7 @@ internal static class BenchCommand
             if (parse.GetValue(markdown))
             {
                 WriteMarkdown(figures, machine, started);
+                WriteKeyLoads(keyLoads);
             }
             else
             {
@@ -212,6 +238,27 @@ internal static class BenchCommand
         foreach (var f in figures)
         {
             Console.WriteLine($"| {f.Id} | {f.What} | {Number(f.Ours)} {f.Unit} | {Number(f.Baseline)} {f.Unit} | {f.Ratio.ToString("N2", CultureInfo.InvariantCulture)} | {f.Goal} | {(f.Met ? "met" : "missed")} | {f.Volume} |");
+        }
+    }
+
+    private static void WriteKeyLoads(IReadOnlyList<KeyLoadRun> runs)
+    {
+        if (runs.Count == 0)
+        {
+            return;
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| instances | table | writes | partitions | max writes/s per partition | p99 | busiest partition |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        foreach (var run in runs)
+        {
+            foreach (var t in run.Tables)
+            {
+                Console.WriteLine($"| {run.Instances} | {t.Table} | {t.Writes:N0} | {t.Partitions:N0} | {t.Max:N0} | {t.P99:N0} | `{t.Busiest}` |");
+            }
+
+            Console.WriteLine($"| {run.Instances} | (account, all tables) | | | {run.AccountMax:N0} in the busiest second | | |");
         }
     }
 

@@ -118,8 +118,12 @@ public sealed class HealthQuery : IQueryKind
     {
         var marks = await TableReads.QueryAsync(_storage.GetTable(TableNames.RollupPending), string.Empty, ["Category", "MarkedAt", RollupMarkKinds.LeaseUntil], cancellationToken);
         var backlog = new Dictionary<string, Backlog>(StringComparer.Ordinal);
+        var seen = new HashSet<(string, string)>();
         foreach (var mark in marks)
         {
+            // A key marked both in the bare kind partition (before #20) and in its shard is one pending unit.
+            var first = seen.Add((RollupMarks.KindOf(mark.PartitionKey), mark.RowKey));
+
             var markCategory = EntityValues.Text(mark, "Category") ?? HealthKey.UnknownCategory;
             if (category is not null && markCategory != category)
             {
@@ -134,7 +138,7 @@ public sealed class HealthQuery : IQueryKind
                 leasedUntil = leasedUntil is { } u && u >= until ? u : until;
             }
 
-            backlog[markCategory] = new Backlog(count + 1, oldest is { } o && (markedAt is null || o <= markedAt) ? o : markedAt ?? oldest, leased, leasedUntil);
+            backlog[markCategory] = new Backlog(first ? count + 1 : count, oldest is { } o && (markedAt is null || o <= markedAt) ? o : markedAt ?? oldest, leased, leasedUntil);
         }
 
         return backlog;

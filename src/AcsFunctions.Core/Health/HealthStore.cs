@@ -7,7 +7,9 @@ using AcsFunctions.Storage;
 namespace AcsFunctions.Health;
 
 /// <summary>
-/// The <c>IngestHealth</c> table: PartitionKey = ingest hour (<c>yyyyMMddHH</c>, UTC), RowKey =
+/// The <c>IngestHealth</c> table: PartitionKey = ingest hour (<c>yyyyMMddHH</c>, UTC) with a shard of the source
+/// (<c>yyyyMMddHH|sNN</c>, #20: parallel ingesting instances write different partitions; rows from before #20 have the
+/// bare hour and are read by the same hour range), RowKey =
 /// <c>sourceType|source|category</c> (a source's rows are one key range); columns <c>Category</c>, <c>SourceType</c>, <c>Source</c>, <c>Hour</c> and the
 /// <see cref="HealthCounters"/>. Rows are merged, not replaced: every writer (parallel ingests, several hosts) reads the
 /// rows, adds its counts and writes them back only if their ETags are unchanged, else reads again — no count is lost.
@@ -81,7 +83,7 @@ public sealed class HealthStore
     private async Task<bool> MergeGroupAsync(DateTimeOffset ingestTime, KeyValuePair<HealthKey, HealthCounters>[] group, CancellationToken cancellationToken)
     {
         var table = _storage.GetTable(Table);
-        var partitionKey = HourKey(ingestTime);
+        var partitionKey = PartitionKey(ingestTime, group[0].Key.Source);
         var prefix = SourcePrefix(group[0].Key.Source);
         var rowKeys = group.Select(d => prefix + KeyEncoder.Encode(d.Key.Category)).ToArray();
         for (var attempt = 0; attempt < MaxMergeAttempts; attempt++)
@@ -122,6 +124,10 @@ public sealed class HealthStore
         return false;
     }
 
+    /// <summary>The PartitionKey a source's rows of the hour of <paramref name="ingestTime"/> are written to: <c>yyyyMMddHH|sNN</c>.</summary>
+    public static string PartitionKey(DateTimeOffset ingestTime, HealthSource source) =>
+        KeyShards.Append(HourKey(ingestTime), SourcePrefix(source));
+
     /// <summary>The RowKey prefix of a source's rows, <c>sourceType|source|</c> (a very long source is capped, with a hash).</summary>
     private static string SourcePrefix(HealthSource source) => KeyEncoder.Cap(KeyEncoder.Join(source.Type, source.Name), 400) + "|";
 
@@ -143,7 +149,7 @@ public sealed class HealthStore
                 new HealthKey(
                     EntityValues.Text(row, "Category") ?? HealthKey.UnknownCategory,
                     new HealthSource(EntityValues.Text(row, "SourceType") ?? HealthSource.None, EntityValues.Text(row, "Source") ?? "-")),
-                EntityValues.Time(row, "Hour") ?? DateTimeOffset.ParseExact(row.PartitionKey, HourFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+                EntityValues.Time(row, "Hour") ?? DateTimeOffset.ParseExact(row.PartitionKey[..HourFormat.Length], HourFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
                 HealthCounters.ReadFrom(row))),
         ];
     }

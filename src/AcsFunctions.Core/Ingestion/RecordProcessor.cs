@@ -71,7 +71,7 @@ internal sealed class RecordProcessor(RecordDispatch dispatch, DeadLetterRows de
         }
 
         var kind = RecordRows.MarkKindFor(enriched.Placement);
-        var markKey = (kind, entity.PartitionKey);
+        var markKey = (kind, RollupMarks.RowKeyOf(kind, entity.PartitionKey)); // one mark for all shards of a window (#20)
         if (!batch.Marks.ContainsKey(markKey))
         {
             batch.Marks[markKey] = RollupMarks.Create(kind, entity.PartitionKey, context.Resource.Key, context.Category, Windows.MinuteOf(context.Time), batch.Now);

@@ -6,7 +6,7 @@ namespace AcsFunctions.Ingestion;
 
 /// <summary>
 /// The build-rows stage: the stored entity of an enriched record — deterministic keys
-/// (<see cref="RecordEntities.WindowPartitionKey"/>, <see cref="RecordEntities.CallPartitionKey"/>), envelope + enriched
+/// (<see cref="RecordEntities.WindowPartitionKey(DateTimeOffset, string, string, string)"/>, <see cref="RecordEntities.CallPartitionKey"/>), envelope + enriched
 /// columns, lineage and the original (privacy-filtered) record — and the roll-up mark of its partition. Column values
 /// are made to fit the service's limits (<see cref="RecordEntities.AddFitted"/>: strings over 32,768 characters are cut
 /// with a <c>&lt;Name&gt;Truncated</c> flag — the raw copy keeps them whole; dates before 1601 are kept as text).
@@ -37,8 +37,8 @@ public static class RecordRows
         }
         else
         {
-            pk = RecordEntities.WindowPartitionKey(context.Time, context.Resource.Key, context.Category);
             rk = context.RecordId;
+            pk = RecordEntities.WindowPartitionKey(context.Time, context.Resource.Key, context.Category, rk); // sharded by the record id (#20)
         }
 
         // The columns are collected in a reused dictionary and copied once into an entity of exactly their size

@@ -84,25 +84,32 @@ public sealed class RecordIdMigration
                             ? row.RowKey.Replace(oldId, newId, StringComparison.Ordinal)
                             : row.RowKey;
                         rekeyed++;
-                        if (newKey != row.RowKey && await ExistsAsync(client, row.PartitionKey, newKey, writes, cancellationToken))
+
+                        // A sharded record row (#20) belongs in the shard of its RowKey; rows from before #20 stay where they are.
+                        var newPartition = kind == RollupMarks.WindowKind && KeyShards.HasSuffix(row.PartitionKey)
+                            ? KeyShards.Append(KeyShards.BaseOf(row.PartitionKey), newKey)
+                            : row.PartitionKey;
+                        var moved = newKey != row.RowKey || newPartition != row.PartitionKey;
+                        if (moved && await ExistsAsync(client, newPartition, newKey, writes, cancellationToken))
                         {
                             merged++;
                         }
 
-                        var copy = new TableEntity(row) { RowKey = newKey, ETag = default };
+                        var copy = new TableEntity(row) { PartitionKey = newPartition, RowKey = newKey, ETag = default };
                         copy.Remove("Timestamp");
                         copy.Remove("odata.etag");
                         copy["RecordId"] = newId;
                         writes.RemoveAll(w => w.Entity.PartitionKey == copy.PartitionKey && w.Entity.RowKey == copy.RowKey);
                         writes.Add(new TableWrite(table, copy));
-                        if (newKey != row.RowKey)
+                        if (moved)
                         {
                             deletes.Add(row);
                         }
 
-                        if (!marks.ContainsKey(row.PartitionKey) && row.GetDateTimeOffset("Window") is { } window)
+                        var markKey = RollupMarks.RowKeyOf(kind, row.PartitionKey);
+                        if (!marks.ContainsKey(markKey) && row.GetDateTimeOffset("Window") is { } window)
                         {
-                            marks[row.PartitionKey] = RollupMarks.Create(kind, row.PartitionKey, row.GetString("ResourceKey") ?? string.Empty, row.GetString("Category") ?? string.Empty, window, _time.GetUtcNow());
+                            marks[markKey] = RollupMarks.Create(kind, row.PartitionKey, row.GetString("ResourceKey") ?? string.Empty, row.GetString("Category") ?? string.Empty, window, _time.GetUtcNow());
                         }
                     }
 

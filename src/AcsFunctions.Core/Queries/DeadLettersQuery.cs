@@ -1,4 +1,3 @@
-using System.Globalization;
 using Azure.Data.Tables;
 using AcsFunctions.Rollups;
 using AcsFunctions.Storage;
@@ -22,9 +21,7 @@ public sealed class DeadLettersQuery : IQueryKind
     /// <inheritdoc />
     public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
     {
-        var firstDay = Day(parameters.From);
-        var lastDay = Day(parameters.To.AddTicks(-1));
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {firstDay} and PartitionKey le {lastDay}");
+        var filter = DeadLetterEntities.DayRangeFilter(parameters.From, parameters.To.AddTicks(-1));
         if (parameters.Category is { } category)
         {
             filter += " and " + TableClient.CreateQueryFilter($"Category eq {category}");
@@ -33,7 +30,10 @@ public sealed class DeadLettersQuery : IQueryKind
         var rows = await AggregateQuery.ReadAsync(_storage, TableNames.DeadLetters, filter, cancellationToken);
         return
         [
-            .. rows.Select(ToRow)
+            // A body dead-lettered before #20 (bare day partition) and again after (a shard of the day) is one dead
+            // letter: the RowKey is its reason and payload hash.
+            .. rows.DistinctBy(r => (r.PartitionKey[..Math.Min(8, r.PartitionKey.Length)], r.RowKey))
+                .Select(ToRow)
                 .Where(r => r.Time >= parameters.From && r.Time < parameters.To)
                 .OrderBy(r => r.Time)
                 .ThenBy(r => r.RowKey, StringComparer.Ordinal),
@@ -45,7 +45,7 @@ public sealed class DeadLettersQuery : IQueryKind
         var lineage = LineageColumns.Read(entity);
         return new DeadLetterRow
         {
-            Time = lineage.EnqueuedTime ?? EntityValues.Time(entity, "EventTime") ?? entity.Timestamp ?? Windows.Parse(entity.PartitionKey + "0000"),
+            Time = lineage.EnqueuedTime ?? EntityValues.Time(entity, "EventTime") ?? entity.Timestamp ?? Windows.Parse(entity.PartitionKey[..8] + "0000"),
             Reason = EntityValues.Text(entity, "Reason") ?? "unknown",
             Category = EntityValues.Text(entity, "Category"),
             Detail = EntityValues.Text(entity, "Detail"),
@@ -54,6 +54,4 @@ public sealed class DeadLettersQuery : IQueryKind
             RowKey = entity.RowKey,
         };
     }
-
-    private static string Day(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 }

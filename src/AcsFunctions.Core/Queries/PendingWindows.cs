@@ -52,7 +52,7 @@ public sealed class PendingWindows
         var marks = _storage.GetTable(TableNames.RollupPending);
         var calls = tables[0] is TableNames.AggCalls or TableNames.AggCallWindows or TableNames.AggStreamQuality;
         var kind = calls ? RollupMarkKinds.CallWindow : RollupMarkKinds.Window;
-        var inRange = TableClient.CreateQueryFilter($"PartitionKey eq {kind} and RowKey ge {parameters.FromWindowKey} and RowKey lt {parameters.ToWindowKey}");
+        var inRange = RollupMarks.KindFilter(kind) + " and " + TableClient.CreateQueryFilter($"RowKey ge {parameters.FromWindowKey} and RowKey lt {parameters.ToWindowKey}");
         foreach (var mark in await TableReads.QueryAsync(marks, inRange, ["Category"], cancellationToken))
         {
             if (calls || _aggregators.Any(a => tables.Contains(a.Table) && a.Handles(EntityValues.Text(mark, "Category") ?? string.Empty)))
@@ -143,8 +143,10 @@ public sealed class PendingWindows
     /// </summary>
     private async Task AddPendingCallsAsync(SortedSet<DateTimeOffset> minutes, QueryParameters parameters, CancellationToken cancellationToken)
     {
-        var pending = await TableReads.QueryAsync(
-            _storage.GetTable(TableNames.RollupPending), TableClient.CreateQueryFilter($"PartitionKey eq {RollupMarkKinds.Call}"), ["RowKey"], cancellationToken);
+        // A call marked by several ingest sources has a mark in each of their partitions (#20): one lookup per call.
+        var pending = (await TableReads.QueryAsync(
+            _storage.GetTable(TableNames.RollupPending), RollupMarks.KindFilter(RollupMarkKinds.Call), ["RowKey"], cancellationToken))
+            .DistinctBy(m => m.RowKey, StringComparer.Ordinal).ToList();
         if (pending.Count > MaxCallLookups)
         {
             for (var m = Windows.MinuteOf(parameters.From); m < parameters.To; m = m.AddMinutes(1))

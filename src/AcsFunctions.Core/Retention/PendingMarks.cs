@@ -7,8 +7,8 @@ namespace AcsFunctions.Retention;
 /// <summary>
 /// The roll-up marks that hold rows back, read once per run: only marks older than the cutoffs (range reads on the
 /// mark keys, which start with the minute, hour or day), and the call marks. Marks are pending work, so these reads are
-/// small while the roll-up keeps up. Partition keys are matched by prefix so that marks spread over
-/// <c>window-NN</c>-style partitions (#20) are read too.
+/// small while the roll-up keeps up. Every partition of a kind is read: the bare one
+/// (stores from before #20) and its shards (<see cref="RollupMarks.KindFilter"/>).
 /// </summary>
 internal sealed class PendingMarks
 {
@@ -63,8 +63,7 @@ internal sealed class PendingMarks
             }
         }
 
-        var calls = TableClient.CreateQueryFilter($"PartitionKey eq {RollupMarkKinds.Call} or (PartitionKey ge {RollupMarkKinds.Call + "-"} and PartitionKey lt {RollupMarkKinds.Call + "."})");
-        foreach (var mark in await TableReads.QueryAsync(table, calls, select, cost, cancellationToken))
+        foreach (var mark in await TableReads.QueryAsync(table, RollupMarks.KindFilter(RollupMarkKinds.Call), select, cost, cancellationToken))
         {
             marks.Calls.Add(mark.RowKey);
         }
@@ -83,7 +82,7 @@ internal sealed class PendingMarks
 
     private static string Minute(string key) => key.Length >= Windows.KeyFormat.Length ? key[..Windows.KeyFormat.Length] : key;
 
-    /// <summary>Marks of a kind (its partition, or <c>kind-NN</c> partitions) whose key sorts below <paramref name="before"/>.</summary>
+    /// <summary>Marks of a kind (its bare partition and its <c>kind|sNN</c> shards) whose key sorts below <paramref name="before"/>.</summary>
     private static string Below(string kind, string before) =>
-        TableClient.CreateQueryFilter($"(PartitionKey eq {kind} or (PartitionKey ge {kind + "-"} and PartitionKey lt {kind + "."})) and RowKey lt {before}");
+        RollupMarks.KindFilter(kind) + TableClient.CreateQueryFilter($" and RowKey lt {before}");
 }

@@ -31,10 +31,10 @@ internal sealed class MarkStore
 
     private TableClient Table => _storage.GetTable(TableNames.RollupPending);
 
-    /// <summary>The marks of one kind, page by page (a partition query).</summary>
+    /// <summary>The marks of one kind, page by page: one query over the kind's partitions (<see cref="RollupMarks.KindFilter"/>).</summary>
     public async IAsyncEnumerable<IReadOnlyList<TableEntity>> ListAsync(string kind, int pageSize, ReadCost? cost, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var pages = Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {kind}"), maxPerPage: pageSize, cancellationToken: cancellationToken).AsPages();
+        var pages = Table.QueryAsync<TableEntity>(RollupMarks.KindFilter(kind), maxPerPage: pageSize, cancellationToken: cancellationToken).AsPages();
         await using var enumerator = pages.GetAsyncEnumerator(cancellationToken);
         while (true)
         {
@@ -100,20 +100,27 @@ internal sealed class MarkStore
         return false;
     }
 
-    /// <summary>Writes the mark again (fresh token, no lease), so a later run recomputes it.</summary>
-    public Task RemarkAsync(TableEntity mark, CancellationToken cancellationToken) =>
-        MarkAsync(
-            mark.PartitionKey,
+    /// <summary>Writes the mark again in its own partition (fresh token, no lease), so a later run recomputes it.</summary>
+    public Task RemarkAsync(TableEntity mark, CancellationToken cancellationToken)
+    {
+        var entity = RollupMarks.Create(
+            RollupMarks.KindOf(mark.PartitionKey),
             mark.RowKey,
             mark.GetString("ResourceKey") ?? string.Empty,
             mark.GetString("Category") ?? string.Empty,
             mark.GetDateTimeOffset("Window") ?? DateTimeOffset.UnixEpoch,
-            cancellationToken);
+            _time.GetUtcNow());
+        entity.PartitionKey = mark.PartitionKey;
+        return UpsertAsync(entity, cancellationToken);
+    }
 
     /// <summary>Upserts (replace) a mark.</summary>
-    public async Task MarkAsync(string kind, string key, string resourceKey, string category, DateTimeOffset window, CancellationToken cancellationToken)
+    public Task MarkAsync(string kind, string key, string resourceKey, string category, DateTimeOffset window, CancellationToken cancellationToken) =>
+        UpsertAsync(RollupMarks.Create(kind, key, resourceKey, category, window, _time.GetUtcNow()), cancellationToken);
+
+    private async Task UpsertAsync(TableEntity mark, CancellationToken cancellationToken)
     {
         await _storage.EnsureTableAsync(TableNames.RollupPending, cancellationToken);
-        await Table.UpsertEntityAsync(RollupMarks.Create(kind, key, resourceKey, category, window, _time.GetUtcNow()), TableUpdateMode.Replace, cancellationToken);
+        await Table.UpsertEntityAsync(mark, TableUpdateMode.Replace, cancellationToken);
     }
 }

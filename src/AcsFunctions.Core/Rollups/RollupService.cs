@@ -103,10 +103,16 @@ public sealed class RollupService
             return;
         }
 
+        // The same key may be marked in several partitions of the kind (one per ingest source, #20): its marks are
+        // claimed together and recomputed once.
+        var marks = new List<TableEntity>();
         await foreach (var page in _marks.ListAsync(kind, _options.PageSize, counters.Reads, cancellationToken))
         {
-            await Parallel.ForEachAsync(page, parallel, (mark, ct) => new ValueTask(ProcessMarkAsync(kind, mark, runId, counters, ct)));
+            marks.AddRange(page);
         }
+
+        var groups = marks.GroupBy(m => m.RowKey, StringComparer.Ordinal).Select(g => g.ToList());
+        await Parallel.ForEachAsync(groups, parallel, (group, ct) => new ValueTask(ProcessMarkGroupAsync(kind, group, runId, counters, ct)));
     }
 
     /// <summary>
@@ -197,9 +203,14 @@ public sealed class RollupService
             throw;
         }
 
+        var processed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (mark, etag) in claimed)
         {
-            counters.Processed(RollupMarkKinds.Window);
+            if (processed.Add(mark.RowKey))
+            {
+                counters.Processed(RollupMarkKinds.Window); // a window marked by several sources (#20) is one window
+            }
+
             if (!await _marks.CompleteAsync(mark, etag!.Value, CancellationToken.None))
             {
                 RollupLog.MarkRetained(_logger, RollupMarkKinds.Window, mark.RowKey);
@@ -211,44 +222,65 @@ public sealed class RollupService
     private Task ReleaseAsync(IEnumerable<TableEntity> marks) =>
         Task.WhenAll(marks.Select(m => _marks.RemarkAsync(m, CancellationToken.None)));
 
-    private async Task ProcessMarkAsync(string kind, TableEntity mark, string runId, RollupCounters counters, CancellationToken cancellationToken)
+    private async Task ProcessMarkGroupAsync(string kind, List<TableEntity> group, string runId, RollupCounters counters, CancellationToken cancellationToken)
     {
-        if (_marks.IsLeased(mark, out var leaseUntil))
+        var free = new List<TableEntity>(group.Count);
+        foreach (var mark in group)
         {
-            RollupLog.MarkSkipped(_logger, kind, mark.RowKey, leaseUntil);
-            counters.Leased(leaseUntil);
+            if (_marks.IsLeased(mark, out var leaseUntil))
+            {
+                RollupLog.MarkSkipped(_logger, kind, mark.RowKey, leaseUntil);
+                counters.Leased(leaseUntil);
+            }
+            else
+            {
+                free.Add(mark);
+            }
+        }
+
+        if (free.Count == 0)
+        {
             return;
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        if (await _marks.TryClaimAsync(mark, runId, _options.LeaseDuration, CancellationToken.None) is not { } claimed)
+        var claims = await Task.WhenAll(free.Select(async mark => (Mark: mark, ETag: await _marks.TryClaimAsync(mark, runId, _options.LeaseDuration, CancellationToken.None))));
+        var claimed = claims.Where(c => c.ETag is not null).ToList();
+        for (var i = claimed.Count; i < claims.Length; i++)
         {
             counters.Skipped(); // changed since listed: re-marked (the next run takes it) or claimed by another run
+        }
+
+        if (claimed.Count == 0)
+        {
             return;
         }
 
         try
         {
-            await RecomputeAsync(kind, mark, counters, cancellationToken);
+            await RecomputeAsync(kind, claimed[0].Mark, counters, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            RollupLog.MarkFailed(_logger, ex, kind, mark.RowKey);
+            RollupLog.MarkFailed(_logger, ex, kind, claimed[0].Mark.RowKey);
             counters.Failed();
-            await _marks.RemarkAsync(mark, CancellationToken.None); // release the lease: the next run retries
+            await ReleaseAsync(claimed.Select(c => c.Mark)); // release the lease: the next run retries
             return;
         }
         catch (OperationCanceledException)
         {
-            await _marks.RemarkAsync(mark, CancellationToken.None); // Ctrl+C: no lease is left behind
+            await ReleaseAsync(claimed.Select(c => c.Mark)); // Ctrl+C: no lease is left behind
             throw;
         }
 
         counters.Processed(kind);
-        if (!await _marks.CompleteAsync(mark, claimed, CancellationToken.None))
+        foreach (var (mark, etag) in claimed)
         {
-            RollupLog.MarkRetained(_logger, kind, mark.RowKey);
-            counters.Retained();
+            if (!await _marks.CompleteAsync(mark, etag!.Value, CancellationToken.None))
+            {
+                RollupLog.MarkRetained(_logger, kind, mark.RowKey);
+                counters.Retained();
+            }
         }
     }
 

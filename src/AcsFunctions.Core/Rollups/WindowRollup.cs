@@ -39,7 +39,8 @@ internal sealed class WindowRollup
     /// </summary>
     public async Task RecomputeRangeAsync(IReadOnlyList<TableEntity> marks, RollupCounters counters, CancellationToken cancellationToken)
     {
-        var units = marks.Select(Unit.Of).ToList();
+        // A window marked by several ingest sources (#20) has a mark in each of their partitions: one unit.
+        var units = marks.DistinctBy(m => m.RowKey, StringComparer.Ordinal).Select(Unit.Of).ToList();
         foreach (var unit in units)
         {
             counters.Window(unit.Window);
@@ -55,12 +56,16 @@ internal sealed class WindowRollup
         var last = units.Max(u => u.Window);
         var single = units.Count == 1 ? units[0] : null;
         var columns = units.SelectMany(u => u.Aggregators).SelectMany(a => a.SourceColumns).Distinct(StringComparer.Ordinal).ToList();
+
+        // A window's records are in its shards (`base|sNN`) and, for a store written before #20, in the bare base key:
+        // one mark reads all of them with one query, a run with one minute-range query whatever follows the minute.
         var recordFilter = single is not null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {single.Partition}")
+            ? KeyShards.PartitionFilter(single.Partition)
             : TableReads.PartitionRangeFilter(Windows.Key(first), Windows.Key(last.AddMinutes(1)));
         var records = await TableReads.QueryAsync(_storage.GetTable(TableNames.Records), recordFilter, columns, counters.Reads, cancellationToken);
         counters.RecordRowsRead(records.Count);
-        var byPartition = records.GroupBy(r => r.PartitionKey, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (IReadOnlyList<TableEntity>)[.. g], StringComparer.Ordinal);
+        var byPartition = records.GroupBy(r => RecordEntities.WindowBaseKey(r.PartitionKey), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, Distinct, StringComparer.Ordinal);
 
         foreach (var table in units.SelectMany(u => u.Aggregators).Select(a => a.Table).Distinct(StringComparer.Ordinal))
         {
@@ -91,6 +96,18 @@ internal sealed class WindowRollup
                 await _writer.ReplaceAtomicallyAsync(table, window.Key, rows, owned, counters, cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// The rows of one window, each record once: a record stored under the bare key before #20 and stored again in its
+    /// shard (re-delivery or a backfill of the same period after the upgrade) has the same RowKey, its record id.
+    /// </summary>
+    private static IReadOnlyList<TableEntity> Distinct(IEnumerable<TableEntity> rows)
+    {
+        var list = rows.ToList();
+        return list.Exists(r => !KeyShards.HasSuffix(r.PartitionKey)) && list.Exists(r => KeyShards.HasSuffix(r.PartitionKey))
+            ? [.. list.DistinctBy(r => r.RowKey, StringComparer.Ordinal)]
+            : list;
     }
 
     private sealed class Unit

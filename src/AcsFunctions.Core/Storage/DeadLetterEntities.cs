@@ -7,8 +7,10 @@ namespace AcsFunctions.Storage;
 
 /// <summary>
 /// Builds dead-letter rows. PartitionKey is the UTC day (<c>yyyyMMdd</c>) of the enqueued time, else of the
-/// record's event time, else of the ingest time; RowKey is <c>reason|hash of the payload</c>, so the same
-/// body re-delivered lands on the same row.
+/// record's event time, else of the ingest time, with a shard suffix (<c>yyyyMMdd|sNN</c>, a hash of the RowKey,
+/// #20) so a flood of refused records does not all go to one partition; RowKey is <c>reason|hash of the payload</c>,
+/// so the same body re-delivered lands on the same row. Rows from before #20 have the bare day as PartitionKey;
+/// readers take the day's range (<see cref="DayRangeFilter"/>), which holds both.
 /// </summary>
 public static class DeadLetterEntities
 {
@@ -21,8 +23,8 @@ public static class DeadLetterEntities
             day = now;
         }
 
-        var pk = day.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
         var rk = KeyEncoder.Join(deadLetter.Reason, RecordId.HashBytes(deadLetter.Payload.Span));
+        var pk = KeyShards.Append(DayKey(day), rk);
         entity = new TableEntity(pk, rk)
         {
             ["Reason"] = deadLetter.Reason,
@@ -41,4 +43,11 @@ public static class DeadLetterEntities
         LineageColumns.Add(entity, deadLetter.Lineage);
         return PayloadColumns.TryAdd(entity, payload);
     }
+
+    /// <summary>The day part of a dead letter's PartitionKey.</summary>
+    public static string DayKey(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    /// <summary>The filter for the dead letters of the days <c>[firstDay, lastDay]</c>, sharded or not: one range.</summary>
+    public static string DayRangeFilter(DateTimeOffset firstDay, DateTimeOffset lastDay) =>
+        Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey ge {DayKey(firstDay)} and PartitionKey lt {DayKey(lastDay.AddDays(1))}");
 }

@@ -8,11 +8,27 @@ namespace AcsFunctions.Storage;
 /// </summary>
 public static class RecordEntities
 {
-    /// <summary>PartitionKey of a windowed record: <c>yyyyMMddHHmm|resourceKey|category</c>.</summary>
+    /// <summary>
+    /// The base key of a windowed record partition, <c>yyyyMMddHHmm|resourceKey|category</c>: the PartitionKey of
+    /// records stored before #20, and the RowKey of the roll-up mark that covers all shards of it.
+    /// </summary>
     public static string WindowPartitionKey(DateTimeOffset time, string resourceKey, string category) =>
         KeyEncoder.Join(Windows.Key(time), resourceKey, category);
 
-    /// <summary>PartitionKey of a call record: <c>resourceKey|correlationId</c>.</summary>
+    /// <summary>
+    /// PartitionKey of a windowed record: <c>yyyyMMddHHmm|resourceKey|category|sNN</c>, the shard a hash of the
+    /// record's RowKey (its id), so a re-delivered record lands on the same row (<see cref="KeyShards"/>).
+    /// </summary>
+    public static string WindowPartitionKey(DateTimeOffset time, string resourceKey, string category, string rowKey) =>
+        KeyShards.Append(WindowPartitionKey(time, resourceKey, category), rowKey);
+
+    /// <summary>The base key (<see cref="WindowPartitionKey(DateTimeOffset, string, string)"/>) of a stored record's PartitionKey, sharded or not.</summary>
+    public static string WindowBaseKey(string partitionKey) => KeyShards.BaseOf(partitionKey);
+
+    /// <summary>
+    /// PartitionKey of a call record: <c>resourceKey|correlationId</c>. Not sharded: a partition holds one call's
+    /// records (a few per participant and stream), so load spreads over calls (docs/architecture.md, key design).
+    /// </summary>
     public static string CallPartitionKey(string resourceKey, string correlationId) =>
         KeyEncoder.Join(resourceKey, correlationId);
 
