@@ -110,6 +110,9 @@ public sealed class QueryService
         where T : class, IQueryKind =>
         Resolve(kind) as T ?? throw new InvalidOperationException($"Kind '{kind}' is not a {typeof(T).Name}.");
 
+    /// <summary>True when <paramref name="kind"/> names a served kind (as every other member resolves it: case-insensitive, trimmed).</summary>
+    public bool HasKind(string? kind) => _kinds.ContainsKey(kind?.Trim() ?? string.Empty);
+
     private IQueryKind Resolve(string kind) =>
         _kinds.TryGetValue(kind?.Trim() ?? string.Empty, out var handler)
             ? handler
