@@ -2,7 +2,6 @@ using System.Collections.Frozen;
 using AcsFunctions.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using AcsFunctions.Rollups;
 
 namespace AcsFunctions.Queries;
 
