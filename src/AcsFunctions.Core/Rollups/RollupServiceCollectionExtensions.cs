@@ -42,6 +42,7 @@ public static class RollupServiceCollectionExtensions
             sp.GetRequiredService<IOptions<RollupOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<RollupService>>()));
+        Retention.RetentionServiceCollectionExtensions.AddRetention(services, configuration);
         return services;
     }
 }
