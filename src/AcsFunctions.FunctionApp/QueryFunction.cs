@@ -8,7 +8,8 @@ namespace AcsFunctions.FunctionApp;
 
 /// <summary>
 /// <c>GET /api/query/{kind}?from=&amp;to=&amp;interval=&amp;resource=&amp;category=&amp;operation=&amp;view=</c> →
-/// <see cref="QueryEndpoint"/>: the JSON of <c>acs-diag query --format json</c>, 400 problem details on bad parameters.
+/// <see cref="QueryEndpoint"/>, the endpoint <c>acs-diag serve</c> answers with too: the JSON of
+/// <c>acs-diag query --format json</c>; problem details 400 (bad parameter), 404 (unknown kind), 503 (storage) — docs/query-api.md.
 /// Function-level key required.
 /// </summary>
 public sealed class QueryFunction

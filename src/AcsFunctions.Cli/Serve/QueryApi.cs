@@ -1,17 +1,19 @@
+using System.Collections.Specialized;
+using AcsFunctions.Functions;
 using AcsFunctions.Queries;
-using AcsFunctions.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AcsFunctions.Cli.Serve;
 
 /// <summary>
-/// The local HTTP query API of <c>acs-diag serve</c>: <c>GET /api/query/{kind}</c> with the same query-string
-/// parameters and the same JSON as <c>acs-diag query --format json</c> (both go through <see cref="QueryService"/>).
-/// Bad parameters answer 400 problem details naming the parameter; unknown kinds 404.
+/// The ASP.NET Core host of <c>acs-diag serve</c>: <c>GET /api/query/{kind}</c> is answered by <see cref="QueryEndpoint"/>,
+/// the same endpoint as the Functions route (same JSON, status codes and problem details); this host adds only what a
+/// local server needs: the loopback/Host guard, CORS, <c>GET /api/query</c> (the kinds) and the dashboard.
 /// </summary>
 internal static class QueryApi
 {
@@ -65,7 +67,8 @@ internal static class QueryApi
         });
         app.UseCors();
         app.MapGet("/api/query", () => Results.Ok(queries.Kinds));
-        app.MapGet("/api/query/{kind}", (string kind, HttpRequest request, CancellationToken ct) => QueryAsync(queries, kind, request, ct));
+        var endpoint = new QueryEndpoint(queries, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<QueryEndpoint>());
+        app.MapGet("/api/query/{kind}", (string kind, HttpRequest request, CancellationToken ct) => QueryAsync(endpoint, kind, request, ct));
         DashboardFiles.Map(app);
         return app;
     }
@@ -74,48 +77,18 @@ internal static class QueryApi
     public static bool IsLoopbackOnly(string urls) =>
         urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(ServeGuard.IsLoopbackAddress);
 
-    private static async Task<IResult> QueryAsync(QueryService queries, string kind, HttpRequest request, CancellationToken ct)
+    private static async Task<IResult> QueryAsync(QueryEndpoint endpoint, string kind, HttpRequest request, CancellationToken ct)
     {
-        if (!queries.Kinds.Contains(kind, StringComparer.Ordinal))
+        var query = new NameValueCollection(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in request.Query)
         {
-            return Results.Problem(
-                title: "Unknown query kind",
-                detail: $"'{kind}' is not a query kind; use one of {string.Join(", ", queries.Kinds)}.",
-                statusCode: StatusCodes.Status404NotFound);
-        }
-
-        // Every name goes to the query service, which refuses the ones it does not know (a misspelt filter is an error,
-        // not an unfiltered answer).
-        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, value) in request.Query)
-        {
-            if (value.Count > 1)
+            foreach (var value in values)
             {
-                return BadRequest(name, "is given more than once.");
+                query.Add(name, value);
             }
-
-            values[name] = value.ToString();
         }
 
-        try
-        {
-            var result = await queries.QueryAsync(kind, values, ct);
-            return Results.Text(result.Json, "application/json", System.Text.Encoding.UTF8);
-        }
-        catch (QueryParameterException ex)
-        {
-            return BadRequest(ex.ParamName ?? "query", ex.Problem);
-        }
-        catch (StorageUnavailableException ex)
-        {
-            return Results.Problem(title: "Storage unavailable", detail: ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
+        var answer = await endpoint.HandleAsync(kind, query, ct);
+        return Results.Text(answer.Body, answer.ContentType, statusCode: answer.StatusCode);
     }
-
-    private static IResult BadRequest(string parameter, string problem) =>
-        Results.Problem(
-            title: "Invalid query parameter",
-            detail: $"{parameter}: {problem}",
-            statusCode: StatusCodes.Status400BadRequest,
-            extensions: new Dictionary<string, object?> { ["parameter"] = parameter });
 }

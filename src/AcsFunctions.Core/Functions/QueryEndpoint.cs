@@ -7,9 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace AcsFunctions.Functions;
 
 /// <summary>
-/// <c>GET /api/query/{kind}</c> for every host: the query string goes through <see cref="QueryService"/>, so the
-/// body is exactly the JSON of <c>acs-diag query --format json</c>; bad parameters answer 400 and an unreachable
-/// store 503, both as RFC 9457 problem details.
+/// <c>GET /api/query/{kind}</c>, the one query endpoint of both HTTP hosts: the Functions route
+/// (<c>QueryFunction</c>) and <c>acs-diag serve</c> (<c>QueryApi</c>) only copy the request in and the
+/// <see cref="HttpQueryResponse"/> out. The query string goes through <see cref="QueryService"/>, so the body is exactly
+/// the JSON of <c>acs-diag query --format json</c>. Errors are RFC 9457 problem details: an unknown kind (a path that
+/// names no resource) 404, a bad parameter 400 naming it, an unreachable store 503 (docs/query-api.md).
 /// </summary>
 public sealed class QueryEndpoint
 {
@@ -19,8 +21,13 @@ public sealed class QueryEndpoint
     /// <summary>Content type of an error answer.</summary>
     public const string ProblemContentType = "application/problem+json; charset=utf-8";
 
-    /// <summary>The query-string parameter carrying the Functions host's function key (not passed to the query).</summary>
+    /// <summary>The query-string parameter carrying the Functions host's function key (not passed to the query, on either host).</summary>
     public const string FunctionKeyParameter = "code";
+
+    /// <summary>The route parameter naming the kind (the <c>parameter</c> of a 404).</summary>
+    public const string KindParameter = "kind";
+
+    private const string InvalidParameterTitle = "Invalid query parameter";
 
     private readonly QueryService _queries;
     private readonly ILogger<QueryEndpoint> _logger;
@@ -50,7 +57,7 @@ public sealed class QueryEndpoint
             var given = query.GetValues(key);
             if (given is { Length: > 1 })
             {
-                return Problem(400, "Invalid query parameter", $"{key}: given {given.Length} times; give it once.", key);
+                return InvalidParameter(key, $"given {given.Length} times; give it once.");
             }
 
             values[key] = given is { Length: 1 } ? given[0] : null;
@@ -60,8 +67,17 @@ public sealed class QueryEndpoint
     }
 
     /// <summary>Answers one query from already split parameters.</summary>
+    /// <param name="kind">The route's <c>{kind}</c>.</param>
+    /// <param name="values">One value per parameter name (the function key already removed).</param>
+    /// <param name="cancellationToken">Cancels the query (client gone).</param>
     public async Task<HttpQueryResponse> HandleAsync(string kind, IReadOnlyDictionary<string, string?> values, CancellationToken cancellationToken = default)
     {
+        if (!_queries.HasKind(kind))
+        {
+            // The kind is a path segment: a kind that does not exist is a resource that does not exist.
+            return Problem(404, "Unknown query kind", $"'{kind}' is not a query kind; use one of {string.Join(", ", _queries.Kinds)}.", KindParameter);
+        }
+
         try
         {
             var result = await _queries.QueryAsync(kind, values, cancellationToken);
@@ -69,12 +85,14 @@ public sealed class QueryEndpoint
         }
         catch (QueryParameterException ex)
         {
-            return Problem(400, "Invalid query parameter", ex.Message, ex.ParamName);
+            return ex.ParamName is { } parameter
+                ? InvalidParameter(parameter, ex.Problem)
+                : Problem(400, InvalidParameterTitle, ex.Problem, null);
         }
         catch (StorageUnavailableException ex)
         {
             FunctionsLog.QueryStorageUnavailable(_logger, kind, ex);
-            return Problem(503, "Storage unavailable", "The aggregate tables cannot be reached; retry later.", null);
+            return Problem(503, "Storage unavailable", ex.Message, null);
         }
     }
 
@@ -95,4 +113,7 @@ public sealed class QueryEndpoint
 
         return new HttpQueryResponse(status, ProblemContentType, JsonSerializer.Serialize(body, QueryJson.Options));
     }
+
+    private static HttpQueryResponse InvalidParameter(string parameter, string problem) =>
+        Problem(400, InvalidParameterTitle, $"{parameter}: {problem}", parameter);
 }

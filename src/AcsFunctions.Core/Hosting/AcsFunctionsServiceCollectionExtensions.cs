@@ -8,6 +8,7 @@ using AcsFunctions.Functions;
 using AcsFunctions.Health;
 using AcsFunctions.Ingestion;
 using AcsFunctions.Privacy;
+using AcsFunctions.Queries;
 using AcsFunctions.Reconcile;
 using AcsFunctions.Rollups;
 using AcsFunctions.Schemas;
@@ -56,6 +57,7 @@ public static class AcsFunctionsServiceCollectionExtensions
         services.AddBackfill();
         services.AddReconcile(configuration);
         services.AddRollups(configuration);
+        services.AddQueries(configuration);
         services.AddFunctionHosts();
         return services;
     }

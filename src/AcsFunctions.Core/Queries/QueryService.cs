@@ -2,7 +2,6 @@ using System.Collections.Frozen;
 using AcsFunctions.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using AcsFunctions.Rollups;
 
 namespace AcsFunctions.Queries;
 
@@ -109,6 +108,9 @@ public sealed class QueryService
     public T Kind<T>(string kind)
         where T : class, IQueryKind =>
         Resolve(kind) as T ?? throw new InvalidOperationException($"Kind '{kind}' is not a {typeof(T).Name}.");
+
+    /// <summary>True when <paramref name="kind"/> names a served kind (as every other member resolves it: case-insensitive, trimmed).</summary>
+    public bool HasKind(string? kind) => _kinds.ContainsKey(kind?.Trim() ?? string.Empty);
 
     private IQueryKind Resolve(string kind) =>
         _kinds.TryGetValue(kind?.Trim() ?? string.Empty, out var handler)

@@ -1,15 +1,26 @@
+using AcsFunctions.Rollups;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AcsFunctions.Queries;
 
-/// <summary>Registers <see cref="QueryService"/> and the aggregate query kinds (called by <c>AddRollups</c>).</summary>
+/// <summary>
+/// Registers <see cref="QueryService"/> and the aggregate query kinds. Queries read what the roll-up writes (and
+/// <see cref="PendingWindows"/> asks its aggregators which marks count), so this adds the roll-up too; the roll-up
+/// registration never adds the queries (one direction: Queries → Rollups, pinned by <c>LayeringTests</c>).
+/// </summary>
 public static class QueryServiceCollectionExtensions
 {
     /// <summary>Adds the query service, its options and the kinds served by the roll-up aggregates.</summary>
     public static IServiceCollection AddQueries(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddRollups(configuration);
+        if (services.Any(d => d.ServiceType == typeof(QueryService)))
+        {
+            return services;
+        }
+
         services.AddOptions<QueryOptions>()
             .Bind(configuration.GetSection(QueryOptions.SectionName))
             .ValidateDataAnnotations()

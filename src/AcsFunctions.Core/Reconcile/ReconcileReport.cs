@@ -16,7 +16,7 @@ public sealed record ReconcileReport
     public required TimeSpan Grain { get; init; }
 
     /// <summary>Rows ordered by metric, operation, status code.</summary>
-    public IReadOnlyList<ReconcileRow> Rows { get; init; } = [];
+    public IReadOnlyList<ReconcileReportRow> Rows { get; init; } = [];
 
     /// <summary>Sum of platform counts.</summary>
     public long Platform => Rows.Sum(r => r.Platform);
@@ -28,7 +28,7 @@ public sealed record ReconcileReport
     public long Difference => Ours - Platform;
 
     /// <summary>Verdict of the totals.</summary>
-    public ReconcileVerdict Verdict => ReconcileRow.VerdictOf(Difference);
+    public ReconcileVerdict Verdict => ReconcileReportRow.VerdictOf(Difference);
 
     /// <summary>True when every row is equal.</summary>
     public bool AllEqual => Rows.All(r => r.Verdict == ReconcileVerdict.Equal);

@@ -104,7 +104,7 @@ public sealed class ReconcileService
             _windows[window] = (p + platform, o + ours);
         }
 
-        public ReconcileRow ToRow() => new()
+        public ReconcileReportRow ToRow() => new()
         {
             Metric = metric.Name,
             Category = metric.Category,

@@ -1,6 +1,9 @@
 namespace AcsFunctions.Reconcile;
 
-/// <summary>One <c>reconciliation</c> query row: a stored hourly comparison of one metric / operation / status code.</summary>
+/// <summary>
+/// One <c>reconciliation</c> query row (<see cref="ReconciliationQuery"/>): a stored hourly comparison of one metric /
+/// operation / status code, as the timer job wrote it. The live report of <c>acs-diag reconcile</c> has <see cref="ReconcileReportRow"/>.
+/// </summary>
 public sealed record ReconciliationRow
 {
     /// <summary>Start of the hour (UTC).</summary>

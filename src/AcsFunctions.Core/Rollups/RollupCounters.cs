@@ -1,3 +1,5 @@
+using AcsFunctions.Storage;
+
 namespace AcsFunctions.Rollups;
 
 /// <summary>Thread-safe counters of one roll-up run.</summary>

@@ -1,4 +1,3 @@
-using AcsFunctions.Queries;
 using AcsFunctions.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,10 +7,10 @@ using Microsoft.Extensions.Options;
 
 namespace AcsFunctions.Rollups;
 
-/// <summary>Registers the roll-up and the query service.</summary>
+/// <summary>Registers the roll-up (the query side registers itself: <c>AddQueries</c>, which depends on this, not the reverse).</summary>
 public static class RollupServiceCollectionExtensions
 {
-    /// <summary>Adds <see cref="RollupService"/>, the window aggregators and <see cref="QueryService"/> with their options.</summary>
+    /// <summary>Adds <see cref="RollupService"/>, the window aggregators and their options.</summary>
     public static IServiceCollection AddRollups(this IServiceCollection services, IConfiguration configuration)
     {
         if (services.Any(d => d.ServiceType == typeof(RollupService)))
@@ -43,7 +42,6 @@ public static class RollupServiceCollectionExtensions
             sp.GetRequiredService<IOptions<RollupOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<RollupService>>()));
-        services.AddQueries(configuration);
         Retention.RetentionServiceCollectionExtensions.AddRetention(services, configuration);
         return services;
     }

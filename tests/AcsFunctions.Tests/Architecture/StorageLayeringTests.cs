@@ -35,14 +35,14 @@ public sealed class StorageLayeringTests
         Assert.Contains(References(processor), r => r == typeof(AcsFunctions.Dispatch.Categories));
     }
 
-    private static List<Type> TypesIn(string ns) =>
+    internal static List<Type> TypesIn(string ns) =>
         [.. Core.GetTypes().Where(t => InNamespace(t, ns))];
 
-    private static bool InNamespace(Type type, string ns) =>
+    internal static bool InNamespace(Type type, string ns) =>
         type.Namespace is { } n && (n == ns || n.StartsWith(ns + ".", StringComparison.Ordinal));
 
     /// <summary>Every type <paramref name="type"/> names: base, interfaces, members' signatures, locals and IL operands.</summary>
-    private static HashSet<Type> References(Type type)
+    internal static HashSet<Type> References(Type type)
     {
         var found = new HashSet<Type>();
         Add(found, type.BaseType);

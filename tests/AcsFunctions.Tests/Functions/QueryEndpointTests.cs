@@ -1,5 +1,4 @@
 using System.Collections.Specialized;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AcsFunctions.Functions;
 using AcsFunctions.Queries;
@@ -53,31 +52,6 @@ public sealed class QueryEndpointTests(AzuriteFixture azurite)
         Assert.Equal(2, JsonNode.Parse(all.Body)!.AsArray().Count);
         Assert.Equal(200, injected.StatusCode);
         Assert.Equal("[]", injected.Body);
-    }
-
-    [Theory]
-    [InlineData("api-requests", "to=2026-11-20T11:00:00Z", "from")]
-    [InlineData("api-requests", "from=2026-11-20T10:00:00Z&to=2026-11-20T11:00:00Z&interval=PT7M", "interval")]
-    [InlineData("api-requests", "from=2026-11-20T10:00:00Z&to=2026-11-20T11:00:00Z&from=2026-11-20T09:00:00Z", "from")]
-    [InlineData("no-such-kind", "from=2026-11-20T10:00:00Z&to=2026-11-20T11:00:00Z", "kind")]
-    [InlineData("api-requests", "from=2026-01-01T00:00:00Z&to=2026-11-20T11:00:00Z", "")]
-    public async Task BadParameters_Answer400ProblemDetails(string kind, string queryString, string parameter)
-    {
-        await using var storage = TestStorage.Create(azurite.ConnectionString);
-        var query = System.Web.HttpUtility.ParseQueryString(queryString);
-
-        var answer = await Endpoint(storage).HandleAsync(kind, query);
-
-        Assert.Equal(400, answer.StatusCode);
-        Assert.Equal(QueryEndpoint.ProblemContentType, answer.ContentType);
-        using var problem = JsonDocument.Parse(answer.Body);
-        Assert.Equal(400, problem.RootElement.GetProperty("status").GetInt32());
-        Assert.Equal("Invalid query parameter", problem.RootElement.GetProperty("title").GetString());
-        Assert.False(string.IsNullOrWhiteSpace(problem.RootElement.GetProperty("detail").GetString()));
-        if (parameter.Length > 0)
-        {
-            Assert.Equal(parameter, problem.RootElement.GetProperty("parameter").GetString());
-        }
     }
 
     private static QueryEndpoint Endpoint(TestStorage storage) => storage.Services.GetRequiredService<QueryEndpoint>();

@@ -1,4 +1,4 @@
-namespace AcsFunctions.Rollups;
+namespace AcsFunctions.Storage;
 
 /// <summary>What reads cost: query round trips (one per page) and rows returned. Thread-safe.</summary>
 public sealed class ReadCost
@@ -8,7 +8,7 @@ public sealed class ReadCost
 
     /// <summary>
     /// The cost every <see cref="TableReads"/> query of the current async flow is also counted in (set by
-    /// <see cref="Queries.QueryService"/> per query, and by benchmarks); null when nobody is counting.
+    /// the query service per query, and by benchmarks); null when nobody is counting.
     /// </summary>
     public static ReadCost? Current
     {

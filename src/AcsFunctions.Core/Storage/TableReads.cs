@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 
-namespace AcsFunctions.Rollups;
+namespace AcsFunctions.Storage;
 
 /// <summary>Partition and range reads (never scans); a table that does not exist yet reads as empty.</summary>
 public static class TableReads

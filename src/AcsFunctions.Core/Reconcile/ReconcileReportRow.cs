@@ -1,7 +1,11 @@
 namespace AcsFunctions.Reconcile;
 
-/// <summary>One metric / operation / status code over the whole range.</summary>
-public sealed record ReconcileRow
+/// <summary>
+/// One row of a <see cref="ReconcileReport"/> (<c>acs-diag reconcile</c>, computed live): one metric / operation / status
+/// code over the whole range, with the windows that differ. Not the stored hourly comparison the <c>reconciliation</c>
+/// query serves: that is <see cref="ReconciliationRow"/>.
+/// </summary>
+public sealed record ReconcileReportRow
 {
     /// <summary>Platform metric name, e.g. <c>APIRequestChat</c>.</summary>
     public required string Metric { get; init; }
