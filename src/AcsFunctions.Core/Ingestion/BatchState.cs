@@ -7,7 +7,8 @@ namespace AcsFunctions.Ingestion;
 /// <summary>A record's row waiting to be written, with what its dead letter would need if the service refused it.</summary>
 internal sealed class PendingRecord(TableWrite write, string category, bool unclassified, DateTimeOffset time, Lineage lineage)
 {
-    public TableWrite Write { get; } = write;
+    /// <summary>The row; <c>default</c> once released (written, and no longer needed to match a refusal).</summary>
+    public TableWrite Write { get; private set; } = write;
 
     public string Category { get; } = category;
 
@@ -18,6 +19,9 @@ internal sealed class PendingRecord(TableWrite write, string category, bool uncl
     public Lineage Lineage { get; } = lineage;
 
     public bool Rejected { get; set; }
+
+    /// <summary>Drops the reference to the written row (its memory), keeping what the counts need.</summary>
+    public void Release() => Write = default;
 }
 
 /// <summary>

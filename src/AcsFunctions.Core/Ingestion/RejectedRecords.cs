@@ -29,7 +29,7 @@ internal sealed class RejectedRecords(DeadLetterRows deadLetters, PayloadStore p
 
         foreach (var pending in batch.Pending)
         {
-            if (!rejectedEntities.TryGetValue(pending.Write.Entity, out var error))
+            if (pending.Write.Entity is null || !rejectedEntities.TryGetValue(pending.Write.Entity, out var error))
             {
                 continue;
             }

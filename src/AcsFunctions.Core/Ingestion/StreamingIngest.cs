@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using AcsFunctions.Decoding;
+using AcsFunctions.Storage;
 
 namespace AcsFunctions.Ingestion;
 
@@ -11,9 +12,10 @@ public readonly record struct IngestProgress(long Bodies, long Bytes, long Recor
 
 /// <summary>
 /// Feeds a stream of bodies to the pipeline in bounded groups, overlapping the CPU half of group n+1
-/// (<see cref="BatchPreparer"/>) with the writes of group n (<see cref="BatchWriter.WriteAsync"/>),
-/// and finishing group n (roll-up marks and observations, <see cref="BatchFinisher.FinishAsync"/>) while group n+1's
-/// rows are written. At most two groups' rows are in memory — one being written, the next being read and prepared —
+/// (<see cref="BatchPreparer"/>) with the writes of group n (<see cref="BatchWriter"/>); each partition's last partial
+/// transaction is held back and written with the next group's rows (<see cref="PartialTransactions"/>, flushed at the
+/// end), and group n is finished (roll-up marks and observations, <see cref="BatchFinisher.FinishAsync"/>) once its
+/// rows are all written, while later rows are written. At most two groups' rows are in memory — one being written, the next being read and prepared —
 /// so memory stays flat whatever the input size; groups are finished and reported in input order.
 /// </summary>
 public static class StreamingIngest
@@ -39,7 +41,7 @@ public static class StreamingIngest
     public const int GroupsInFlight = 2;
 
     /// <summary>Ingests every body of <paramref name="bodies"/>.</summary>
-    /// <exception cref="Storage.StorageUnavailableException">
+    /// <exception cref="StorageUnavailableException">
     /// Storage stayed down; every group reported through <paramref name="progress"/> was stored, later ones may be partly.
     /// </exception>
     public static async Task<IngestResult> IngestAsync(
@@ -62,21 +64,28 @@ public static class StreamingIngest
         var total = new IngestResult();
         long bytes = 0;
 
-        // Group n is finished (marks, observations) while group n+1's rows are written, so storage is not left idle
-        // between groups; groups are finished and reported one at a time, in input order.
+        // A partition's last partial transaction of group n is held back and written with group n+1's rows (one
+        // transaction where two would do less), so group n is finished (marks, observations) once group n+1's rows are
+        // written, while group n+2's are written: storage is not left idle between groups, and groups are finished and
+        // reported one at a time, in input order. The end of the stream flushes what is held back.
+        var carry = new PartialTransactions();
+        (BatchState State, long Bytes)? previous = null;
         Task<(IngestResult Result, long Bytes)>? finishing = null;
         try
         {
             while (await prepared.Reader.WaitToReadAsync(cancellationToken))
             {
-                var (written, groupBytes) = await WriteNextAsync(pipeline, prepared.Reader, stop.Token);
+                var next = prepared.Reader.TryRead(out var item) ? item : throw new InvalidOperationException("A prepared group was announced but not readable.");
+                await pipeline.Writer.WriteStreamedAsync(next.Batch.State, previous?.State, carry, stop.Token);
                 slots.Release();
-                if (finishing is not null)
-                {
-                    Report(await finishing);
-                }
+                await FinishPreviousAsync();
+                previous = (next.Batch.State, next.Bytes);
+            }
 
-                finishing = FinishAsync(pipeline, written, groupBytes, stop.Token);
+            if (previous is not null)
+            {
+                await pipeline.Writer.WriteStreamedAsync(null, previous.Value.State, carry, stop.Token);
+                await FinishPreviousAsync();
             }
 
             if (finishing is not null)
@@ -84,8 +93,15 @@ public static class StreamingIngest
                 Report(await finishing);
             }
         }
-        catch
+        catch (Exception ex)
         {
+            // A group being finished when the input (not storage) failed has all its rows written: let it finish and report it.
+            if (finishing is not null && ex is not StorageUnavailableException and not OperationCanceledException)
+            {
+                await ReportIfFinishedAsync(finishing);
+                finishing = null;
+            }
+
             await stop.CancelAsync();
             await IgnoreFailureAsync(finishing);
             await IgnoreFailureAsync(producer);
@@ -95,20 +111,39 @@ public static class StreamingIngest
         await producer;
         return total;
 
+        async Task FinishPreviousAsync()
+        {
+            if (previous is not { } done)
+            {
+                return;
+            }
+
+            if (finishing is not null)
+            {
+                Report(await finishing);
+            }
+
+            finishing = FinishAsync(pipeline, BatchWriter.Written(done.State), done.Bytes, stop.Token);
+        }
+
+        async Task ReportIfFinishedAsync(Task<(IngestResult Result, long Bytes)> task)
+        {
+            try
+            {
+                Report(await task);
+            }
+            catch (Exception)
+            {
+                // Not finished: not reported; the first failure is the one to report.
+            }
+        }
+
         void Report((IngestResult Result, long Bytes) finished)
         {
             total = total.Add(finished.Result);
             bytes += finished.Bytes;
             progress?.Report(new IngestProgress(total.Bodies, bytes, total.Records));
         }
-    }
-
-    /// <summary>Writes the rows of the next prepared group (the only reference to them is this call's).</summary>
-    private static async Task<(WrittenBatch Written, long Bytes)> WriteNextAsync(
-        IngestPipeline pipeline, ChannelReader<(PreparedBatch Batch, long Bytes)> reader, CancellationToken cancellationToken)
-    {
-        var next = reader.TryRead(out var item) ? item : throw new InvalidOperationException("A prepared group was announced but not readable.");
-        return (await pipeline.Writer.WriteAsync(next.Batch, cancellationToken), next.Bytes);
     }
 
     private static async Task<(IngestResult Result, long Bytes)> FinishAsync(IngestPipeline pipeline, WrittenBatch written, long bytes, CancellationToken cancellationToken) =>

@@ -57,8 +57,38 @@ public sealed class TableWriter
         var batches = new List<TableBatch>();
         foreach (var group in writes.GroupBy(w => w.Table, StringComparer.Ordinal))
         {
-            await RunWithRetryAsync(ct => _storage.EnsureTableAsync(group.Key, ct), group.Key, cancellationToken);
             batches.AddRange(TableBatch.Plan(group.Key, group.Select(w => w.Entity)));
+        }
+
+        return await SubmitAllAsync(batches, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="WriteAsync(IEnumerable{TableWrite}, CancellationToken)"/> for one write of a stream: the rows
+    /// <paramref name="carry"/> held back from the previous write are written with these, and the last partial
+    /// transaction of each partition of these is held back in <paramref name="carry"/> for the next write (or
+    /// <see cref="FlushAsync"/>). Returns the rejected entities of what was submitted.
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">Storage stayed unavailable through every retry.</exception>
+    public Task<IReadOnlyList<RejectedWrite>> WriteAsync(IEnumerable<TableWrite> writes, PartialTransactions carry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(carry);
+        return SubmitAllAsync(carry.Plan(writes, flush: false), cancellationToken);
+    }
+
+    /// <summary>Writes every row <paramref name="carry"/> still holds back (at the end of a stream, before a checkpoint).</summary>
+    /// <exception cref="StorageUnavailableException">Storage stayed unavailable through every retry.</exception>
+    public Task<IReadOnlyList<RejectedWrite>> FlushAsync(PartialTransactions carry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(carry);
+        return SubmitAllAsync(carry.Plan([], flush: true), cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<RejectedWrite>> SubmitAllAsync(List<TableBatch> batches, CancellationToken cancellationToken)
+    {
+        foreach (var table in batches.Select(b => b.Table).Distinct(StringComparer.Ordinal))
+        {
+            await RunWithRetryAsync(ct => _storage.EnsureTableAsync(table, ct), table, cancellationToken);
         }
 
         var rejected = new List<RejectedWrite>();

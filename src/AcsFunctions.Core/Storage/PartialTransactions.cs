@@ -1,0 +1,76 @@
+using Azure.Data.Tables;
+
+namespace AcsFunctions.Storage;
+
+/// <summary>
+/// The partial transactions a streamed write holds back: the last, not-full transaction of each partition is kept and
+/// planned again with the next write's rows of that partition, so a partition split across two groups of a stream
+/// costs the transactions of one. A row is held back at most once (the next write submits it whatever its size), and
+/// <see cref="TableWriter.FlushAsync"/> submits everything still held: flush before the stream ends or checkpoints.
+/// </summary>
+public sealed class PartialTransactions
+{
+    private List<TableWrite> _held = [];
+    private HashSet<TableEntity> _heldEntities = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Rows held back, not yet submitted.</summary>
+    public int Count => _held.Count;
+
+    /// <summary>Whether <paramref name="entity"/> is held back (not yet submitted).</summary>
+    public bool Holds(TableEntity entity) => _heldEntities.Contains(entity);
+
+    /// <summary>
+    /// Plans the held rows and then <paramref name="writes"/> into transactions (a later write of a RowKey wins). Returns
+    /// the transactions to submit now; unless <paramref name="flush"/>, the last partial transaction of a partition made
+    /// only of new rows is held back instead.
+    /// </summary>
+    internal List<TableBatch> Plan(IEnumerable<TableWrite> writes, bool flush)
+    {
+        var carried = _heldEntities;
+        var all = _held.Concat(writes);
+        _held = [];
+        _heldEntities = new(ReferenceEqualityComparer.Instance);
+        var submit = new List<TableBatch>();
+        foreach (var table in all.GroupBy(w => w.Table, StringComparer.Ordinal))
+        {
+            TableBatch? previous = null;
+            foreach (var batch in TableBatch.Plan(table.Key, table.Select(w => w.Entity)))
+            {
+                // TableBatch.Plan yields a partition's transactions one after another, the partial one last.
+                if (previous is not null && !string.Equals(previous.PartitionKey, batch.PartitionKey, StringComparison.Ordinal))
+                {
+                    Keep(previous, carried, flush, submit);
+                }
+                else if (previous is not null)
+                {
+                    submit.Add(previous);
+                }
+
+                previous = batch;
+            }
+
+            if (previous is not null)
+            {
+                Keep(previous, carried, flush, submit);
+            }
+        }
+
+        return submit;
+    }
+
+    /// <summary>Holds a partition's last transaction back when it is partial, new and not a flush; else submits it.</summary>
+    private void Keep(TableBatch last, HashSet<TableEntity> carried, bool flush, List<TableBatch> submit)
+    {
+        if (flush || last.Entities.Count >= EntityLimits.MaxBatchActions || last.Entities.Any(carried.Contains))
+        {
+            submit.Add(last);
+            return;
+        }
+
+        foreach (var entity in last.Entities)
+        {
+            _held.Add(new TableWrite(last.Table, entity));
+            _heldEntities.Add(entity);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.RegularExpressions;
+using AcsFunctions.Decoding;
+using AcsFunctions.Ingestion;
+using AcsFunctions.Storage;
+using AcsFunctions.Tests.Infrastructure;
+
+namespace AcsFunctions.Tests.Ingestion;
+
+/// <summary>
+/// A streamed ingest holds back each partition's last partial transaction and writes it with the next group's rows
+/// (issue 18, P2a). Counted on the wire: every entity-group transaction is one <c>$batch</c> request, whose first
+/// action names its table.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed partial class PartialTransactionTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task PartitionSplitAcrossTwoGroups_CostsTheTransactionsOfOne()
+    {
+        // 300 one-record bodies of one partition (one minute, resource and category): the first group is the first
+        // 256 bodies (StreamingIngest.GroupBodies; far below the first group's bytes), the second the other 44.
+        // Group by group that is 100 + 100 + 56, then 44: 4 transactions. Held back, the 56 go with the 44: 3.
+        Assert.Equal(256, StreamingIngest.GroupBodies);
+        await using var storage = StorageFaults.Create(azurite.ConnectionString, out var faults);
+        var transactions = CountTransactions(storage, faults);
+
+        var result = await storage.Pipeline.IngestAsync(OnePartition(300).ToAsyncEnumerable());
+
+        Assert.Equal(300, result.Records);
+        Assert.Equal(300, result.Stored + result.Unclassified);
+        Assert.Equal(300, (await storage.AllAsync(TableNames.Records)).Count);
+        Assert.Equal(3, transactions.GetValueOrDefault(TableNames.Records));
+        Assert.Single(await storage.AllAsync(TableNames.RollupPending));
+    }
+
+    [Fact]
+    public async Task StreamEndsWithHeldBackRows_TheyAreWrittenBeforeTheIngestReturns_AndReported()
+    {
+        // 310 bodies: the second group's 54 rows and the 56 held back from the first make 100 + 10; the 10 (all of the
+        // second group) are held back again, so only the end-of-stream flush writes them.
+        await using var storage = StorageFaults.Create(azurite.ConnectionString, out var faults);
+        var transactions = CountTransactions(storage, faults);
+        var reports = new List<IngestProgress>();
+
+        var result = await storage.Pipeline.IngestAsync(OnePartition(310).ToAsyncEnumerable(), new SynchronousProgress(reports.Add));
+
+        Assert.Equal(310, result.Records);
+        Assert.Equal(310, (await storage.AllAsync(TableNames.Records)).Count);
+        Assert.Equal(4, transactions.GetValueOrDefault(TableNames.Records)); // 100, 100, then 56 + 44, then the flushed 10
+        Assert.Equal([256L, 310L], reports.Select(r => r.Records));
+        Assert.Single(await storage.AllAsync(TableNames.RollupPending));
+    }
+
+    [Fact]
+    public async Task OneBatch_HoldsNothingBack()
+    {
+        // The Functions app and backfill ingest one batch per call and checkpoint once it returns: all of it is written.
+        await using var storage = StorageFaults.Create(azurite.ConnectionString, out var faults);
+        var transactions = CountTransactions(storage, faults);
+
+        var result = await storage.Pipeline.IngestAsync(OnePartition(150));
+
+        Assert.Equal(150, result.Records);
+        Assert.Equal(150, (await storage.AllAsync(TableNames.Records)).Count);
+        Assert.Equal(2, transactions.GetValueOrDefault(TableNames.Records));
+    }
+
+    private static List<EventBody> OnePartition(int records) =>
+        [.. Enumerable.Range(0, records).Select(i => new EventBody(
+            Encoding.UTF8.GetBytes($$$"""{"records":[{"time":"2026-11-23T11:00:{{{i % 60:00}}}Z","resourceId":"/SUBSCRIPTIONS/S1/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/ACS1","category":"ACSHeldBackProbe","operationName":"Probe","properties":{"n":{{{i}}}}}]}"""),
+            new Lineage { File = "held-back.json" }))];
+
+    /// <summary>Counts the <c>$batch</c> requests per logical table (of this test's prefix).</summary>
+    private static ConcurrentDictionary<string, int> CountTransactions(TestStorage storage, StorageFaults faults)
+    {
+        var counts = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        faults.BeforeSend = async request =>
+        {
+            if (request.RequestUri!.AbsolutePath.EndsWith("$batch", StringComparison.Ordinal) && request.Content is { } content)
+            {
+                var match = FirstAction().Match(await content.ReadAsStringAsync());
+                var table = match.Success && match.Groups["table"].Value.StartsWith(storage.Prefix, StringComparison.Ordinal)
+                    ? match.Groups["table"].Value[storage.Prefix.Length..]
+                    : "?";
+                counts.AddOrUpdate(table, 1, (_, n) => n + 1);
+            }
+        };
+        return counts;
+    }
+
+    [GeneratedRegex(@"(?:PUT|POST|PATCH|MERGE|DELETE) https?://\S*?/(?<table>[A-Za-z0-9]+)(?:\(|\s)")]
+    private static partial Regex FirstAction();
+
+    private sealed class SynchronousProgress(Action<IngestProgress> report) : IProgress<IngestProgress>
+    {
+        public void Report(IngestProgress value) => report(value);
+    }
+}
