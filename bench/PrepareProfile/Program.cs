@@ -47,10 +47,11 @@ for (var i = 0; i < repeat; i++)
 {
     var gc = GC.CollectionCount(0);
     var allocated = GC.GetTotalAllocatedBytes();
-    var figure = IngestBenchmarks.DecodeVersusScan(pipeline, bodies);
+    var figures = IngestBenchmarks.DecodeVersusScan(pipeline, bodies, Math.Max(2, Environment.ProcessorCount));
+    var (figure, scaling) = (figures[0], figures[1]);
     Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
-        $"P1 ours {figure.Ours:N1} MiB/s, scan {figure.Baseline:N1} MiB/s, ratio {figure.Ratio:N3} ({figure.Volume}); gen0 {GC.CollectionCount(0) - gc}, allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1_048_576.0:N0} MiB"));
+        $"P1 ours {figure.Ours:N1} MiB/s, scan {figure.Baseline:N1} MiB/s, ratio {figure.Ratio:N3} ({figure.Volume}); on {Math.Max(2, Environment.ProcessorCount)} threads {scaling.Ours:N1} MiB/s ({scaling.Ratio:N2}× one thread); gen0 {GC.CollectionCount(0) - gc}, allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1_048_576.0:N0} MiB"));
 
     // Three more passes of Prepare alone on one thread, in CPU time (less sensitive to other load on a shared machine
     // than wall time); the best is printed. Then the same on every core (CPU time summed over the threads, and wall).

@@ -12,9 +12,10 @@ using Spectre.Console;
 namespace AcsFunctions.Cli.Commands;
 
 /// <summary>
-/// <c>acs-diag bench [--p1-mb 100] [--p2-mb 20] [--one-by-one 2000] [--p3-small 10000] [--p3-large 200000]
+/// <c>acs-diag bench [--p1-mb 100] [--threads 2] [--p2-mb 20] [--one-by-one 2000] [--p3-small 10000] [--p3-large 200000]
 /// [--storage cs] [--json|--markdown]</c>: the ingestion benchmarks of docs/benchmarks.md (P1–P3), each a ratio
-/// measured in this one run on this machine. P4 (peak memory) is <c>bench/IngestMemory</c>.
+/// measured in this one run on this machine (P1t: P1's preparation on <c>--threads</c> threads against one). P4 (peak
+/// memory) is <c>bench/BackfillMemory --file</c>, which prints its row in the same Markdown form.
 /// </summary>
 internal static class BenchCommand
 {
@@ -25,13 +26,14 @@ internal static class BenchCommand
         var single = new Option<int>("--one-by-one") { Description = "Entities written one by one for P2's naive baseline.", DefaultValueFactory = _ => 2_000 };
         var small = new Option<int>("--p3-small") { Description = "Other rows in the tables for P3's first roll-up.", DefaultValueFactory = _ => 10_000 };
         var large = new Option<int>("--p3-large") { Description = "Other rows in the tables for P3's second roll-up (1000000 for the issue's figure; loading takes minutes).", DefaultValueFactory = _ => 200_000 };
+        var threads = new Option<int>("--threads") { Description = "Threads for P1's scaling figure (P1t: preparation on this many threads vs one, same run).", DefaultValueFactory = _ => Math.Max(2, Environment.ProcessorCount) };
         var only = new Option<string[]>("--only") { Description = "Run only these benchmarks (P1, P2, P3).", AllowMultipleArgumentsPerToken = true };
         var storage = new Option<string?>("--storage") { Description = "Storage connection string; without it an in-memory Azurite (8 GiB node heap) is started and stopped afterwards." };
         var json = CommonOptions.Json();
         var markdown = new Option<bool>("--markdown") { Description = "Print the results as a Markdown table (with the machine and its load) for docs/benchmarks.md." };
         var command = new Command("bench", "Measure the ingestion benchmarks (P1, P2, P3) as ratios against the physical limits, in one run.")
         {
-            p1, p2, single, small, large, only, storage, json, markdown,
+            p1, threads, p2, single, small, large, only, storage, json, markdown,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -62,7 +64,7 @@ internal static class BenchCommand
                     await Step(asJson, $"P1: generating {parse.GetValue(p1)} MiB and measuring", _ =>
                     {
                         var bodies = IngestBenchmarks.GenerateBodies(parse.GetValue(p1) * 1_048_576L);
-                        figures.Add(IngestBenchmarks.DecodeVersusScan(pipeline, bodies));
+                        figures.AddRange(IngestBenchmarks.DecodeVersusScan(pipeline, bodies, Math.Max(2, parse.GetValue(threads))));
                         return Task.CompletedTask;
                     });
                 }
