@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 // `acs-diag bench`) --repeat times, printing one ratio per round. Storage is configured but never contacted:
 // Prepare does not write. Use --repeat to keep the process busy for a CPU trace (dotnet-trace collect -- ...).
 // --set Key=Value (repeatable) overrides a setting, e.g. --set AcsFunctions:Drift:Enabled=false to measure without
-// the drift observer.
+// the drift observer. --stages adds a stopwatch breakdown of one thread's Prepare by stage (see Stages.cs).
 var mb = Arg("--mb", 20);
 var bytes = 0L;
 var repeat = Arg("--repeat", 1);
@@ -69,6 +69,11 @@ for (var i = 0; i < repeat; i++)
         }
 
         parse = parsing.Elapsed < parse ? parsing.Elapsed : parse;
+    }
+
+    if (args.Contains("--stages"))
+    {
+        AcsFunctions.Bench.PrepareProfile.Stages.Print(provider, bodies, bytes);
     }
 
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   JsonDocument.Parse alone, best of 3: {bytes / 1_048_576.0 / parse.TotalSeconds:N1} MiB/s"));
