@@ -41,7 +41,7 @@ public static class IngestBenchmarks
     }
 
     /// <summary>
-    /// P1: decode + dispatch + enrich (<see cref="IngestPipeline.Prepare(IReadOnlyList{EventBody}, int, CancellationToken)"/>)
+    /// P1: decode + dispatch + enrich (<see cref="BatchPreparer.Prepare(IReadOnlyList{EventBody}, int, CancellationToken)"/>)
     /// on one thread vs a raw token scan on one thread, best of <paramref name="rounds"/> each: the ratio compares like
     /// with like. The first figure is that ratio; the second (<c>P1t</c>) is the same preparation on
     /// <paramref name="threads"/> threads against one thread, measured in the same run on the same bodies (how
@@ -104,7 +104,7 @@ public static class IngestBenchmarks
         var records = 0L;
         foreach (var batch in bodies.Chunk(BodiesPerBatch))
         {
-            records += pipeline.Prepare(batch, parallelism).Records;
+            records += pipeline.Preparer.Prepare(batch, parallelism).Records;
         }
 
         return records;
