@@ -97,7 +97,7 @@ for (var i = 0; i < repeat; i++)
         var clock = Stopwatch.StartNew();
         foreach (var batch in bodies.Chunk(IngestBenchmarks.BodiesPerBatch))
         {
-            pipeline.Prepare(batch, parallelism);
+            pipeline.Preparer.Prepare(batch, parallelism);
         }
 
         wall = clock.Elapsed < wall ? clock.Elapsed : wall;

@@ -4,7 +4,7 @@ using AcsFunctions.Decoding;
 using AcsFunctions.Dispatch;
 using AcsFunctions.Privacy;
 using AcsFunctions.Records;
-using AcsFunctions.Storage;
+using AcsFunctions.Ingestion;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AcsFunctions.Bench.PrepareProfile;
@@ -97,7 +97,7 @@ internal static class Stages
                 continue;
             }
 
-            RecordEntities.TryBuild(context, enriched, sanitized.Utf8Span, out _);
+            RecordRows.TryBuild(context, enriched, sanitized.Utf8Span, out _);
         }
     }
 }
