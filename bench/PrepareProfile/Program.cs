@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 // `acs-diag bench`) --repeat times, printing one ratio per round. Storage is configured but never contacted:
 // Prepare does not write. Use --repeat to keep the process busy for a CPU trace (dotnet-trace collect -- ...).
 // --set Key=Value (repeatable) overrides a setting, e.g. --set AcsFunctions:Drift:Enabled=false to measure without
-// the drift observer.
+// the drift observer. --stages adds a stopwatch breakdown of one thread's Prepare by stage (see Stages.cs).
 var mb = Arg("--mb", 20);
 var bytes = 0L;
 var repeat = Arg("--repeat", 1);
@@ -47,10 +47,11 @@ for (var i = 0; i < repeat; i++)
 {
     var gc = GC.CollectionCount(0);
     var allocated = GC.GetTotalAllocatedBytes();
-    var figure = IngestBenchmarks.DecodeVersusScan(pipeline, bodies);
+    var figures = IngestBenchmarks.DecodeVersusScan(pipeline, bodies, Math.Max(2, Environment.ProcessorCount));
+    var (figure, scaling) = (figures[0], figures[1]);
     Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
-        $"P1 ours {figure.Ours:N1} MiB/s, scan {figure.Baseline:N1} MiB/s, ratio {figure.Ratio:N3} ({figure.Volume}); gen0 {GC.CollectionCount(0) - gc}, allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1_048_576.0:N0} MiB"));
+        $"P1 ours {figure.Ours:N1} MiB/s, scan {figure.Baseline:N1} MiB/s, ratio {figure.Ratio:N3} ({figure.Volume}); on {Math.Max(2, Environment.ProcessorCount)} threads {scaling.Ours:N1} MiB/s ({scaling.Ratio:N2}× one thread); gen0 {GC.CollectionCount(0) - gc}, allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1_048_576.0:N0} MiB"));
 
     // Three more passes of Prepare alone on one thread, in CPU time (less sensitive to other load on a shared machine
     // than wall time); the best is printed. Then the same on every core (CPU time summed over the threads, and wall).
@@ -68,6 +69,11 @@ for (var i = 0; i < repeat; i++)
         }
 
         parse = parsing.Elapsed < parse ? parsing.Elapsed : parse;
+    }
+
+    if (args.Contains("--stages"))
+    {
+        AcsFunctions.Bench.PrepareProfile.Stages.Print(provider, bodies, bytes);
     }
 
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   JsonDocument.Parse alone, best of 3: {bytes / 1_048_576.0 / parse.TotalSeconds:N1} MiB/s"));
@@ -91,7 +97,7 @@ for (var i = 0; i < repeat; i++)
         var clock = Stopwatch.StartNew();
         foreach (var batch in bodies.Chunk(IngestBenchmarks.BodiesPerBatch))
         {
-            pipeline.Prepare(batch, parallelism);
+            pipeline.Preparer.Prepare(batch, parallelism);
         }
 
         wall = clock.Elapsed < wall ? clock.Elapsed : wall;

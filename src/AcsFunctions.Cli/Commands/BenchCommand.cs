@@ -13,11 +13,12 @@ using Spectre.Console;
 namespace AcsFunctions.Cli.Commands;
 
 /// <summary>
-/// <c>acs-diag bench [--p1-mb 100] [--p2-mb 20] [--one-by-one 2000] [--p3-small 10000] [--p3-large 200000]
+/// <c>acs-diag bench [--p1-mb 100] [--threads 2] [--p2-mb 20] [--one-by-one 2000] [--p3-small 10000] [--p3-large 200000]
 /// [--rate 20000] [--p7-seconds 60] [--records-per-event 1] [--batch-events 100] [--storage cs] [--json|--markdown]</c>:
-/// the ingestion benchmarks of docs/benchmarks.md (P1–P3), each a ratio measured in this one run on this machine;
-/// <c>--only P5 P6</c> runs the long-range benchmarks (issue 17); P7 is the partition load of the keys (issue 20,
-/// computed from the keys: no storage). P4 (peak memory) is <c>bench/IngestMemory</c>.
+/// the ingestion benchmarks of docs/benchmarks.md (P1–P3), each a ratio measured in this one run on this machine
+/// (P1t: P1's preparation on <c>--threads</c> threads against one); <c>--only P5 P6</c> runs the long-range benchmarks
+/// (issue 17); P7 is the partition load of the keys (issue 20, computed from the keys: no storage). P4 (peak memory)
+/// is <c>bench/BackfillMemory --file</c>, which prints its row in the same Markdown form.
 /// </summary>
 internal static class BenchCommand
 {
@@ -28,6 +29,7 @@ internal static class BenchCommand
         var single = new Option<int>("--one-by-one") { Description = "Entities written one by one for P2's naive baseline.", DefaultValueFactory = _ => 2_000 };
         var small = new Option<int>("--p3-small") { Description = "Other rows in the tables for P3's first roll-up.", DefaultValueFactory = _ => 10_000 };
         var large = new Option<int>("--p3-large") { Description = "Other rows in the tables for P3's second roll-up (1000000 for the issue's figure; loading takes minutes).", DefaultValueFactory = _ => 200_000 };
+        var threads = new Option<int>("--threads") { Description = "Threads for P1's scaling figure (P1t: preparation on this many threads vs one, same run).", DefaultValueFactory = _ => Math.Max(2, Environment.ProcessorCount) };
         var rate = new Option<int>("--rate") { Description = "P7: records per second of one resource × category.", DefaultValueFactory = _ => 20_000 };
         var p7Seconds = new Option<int>("--p7-seconds") { Description = "P7: seconds of event time generated.", DefaultValueFactory = _ => 60 };
         var perEvent = new Option<int>("--records-per-event") { Description = "P7: records per Event Hubs event (1 is the worst case; diagnostic settings pack many).", DefaultValueFactory = _ => 1 };
@@ -38,7 +40,7 @@ internal static class BenchCommand
         var markdown = new Option<bool>("--markdown") { Description = "Print the results as a Markdown table (with the machine and its load) for docs/benchmarks.md." };
         var command = new Command("bench", "Measure the benchmarks of docs/benchmarks.md (ingestion P1–P3, long ranges P5, P6, partition load of the keys P7) in one run.")
         {
-            p1, p2, single, small, large, rate, p7Seconds, perEvent, perBatch, only, storage, json, markdown,
+            p1, threads, p2, single, small, large, rate, p7Seconds, perEvent, perBatch, only, storage, json, markdown,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -74,7 +76,7 @@ internal static class BenchCommand
                     await Step(asJson, $"P1: generating {parse.GetValue(p1)} MiB and measuring", _ =>
                     {
                         var bodies = IngestBenchmarks.GenerateBodies(parse.GetValue(p1) * 1_048_576L);
-                        figures.Add(IngestBenchmarks.DecodeVersusScan(pipeline, bodies));
+                        figures.AddRange(IngestBenchmarks.DecodeVersusScan(pipeline, bodies, Math.Max(2, parse.GetValue(threads))));
                         return Task.CompletedTask;
                     });
                 }

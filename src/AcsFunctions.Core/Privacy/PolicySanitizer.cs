@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -27,11 +26,14 @@ public sealed class PolicySanitizer : IRecordSanitizer
     private static Utf8JsonWriter? t_writer;
 
     private readonly PrivacyPolicy _policy;
-    private readonly BoundedCache<string>[] _hashed = NewCaches();
-    private readonly BoundedCache<string>[] _masked = NewCaches();
+    private readonly PersonalValues _values;
 
     /// <summary>Creates the sanitizer.</summary>
-    public PolicySanitizer(PrivacyPolicy policy) => _policy = policy;
+    public PolicySanitizer(PrivacyPolicy policy)
+    {
+        _policy = policy;
+        _values = new PersonalValues(policy);
+    }
 
     /// <inheritdoc />
     public SanitizedRecord Sanitize(string category, JsonElement record)
@@ -91,9 +93,6 @@ public sealed class PolicySanitizer : IRecordSanitizer
         }
     }
 
-    private static BoundedCache<string>[] NewCaches() =>
-        [.. Enum.GetValues<PersonalDataKind>().Select(_ => new BoundedCache<string>())];
-
     /// <inheritdoc />
     public ReadOnlyMemory<byte> SanitizeUnparsed(ReadOnlyMemory<byte> payload) => _policy.Scrubber.ScrubBytes(payload);
 
@@ -103,29 +102,6 @@ public sealed class PolicySanitizer : IRecordSanitizer
     private static SanitizedRecord Unchanged(JsonElement record) => SanitizedRecord.Unchanged(record);
 
     private static bool IsProperties(JsonProperty property) => JsonNames.EqualsIgnoreCase(property, "properties");
-
-    private static bool IsAbsent(JsonElement value)
-    {
-        if (value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
-        {
-            return true;
-        }
-
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            return false;
-        }
-
-        // Plain ASCII text that starts and ends with a visible character is its own trimmed form: compare the raw
-        // bytes with the absent markers instead of materialising the string.
-        var raw = JsonMarshal.GetRawUtf8Value(value)[1..^1];
-        if (raw.Length > 0 && raw[0] > (byte)' ' && raw[^1] > (byte)' ' && raw.IndexOf((byte)'\\') < 0 && Ascii.IsValid(raw))
-        {
-            return raw.SequenceEqual("-"u8) || Ascii.EqualsIgnoreCase(raw, "null"u8) || Ascii.EqualsIgnoreCase(raw, "Redacted"u8);
-        }
-
-        return DiagnosticRecord.ClassifyText(value.GetString()) != FieldState.Present;
-    }
 
     private bool NeedsRewrite(JsonElement obj, CategoryRules rules, bool topLevel)
     {
@@ -147,7 +123,7 @@ public sealed class PolicySanitizer : IRecordSanitizer
                 continue;
             }
 
-            if (rules.TryGet(JsonNames.Decode(property, buffer), out var rule) && rule.Action != PrivacyAction.Keep && !IsAbsent(property.Value))
+            if (rules.TryGet(JsonNames.Decode(property, buffer), out var rule) && rule.Action != PrivacyAction.Keep && !AbsentValues.IsAbsent(property.Value))
             {
                 return true;
             }
@@ -237,7 +213,7 @@ public sealed class PolicySanitizer : IRecordSanitizer
     private bool ApplyRule(Utf8JsonWriter writer, JsonProperty property, FieldRule rule)
     {
         var value = property.Value;
-        if (rule.Action == PrivacyAction.Keep || IsAbsent(value))
+        if (rule.Action == PrivacyAction.Keep || AbsentValues.IsAbsent(value))
         {
             return WriteUnchanged(writer, property);
         }
@@ -264,25 +240,9 @@ public sealed class PolicySanitizer : IRecordSanitizer
         return true;
     }
 
-    // Hashes and masks are pure functions of (kind, text) under this policy, and personal values repeat across the
-    // records of a batch (a participant in every record of a call, a phone number in its send and delivery report):
-    // each distinct value is computed once per cache generation.
-    private string Hash(PersonalDataKind kind, string text) =>
-        _hashed[(int)kind].GetOrAdd(text, (this, kind), static (t, s) => s.Item1.HashUncached(s.kind, t));
+    private string Hash(PersonalDataKind kind, string text) => _values.Hash(kind, text);
 
-    private string Mask(PersonalDataKind kind, string text) =>
-        _masked[(int)kind].GetOrAdd(text, (this, kind), static (t, s) => s.Item1.MaskUncached(s.kind, t));
-
-    private string HashUncached(PersonalDataKind kind, string text) =>
-        kind is PersonalDataKind.Identifier or PersonalDataKind.IpAddress ? _policy.Hasher.Hash(text) : _policy.Hasher.HashExact(text);
-
-    private string MaskUncached(PersonalDataKind kind, string text) => kind switch
-    {
-        PersonalDataKind.Identifier => Masking.MaskIdentifier(text),
-        PersonalDataKind.IpAddress => Masking.MaskIp(text) ?? _policy.Scrubber.Scrub(text),
-        PersonalDataKind.Url => Masking.MaskUrl(text, _policy.Scrubber.Scrub),
-        _ => _policy.Scrubber.Scrub(text),
-    };
+    private string Mask(PersonalDataKind kind, string text) => _values.Mask(kind, text);
 
     private bool WriteScrubbedProperty(Utf8JsonWriter writer, JsonProperty property)
     {
@@ -375,20 +335,5 @@ public sealed class PolicySanitizer : IRecordSanitizer
 
         property.WriteTo(writer);
         return false;
-    }
-}
-
-/// <summary>A parsed rewritten record whose text lives in a pooled array: disposing it frees both.</summary>
-internal sealed class PooledDocument(JsonDocument document, byte[] rented) : IDisposable
-{
-    private byte[]? _rented = rented;
-
-    public void Dispose()
-    {
-        document.Dispose();
-        if (Interlocked.Exchange(ref _rented, null) is { } bytes)
-        {
-            ArrayPool<byte>.Shared.Return(bytes);
-        }
     }
 }

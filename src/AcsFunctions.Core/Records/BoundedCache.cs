@@ -1,16 +1,21 @@
+using System.Collections.Concurrent;
+
 namespace AcsFunctions.Records;
 
 /// <summary>
 /// Results of a pure function of a short string (a resource id, a hash or mask of a personal value), kept so values
-/// that repeat across records are computed once. Bounded: when it holds more than its capacity it is emptied and
-/// fills again, so memory stays flat whatever the input. Keys longer than the limit are never cached. Thread-safe
-/// (the compute function runs outside the lock).
+/// that repeat across records are computed once. Bounded: when it holds its capacity it is emptied and fills again,
+/// so memory stays flat whatever the input. Keys longer than the limit are never cached. Thread-safe without a lock
+/// on the read path (threads preparing one batch together read it for every personal value; a shared lock made them
+/// queue for each other): reads are lock-free, the compute function runs outside any lock, and two threads missing the
+/// same key at once may both compute it (the function is pure, so either result is the same).
 /// </summary>
 /// <typeparam name="TValue">The result type.</typeparam>
 internal sealed class BoundedCache<TValue>(int capacity = 4096, int maxKeyLength = 512)
 {
-    private readonly Dictionary<string, TValue> _entries = new(StringComparer.Ordinal);
-    private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<string, TValue> _entries = new(StringComparer.Ordinal);
+    private readonly Lock _clearing = new();
+    private int _count;
 
     /// <summary>The cached result for <paramref name="key"/>, computing it with <paramref name="compute"/> when missing.</summary>
     public TValue GetOrAdd<TState>(string key, TState state, Func<string, TState, TValue> compute)
@@ -20,23 +25,27 @@ internal sealed class BoundedCache<TValue>(int capacity = 4096, int maxKeyLength
             return compute(key, state);
         }
 
-        lock (_gate)
+        if (_entries.TryGetValue(key, out var cached))
         {
-            if (_entries.TryGetValue(key, out var cached))
-            {
-                return cached;
-            }
+            return cached;
         }
 
         var value = compute(key, state);
-        lock (_gate)
+        if (Volatile.Read(ref _count) >= capacity)
         {
-            if (_entries.Count >= capacity)
+            lock (_clearing)
             {
-                _entries.Clear();
+                if (Volatile.Read(ref _count) >= capacity)
+                {
+                    _entries.Clear();
+                    Volatile.Write(ref _count, 0);
+                }
             }
+        }
 
-            _entries[key] = value;
+        if (_entries.TryAdd(key, value))
+        {
+            Interlocked.Increment(ref _count);
         }
 
         return value;

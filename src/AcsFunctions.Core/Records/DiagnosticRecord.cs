@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace AcsFunctions.Records;
@@ -13,10 +11,9 @@ namespace AcsFunctions.Records;
 /// </summary>
 public sealed class DiagnosticRecord : IDisposable
 {
-    private const int UnknownHash = -1;
     private readonly JsonDocument? _propertiesDocument;
-    private IndexEntry[]? _index;
-    private int _count;
+    private FieldIndex _index;
+    private bool _indexed;
 
     /// <summary>Creates a view over <paramref name="root"/>, which must be a JSON object.</summary>
     public DiagnosticRecord(JsonElement root)
@@ -66,12 +63,16 @@ public sealed class DiagnosticRecord : IDisposable
     /// <summary>Finds the raw JSON value of the first of <paramref name="names"/> present (top level first, then properties).</summary>
     public bool TryGetRaw(out JsonElement value, params ReadOnlySpan<string> names)
     {
-        // Handlers read 10-40 fields per record, most of them from properties: one pass over both objects builds a
-        // small index of (case-folded name hash, property), so a read no longer scans the top level twice first.
-        _index ??= BuildIndex();
+        // Handlers read 10-40 fields per record, most of them from properties: see FieldIndex.
+        if (!_indexed)
+        {
+            _index = new FieldIndex(Root, Properties);
+            _indexed = true;
+        }
+
         foreach (var name in names)
         {
-            if (Find(nested: false, name, out value) && value.ValueKind != JsonValueKind.Null)
+            if (_index.Find(nested: false, name, out value) && value.ValueKind != JsonValueKind.Null)
             {
                 return true;
             }
@@ -81,7 +82,7 @@ public sealed class DiagnosticRecord : IDisposable
         {
             foreach (var name in names)
             {
-                if (Find(nested: true, name, out value) && value.ValueKind != JsonValueKind.Null)
+                if (_index.Find(nested: true, name, out value) && value.ValueKind != JsonValueKind.Null)
                 {
                     return true;
                 }
@@ -90,107 +91,6 @@ public sealed class DiagnosticRecord : IDisposable
 
         value = default;
         return false;
-    }
-
-    /// <summary>
-    /// The same result as <see cref="TryGetProperty"/> on the top level (or on properties): the last property whose
-    /// name matches exactly, else the first that matches ignoring case.
-    /// </summary>
-    private bool Find(bool nested, string name, out JsonElement value)
-    {
-        var hash = FoldedHash(name);
-        var exact = -1;
-        var ignoringCase = -1;
-        var index = _index!;
-        for (var i = 0; i < _count; i++)
-        {
-            ref readonly var entry = ref index[i];
-            if (entry.Nested != nested || (entry.Hash != hash && entry.Hash != UnknownHash && hash != UnknownHash))
-            {
-                continue;
-            }
-
-            if (entry.Property.NameEquals(name))
-            {
-                exact = i;
-            }
-            else if (ignoringCase < 0 && JsonNames.EqualsIgnoreCase(entry.Property, name))
-            {
-                ignoringCase = i;
-            }
-        }
-
-        var found = exact >= 0 ? exact : ignoringCase;
-        value = found >= 0 ? index[found].Property.Value : default;
-        return found >= 0;
-    }
-
-    private IndexEntry[] BuildIndex()
-    {
-        var count = 0;
-        foreach (var _ in Root.EnumerateObject())
-        {
-            count++;
-        }
-
-        if (Properties is { } counted)
-        {
-            foreach (var _ in counted.EnumerateObject())
-            {
-                count++;
-            }
-        }
-
-        var index = ArrayPool<IndexEntry>.Shared.Rent(Math.Max(count, 1));
-        _count = 0;
-        foreach (var property in Root.EnumerateObject())
-        {
-            index[_count++] = new IndexEntry(property, FoldedHash(JsonMarshal.GetRawUtf8PropertyName(property)), Nested: false);
-        }
-
-        if (Properties is { } props)
-        {
-            foreach (var property in props.EnumerateObject())
-            {
-                index[_count++] = new IndexEntry(property, FoldedHash(JsonMarshal.GetRawUtf8PropertyName(property)), Nested: true);
-            }
-        }
-
-        return index;
-    }
-
-    // FNV-1a over ASCII letters folded to lower case. A name with an escape or a non-ASCII character gets
-    // UnknownHash and is always compared in full (its string comparison decides).
-    private static int FoldedHash(ReadOnlySpan<byte> utf8)
-    {
-        var hash = 2166136261u;
-        foreach (var b in utf8)
-        {
-            if (b is (byte)'\\' or >= 0x80)
-            {
-                return UnknownHash;
-            }
-
-            hash = (hash ^ (uint)(b is >= (byte)'A' and <= (byte)'Z' ? b | 0x20 : b)) * 16777619u;
-        }
-
-        return (int)(hash & 0x7FFFFFFF);
-    }
-
-    private static int FoldedHash(string name)
-    {
-        var hash = 2166136261u;
-        foreach (var c in name)
-        {
-            if (c >= 0x80 || c == '\\')
-            {
-                return UnknownHash;
-            }
-
-            hash = (hash ^ (uint)(c is >= 'A' and <= 'Z' ? c | 0x20 : c)) * 16777619u;
-        }
-
-        return (int)(hash & 0x7FFFFFFF);
     }
 
     /// <summary>Reads a string field; numbers and booleans are returned in their JSON text form.</summary>
@@ -404,13 +304,6 @@ public sealed class DiagnosticRecord : IDisposable
     public void Dispose()
     {
         _propertiesDocument?.Dispose();
-        if (_index is { } index)
-        {
-            _index = null;
-            Array.Clear(index, 0, _count);
-            ArrayPool<IndexEntry>.Shared.Return(index);
-        }
+        _index.Dispose();
     }
-
-    private readonly record struct IndexEntry(JsonProperty Property, int Hash, bool Nested);
 }

@@ -1,0 +1,155 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace AcsFunctions.Records;
+
+/// <summary>
+/// The pooled output of <see cref="RecordCanonicalizer"/>: a growable byte buffer plus the (start, length) of every
+/// member written in the objects still open, so an object's members can be sorted in place when it closes.
+/// </summary>
+internal class CanonicalBuffer
+{
+    private byte[] _buffer = [];
+    private (int Start, int Length)[] _members = [];
+
+    /// <summary>Bytes written.</summary>
+    protected int Length { get; set; }
+
+    /// <summary>Members recorded (of all open objects).</summary>
+    protected int MemberCount { get; set; }
+
+    /// <summary>The written bytes.</summary>
+    protected ReadOnlySpan<byte> Written => _buffer.AsSpan(0, Length);
+
+    /// <summary>Rents the buffers for a record of <paramref name="jsonLength"/> bytes and starts empty.</summary>
+    protected void Rent(int jsonLength)
+    {
+        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(256, jsonLength + 64));
+        _members = ArrayPool<(int, int)>.Shared.Rent(64);
+        Length = 0;
+        MemberCount = 0;
+    }
+
+    /// <summary>Returns the buffers to the pool.</summary>
+    public void Release()
+    {
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+
+        if (_members.Length > 0)
+        {
+            ArrayPool<(int, int)>.Shared.Return(_members);
+            _members = [];
+        }
+    }
+
+    /// <summary>Records a member written at [start, start + length).</summary>
+    protected void AddMember(int start, int length)
+    {
+        if (MemberCount == _members.Length)
+        {
+            var larger = ArrayPool<(int, int)>.Shared.Rent(_members.Length * 2);
+            _members.AsSpan(0, MemberCount).CopyTo(larger);
+            ArrayPool<(int, int)>.Shared.Return(_members);
+            _members = larger;
+        }
+
+        _members[MemberCount++] = (start, length);
+    }
+
+    /// <summary>
+    /// Sorts the members recorded since <paramref name="firstMember"/> (written contiguously from
+    /// <paramref name="bodyStart"/>) by their bytes and forgets them.
+    /// </summary>
+    protected void SortMembers(int firstMember, int bodyStart)
+    {
+        var count = MemberCount - firstMember;
+        if (count > 1)
+        {
+            var members = _members.AsSpan(firstMember, count);
+            members.Sort(new MemberComparer(_buffer));
+            var size = Length - bodyStart;
+            var scratch = ArrayPool<byte>.Shared.Rent(size);
+            var at = 0;
+            foreach (var (start, length) in members)
+            {
+                _buffer.AsSpan(start, length).CopyTo(scratch.AsSpan(at));
+                at += length;
+            }
+
+            scratch.AsSpan(0, size).CopyTo(_buffer.AsSpan(bodyStart));
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+
+        MemberCount = firstMember;
+    }
+
+    /// <summary>Writes <paramref name="tag"/>, the big-endian length and the bytes of <paramref name="text"/>.</summary>
+    protected void AppendText(byte tag, ReadOnlySpan<byte> text)
+    {
+        Ensure(5 + text.Length);
+        _buffer[Length++] = tag;
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(Length), text.Length);
+        Length += 4;
+        text.CopyTo(_buffer.AsSpan(Length));
+        Length += text.Length;
+    }
+
+    /// <summary>Writes one byte.</summary>
+    protected void Append(byte value)
+    {
+        Ensure(1);
+        _buffer[Length++] = value;
+    }
+
+    /// <summary>Writes bytes.</summary>
+    protected void Append(ReadOnlySpan<byte> value)
+    {
+        Ensure(value.Length);
+        value.CopyTo(_buffer.AsSpan(Length));
+        Length += value.Length;
+    }
+
+    /// <summary>Room for <paramref name="more"/> bytes at the end, to be written through the returned span.</summary>
+    protected Span<byte> Reserve(int more)
+    {
+        Ensure(more);
+        return _buffer.AsSpan(Length, more);
+    }
+
+    /// <summary>Folds ASCII capitals to lower case in [start, start + length).</summary>
+    protected void FoldCase(int start, int length)
+    {
+        var written = _buffer.AsSpan(start, length);
+        for (var i = 0; i < written.Length; i++)
+        {
+            if (written[i] is >= (byte)'A' and <= (byte)'Z')
+            {
+                written[i] |= 0x20;
+            }
+        }
+    }
+
+    private void Ensure(int more)
+    {
+        if (Length + more <= _buffer.Length)
+        {
+            return;
+        }
+
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, Length + more));
+        _buffer.AsSpan(0, Length).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = larger;
+    }
+
+    /// <summary>Orders canonical members by their bytes (the name comes first, so effectively by name, then value).</summary>
+    private readonly struct MemberComparer(byte[] buffer) : IComparer<(int Start, int Length)>
+    {
+        public int Compare((int Start, int Length) x, (int Start, int Length) y) =>
+            buffer.AsSpan(x.Start, x.Length).SequenceCompareTo(buffer.AsSpan(y.Start, y.Length));
+    }
+}
