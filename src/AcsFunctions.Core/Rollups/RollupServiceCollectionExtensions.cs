@@ -11,7 +11,7 @@ namespace AcsFunctions.Rollups;
 /// <summary>Registers the roll-up and the query service.</summary>
 public static class RollupServiceCollectionExtensions
 {
-    /// <summary>Adds <see cref="RollupService"/>, the window aggregators and <see cref="QueryService"/> with their options.</summary>
+    /// <summary>Adds <see cref="RollupService"/> and <see cref="QueryService"/> with their options (the window aggregators are registered by the schema folders' category modules).</summary>
     public static IServiceCollection AddRollups(this IServiceCollection services, IConfiguration configuration)
     {
         if (services.Any(d => d.ServiceType == typeof(RollupService)))
@@ -23,10 +23,6 @@ public static class RollupServiceCollectionExtensions
             .Bind(configuration.GetSection(RollupOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton<IWindowAggregator, ApiRequestWindowAggregator>();
-        services.AddSingleton<IWindowAggregator>(KeyedCountAggregator.EmailDelivery);
-        services.AddSingleton<IWindowAggregator>(KeyedCountAggregator.EmailEngagement);
-        services.AddSingleton<IWindowAggregator>(KeyedCountAggregator.Usage);
         services.TryAddSingleton<MarkStore>();
         services.TryAddSingleton<AggregateWriter>();
         services.TryAddSingleton<WindowRollup>();
