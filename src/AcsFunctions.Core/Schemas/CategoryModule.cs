@@ -25,10 +25,13 @@ public abstract class CategoryModule
     /// <summary>The <see cref="Queries.IQueryKind"/> types that read this module's aggregates (registered as singletons; a kind shared by several modules is registered once).</summary>
     public virtual IReadOnlyList<Type> QueryKinds => [];
 
-    /// <summary>The sample body (a file of the repository's <c>samples/</c> folder, e.g. <c>email.json</c>) with records of every category, or null.</summary>
-    public virtual string? SampleFile => null;
+    /// <summary>
+    /// The sample bodies (files of the repository's <c>samples/</c> folder, e.g. <c>email.json</c>) that, with
+    /// <see cref="SampleJson"/>, hold records of every category of the module (the conformance test runs them).
+    /// </summary>
+    public virtual IReadOnlyList<string> SampleFiles => [];
 
-    /// <summary>A sample body written inline (a <c>{"records":[…]}</c> JSON text), for a module without a sample file.</summary>
+    /// <summary>A sample body written inline (a <c>{"records":[…]}</c> JSON text), for categories no sample file has.</summary>
     public virtual string? SampleJson => null;
 
     /// <summary>The enriched columns the demo summarises (value distribution per category), in display order.</summary>

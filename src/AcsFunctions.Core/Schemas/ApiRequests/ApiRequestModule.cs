@@ -25,7 +25,7 @@ public abstract class ApiRequestModule : CategoryModule
     public override IReadOnlyList<Type> QueryKinds => [typeof(ApiRequestsQuery)];
 
     /// <inheritdoc />
-    public override string? SampleFile => "api-requests.json";
+    public override IReadOnlyList<string> SampleFiles => ["api-requests.json"];
 
     /// <inheritdoc />
     public override IReadOnlyList<string> SummaryColumns => ["StatusClass"];
@@ -36,15 +36,16 @@ public abstract class ApiRequestModule : CategoryModule
 
     /// <summary>
     /// A request category: its documented fields (the envelope is implied), the fields the handler copies as columns
-    /// (they are enriched columns too) and its personal-field rules beyond the common ones.
+    /// (enriched columns too, except the <paramref name="unsampled"/> ones its sample does not carry) and its
+    /// personal-field rules beyond the common ones.
     /// </summary>
     protected static (CategorySpec Spec, string[] Extras) Request(
-        string name, string[] documented, string[] extras, IReadOnlyDictionary<string, Privacy.FieldRule>? personal = null) =>
+        string name, string[] documented, string[] extras, string[]? unsampled = null, IReadOnlyDictionary<string, Privacy.FieldRule>? personal = null) =>
         (new CategorySpec
         {
             Name = name,
             DocumentedFields = documented,
-            EnrichedColumns = [.. RequestColumns, .. extras],
+            EnrichedColumns = [.. RequestColumns, .. extras.Except(unsampled ?? [], StringComparer.Ordinal)],
             PersonalFields = personal ?? new Dictionary<string, Privacy.FieldRule>(),
         }, extras);
 }
@@ -80,7 +81,8 @@ public sealed class ApiRequestsModule : ApiRequestModule
         Request(
             Dispatch.Categories.JobRouterOperational,
             ["EntityId", "EntityType", "SdkType", "SdkVersion", "URI"],
-            ["EntityId", "EntityType", "SdkType", "SdkVersion", "Uri"]),
+            ["EntityId", "EntityType", "SdkType", "SdkVersion", "Uri"],
+            unsampled: ["SdkVersion"]),
         Request(
             Dispatch.Categories.RoomsOperational,
             [
@@ -88,7 +90,8 @@ public sealed class ApiRequestsModule : ApiRequestModule
                 "RoomParticipantsAttendee", "RoomParticipantsConsumer", "RoomParticipantsPresenter", "RoomParticipantsCount",
                 "UpsertedRoomParticipantsCount",
             ],
-            ["RoomId", "RoomLifespan", "AddedRoomParticipantsCount", "UpsertedRoomParticipantsCount", "RemovedRoomParticipantsCount", "PstnDialOutEnabled"]),
+            ["RoomId", "RoomLifespan", "AddedRoomParticipantsCount", "UpsertedRoomParticipantsCount", "RemovedRoomParticipantsCount", "PstnDialOutEnabled"],
+            unsampled: ["UpsertedRoomParticipantsCount", "RemovedRoomParticipantsCount"]),
         Request(
             Dispatch.Categories.AdvancedMessagingOperational,
             ["ChannelId", "MessageStatus", "MessageType", "URI"],

@@ -38,7 +38,7 @@ public sealed class CallClientOperationsModule : CategoryModule
     public override IReadOnlyList<Type> QueryKinds => [typeof(ApiRequestsQuery)];
 
     /// <inheritdoc />
-    public override string? SampleFile => "call-client.json";
+    public override IReadOnlyList<string> SampleFiles => ["call-client.json"];
 
     /// <inheritdoc />
     public override IReadOnlyList<string> SummaryColumns => ["StatusClass", "PayloadParsed"];
@@ -67,5 +67,5 @@ public sealed class CallClientMediaStatsModule : CategoryModule
     public override IRecordHandler Handler { get; } = new CallClientMediaStatsHandler();
 
     /// <inheritdoc />
-    public override string? SampleFile => "call-client.json";
+    public override IReadOnlyList<string> SampleFiles => ["call-client.json"];
 }

@@ -71,7 +71,7 @@ public sealed class EmailModule : CategoryModule
     public override IReadOnlyList<Type> QueryKinds => [typeof(EmailQuery)];
 
     /// <inheritdoc />
-    public override string? SampleFile => "email.json";
+    public override IReadOnlyList<string> SampleFiles => ["email.json"];
 
     /// <inheritdoc />
     public override IReadOnlyList<string> SummaryColumns => ["DeliveryStatus", "IsHardBounce", "EngagementType", "TrafficSource"];

@@ -32,7 +32,7 @@ public sealed class UsageModule : CategoryModule
     public override IReadOnlyList<Type> QueryKinds => [typeof(UsageQuery)];
 
     /// <inheritdoc />
-    public override string? SampleFile => "usage.json";
+    public override IReadOnlyList<string> SampleFiles => ["usage.json"];
 
     /// <inheritdoc />
     public override IReadOnlyList<string> SummaryColumns => ["UsageType"];
