@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using AcsFunctions.Decoding;
 using AcsFunctions.Drift;
 using AcsFunctions.Generation;
+using AcsFunctions.Schemas;
 using AcsFunctions.Tests.Infrastructure;
 using AcsFunctions.Tests.Schemas;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,10 +52,11 @@ public sealed class DocumentedFieldsTests(AzuriteFixture azurite)
         var undocumented = await NewFieldsAsync(bodies, undocumented: true);
 
         Assert.Empty(documented);
-        // The same stream, judged without the schema folders' documented fields, raises the warnings the issue saw.
-        Assert.Contains(undocumented, f => f.Field.EndsWith("RemovedRoomParticipantsCount", StringComparison.OrdinalIgnoreCase));
-        Assert.Contains(undocumented, f => f.Field.EndsWith("pstnParticipantCallType", StringComparison.OrdinalIgnoreCase));
-        Assert.Contains(undocumented, f => f.Field.EndsWith("resultCategory", StringComparison.OrdinalIgnoreCase));
+        // The same stream judged without the schema folders' documented fields raises new-field warnings, each for a
+        // field its category's folder documents: the documentation is exactly what silences them.
+        Assert.NotEmpty(undocumented);
+        var catalog = new DocumentedFields(SchemaHandlerRegistration.BuiltIn.SelectMany(m => m.Categories).Select(c => new DocumentedCategory(c.Name, c.DocumentedFields)));
+        Assert.All(undocumented, f => Assert.True(catalog.IsDocumented(f.Category, f.Field), $"{f.Category} {f.Field}"));
     }
 
     private async Task<List<(string Category, string Field)>> NewFieldsAsync(List<EventBody> bodies, bool undocumented)
