@@ -4,7 +4,7 @@
 //   az deployment group create -g <rg> -f infra/main.bicep \
 //     -p communicationServiceName=<acs> privacyHashKeyVaultName=<vault> privacyHashKeySecretName=<secret>
 //
-// See README "Deploying" for publishing the app and the permissions the deployer needs.
+// See docs/deploy.md for publishing the app and the permissions the deployer needs.
 
 targetScope = 'resourceGroup'
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using AcsFunctions.Azurite;
 using AcsFunctions.Benchmarks;
 using AcsFunctions.Ingestion;
+using AcsFunctions.Queries;
 using AcsFunctions.Rollups;
 using AcsFunctions.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,7 @@ namespace AcsFunctions.Cli.Commands;
 /// <summary>
 /// <c>acs-diag bench [--p1-mb 100] [--p2-mb 20] [--one-by-one 2000] [--p3-small 10000] [--p3-large 200000]
 /// [--storage cs] [--json|--markdown]</c>: the ingestion benchmarks of docs/benchmarks.md (P1–P3), each a ratio
-/// measured in this one run on this machine. P4 (peak memory) is <c>bench/IngestMemory</c>.
+/// measured in this one run on this machine; <c>--only P5 P6</c> runs the long-range benchmarks (issue 17). P4 (peak memory) is <c>bench/IngestMemory</c>.
 /// </summary>
 internal static class BenchCommand
 {
@@ -25,11 +26,11 @@ internal static class BenchCommand
         var single = new Option<int>("--one-by-one") { Description = "Entities written one by one for P2's naive baseline.", DefaultValueFactory = _ => 2_000 };
         var small = new Option<int>("--p3-small") { Description = "Other rows in the tables for P3's first roll-up.", DefaultValueFactory = _ => 10_000 };
         var large = new Option<int>("--p3-large") { Description = "Other rows in the tables for P3's second roll-up (1000000 for the issue's figure; loading takes minutes).", DefaultValueFactory = _ => 200_000 };
-        var only = new Option<string[]>("--only") { Description = "Run only these benchmarks (P1, P2, P3).", AllowMultipleArgumentsPerToken = true };
+        var only = new Option<string[]>("--only") { Description = "Run only these benchmarks (P1, P2, P3, P5, P6).", AllowMultipleArgumentsPerToken = true };
         var storage = new Option<string?>("--storage") { Description = "Storage connection string; without it an in-memory Azurite (8 GiB node heap) is started and stopped afterwards." };
         var json = CommonOptions.Json();
         var markdown = new Option<bool>("--markdown") { Description = "Print the results as a Markdown table (with the machine and its load) for docs/benchmarks.md." };
-        var command = new Command("bench", "Measure the ingestion benchmarks (P1, P2, P3) as ratios against the physical limits, in one run.")
+        var command = new Command("bench", "Measure the benchmarks of docs/benchmarks.md (ingestion P1–P3, long ranges P5, P6) as ratios, in one run.")
         {
             p1, p2, single, small, large, only, storage, json, markdown,
         };
@@ -94,6 +95,12 @@ internal static class BenchCommand
                         figures.Add(figure);
                     });
                 }
+
+                // The long-range benchmarks load stores of their own for minutes: only when asked for (--only P5 P6).
+                if (selected.Contains("P5") || selected.Contains("P6"))
+                {
+                    figures.AddRange(await LongRangeAsync(connection, selected.Contains("P5"), selected.Contains("P6"), asJson, ct));
+                }
             }
             finally
             {
@@ -116,6 +123,44 @@ internal static class BenchCommand
             return figures.All(f => f.Met) ? ExitCodes.Success : ExitCodes.Failure;
         });
         return command;
+    }
+
+    /// <summary>P5 and P6 (issue 17), each on stores of their own (fresh table prefixes) in the same storage.</summary>
+    private static async Task<List<BenchFigure>> LongRangeAsync(string connection, bool p5, bool p6, bool quiet, CancellationToken ct)
+    {
+        var figures = new List<BenchFigure>();
+        ServiceProvider Store(bool pointReads) => CliHost.Build(connection, new Dictionary<string, string?>
+        {
+            ["AcsFunctions:Storage:TablePrefix"] = "bench" + Guid.NewGuid().ToString("N")[..8],
+            ["AcsFunctions:Rollup:PointReads"] = pointReads ? "true" : "false",
+        });
+        if (p5)
+        {
+            await using var store = Store(pointReads: false);
+            await Step(quiet, "P5: 31 days of traffic, rolled up, then three queries", async status =>
+            {
+                var (p5Figures, _) = await LongRangeBenchmarks.LongRangeQueriesAsync(
+                    store.GetRequiredService<IngestPipeline>(), store.GetRequiredService<RollupService>(), store.GetRequiredService<QueryService>(),
+                    LongRangeBenchmarks.Month, status: text => status("P5: " + text), cancellationToken: ct);
+                figures.AddRange(p5Figures);
+            });
+        }
+
+        if (p6)
+        {
+            await using var ranges = Store(pointReads: false);
+            await using var points = Store(pointReads: true);
+            await Step(quiet, "P6: one day of traffic, rolled up with range reads and with point reads", async status =>
+            {
+                var (figure, _, _) = await LongRangeBenchmarks.BackfillRollupAsync(
+                    (ranges.GetRequiredService<IngestPipeline>(), ranges.GetRequiredService<RollupService>()),
+                    (points.GetRequiredService<IngestPipeline>(), points.GetRequiredService<RollupService>()),
+                    LongRangeBenchmarks.Day, status, ct);
+                figures.Add(figure);
+            });
+        }
+
+        return figures;
     }
 
     private static async Task Step(bool quiet, string title, Func<Action<string>, Task> step)

@@ -23,7 +23,7 @@ internal static class HealthTable
         var parameters = new QueryParameters { Kind = QueryKinds.Health, From = now.AddHours(-1), To = now.AddMinutes(1) };
         var result = await queries.QueryAsync(parameters, cancellationToken);
         Write(Create(result.Rows.Cast<HealthRow>(), parameters));
-        AnsiConsole.MarkupLine($"[grey]The same through the CLI: acs-diag query health --from now-1h --to now (see README, Pipeline health).[/]");
+        AnsiConsole.MarkupLine($"[grey]The same through the CLI: acs-diag query health --from now-1h --to now (see docs/operations.md, Pipeline health).[/]");
     }
 
     /// <summary>

@@ -42,7 +42,7 @@ internal static class RollupDemo
         AnsiConsole.Write(CallTable(calls.Rows.Cast<CallRow>()));
         var quality = await queries.QueryAsync(range with { Kind = QueryKinds.CallQuality }, cancellationToken);
         AnsiConsole.Write(QualityTable(quality.Rows.Cast<CallQualityRow>()));
-        AnsiConsole.MarkupLine($"[grey]The same through the CLI: acs-diag query api-requests --from {first:yyyy-MM-ddTHH:mmZ} --to {last.AddMinutes(1):yyyy-MM-ddTHH:mmZ} --interval PT1H (see README, Roll-ups).[/]");
+        AnsiConsole.MarkupLine($"[grey]The same through the CLI: acs-diag query api-requests --from {first:yyyy-MM-ddTHH:mmZ} --to {last.AddMinutes(1):yyyy-MM-ddTHH:mmZ} --interval PT1H (see docs/rollups.md).[/]");
     }
 
     /// <summary>

@@ -1,12 +1,12 @@
 namespace AcsFunctions.Ingestion;
 
 /// <summary>
-/// A batch decoded, dispatched and enriched by <see cref="IngestPipeline.PrepareBatch"/> and not yet stored: hand it
-/// to <see cref="IngestPipeline.CommitAsync"/> (once, in input order).
+/// A batch decoded, dispatched and enriched by <see cref="BatchPreparer"/> and not yet stored: hand it to
+/// <see cref="IngestPipeline.CommitAsync"/> or <see cref="BatchWriter.WriteAsync"/> (once, in input order).
 /// </summary>
 public sealed class PreparedBatch
 {
-    internal PreparedBatch(IngestPipeline.BatchState state)
+    internal PreparedBatch(BatchState state)
     {
         State = state;
     }
@@ -17,5 +17,11 @@ public sealed class PreparedBatch
     /// <summary>Units found (records plus undecodable units).</summary>
     public int Records => State.Units;
 
-    internal IngestPipeline.BatchState State { get; }
+    internal BatchState State { get; }
+
+    /// <summary>
+    /// The counts the batch would end with if stored as prepared (before the service refuses anything): what a
+    /// benchmark of the CPU half reports.
+    /// </summary>
+    public IngestResult ToResult() => State.ToResult();
 }

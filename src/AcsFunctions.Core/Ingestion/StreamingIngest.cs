@@ -11,8 +11,8 @@ public readonly record struct IngestProgress(long Bodies, long Bytes, long Recor
 
 /// <summary>
 /// Feeds a stream of bodies to the pipeline in bounded groups, overlapping the CPU half of group n+1
-/// (<see cref="IngestPipeline.PrepareBatch"/>) with the writes of group n (<see cref="IngestPipeline.WriteRowsAsync"/>),
-/// and finishing group n (roll-up marks and observations, <see cref="IngestPipeline.FinishAsync"/>) while group n+1's
+/// (<see cref="BatchPreparer"/>) with the writes of group n (<see cref="BatchWriter.WriteAsync"/>),
+/// and finishing group n (roll-up marks and observations, <see cref="BatchFinisher.FinishAsync"/>) while group n+1's
 /// rows are written. At most two groups' rows are in memory — one being written, the next being read and prepared —
 /// so memory stays flat whatever the input size; groups are finished and reported in input order.
 /// </summary>
@@ -108,11 +108,11 @@ public static class StreamingIngest
         IngestPipeline pipeline, ChannelReader<(PreparedBatch Batch, long Bytes)> reader, CancellationToken cancellationToken)
     {
         var next = reader.TryRead(out var item) ? item : throw new InvalidOperationException("A prepared group was announced but not readable.");
-        return (await pipeline.WriteRowsAsync(next.Batch, cancellationToken), next.Bytes);
+        return (await pipeline.Writer.WriteAsync(next.Batch, cancellationToken), next.Bytes);
     }
 
     private static async Task<(IngestResult Result, long Bytes)> FinishAsync(IngestPipeline pipeline, WrittenBatch written, long bytes, CancellationToken cancellationToken) =>
-        (await pipeline.FinishAsync(written, cancellationToken), bytes);
+        (await pipeline.Finisher.FinishAsync(written, cancellationToken), bytes);
 
     /// <summary>
     /// Waits for a task that runs alongside a failed one: the first failure is the one to report (the others follow
@@ -178,5 +178,5 @@ public static class StreamingIngest
     /// starve the continuations of the writes it is meant to overlap (a small machine has as few pool threads as cores).
     /// </summary>
     private static Task<PreparedBatch> PrepareAsync(IngestPipeline pipeline, List<EventBody> group, CancellationToken cancellationToken) =>
-        Task.Factory.StartNew(() => pipeline.PrepareBatch(group, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task.Factory.StartNew(() => pipeline.Preparer.Prepare(group, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 }

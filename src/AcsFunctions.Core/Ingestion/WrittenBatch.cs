@@ -3,8 +3,8 @@ using Azure.Data.Tables;
 namespace AcsFunctions.Ingestion;
 
 /// <summary>
-/// A batch whose rows <see cref="IngestPipeline.WriteRowsAsync"/> has written: its counts, the roll-up marks still to
-/// write and the observations still to commit — not its rows. Hand it to <see cref="IngestPipeline.FinishAsync"/>.
+/// A batch whose rows <see cref="BatchWriter.WriteAsync"/> has written: its counts, the roll-up marks still to
+/// write and the observations still to commit — not its rows. Hand it to <see cref="BatchFinisher.FinishAsync"/>.
 /// </summary>
 public sealed class WrittenBatch
 {

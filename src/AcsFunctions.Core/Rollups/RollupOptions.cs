@@ -32,4 +32,11 @@ public sealed class RollupOptions
     /// <value>Default 500. Marks read per page (and at most this many marks per range read).</value>
     [Range(1, 1000)]
     public int PageSize { get; set; } = 500;
+
+    /// <value>
+    /// Default <c>false</c>. Read every marked minute partition with its own queries (one for its records, one per
+    /// aggregate table for its keys), as the roll-up did before range reads. The results are the same, only slower:
+    /// a comparison mode for the range/point equivalence test and benchmark P6, not a tuning setting.
+    /// </value>
+    public bool PointReads { get; set; }
 }

@@ -132,7 +132,7 @@ public sealed class RollupService
             }
         }
 
-        var runs = Runs(marks, _options.MaxRangeMinutes, _options.PageSize);
+        var runs = Runs(marks, _options.MaxRangeMinutes, _options.PointReads ? 1 : _options.PageSize);
         await Parallel.ForEachAsync(runs, parallel, (run, ct) => new ValueTask(ProcessWindowRunAsync(run, runId, counters, ct)));
     }
 

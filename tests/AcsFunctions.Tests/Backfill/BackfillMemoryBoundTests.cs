@@ -4,7 +4,7 @@ using AcsFunctions.Backfill;
 namespace AcsFunctions.Tests.Backfill;
 
 /// <summary>
-/// README, backfill: "each blob is streamed in chunks of whole lines (4 MiB), one pipeline call per chunk; memory does
+/// docs/backfill.md: "each blob is streamed in chunks of whole lines (4 MiB), one pipeline call per chunk; memory does
 /// not grow with the blob size". Checked as a buffer bound, not a timing or a process measurement: on a blob generated
 /// on the fly, no chunk is larger than the chunk size plus one read and one line, and the reader is never more than
 /// one chunk ahead of what it has handed out — the same on a 16 MiB and on a 256 MiB blob.

@@ -14,7 +14,7 @@ public sealed class IngestBenchmarksTests(AzuriteFixture azurite)
         await using var storage = TestStorage.Create(azurite.ConnectionString);
         var bodies = IngestBenchmarks.GenerateBodies(300_000);
 
-        var prepared = storage.Pipeline.Prepare(bodies);
+        var prepared = storage.Pipeline.Preparer.Prepare(bodies).ToResult();
 
         Assert.Empty(await storage.TablesAsync());
         var ingested = await storage.Pipeline.IngestAsync(bodies);

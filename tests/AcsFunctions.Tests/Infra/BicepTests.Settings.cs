@@ -6,11 +6,12 @@ namespace AcsFunctions.Tests.Infra;
 
 /// <summary>
 /// What an operator reads against what the template does: every app setting the Functions bindings resolve is set by
-/// the template, and README's deploy section lists every template parameter and every app setting the template sets.
+/// the template, and the deploy reference (docs/deploy.md, moved out of README by issue 16) lists every template parameter
+/// and every app setting the template sets.
 /// </summary>
 public sealed partial class BicepTests
 {
-    private static readonly string _readmeDeploySection = Section(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md")), "deploy");
+    private static readonly string _deployDoc = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "deploy.md"));
 
     [Fact]
     public async Task Every_setting_the_function_bindings_resolve_is_set_by_the_template()
@@ -30,17 +31,17 @@ public sealed partial class BicepTests
     }
 
     [Fact]
-    public void README_lists_every_template_parameter_and_every_app_setting_the_template_sets()
+    public void DeployDoc_lists_every_template_parameter_and_every_app_setting_the_template_sets()
     {
         var parameters = Regex.Matches(File.ReadAllText(Path.Combine(RepositoryPaths.Infra, "main.bicep")), @"^param (\w+)", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
-        var documented = TableNames(_readmeDeploySection);
+        var documented = TableNames(_deployDoc);
         Assert.Contains("baseName", parameters);
         var missingParameters = parameters.Where(p => !documented.Contains(p)).ToList();
-        Assert.True(missingParameters.Count == 0, $"README 'Deploying' documents no parameter {string.Join(", ", missingParameters)}");
+        Assert.True(missingParameters.Count == 0, $"docs/deploy.md documents no parameter {string.Join(", ", missingParameters)}");
 
         var settings = TemplateAppSettings();
         var missingSettings = settings.Where(s => !documented.Contains(s)).Order(StringComparer.Ordinal).ToList();
-        Assert.True(missingSettings.Count == 0, $"README 'Deploying' does not list the app settings {string.Join(", ", missingSettings)}");
+        Assert.True(missingSettings.Count == 0, $"docs/deploy.md does not list the app settings {string.Join(", ", missingSettings)}");
     }
 
     /// <summary>
@@ -87,13 +88,5 @@ public sealed partial class BicepTests
         }
 
         return names;
-    }
-
-    private static string Section(string readme, string name)
-    {
-        var start = readme.IndexOf($"<!-- section: {name} -->", StringComparison.Ordinal);
-        Assert.True(start >= 0, $"README has no section '{name}'");
-        var end = readme.IndexOf("<!-- section: ", start + 1, StringComparison.Ordinal);
-        return end < 0 ? readme[start..] : readme[start..end];
     }
 }

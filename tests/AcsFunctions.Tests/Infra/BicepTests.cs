@@ -100,16 +100,19 @@ public sealed partial class BicepTests : IClassFixture<BicepTests.Compiled>
             .Select(t => (Type: t, Field: t.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)))
             .Where(x => x.Field is { IsLiteral: true } && x.Field.GetRawConstantValue() is string s && s.StartsWith("AcsFunctions:", StringComparison.Ordinal))
             .ToDictionary(x => ((string)x.Field!.GetRawConstantValue()!)["AcsFunctions:".Length..], x => x.Type, StringComparer.OrdinalIgnoreCase);
-        // So does every one README and local.settings.sample.json tell an operator to set.
+        // So does every one README, the docs and local.settings.sample.json tell an operator to set.
+        // (A page of docs/ may name none; the README, the template and the sample each name some.)
+        var documents = Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "docs"), "*.md")
+            .Select(path => ("docs/" + Path.GetFileName(path), File.ReadAllText(path)));
         foreach (var (source, content) in new[]
                  {
                      ("the template", text),
                      ("README.md", File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"))),
                      ("local.settings.sample.json", File.ReadAllText(Path.Combine(RepositoryPaths.Root, "local.settings.sample.json"))),
-                 })
+                 }.Concat(documents))
         {
             var mentioned = SettingName().Matches(content).Select(m => (Section: m.Groups[1].Value, Property: m.Groups[2].Value)).Distinct().ToList();
-            Assert.NotEmpty(mentioned);
+            Assert.True(mentioned.Count > 0 || source.StartsWith("docs/", StringComparison.Ordinal), $"{source} names no AcsFunctions__ setting");
             foreach (var (section, property) in mentioned)
             {
                 Assert.True(sections.TryGetValue(section, out var type), $"{source}: AcsFunctions__{section}__{property}: no options class has SectionName AcsFunctions:{section} (known: {string.Join(", ", sections.Keys)})");

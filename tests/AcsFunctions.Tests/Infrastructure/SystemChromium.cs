@@ -35,7 +35,7 @@ internal sealed class SystemChromium : IAsyncDisposable
         Assert.True(
             File.Exists(ExecutablePath),
             $"Chromium is not installed at {ExecutablePath}: the dashboard's browser tests need Debian's chromium package " +
-            "(`apt-get update && apt-get install -y chromium`; .ci/run installs it when missing). See README, Tests.");
+            "(`apt-get update && apt-get install -y chromium`; .ci/run installs it when missing). See README, Quick start.");
         var playwright = await Playwright.CreateAsync();
         try
         {

@@ -9,7 +9,7 @@ using static AcsFunctions.Tests.Rollups.RollupTestData;
 namespace AcsFunctions.Tests.Ingestion;
 
 /// <summary>
-/// The README's dead-letter reasons that only a call record or a failing handler produce: each lands in
+/// The dead-letter reasons of docs/ingestion.md that only a call record or a failing handler produce: each lands in
 /// <c>AcsDeadLetters</c> with its reason, category and lineage, and its neighbours in the same body are stored.
 /// </summary>
 [Collection(AzuriteCollection.Name)]

@@ -27,8 +27,8 @@ public sealed class ObservationCommitTests(AzuriteFixture azurite)
     {
         await using var storage = TestStorage.Create(azurite.ConnectionString, Settings());
 
-        storage.Pipeline.Prepare(Mix(sequence: 100)); // a benchmark's preparation
-        storage.Pipeline.PrepareBatch(Mix(sequence: 200)); // a preparation whose commit never came
+        storage.Pipeline.Preparer.Prepare(Mix(sequence: 100)).ToResult(); // a benchmark's preparation
+        storage.Pipeline.Preparer.Prepare(Mix(sequence: 200)); // a preparation whose commit never came
         var before = await CountsAsync(storage);
         await storage.Pipeline.IngestAsync(Mix());
 
@@ -53,7 +53,7 @@ public sealed class ObservationCommitTests(AzuriteFixture azurite)
 
         // A streaming caller's retry: the same prepared batch committed again after a failure, and once more after success.
         down.Value = true;
-        var prepared = storage.Pipeline.PrepareBatch(Mix(sequence: 10));
+        var prepared = storage.Pipeline.Preparer.Prepare(Mix(sequence: 10));
         await Assert.ThrowsAsync<StorageUnavailableException>(() => WithRunningClockAsync(storage, () => storage.Pipeline.CommitAsync(prepared)));
         down.Value = false;
         await storage.Pipeline.CommitAsync(prepared);

@@ -16,12 +16,12 @@ public sealed class ParallelPrepareTests(AzuriteFixture azurite)
     public async Task PrepareBatch_OnSeveralThreads_SameRowsDeadLettersAndMarksInTheSameOrderAsOneThread(int threads)
     {
         await using var storage = TestStorage.Create(azurite.ConnectionString);
-        var bodies = IngestBenchmarks.GenerateBodies(4 * IngestPipeline.MinBytesPerThread);
+        var bodies = IngestBenchmarks.GenerateBodies(4 * BatchPreparer.MinBytesPerThread);
         var odd = new GeneratorOptions { Calls = 10, ApiRequests = 400, Minutes = 5, Seed = 5, Malformed = 0.3, Duplicates = 0.2 };
         bodies.AddRange(SyntheticStream.Create(odd).Bodies().Select(b => b.ToEventBody()));
 
-        var one = storage.Pipeline.PrepareBatchOnThreads(bodies, parallelism: 1).State;
-        var many = storage.Pipeline.PrepareBatchOnThreads(bodies, parallelism: threads).State;
+        var one = storage.Pipeline.Preparer.Prepare(bodies, parallelism: 1).State;
+        var many = storage.Pipeline.Preparer.Prepare(bodies, parallelism: threads).State;
 
         Assert.True(one.DeadLetters.Count > 0 && one.Marks.Count > 1, "the input exercises dead letters and marks");
         Assert.True(one.AllObservations.Length > 0, "the observers watch the batch");

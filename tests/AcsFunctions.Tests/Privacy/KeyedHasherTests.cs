@@ -18,7 +18,7 @@ public sealed class KeyedHasherTests
     }
 
     /// <summary>
-    /// Known answers for the documented algorithm (README: <c>h:</c> + 24 hex of HMAC-SHA256 with your key; the key's
+    /// Known answers for the documented algorithm (docs/operations.md, Privacy: <c>h:</c> + 24 hex of HMAC-SHA256 with your key; the key's
     /// UTF-8 bytes are the HMAC key, the normalised value's UTF-8 bytes the message, the first 12 bytes of the MAC as
     /// lowercase hex). Computed outside .NET, e.g.
     /// <c>printf '%s' '+14255550123' | openssl dgst -sha256 -hmac 'unit-test-key-0123456789' | cut -c1-24</c>

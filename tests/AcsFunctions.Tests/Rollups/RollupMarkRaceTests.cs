@@ -7,7 +7,7 @@ using static AcsFunctions.Tests.Rollups.RollupTestData;
 namespace AcsFunctions.Tests.Rollups;
 
 /// <summary>
-/// README, roll-ups: "a mark is cleared only if nothing re-marked it meanwhile (ETag)", and a roll-up that died holding
+/// docs/rollups.md, windowing and exactness: "a mark is cleared only if nothing re-marked it meanwhile (ETag)", and a roll-up that died holding
 /// a mark's lease does not block it for ever. Both are made to happen at an exact point of a run, without sleeps: the
 /// roll-up's table requests pass through <see cref="StorageFaults"/>, whose hooks ingest a record just before the
 /// roll-up deletes a mark, or take storage away just after it claimed one; the lease expires on the fake clock.

@@ -41,7 +41,7 @@ public static class IngestBenchmarks
     }
 
     /// <summary>
-    /// P1: decode + dispatch + enrich (<see cref="IngestPipeline.Prepare(IReadOnlyList{EventBody}, int, CancellationToken)"/>)
+    /// P1: decode + dispatch + enrich (<see cref="BatchPreparer.Prepare(IReadOnlyList{EventBody}, int, CancellationToken)"/>)
     /// on one thread vs a raw token scan on one thread, best of <paramref name="rounds"/> each: the ratio compares like
     /// with like. What the pipeline reaches on every core (its real preparation throughput) is measured in the same
     /// run and reported beside it in the volume column, not in the ratio.
@@ -82,7 +82,7 @@ public static class IngestBenchmarks
         var records = 0L;
         foreach (var batch in bodies.Chunk(BodiesPerBatch))
         {
-            records += pipeline.Prepare(batch, parallelism).Records;
+            records += pipeline.Preparer.Prepare(batch, parallelism).Records;
         }
 
         return records;

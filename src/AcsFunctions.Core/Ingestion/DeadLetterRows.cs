@@ -1,0 +1,47 @@
+using AcsFunctions.Decoding;
+using AcsFunctions.Diagnostics;
+using AcsFunctions.Privacy;
+using AcsFunctions.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace AcsFunctions.Ingestion;
+
+/// <summary>
+/// Adds a unit's dead letter to a batch: privacy-filters its payload and detail, builds its row (payload to a blob when
+/// it does not fit), counts it by reason, logs it and shows it to the batch's observations.
+/// </summary>
+internal sealed class DeadLetterRows(IRecordSanitizer sanitizer, ILogger logger)
+{
+    /// <summary>
+    /// Adds <paramref name="deadLetter"/>. <paramref name="sanitizedPayload"/> is its payload already privacy-filtered
+    /// (null: filter it here); <paramref name="rejected"/> is the record it replaces when the service refused its row.
+    /// </summary>
+    public void Add(BatchState batch, DeadLetter deadLetter, ReadOnlyMemory<byte>? sanitizedPayload, PendingRecord? rejected = null)
+    {
+        // Only privacy-filtered bytes and text are persisted (the row key hashes the filtered payload too). A record
+        // that failed validation may hold personal data where the policy does not look (e.g. in 'time'), so it is
+        // also scrubbed by pattern as a whole.
+        var payload = sanitizedPayload ?? sanitizer.SanitizeUnparsed(deadLetter.Payload);
+        deadLetter = deadLetter with { Payload = payload, Detail = sanitizer.SanitizeText(deadLetter.Detail) };
+        var fits = DeadLetterEntities.TryBuild(deadLetter, payload.Span, batch.Now, out var entity);
+        if (!fits)
+        {
+            batch.Offload[entity] = payload.ToArray();
+        }
+
+        batch.DeadLetters.Add(new TableWrite(TableNames.DeadLetters, entity));
+        batch.DeadByReason[deadLetter.Reason] = batch.DeadByReason.GetValueOrDefault(deadLetter.Reason) + 1;
+        Log.RecordDeadLettered(logger, deadLetter.Category ?? "(unknown)", deadLetter.Lineage.ToString(), deadLetter.Reason, deadLetter.Detail);
+        foreach (var observation in batch.Observations)
+        {
+            if (rejected is null)
+            {
+                observation.OnDeadLettered(deadLetter);
+            }
+            else
+            {
+                observation.OnStoreRejected(rejected.Category, rejected.Unclassified, deadLetter);
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Diagnostics.CodeAnalysis;
+using AcsFunctions.Decoding;
+using AcsFunctions.Dispatch;
+using AcsFunctions.Records;
+using AcsFunctions.Storage;
+
+namespace AcsFunctions.Ingestion;
+
+/// <summary>
+/// The envelope-checks stage: resolves a (privacy-filtered) record's category, event time, resource, correlation id
+/// and operation name into the <see cref="RecordContext"/> its handler gets, or the dead letter that says why it has
+/// none (no category, no or unreadable time, a time outside <see cref="EventTimeRange"/>).
+/// </summary>
+internal static class RecordEnvelope
+{
+    /// <summary>Reads the envelope of <paramref name="record"/> (whose stored bytes are <paramref name="payload"/>).</summary>
+    public static bool TryRead(
+        DiagnosticRecord record,
+        ReadOnlySpan<byte> payload,
+        string recordId,
+        Lineage lineage,
+        [NotNullWhen(true)] out RecordContext? context,
+        [NotNullWhen(false)] out DeadLetter? deadLetter)
+    {
+        context = null;
+        var categoryField = record.GetString("category");
+        string category;
+        string rawCategory;
+        if (categoryField.HasValue)
+        {
+            rawCategory = categoryField.Value!;
+            category = Categories.Canonicalize(rawCategory);
+        }
+        else if (record.TryGetRaw(out _, "metricName") && record.TryGetRaw(out _, "timeGrain"))
+        {
+            rawCategory = category = Categories.PlatformMetric;
+        }
+        else
+        {
+            deadLetter = new DeadLetter(DeadLetterReasons.MissingCategory, "The record has no 'category' and is not a platform-metric record.", payload.ToArray(), lineage);
+            return false;
+        }
+
+        var time = record.GetDateTime("time", "timeStamp", "TimeGenerated");
+        if (!time.HasValue)
+        {
+            var detail = time.State == FieldState.Absent
+                ? "The record has no 'time'."
+                : $"The record's time '{time.Original}' is not an ISO-8601 timestamp.";
+            deadLetter = new DeadLetter(DeadLetterReasons.InvalidTime, detail, payload.ToArray(), lineage, category);
+            return false;
+        }
+
+        if (!EventTimeRange.Contains(time.Value))
+        {
+            deadLetter = new DeadLetter(DeadLetterReasons.TimeOutOfRange, $"The record's time {time.Value:O} is outside the accepted event times {EventTimeRange.Description}.", payload.ToArray(), lineage, category);
+            return false;
+        }
+
+        deadLetter = null;
+        context = new RecordContext
+        {
+            Record = record,
+            Category = category,
+            RawCategory = rawCategory,
+            Time = time.Value,
+            Resource = ResourceRef.Parse(record.GetString("resourceId", "resourceid").OrNull()),
+            Lineage = lineage,
+            RecordId = recordId,
+            CorrelationId = record.GetString("correlationId", "correlationIdentifier").OrNull(),
+            OperationName = record.GetString("operationName").OrNull(),
+        };
+        return true;
+    }
+}

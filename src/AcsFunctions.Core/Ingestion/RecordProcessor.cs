@@ -1,0 +1,85 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using AcsFunctions.Decoding;
+using AcsFunctions.Diagnostics;
+using AcsFunctions.Dispatch;
+using AcsFunctions.Privacy;
+using AcsFunctions.Records;
+using AcsFunctions.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace AcsFunctions.Ingestion;
+
+/// <summary>
+/// Takes one decoded record through the record stages — sanitize (<see cref="IRecordSanitizer"/>), envelope checks
+/// (<see cref="RecordEnvelope"/>), dispatch (<see cref="RecordDispatch"/>), build rows (<see cref="RecordRows"/>) — into
+/// its batch: a row to write, its partition's roll-up mark and what the observers see, or its dead letter.
+/// </summary>
+internal sealed class RecordProcessor(RecordDispatch dispatch, DeadLetterRows deadLetters, IRecordSanitizer sanitizer, ILogger logger)
+{
+    /// <summary>
+    /// Processes one record; a data error nobody foresaw (an exception before the record was accepted) dead-letters
+    /// the record instead of failing the batch and its neighbours.
+    /// </summary>
+    public void Process(BatchState batch, JsonElement element, Lineage lineage)
+    {
+        var pending = batch.Pending.Count;
+        var dead = batch.DeadLetters.Count;
+        try
+        {
+            ProcessRecord(batch, element, lineage);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && batch.Pending.Count == pending && batch.DeadLetters.Count == dead)
+        {
+            var raw = JsonMarshal.GetRawUtf8Value(element).ToArray();
+            deadLetters.Add(batch, new DeadLetter(DeadLetterReasons.HandlerError, $"IngestPipeline: {ex.GetType().Name}: {ex.Message}", raw, lineage), null);
+        }
+    }
+
+    private void ProcessRecord(BatchState batch, JsonElement element, Lineage lineage)
+    {
+        using var sanitized = sanitizer.Sanitize(Categories.OfRecord(element), element);
+        using var record = new DiagnosticRecord(sanitized.Element);
+        var payload = sanitized.Utf8Span;
+
+        // The id is the canonical hash of what is stored (the privacy-filtered record), so `migrate record-ids` can
+        // recompute it from any stored row; the same record in any serialization gets the same id.
+        var recordId = RecordId.Compute(payload);
+        if (!RecordEnvelope.TryRead(record, payload, recordId, lineage, out var context, out var invalid))
+        {
+            deadLetters.Add(batch, invalid, null);
+            return;
+        }
+
+        if (!dispatch.TryDispatch(context, payload, out var enriched, out var refused))
+        {
+            deadLetters.Add(batch, refused, null);
+            return;
+        }
+
+        var table = RecordRows.TableFor(enriched.Placement);
+        var fits = RecordRows.TryBuild(context, enriched, payload, out var entity);
+        if (!fits)
+        {
+            batch.Offload[entity] = payload.ToArray();
+        }
+
+        batch.Pending.Add(new PendingRecord(new TableWrite(table, entity), context.Category, enriched.Unclassified, context.Time, lineage));
+        if (enriched.Unclassified)
+        {
+            Log.UnknownCategory(logger, context.Category);
+        }
+
+        var kind = RecordRows.MarkKindFor(enriched.Placement);
+        var markKey = (kind, entity.PartitionKey);
+        if (!batch.Marks.ContainsKey(markKey))
+        {
+            batch.Marks[markKey] = RollupMarks.Create(kind, entity.PartitionKey, context.Resource.Key, context.Category, Windows.MinuteOf(context.Time), batch.Now);
+        }
+
+        foreach (var observation in batch.Observations)
+        {
+            observation.OnStored(context, enriched);
+        }
+    }
+}
