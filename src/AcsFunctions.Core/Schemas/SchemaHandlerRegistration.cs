@@ -3,6 +3,7 @@ using AcsFunctions.Schemas.ApiRequests;
 using AcsFunctions.Schemas.CallClient;
 using AcsFunctions.Schemas.Calls;
 using AcsFunctions.Schemas.Email;
+using AcsFunctions.Schemas.JobRouter;
 using AcsFunctions.Schemas.PlatformMetrics;
 using AcsFunctions.Schemas.Sms;
 using AcsFunctions.Schemas.Unclassified;
@@ -27,6 +28,7 @@ public static class SchemaHandlerRegistration
         new PlatformMetricModule(),
         new CallClientOperationsModule(),
         new CallClientMediaStatsModule(),
+        new JobRouterModule(),
     ];
 
     /// <summary>Adds the built-in modules (<see cref="CategoryModuleRegistration.AddCategory"/>), the fallback handler and the <see cref="HandlerRegistry"/>.</summary>

@@ -51,8 +51,9 @@ public abstract class ApiRequestModule : CategoryModule
 }
 
 /// <summary>
-/// The API-request categories without enrichment of their own: Auth, Chat, CallAutomation, CallRecording,
-/// NetworkTraversal, Rooms and AdvancedMessaging (acs-data-contract §3.1–3.2, 3.7–3.8, 3.10, 3.20, 3.22).
+/// The API-request categories without a folder of their own: Auth, Chat, CallAutomation, CallRecording,
+/// NetworkTraversal, Rooms and AdvancedMessaging (acs-data-contract §3.1–3.2, 3.7–3.8, 3.10, 3.20, 3.22); SMS and
+/// JobRouter live in <c>Schemas/Sms</c> and <c>Schemas/JobRouter</c>.
 /// </summary>
 public sealed class ApiRequestsModule : ApiRequestModule
 {
@@ -78,11 +79,6 @@ public sealed class ApiRequestsModule : ApiRequestModule
             Dispatch.Categories.NetworkTraversalOperational,
             ["Identity", "PlatformType", "RouteType", "SdkType", "TTL", "URI"],
             ["RouteType", "Ttl", "SdkType", "PlatformType", "Uri"]),
-        Request(
-            Dispatch.Categories.JobRouterOperational,
-            ["EntityId", "EntityType", "SdkType", "SdkVersion", "URI"],
-            ["EntityId", "EntityType", "SdkType", "SdkVersion", "Uri"],
-            unsampled: ["SdkVersion"]),
         Request(
             Dispatch.Categories.RoomsOperational,
             [
