@@ -13,6 +13,7 @@ internal static class CommandCatalog
         yield return BackfillCommand.Create();
         yield return ReconcileCommand.Create();
         yield return RollupCommand.Create();
+        yield return RetentionCommand.Create();
         yield return QueryCommand.Create();
         yield return ServeCommand.Create();
         yield return BenchCommand.Create();

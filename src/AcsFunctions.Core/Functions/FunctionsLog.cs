@@ -24,4 +24,8 @@ internal static partial class FunctionsLog
     [LoggerMessage(EventId = 4220, EventName = "QueryStorageUnavailable", Level = LogLevel.Warning,
         Message = "Query {Kind}: storage unavailable")]
     public static partial void QueryStorageUnavailable(ILogger logger, string kind, Exception exception);
+
+    [LoggerMessage(EventId = 4212, EventName = "RetentionFailed", Level = LogLevel.Error,
+        Message = "Retention after the scheduled roll-up failed; nothing is lost, the next timer run retries")]
+    public static partial void RetentionFailed(ILogger logger, Exception exception);
 }

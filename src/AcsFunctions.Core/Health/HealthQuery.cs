@@ -1,4 +1,5 @@
 using AcsFunctions.Queries;
+using AcsFunctions.Retention;
 using AcsFunctions.Rollups;
 using AcsFunctions.Storage;
 
@@ -7,21 +8,33 @@ namespace AcsFunctions.Health;
 /// <summary>
 /// <c>health</c>: one row per category × source partition, merged over the ingest hours that overlap the range, with
 /// the category's roll-up backlog read from <see cref="TableNames.RollupPending"/> at query time. A category with a
-/// backlog but no ingest in range gets a row of its own (no source, zero counts).
+/// backlog but no ingest in range gets a row of its own (no source, zero counts). View <c>retention</c>: the oldest row
+/// each table keeps against its retention setting (<see cref="HealthRetentionRow"/>; the range does not apply).
 /// </summary>
 public sealed class HealthQuery : IQueryKind
 {
     private readonly HealthStore _store;
     private readonly AcsStorage _storage;
+    private readonly RetentionService _retention;
     private readonly TimeProvider _time;
 
+    /// <summary>The default view: pipeline health per category and source.</summary>
+    public const string SourcesView = "sources";
+
+    /// <summary>The oldest row kept per table against its retention setting.</summary>
+    public const string RetentionView = "retention";
+
     /// <summary>Creates the query.</summary>
-    public HealthQuery(HealthStore store, AcsStorage storage, TimeProvider time)
+    public HealthQuery(HealthStore store, AcsStorage storage, RetentionService retention, TimeProvider time)
     {
         _store = store;
         _storage = storage;
+        _retention = retention;
         _time = time;
     }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Views { get; } = [SourcesView, RetentionView];
 
     /// <inheritdoc />
     public string Name => QueryKinds.Health;
@@ -32,6 +45,12 @@ public sealed class HealthQuery : IQueryKind
     /// <inheritdoc />
     public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
     {
+        if (parameters.View == RetentionView)
+        {
+            var at = _time.GetUtcNow();
+            return [.. (await _retention.StatusAsync(cancellationToken)).Select(s => HealthRetentionRow.From(s, at))];
+        }
+
         var rows = await _store.ReadAsync(parameters.From, parameters.To, parameters.Category, cancellationToken);
         var merged = AggregateQuery.Merge(rows, r => r.Key, _ => new HealthCounters(), (total, r) => total.Merge(r.Counters));
         var keys = rows.Select(r => r.Key).Distinct().ToList();

@@ -40,6 +40,7 @@ public static class RollupServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<RollupService>>()));
         services.AddQueries(configuration);
+        Retention.RetentionServiceCollectionExtensions.AddRetention(services, configuration);
         return services;
     }
 }

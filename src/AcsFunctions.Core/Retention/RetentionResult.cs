@@ -1,0 +1,38 @@
+namespace AcsFunctions.Retention;
+
+/// <summary>One retention run: per table and tier, and what it read.</summary>
+public sealed record RetentionResult
+{
+    /// <summary>Nothing was deleted (<c>acs-diag retention --dry-run</c>).</summary>
+    public bool DryRun { get; init; }
+
+    /// <summary>When the run started (the cutoffs are measured from it).</summary>
+    public DateTimeOffset Now { get; init; }
+
+    /// <summary>Per table and tier, in run order.</summary>
+    public required IReadOnlyList<RetentionTableResult> Tables { get; init; }
+
+    /// <summary>Rows read from expired partitions, all tables (each one deleted or kept by a guard).</summary>
+    public long RowsRead => Tables.Sum(t => t.RowsRead);
+
+    /// <summary>Rows deleted (dry run: that would be).</summary>
+    public long Deleted => Tables.Sum(t => t.Deleted);
+
+    /// <summary>
+    /// Rows read to check the guards: pending marks older than the cutoffs and the hour/day rows of the expired
+    /// minutes and hours (never a live partition's rows).
+    /// </summary>
+    public long GuardRowsRead { get; init; }
+
+    /// <summary>Query round trips (pages), guards included.</summary>
+    public long ReadQueries { get; init; }
+
+    /// <summary>Entity-group transactions submitted (at most 100 deletes each, one partition).</summary>
+    public long Transactions { get; init; }
+
+    /// <summary>True when some table stopped at its per-run bound; the next run continues.</summary>
+    public bool More => Tables.Any(t => t.More);
+
+    /// <summary>How long the run took.</summary>
+    public TimeSpan Elapsed { get; init; }
+}
