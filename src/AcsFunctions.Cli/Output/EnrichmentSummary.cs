@@ -1,5 +1,6 @@
 using System.Globalization;
 using AcsFunctions.Cli.Commands;
+using AcsFunctions.Schemas;
 using AcsFunctions.Storage;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,12 +15,9 @@ namespace AcsFunctions.Cli.Output;
 /// </summary>
 internal static class EnrichmentSummary
 {
-    /// <summary>The enriched columns summarised, in display order.</summary>
-    public static IReadOnlyList<string> Columns { get; } =
-    [
-        "StatusClass", "SmsOutcome", "EndpointType", "EndReasonClass", "OsFamily", "MediaType", "Direction", "Poor", "PoorReasons",
-        "DeliveryStatus", "IsHardBounce", "EngagementType", "TrafficSource", "UsageType", "MetricName", "PayloadParsed",
-    ];
+    /// <summary>The enriched columns summarised, in display order: each category module's summary columns, in registration order.</summary>
+    public static IReadOnlyList<string> Columns(IEnumerable<CategoryModule> modules) =>
+        [.. modules.SelectMany(m => m.SummaryColumns).Distinct(StringComparer.Ordinal)];
 
     public static async Task WriteAsync(DemoContext context, CancellationToken cancellationToken)
     {
@@ -35,7 +33,7 @@ internal static class EnrichmentSummary
 
         var output = new Table().Title("[bold]Enriched values per category[/]")
             .AddColumn("Category").AddColumn(new TableColumn("Rows").RightAligned()).AddColumn("Enriched columns");
-        foreach (var (category, count, highlights) in Summarize(rows))
+        foreach (var (category, count, highlights) in Summarize(rows, context.Services.GetServices<CategoryModule>()))
         {
             output.AddRow(TerminalText.Escape(category), count.ToString("N0", CultureInfo.InvariantCulture), TerminalText.Escape(highlights));
         }
@@ -43,14 +41,18 @@ internal static class EnrichmentSummary
         AnsiConsole.Write(output);
     }
 
-    /// <summary>Per category: row count and e.g. <c>StatusClass: 2xx 3, 4xx 1 · SmsOutcome: Blocked 1</c>.</summary>
-    public static List<(string Category, int Rows, string Highlights)> Summarize(IEnumerable<TableEntity> rows)
+    /// <summary>
+    /// Per category: row count and e.g. <c>StatusClass: 2xx 3, 4xx 1 · SmsOutcome: Blocked 1</c>, over the summary
+    /// columns of <paramref name="modules"/> (the built-in ones by default).
+    /// </summary>
+    public static List<(string Category, int Rows, string Highlights)> Summarize(IEnumerable<TableEntity> rows, IEnumerable<CategoryModule>? modules = null)
     {
+        var columns = Columns(modules ?? SchemaHandlerRegistration.BuiltIn);
         var result = new List<(string, int, string)>();
         foreach (var group in rows.GroupBy(r => r.GetString("Category") ?? "?").OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var parts = new List<string>();
-            foreach (var column in Columns)
+            foreach (var column in columns)
             {
                 var values = group.Where(r => r.ContainsKey(column))
                     .GroupBy(r => Convert.ToString(r[column], CultureInfo.InvariantCulture) ?? "")

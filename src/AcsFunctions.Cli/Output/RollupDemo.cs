@@ -3,6 +3,7 @@ using AcsFunctions.Cli.Commands;
 using AcsFunctions.Cli.Serve;
 using AcsFunctions.Queries;
 using AcsFunctions.Rollups;
+using AcsFunctions.Schemas.Email;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 

@@ -24,4 +24,8 @@ internal static partial class DriftLog
     [LoggerMessage(EventId = 5104, EventName = "SchemaFinalWriteFailed", Level = LogLevel.Warning,
         Message = "Schema: could not write the last field counts of {Category} at shutdown (they are lost; detected changes were written): {Error}")]
     public static partial void FinalWriteFailed(ILogger logger, string category, string error);
+
+    [LoggerMessage(EventId = 5105, EventName = "SchemaDocumentedFieldSeen", Level = LogLevel.Information,
+        Message = "Schema: {Category} has documented field {Field} for the first time ({Kinds}); not drift")]
+    public static partial void DocumentedFieldSeen(ILogger logger, string category, string field, string kinds);
 }

@@ -17,6 +17,7 @@ public static class DriftServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton<SchemaStore>();
+        services.TryAddSingleton(sp => new DocumentedFields(sp.GetServices<DocumentedCategory>()));
         services.TryAddSingleton<SchemaDriftObserver>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IIngestObserver, SchemaDriftObserver>(sp => sp.GetRequiredService<SchemaDriftObserver>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueryKind, SchemaQuery>());

@@ -12,7 +12,8 @@ namespace AcsFunctions.Drift;
 /// Detects schema drift per category: the set of field names (top level and <c>properties.*</c>) with their JSON value
 /// kinds, counts and first/last seen. Per record it only updates the in-memory counters of its batch; once the batch
 /// is committed (never for a batch that is not) it compares what the batch saw with the category's signature (loaded once per process from <c>SchemaFields</c>, then cached),
-/// stores and logs every change once (new category, new field, a field that was in every record stopped arriving — see
+/// stores and logs every change once (new category, new field the category's schema folder does not document — see
+/// <see cref="DocumentedFields"/> —, a field that was in every record stopped arriving — see
 /// <see cref="DriftOptions.FieldDisappearedAfterRecords"/> —, a value kind changed — numbers or booleans as strings and null are not changes) and writes counters only when something
 /// changed or <see cref="DriftOptions.StatsWriteInterval"/> has passed.
 /// </summary>
@@ -25,15 +26,17 @@ public sealed class SchemaDriftObserver : IIngestObserver, IDisposable, IAsyncDi
     private readonly TimeProvider _time;
     private readonly ILogger<SchemaDriftObserver> _logger;
     private readonly DriftOptions _options;
+    private readonly DocumentedFields _documented;
     private readonly ConcurrentDictionary<string, CategorySchema> _schemas = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _flushGate = new(1, 1);
     private readonly Lock _gate = new();
     private List<CategoryObservation> _pending = [];
     private int _disposed;
 
-    /// <summary>Creates the observer.</summary>
-    public SchemaDriftObserver(SchemaStore store, TimeProvider time, IOptions<DriftOptions> options, ILogger<SchemaDriftObserver> logger)
+    /// <summary>Creates the observer; <paramref name="documented"/> are the fields whose first appearance is not drift.</summary>
+    public SchemaDriftObserver(SchemaStore store, TimeProvider time, IOptions<DriftOptions> options, ILogger<SchemaDriftObserver> logger, DocumentedFields? documented = null)
     {
+        _documented = documented ?? new DocumentedFields([]);
         _store = store;
         _time = time;
         _options = options.Value;
@@ -126,7 +129,7 @@ public sealed class SchemaDriftObserver : IIngestObserver, IDisposable, IAsyncDi
                 var drift = new List<DriftEntry>();
                 foreach (var observation in category)
                 {
-                    Compare(schema, observation, now, drift);
+                    Compare(schema, observation, now, drift, _documented, _logger);
                     Merge(schema, observation);
                     TrackAbsence(schema, observation, now, drift);
                 }
@@ -165,7 +168,7 @@ public sealed class SchemaDriftObserver : IIngestObserver, IDisposable, IAsyncDi
         }
     }
 
-    private static void Compare(CategorySchema schema, CategoryObservation observation, DateTimeOffset now, List<DriftEntry> drift)
+    private static void Compare(CategorySchema schema, CategoryObservation observation, DateTimeOffset now, List<DriftEntry> drift, DocumentedFields documented, ILogger logger)
     {
         var source = observation.ExampleSource?.ToString();
         if (!schema.Known)
@@ -190,6 +193,13 @@ public sealed class SchemaDriftObserver : IIngestObserver, IDisposable, IAsyncDi
         {
             if (!schema.Fields.TryGetValue(seen.Path, out var known))
             {
+                if (documented.IsDocumented(schema.Category, seen.Path))
+                {
+                    // An optional field the contract documents: inventory (the fields view) shows it, drift does not.
+                    DriftLog.DocumentedFieldSeen(logger, schema.Category, seen.Path, ValueKindRules.Format(seen.Kinds));
+                    continue;
+                }
+
                 drift.Add(new DriftEntry
                 {
                     Category = schema.Category,

@@ -1,14 +1,15 @@
 using System.Collections.Frozen;
-using AcsFunctions.Dispatch;
 
 namespace AcsFunctions.Privacy;
 
 /// <summary>
 /// The one place that says which fields of which categories are personal, what they hold and what the default
-/// action is. Field names match case-insensitively, at the top level of a record and inside <c>properties</c>.
-/// Categories listed in <see cref="DescribedCategories"/> have a known field list: only the fields below are
-/// touched. Any other category (new, renamed, or with an undocumented payload) is treated as unknown: besides the
-/// common fields, every string value except the envelope (<see cref="EnvelopeFields"/>) is scrubbed by pattern.
+/// action is, for every category (<see cref="Common"/>) and for the documented categories no schema folder handles
+/// (<see cref="ContractOnly"/>); each handled category declares its own rules in its schema folder. Field names match
+/// case-insensitively, at the top level of a record and inside <c>properties</c>. A declared category has a known
+/// field list: only the fields with a rule are touched. Any other category (new, renamed, or with an undocumented
+/// payload) is treated as unknown: besides the common fields, every string value except the envelope
+/// (<see cref="EnvelopeFields"/>) is scrubbed by pattern.
 /// </summary>
 public static class PersonalFields
 {
@@ -30,21 +31,23 @@ public static class PersonalFields
         ["URI"] = new(PersonalDataKind.Url, PrivacyAction.Mask),
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Category-specific rules (free text and payloads whose meaning depends on the category).</summary>
-    public static FrozenDictionary<string, FrozenDictionary<string, FieldRule>> ByCategory { get; } = BuildByCategory();
+    /// <summary>Free text: masked (patterns hashed or masked, the rest kept).</summary>
+    public static FieldRule FreeText { get; } = new(PersonalDataKind.FreeText, PrivacyAction.Mask);
 
-    /// <summary>Categories whose fields are documented (see the data contract); others get the unknown-category scrub.</summary>
-    public static FrozenSet<string> DescribedCategories { get; } = new[]
-    {
-        Categories.AuthOperational, Categories.ChatOperational, Categories.SmsOperational,
-        Categories.EmailSendMailOperational, Categories.EmailStatusUpdateOperational, Categories.EmailUserEngagementOperational,
-        Categories.AdvancedMessagingOperational, Categories.CallAutomationOperational, "CallAutomationMediaSummary",
-        Categories.CallRecordingOperational, "CallRecordingSummary", Categories.CallSummary, Categories.CallSummaryUpdates,
-        Categories.CallDiagnostics, Categories.CallDiagnosticsUpdates, "CallingMetrics", Categories.CallClientOperations,
-        Categories.CallClientMediaStatsTimeSeries, "CallSurvey", "CallClosedCaptionsSummary", Categories.JobRouterOperational,
-        Categories.RoomsOperational, Categories.Usage, Categories.NetworkTraversalOperational, "NetworkTraversalDiagnostics",
-        Categories.PlatformMetric,
-    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+    /// <summary>
+    /// Rules of the categories the data contract documents but no schema folder handles (they are stored unclassified):
+    /// these count as declared. Every handled category declares its own rules in its folder
+    /// (<c>CategorySpec.PersonalFields</c>), passed to <see cref="PrivacyPolicy"/> as <see cref="PersonalFieldDeclaration"/>s.
+    /// </summary>
+    public static IReadOnlyList<PersonalFieldDeclaration> ContractOnly { get; } =
+    [
+        new("CallAutomationMediaSummary", new Dictionary<string, FieldRule>(StringComparer.OrdinalIgnoreCase) { ["ResultMessage"] = FreeText }),
+        new("CallRecordingSummary", new Dictionary<string, FieldRule>()),
+        new("CallingMetrics", new Dictionary<string, FieldRule>()),
+        new("CallSurvey", new Dictionary<string, FieldRule>()),
+        new("CallClosedCaptionsSummary", new Dictionary<string, FieldRule>()),
+        new("NetworkTraversalDiagnostics", new Dictionary<string, FieldRule>()),
+    ];
 
     /// <summary>
     /// Envelope fields left alone in unknown categories (they are keys, times and codes — never personal — and
@@ -61,44 +64,4 @@ public static class PersonalFields
     public static bool IsEnvelopeField(ReadOnlySpan<char> name) => _envelopeByChars.Contains(name);
 
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _envelopeByChars = EnvelopeFields.GetAlternateLookup<ReadOnlySpan<char>>();
-
-    private static FrozenDictionary<string, FrozenDictionary<string, FieldRule>> BuildByCategory()
-    {
-        var freeText = new FieldRule(PersonalDataKind.FreeText, PrivacyAction.Mask);
-        var callLogs = new Dictionary<string, FieldRule>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["DiagnosticOptions"] = freeText, // app-defined tags
-            ["CallDebuggingInfo"] = freeText,
-        };
-        var map = new Dictionary<string, Dictionary<string, FieldRule>>(StringComparer.OrdinalIgnoreCase)
-        {
-            [Categories.EmailStatusUpdateOperational] = new(StringComparer.OrdinalIgnoreCase)
-            {
-                ["FailureMessage"] = freeText,
-                ["FailureReason"] = freeText,
-            },
-            [Categories.EmailUserEngagementOperational] = new(StringComparer.OrdinalIgnoreCase)
-            {
-                ["EngagementContext"] = new(PersonalDataKind.Url, PrivacyAction.Mask), // the clicked URL
-                ["UserAgent"] = freeText,
-            },
-            [Categories.CallClientOperations] = new(StringComparer.OrdinalIgnoreCase)
-            {
-                ["UserAgent"] = freeText,
-                ["OperationPayload"] = freeText,
-            },
-            ["CallAutomationMediaSummary"] = new(StringComparer.OrdinalIgnoreCase)
-            {
-                ["ResultMessage"] = freeText,
-            },
-            [Categories.CallSummary] = callLogs,
-            [Categories.CallSummaryUpdates] = callLogs,
-            [Categories.CallDiagnostics] = callLogs,
-            [Categories.CallDiagnosticsUpdates] = callLogs,
-        };
-        return map.ToFrozenDictionary(
-            p => p.Key,
-            p => p.Value.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase),
-            StringComparer.OrdinalIgnoreCase);
-    }
 }

@@ -5,17 +5,29 @@ using Microsoft.Extensions.Options;
 namespace AcsFunctions.Privacy;
 
 /// <summary>
-/// The field classification (<see cref="PersonalFields"/>) combined with the configured overrides
+/// The field classification (<see cref="PersonalFields"/> and the categories' declarations) combined with the configured overrides
 /// (<see cref="PrivacyOptions.Fields"/>), resolved once per category, and the keyed hasher in force.
 /// </summary>
 public sealed class PrivacyPolicy
 {
     private readonly ConcurrentDictionary<string, CategoryRules> _rules = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Dictionary<string, string>> _overrides;
+    private readonly FrozenDictionary<string, IReadOnlyDictionary<string, FieldRule>> _declared;
 
-    /// <summary>Creates the policy from validated options.</summary>
-    public PrivacyPolicy(IOptions<PrivacyOptions> options)
+    /// <summary>Creates the policy from validated options and the declared categories (see <see cref="PersonalFieldDeclaration"/>).</summary>
+    /// <exception cref="InvalidOperationException">A category is declared twice.</exception>
+    public PrivacyPolicy(IOptions<PrivacyOptions> options, IEnumerable<PersonalFieldDeclaration> declarations)
     {
+        var declared = new Dictionary<string, IReadOnlyDictionary<string, FieldRule>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var declaration in PersonalFields.ContractOnly.Concat(declarations))
+        {
+            if (!declared.TryAdd(declaration.Category, declaration.Fields))
+            {
+                throw new InvalidOperationException($"The personal fields of category '{declaration.Category}' are declared twice.");
+            }
+        }
+
+        _declared = declared.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         var value = options.Value;
         _overrides = value.Fields;
         UsesDevelopmentKey = value.UsesDevelopmentKey;
@@ -38,7 +50,8 @@ public sealed class PrivacyPolicy
     private CategoryRules Build(string category)
     {
         var fields = new Dictionary<string, FieldRule>(PersonalFields.Common, StringComparer.OrdinalIgnoreCase);
-        if (PersonalFields.ByCategory.TryGetValue(category, out var specific))
+        var described = _declared.TryGetValue(category, out var specific);
+        if (specific is not null)
         {
             foreach (var (name, rule) in specific)
             {
@@ -52,7 +65,6 @@ public sealed class PrivacyPolicy
             ApplyOverrides(fields, category);
         }
 
-        var described = PersonalFields.DescribedCategories.Contains(category);
         return new CategoryRules(category, fields.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), scrubUnlisted: !described);
     }
 

@@ -27,7 +27,7 @@ public static class PrivacyServiceCollectionExtensions
             }
 
             PrivacyLog.PolicyActive(logger, options.Value.Fields.Sum(f => f.Value.Count));
-            return new PrivacyPolicy(options);
+            return new PrivacyPolicy(options, sp.GetServices<PersonalFieldDeclaration>());
         });
         services.TryAddSingleton<IRecordSanitizer, PolicySanitizer>();
         return services;

@@ -12,7 +12,7 @@ namespace AcsFunctions.Queries;
 /// </summary>
 public static class QueryServiceCollectionExtensions
 {
-    /// <summary>Adds the query service, its options and the kinds served by the roll-up aggregates.</summary>
+    /// <summary>Adds the query service, its options and the call and dead-letter kinds (the kinds of a category's aggregates are registered by its schema folder's category module).</summary>
     public static IServiceCollection AddQueries(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddRollups(configuration);
@@ -25,12 +25,9 @@ public static class QueryServiceCollectionExtensions
             .Bind(configuration.GetSection(QueryOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueryKind, ApiRequestsQuery>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueryKind, CallsQuery>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueryKind, CallVolumeQuery>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueryKind, CallQualityQuery>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueryKind, EmailQuery>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueryKind, UsageQuery>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueryKind, DeadLettersQuery>());
         services.TryAddSingleton<PendingWindows>();
         services.TryAddSingleton<QueryService>();

@@ -1,12 +1,21 @@
+using System.Collections.Frozen;
 using Azure.Data.Tables;
-using AcsFunctions.Dispatch;
 using AcsFunctions.Storage;
 
 namespace AcsFunctions.Rollups;
 
-/// <summary>API requests (every API-request category and CallClientOperations) per operation and status code.</summary>
+/// <summary>
+/// API requests per operation and status code, for the request-like categories a schema folder hands it (the
+/// API-request family and CallClientOperations; each folder adds its own instance, all write one table).
+/// </summary>
 public sealed class ApiRequestWindowAggregator : IWindowAggregator
 {
+    private readonly FrozenSet<string> _categories;
+
+    /// <summary>Creates the aggregator of <paramref name="categories"/>.</summary>
+    public ApiRequestWindowAggregator(IEnumerable<string> categories) =>
+        _categories = categories.ToFrozenSet(StringComparer.Ordinal);
+
     /// <inheritdoc />
     public string Table => TableNames.AggApiRequests;
 
@@ -14,8 +23,7 @@ public sealed class ApiRequestWindowAggregator : IWindowAggregator
     public IReadOnlyList<string> SourceColumns => ApiRequestAggregate.SourceColumns;
 
     /// <inheritdoc />
-    public bool Handles(string category) =>
-        category == Categories.CallClientOperations || Categories.ApiRequestFamily.Contains(category);
+    public bool Handles(string category) => _categories.Contains(category);
 
     /// <inheritdoc />
     public string ScopePrefix(string resourceKey, string category) => KeyEncoder.Join(resourceKey, category) + "|";

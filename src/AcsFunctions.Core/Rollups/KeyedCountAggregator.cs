@@ -1,12 +1,11 @@
 using Azure.Data.Tables;
-using AcsFunctions.Dispatch;
 using AcsFunctions.Storage;
 
 namespace AcsFunctions.Rollups;
 
 /// <summary>
 /// Counts the records of one category per combination of key columns (and optionally sums a quantity column):
-/// email delivery, email engagement and usage. Key values are stored as text under the same column names
+/// the reusable aggregate of a schema folder (email delivery and engagement, usage). Key values are stored as text under the same column names
 /// (absent → empty), with <c>Count</c> and, when summing, <c>Quantity</c>.
 /// </summary>
 public sealed class KeyedCountAggregator : IWindowAggregator
@@ -24,18 +23,6 @@ public sealed class KeyedCountAggregator : IWindowAggregator
         _quantityColumn = quantityColumn;
         SourceColumns = [.. keyColumns, .. quantityColumn is null ? Array.Empty<string>() : [quantityColumn], "ResourceKey", "ResourceId", "ResourceName"];
     }
-
-    /// <summary>Email delivery per sender domain, delivery status, hard bounce and SMTP code.</summary>
-    public static KeyedCountAggregator EmailDelivery { get; } = new(
-        TableNames.AggEmailDelivery, Categories.EmailStatusUpdateOperational, ["SenderDomain", "DeliveryStatus", "IsHardBounce", "SmtpStatusCode"]);
-
-    /// <summary>Email engagement per engagement type.</summary>
-    public static KeyedCountAggregator EmailEngagement { get; } = new(
-        TableNames.AggEmailEngagement, Categories.EmailUserEngagementOperational, ["EngagementType"]);
-
-    /// <summary>Usage quantity per usage type and unit.</summary>
-    public static KeyedCountAggregator Usage { get; } = new(
-        TableNames.AggUsage, Categories.Usage, ["UsageType", "UnitType"], "Quantity");
 
     /// <inheritdoc />
     public string Table { get; }

@@ -10,7 +10,7 @@ namespace AcsFunctions.Rollups;
 /// <summary>Registers the roll-up (the query side registers itself: <c>AddQueries</c>, which depends on this, not the reverse).</summary>
 public static class RollupServiceCollectionExtensions
 {
-    /// <summary>Adds <see cref="RollupService"/>, the window aggregators and their options.</summary>
+    /// <summary>Adds <see cref="RollupService"/> and its options (the window aggregators are registered by the schema folders' category modules).</summary>
     public static IServiceCollection AddRollups(this IServiceCollection services, IConfiguration configuration)
     {
         if (services.Any(d => d.ServiceType == typeof(RollupService)))
@@ -22,10 +22,6 @@ public static class RollupServiceCollectionExtensions
             .Bind(configuration.GetSection(RollupOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton<IWindowAggregator, ApiRequestWindowAggregator>();
-        services.AddSingleton<IWindowAggregator>(KeyedCountAggregator.EmailDelivery);
-        services.AddSingleton<IWindowAggregator>(KeyedCountAggregator.EmailEngagement);
-        services.AddSingleton<IWindowAggregator>(KeyedCountAggregator.Usage);
         services.TryAddSingleton<MarkStore>();
         services.TryAddSingleton<AggregateWriter>();
         services.TryAddSingleton<WindowRollup>();

@@ -3,7 +3,9 @@ using AcsFunctions.Schemas.ApiRequests;
 using AcsFunctions.Schemas.CallClient;
 using AcsFunctions.Schemas.Calls;
 using AcsFunctions.Schemas.Email;
+using AcsFunctions.Schemas.JobRouter;
 using AcsFunctions.Schemas.PlatformMetrics;
+using AcsFunctions.Schemas.Sms;
 using AcsFunctions.Schemas.Unclassified;
 using AcsFunctions.Schemas.Usage;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,20 +13,32 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AcsFunctions.Schemas;
 
-/// <summary>Registers every schema handler (one line per handler) and the registry built from them.</summary>
+/// <summary>Registers every category module (one line per schema folder's module) and the registry built from their handlers.</summary>
 public static class SchemaHandlerRegistration
 {
-    /// <summary>Adds the handlers and the <see cref="HandlerRegistry"/>.</summary>
+    /// <summary>The built-in category modules, in registration order (the demo summary shows their columns in this order).</summary>
+    public static IReadOnlyList<CategoryModule> BuiltIn { get; } =
+    [
+        new ApiRequestsModule(),
+        new SmsModule(),
+        new CallSummaryModule(),
+        new CallDiagnosticsModule(),
+        new EmailModule(),
+        new UsageModule(),
+        new PlatformMetricModule(),
+        new CallClientOperationsModule(),
+        new CallClientMediaStatsModule(),
+        new JobRouterModule(),
+    ];
+
+    /// <summary>Adds the built-in modules (<see cref="CategoryModuleRegistration.AddCategory"/>), the fallback handler and the <see cref="HandlerRegistry"/>.</summary>
     public static IServiceCollection AddSchemaHandlers(this IServiceCollection services)
     {
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecordHandler, CallSummaryHandler>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecordHandler, CallDiagnosticsHandler>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecordHandler, ApiRequestHandler>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecordHandler, CallClientOperationsHandler>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecordHandler, CallClientMediaStatsHandler>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecordHandler, UsageHandler>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecordHandler, EmailHandler>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecordHandler, PlatformMetricHandler>());
+        foreach (var module in BuiltIn)
+        {
+            services.AddCategory(module);
+        }
+
         services.TryAddSingleton<IFallbackRecordHandler, UnclassifiedHandler>();
         services.TryAddSingleton<HandlerRegistry>();
         return services;

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using AcsFunctions.Privacy;
+using AcsFunctions.Schemas;
 using Microsoft.Extensions.Options;
 
 namespace AcsFunctions.Tests.Privacy;
@@ -14,7 +15,7 @@ public sealed class PolicySanitizerTests
     private const string Identity = "8:acs:11111111-2222-3333-4444-555555555555_00000021-aaaa-bbbb-cccc-0d00e5b6f7a8";
 
     private static PolicySanitizer Create(Dictionary<string, Dictionary<string, string>>? fields = null) =>
-        new(new PrivacyPolicy(Options.Create(new PrivacyOptions { HashKey = Key, Fields = fields ?? [] })));
+        new(new PrivacyPolicy(Options.Create(new PrivacyOptions { HashKey = Key, Fields = fields ?? [] }), CategoryModuleRegistration.PersonalFields(SchemaHandlerRegistration.BuiltIn)));
 
     private static string Sanitize(PolicySanitizer sanitizer, string category, string json)
     {

@@ -1,4 +1,5 @@
 using AcsFunctions.Queries;
+using AcsFunctions.Schemas.Email;
 using AcsFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

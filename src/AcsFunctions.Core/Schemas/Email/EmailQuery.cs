@@ -1,8 +1,8 @@
-using Microsoft.Extensions.Options;
-using AcsFunctions.Rollups;
+using AcsFunctions.Queries;
 using AcsFunctions.Storage;
+using Microsoft.Extensions.Options;
 
-namespace AcsFunctions.Queries;
+namespace AcsFunctions.Schemas.Email;
 
 /// <summary>
 /// <c>email</c>: email delivery and engagement counts per window and resource (view <c>detail</c>, the default), or
@@ -40,7 +40,7 @@ public sealed class EmailQuery : IQueryKind
     /// <inheritdoc />
     public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
     {
-        var delivery = await KeyedCountRows.ReadAsync(_storage, KeyedCountAggregator.EmailDelivery, parameters, _coarse, cancellationToken);
+        var delivery = await KeyedCountRows.ReadAsync(_storage, EmailModule.Delivery, parameters, _coarse, cancellationToken);
         if (parameters.View == DeliveryStatusView)
         {
             var statuses = AggregateQuery.Merge(
@@ -55,7 +55,7 @@ public sealed class EmailQuery : IQueryKind
             ];
         }
 
-        var engagement = await KeyedCountRows.ReadAsync(_storage, KeyedCountAggregator.EmailEngagement, parameters, _coarse, cancellationToken);
+        var engagement = await KeyedCountRows.ReadAsync(_storage, EmailModule.Engagement, parameters, _coarse, cancellationToken);
         var rows = delivery.Select(r => new EmailRow
         {
             WindowStart = r.WindowStart,

@@ -1,8 +1,8 @@
-using Microsoft.Extensions.Options;
-using AcsFunctions.Rollups;
+using AcsFunctions.Queries;
 using AcsFunctions.Storage;
+using Microsoft.Extensions.Options;
 
-namespace AcsFunctions.Queries;
+namespace AcsFunctions.Schemas.Usage;
 
 /// <summary><c>usage</c>: usage quantity per (window, resource, usage type, unit).</summary>
 public sealed class UsageQuery : IQueryKind
@@ -27,7 +27,7 @@ public sealed class UsageQuery : IQueryKind
     /// <inheritdoc />
     public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
     {
-        var rows = await KeyedCountRows.ReadAsync(_storage, KeyedCountAggregator.Usage, parameters, _coarse, cancellationToken);
+        var rows = await KeyedCountRows.ReadAsync(_storage, UsageModule.Aggregate, parameters, _coarse, cancellationToken);
         return
         [
             .. rows.Select(r => new UsageRow

@@ -1,4 +1,6 @@
-namespace AcsFunctions.Queries;
+using AcsFunctions.Queries;
+
+namespace AcsFunctions.Schemas.Usage;
 
 /// <summary>One <c>usage</c> row: usage records and summed quantity per (window, usage type, unit).</summary>
 public sealed record UsageRow : QueryRow

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace AcsFunctions.Schemas.ApiRequests;
+namespace AcsFunctions.Schemas.Sms;
 
 /// <summary>
 /// SMS delivery-report error codes (acs-data-contract §8.4): their meaning and outcome bucket. 4005 and 4010 are

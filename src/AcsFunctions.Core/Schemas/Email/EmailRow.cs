@@ -1,4 +1,6 @@
-namespace AcsFunctions.Queries;
+using AcsFunctions.Queries;
+
+namespace AcsFunctions.Schemas.Email;
 
 /// <summary>
 /// One <c>email</c> row: a delivery count per (window, sender domain, delivery status, hard bounce, SMTP code)

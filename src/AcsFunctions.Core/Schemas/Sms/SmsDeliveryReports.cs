@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace AcsFunctions.Schemas.ApiRequests;
+namespace AcsFunctions.Schemas.Sms;
 
 /// <summary>
 /// Reads the outcome of an SMS delivery report (operation <c>SMSDeliveryReportsReceived</c>): the error code from

@@ -1,4 +1,6 @@
-namespace AcsFunctions.Queries;
+using AcsFunctions.Queries;
+
+namespace AcsFunctions.Schemas.Email;
 
 /// <summary>
 /// One <c>email</c> row of view <c>delivery-status</c>: the delivery reports of one (window, delivery status), summed over
