@@ -19,9 +19,10 @@ public sealed partial class PartialTransactionTests(AzuriteFixture azurite)
     [Fact]
     public async Task PartitionSplitAcrossTwoGroups_CostsTheTransactionsOfOne()
     {
-        // 300 one-record bodies of one partition (one minute, resource and category): the first group is the first
-        // 256 bodies (StreamingIngest.GroupBodies; far below the first group's bytes), the second the other 44.
-        // Group by group that is 100 + 100 + 56, then 44: 4 transactions. Held back, the 56 go with the 44: 3.
+        // 300 one-record bodies of one minute, resource and category: the first group is the first 256 bodies
+        // (StreamingIngest.GroupBodies; far below the first group's bytes), the second the other 44. The records spread
+        // over the minute's shards (#20), so every shard gets a partial transaction in each group: group by group that
+        // is two transactions per shard; held back, each shard's first-group rows go with its second-group rows.
         Assert.Equal(256, StreamingIngest.GroupBodies);
         await using var storage = StorageFaults.Create(azurite.ConnectionString, out var faults);
         var transactions = CountTransactions(storage, faults);
@@ -30,8 +31,12 @@ public sealed partial class PartialTransactionTests(AzuriteFixture azurite)
 
         Assert.Equal(300, result.Records);
         Assert.Equal(300, result.Stored + result.Unclassified);
-        Assert.Equal(300, (await storage.AllAsync(TableNames.Records)).Count);
-        Assert.Equal(3, transactions.GetValueOrDefault(TableNames.Records));
+        var shards = await ShardsAsync(storage, firstGroup: 256);
+        Assert.Equal(300, shards.Sum(s => s.First + s.Second));
+        Assert.Equal(shards.Sum(s => (s.First / 100) + Transactions((s.First % 100) + s.Second)), transactions.GetValueOrDefault(TableNames.Records));
+        Assert.True(
+            transactions.GetValueOrDefault(TableNames.Records) < shards.Sum(s => Transactions(s.First) + Transactions(s.Second)),
+            "holding back a shard's partial transaction must save the transactions of writing each group on its own");
         Assert.Single(await storage.AllAsync(TableNames.RollupPending));
     }
 
@@ -47,8 +52,12 @@ public sealed partial class PartialTransactionTests(AzuriteFixture azurite)
         var result = await storage.Pipeline.IngestAsync(OnePartition(310).ToAsyncEnumerable(), new SynchronousProgress(reports.Add));
 
         Assert.Equal(310, result.Records);
-        Assert.Equal(310, (await storage.AllAsync(TableNames.Records)).Count);
-        Assert.Equal(4, transactions.GetValueOrDefault(TableNames.Records)); // 100, 100, then 56 + 44, then the flushed 10
+        var shards = await ShardsAsync(storage, firstGroup: 256);
+        Assert.Equal(310, shards.Sum(s => s.First + s.Second));
+        // Each shard: its full transactions of the first group, then its held-back rows with the second group's, the
+        // second group's own partial tail written by the end-of-stream flush (the same count: a shard's rows of that
+        // phase in ceil(n / 100) transactions).
+        Assert.Equal(shards.Sum(s => (s.First / 100) + Transactions((s.First % 100) + s.Second)), transactions.GetValueOrDefault(TableNames.Records));
         Assert.Equal([256L, 310L], reports.Select(r => r.Records));
         Assert.Single(await storage.AllAsync(TableNames.RollupPending));
     }
@@ -63,14 +72,33 @@ public sealed partial class PartialTransactionTests(AzuriteFixture azurite)
         var result = await storage.Pipeline.IngestAsync(OnePartition(150));
 
         Assert.Equal(150, result.Records);
-        Assert.Equal(150, (await storage.AllAsync(TableNames.Records)).Count);
-        Assert.Equal(2, transactions.GetValueOrDefault(TableNames.Records));
+        var shards = await ShardsAsync(storage, firstGroup: 150);
+        Assert.Equal(150, shards.Sum(s => s.First));
+        Assert.Equal(shards.Sum(s => Transactions(s.First)), transactions.GetValueOrDefault(TableNames.Records));
     }
 
     private static List<EventBody> OnePartition(int records) =>
         [.. Enumerable.Range(0, records).Select(i => new EventBody(
             Encoding.UTF8.GetBytes($$$"""{"records":[{"time":"2026-11-23T11:00:{{{i % 60:00}}}Z","resourceId":"/SUBSCRIPTIONS/S1/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/ACS1","category":"ACSHeldBackProbe","operationName":"Probe","properties":{"n":{{{i}}}}}]}"""),
             new Lineage { File = "held-back.json" }))];
+
+    private static int Transactions(int rows) => (rows + 99) / 100;
+
+    /// <summary>
+    /// The stored records per partition (shard), split by group: bodies <c>n &lt; firstGroup</c> (the probe's
+    /// <c>properties.n</c>, read from the readable <c>Raw</c> copy) and the rest.
+    /// </summary>
+    private static async Task<List<(int First, int Second)>> ShardsAsync(TestStorage storage, int firstGroup) =>
+        [.. (await storage.AllAsync(TableNames.Records))
+            .GroupBy(e => e.PartitionKey, StringComparer.Ordinal)
+            .Select(p =>
+            {
+                var n = p.Select(e => int.Parse(ProbeNumber().Match(e.GetString(PayloadColumns.Raw)).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+                return (n.Count(i => i < firstGroup), n.Count(i => i >= firstGroup));
+            })];
+
+    [GeneratedRegex(@"""n"":(\d+)")]
+    private static partial Regex ProbeNumber();
 
     /// <summary>Counts the <c>$batch</c> requests per logical table (of this test's prefix).</summary>
     private static ConcurrentDictionary<string, int> CountTransactions(TestStorage storage, StorageFaults faults)
