@@ -39,6 +39,9 @@ public sealed class ApiRequestsQuery : IQueryKind
     /// <inheritdoc />
     public string Name => QueryKinds.ApiRequests;
 
+    /// <inheritdoc/>
+    public IReadOnlyList<string> AggregateTables => [TableNames.AggApiRequests];
+
     /// <inheritdoc />
     public QueryFilters Filters => QueryFilters.Interval | QueryFilters.Resource | QueryFilters.Category | QueryFilters.Operation;
 

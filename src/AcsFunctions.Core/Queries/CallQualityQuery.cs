@@ -31,6 +31,9 @@ public sealed class CallQualityQuery : IQueryKind
     /// <inheritdoc />
     public string Name => QueryKinds.CallQuality;
 
+    /// <inheritdoc/>
+    public IReadOnlyList<string> AggregateTables => [TableNames.AggStreamQuality];
+
     /// <inheritdoc />
     public QueryFilters Filters => QueryFilters.Interval | QueryFilters.Resource;
 

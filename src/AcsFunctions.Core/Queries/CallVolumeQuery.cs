@@ -30,6 +30,9 @@ public sealed class CallVolumeQuery : IQueryKind
     /// <inheritdoc />
     public string Name => QueryKinds.CallVolume;
 
+    /// <inheritdoc/>
+    public IReadOnlyList<string> AggregateTables => [TableNames.AggCallWindows];
+
     /// <inheritdoc />
     public QueryFilters Filters => QueryFilters.Interval | QueryFilters.Resource;
 

@@ -14,6 +14,9 @@ public sealed class CallsQuery : IQueryKind
     /// <inheritdoc />
     public string Name => QueryKinds.Calls;
 
+    /// <inheritdoc/>
+    public IReadOnlyList<string> AggregateTables => [TableNames.AggCalls];
+
     /// <inheritdoc />
     public QueryFilters Filters => QueryFilters.Resource;
 

@@ -18,6 +18,12 @@ public interface IQueryKind
     /// </summary>
     IReadOnlyList<string> Views => [];
 
+    /// <summary>
+    /// The aggregate tables the kind reads (logical names): their pending roll-up marks flag the answer's rows
+    /// <c>incomplete</c> (<see cref="PendingWindows"/>). Empty for kinds that read no roll-up output.
+    /// </summary>
+    IReadOnlyList<string> AggregateTables => [];
+
     /// <summary>Runs the query.</summary>
     Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default);
 }

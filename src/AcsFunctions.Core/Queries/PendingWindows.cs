@@ -26,23 +26,14 @@ public sealed class PendingWindows
         _aggregators = [.. aggregators];
     }
 
-    /// <summary>The aggregate tables a query kind reads (empty for kinds not served by aggregates).</summary>
-    public static IReadOnlyList<string> TablesOf(string kind) => kind switch
-    {
-        QueryKinds.ApiRequests => [TableNames.AggApiRequests],
-        QueryKinds.Email => [TableNames.AggEmailDelivery, TableNames.AggEmailEngagement],
-        QueryKinds.Usage => [TableNames.AggUsage],
-        QueryKinds.Calls => [TableNames.AggCalls],
-        QueryKinds.CallVolume => [TableNames.AggCallWindows],
-        QueryKinds.CallQuality => [TableNames.AggStreamQuality],
-        _ => [],
-    };
-
     /// <summary>The pending minutes in <c>[from, to)</c> that affect <paramref name="parameters"/>' kind, sorted.</summary>
-    public async Task<IReadOnlyList<DateTimeOffset>> ReadAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
+    /// <param name="parameters">The query.</param>
+    /// <param name="tables">The aggregate tables its kind reads (<see cref="IQueryKind.AggregateTables"/>).</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    public async Task<IReadOnlyList<DateTimeOffset>> ReadAsync(QueryParameters parameters, IReadOnlyList<string> tables, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var tables = TablesOf(parameters.Kind);
+        ArgumentNullException.ThrowIfNull(tables);
         if (tables.Count == 0)
         {
             return [];

@@ -80,11 +80,12 @@ public sealed class QueryService
         try
         {
             ReadCost.Current = cost;
-            rows = await Resolve(parameters.Kind).RunAsync(parameters, cancellationToken);
+            var kind = Resolve(parameters.Kind);
+            rows = await kind.RunAsync(parameters, cancellationToken);
             if (_pending is not null)
             {
                 // Read after the rows: a mark completed in between only over-flags; one added in between is newer than the rows anyway.
-                incomplete = await _pending.ReadAsync(parameters, cancellationToken);
+                incomplete = await _pending.ReadAsync(parameters, kind.AggregateTables, cancellationToken);
                 rows = PendingWindows.Flag(rows, incomplete, parameters.Interval);
             }
         }

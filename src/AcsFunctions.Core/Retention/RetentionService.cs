@@ -25,7 +25,7 @@ public sealed class RetentionService
     private const string IndexRowKey = "start";
 
     private readonly AcsStorage _storage;
-    private readonly TableWriter _writer;
+    private readonly RetentionDeletes _deletes;
     private readonly MarkStore _marks;
     private readonly RetentionOptions _options;
     private readonly TimeProvider _time;
@@ -35,7 +35,7 @@ public sealed class RetentionService
     internal RetentionService(AcsStorage storage, TableWriter writer, MarkStore marks, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionService> logger)
     {
         _storage = storage;
-        _writer = writer;
+        _deletes = new RetentionDeletes(storage, writer, logger);
         _marks = marks;
         _options = options.Value;
         _time = time;
@@ -83,7 +83,7 @@ public sealed class RetentionService
     {
         var started = _time.GetTimestamp();
         var now = _time.GetUtcNow();
-        var run = new Run(dryRun);
+        var run = new RetentionRun(dryRun);
         var latest = RetentionStep.All.Max(s => s.Cutoff(now, _options));
         var marks = await PendingMarks.LoadAsync(
             _storage.GetTable(TableNames.RollupPending), CoarseTiers.FloorDay(latest).AddDays(1).ToString("yyyyMMdd", CultureInfo.InvariantCulture), run.Guards, cancellationToken);
@@ -128,7 +128,7 @@ public sealed class RetentionService
     }
 
     /// <summary>One range step: read the expired partitions page by page (keys only), keep what a guard holds back, delete the rest.</summary>
-    private async Task RunRangeAsync(RetentionStep step, DateTimeOffset cutoff, PendingMarks marks, RetentionTableResult result, Run run, CancellationToken cancellationToken)
+    private async Task RunRangeAsync(RetentionStep step, DateTimeOffset cutoff, PendingMarks marks, RetentionTableResult result, RetentionRun run, CancellationToken cancellationToken)
     {
         var table = _storage.GetTable(step.Table);
         var coarse = new CoarseRows(_storage.GetTable(step.Table), run.Guards);
@@ -148,7 +148,7 @@ public sealed class RetentionService
                 }
             }
 
-            await DeleteAsync(step.Table, go, step.Payloads, result, run, cancellationToken);
+            await _deletes.DeleteAsync(step.Table, go, step.Payloads, result, run, cancellationToken);
         }
     }
 
@@ -157,7 +157,7 @@ public sealed class RetentionService
     /// reached (then <see cref="RetentionTableResult.More"/>).
     /// </summary>
     private async IAsyncEnumerable<List<TableEntity>> ExpiredPagesAsync(
-        RetentionStep step, TableClient table, string filter, string[] select, RetentionTableResult result, Run run, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        RetentionStep step, TableClient table, string filter, string[] select, RetentionTableResult result, RetentionRun run, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var columns = new[] { "PartitionKey", "RowKey" }.Concat(select).ToList();
         var pages = table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(PageSize, _options.MaxRowsPerTable), select: columns, cancellationToken: cancellationToken).AsPages();
@@ -194,7 +194,7 @@ public sealed class RetentionService
         }
     }
 
-    private async Task<bool> MayGoAsync(RetentionStep step, TableEntity row, PendingMarks marks, CoarseRows coarse, RetentionTableResult result, Run run, CancellationToken cancellationToken)
+    private async Task<bool> MayGoAsync(RetentionStep step, TableEntity row, PendingMarks marks, CoarseRows coarse, RetentionTableResult result, RetentionRun run, CancellationToken cancellationToken)
     {
         switch (step.Guard)
         {
@@ -256,7 +256,7 @@ public sealed class RetentionService
     /// Old rows with no coarse row at all (a store written before hourly and daily rows existed): mark the period so the
     /// roll-up builds its rows from them; a later run deletes them. Once per period and run; never in a dry run.
     /// </summary>
-    private async Task RequestAsync(string kind, string periodKey, DateTimeOffset start, string table, PendingMarks marks, RetentionTableResult result, Run run, CancellationToken cancellationToken)
+    private async Task RequestAsync(string kind, string periodKey, DateTimeOffset start, string table, PendingMarks marks, RetentionTableResult result, RetentionRun run, CancellationToken cancellationToken)
     {
         var key = CoarseTiers.MarkKey(periodKey, table);
         if (run.DryRun || !marks.Periods.Add(key))
@@ -273,7 +273,7 @@ public sealed class RetentionService
     /// read keys only), then its index row, then the per-call row itself — in that order, so a run that stops half way
     /// finds the call again through its per-call row.
     /// </summary>
-    private async Task RunCallsAsync(RetentionStep step, DateTimeOffset cutoff, PendingMarks marks, RetentionTableResult calls, RetentionTableResult records, Run run, CancellationToken cancellationToken)
+    private async Task RunCallsAsync(RetentionStep step, DateTimeOffset cutoff, PendingMarks marks, RetentionTableResult calls, RetentionTableResult records, RetentionRun run, CancellationToken cancellationToken)
     {
         var table = _storage.GetTable(step.Table);
         await foreach (var page in ExpiredPagesAsync(step, table, step.ExpiredFilter(cutoff), [], calls, run, cancellationToken))
@@ -292,105 +292,20 @@ public sealed class RetentionService
                     records.RowsRead += callRows.Count;
                 }
 
-                if (await DeleteAsync(TableNames.CallRecords, callRows, payloads: true, records, run, ct) > 0)
+                if (await _deletes.DeleteAsync(TableNames.CallRecords, callRows, payloads: true, records, run, ct) > 0)
                 {
                     return; // some record changed meanwhile: keep the call for the next run
                 }
 
                 if (!run.DryRun)
                 {
-                    await DeleteIfExistsAsync(TableNames.AggCallIndex, call.RowKey, IndexRowKey, ct);
+                    await _deletes.DeleteIfExistsAsync(TableNames.AggCallIndex, call.RowKey, IndexRowKey, ct);
                 }
 
                 done.Add(call);
             });
-            await DeleteAsync(step.Table, [.. done], payloads: false, calls, run, cancellationToken);
+            await _deletes.DeleteAsync(step.Table, [.. done], payloads: false, calls, run, cancellationToken);
         }
-    }
-
-    private async Task DeleteIfExistsAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _storage.GetTable(table).DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-        }
-    }
-
-    /// <summary>Deletes rows (payload blobs first), one transaction per partition and ≤ 100 rows, If-Match on the ETag read.</summary>
-    /// <returns>The rows left because they changed or went meanwhile.</returns>
-    private async Task<long> DeleteAsync(string table, IReadOnlyList<TableEntity> rows, bool payloads, RetentionTableResult result, Run run, CancellationToken cancellationToken)
-    {
-        if (run.DryRun)
-        {
-            lock (result)
-            {
-                result.Deleted += rows.Count;
-            }
-
-            return 0;
-        }
-
-        long conflicts = 0;
-
-        var batches = rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal).SelectMany(g => g.Chunk(100)).ToList();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _storage.Options.MaxParallelBatches, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(batches, parallel, async (batch, ct) =>
-        {
-            var blobs = payloads ? await DeleteBlobsAsync(batch, ct) : 0;
-            try
-            {
-                run.Transaction();
-                await _writer.SubmitTransactionAsync(table, [.. batch.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, r.ETag))], ct);
-                lock (result)
-                {
-                    result.Deleted += batch.Length;
-                    result.BlobsDeleted += blobs;
-                }
-            }
-            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
-            {
-                RetentionLog.RetentionConflict(_logger, batch.Length, table, batch[0].PartitionKey, ex.Status);
-                Interlocked.Add(ref conflicts, batch.Length);
-                lock (result)
-                {
-                    result.Conflicts += batch.Length;
-                    result.BlobsDeleted += blobs;
-                }
-            }
-        });
-        return conflicts;
-    }
-
-    /// <summary>The payload blobs the rows name (blobs go first: a row left behind by a stop still names its blob for the next run).</summary>
-    private async Task<int> DeleteBlobsAsync(IEnumerable<TableEntity> rows, CancellationToken cancellationToken)
-    {
-        var names = rows.Select(r => r.GetString(PayloadColumns.Blob)).OfType<string>().ToList();
-        if (names.Count == 0 || _storage.BlobService is not { } service)
-        {
-            return 0;
-        }
-
-        var container = service.GetBlobContainerClient(_storage.Options.PayloadContainer);
-        var deleted = 0;
-        foreach (var name in names)
-        {
-            try
-            {
-                if ((await container.DeleteBlobIfExistsAsync(name, cancellationToken: cancellationToken)).Value)
-                {
-                    deleted++;
-                }
-            }
-            catch (RequestFailedException ex) when (ex.Status == 404)
-            {
-                // the container is gone: so is the blob
-            }
-        }
-
-        return deleted;
     }
 
     /// <summary>
@@ -403,7 +318,7 @@ public sealed class RetentionService
         var statuses = new List<RetentionStatus>();
         foreach (var step in RetentionStep.All)
         {
-            var oldest = await OldestAsync(_storage.GetTable(step.Table), step.TierFilter(), cancellationToken);
+            var oldest = await RetentionOldest.ReadAsync(_storage.GetTable(step.Table), step.TierFilter(), cancellationToken);
             var status = new RetentionStatus(step.Table, step.Tier, step.Setting, step.Age(_options).TotalDays, step.Cutoff(now, _options), oldest is null ? null : step.TimeOf(oldest));
             statuses.Add(status);
             if (step.Guard == RetentionGuard.Calls)
@@ -415,97 +330,6 @@ public sealed class RetentionService
         return statuses;
     }
 
-    private static async Task<string?> OldestAsync(TableClient table, string filter, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken).AsPages())
-            {
-                ReadCost.Current?.Add(1, page.Values.Count);
-                if (page.Values.Count > 0)
-                {
-                    return page.Values[0].PartitionKey;
-                }
-            }
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-        }
-
-        return null;
-    }
-
     private static string Minute(string partitionKey) =>
         partitionKey.Length >= Windows.KeyFormat.Length ? partitionKey[..Windows.KeyFormat.Length] : partitionKey;
-
-    /// <summary>What one run counts across tables.</summary>
-    private sealed class Run(bool dryRun)
-    {
-        private long _transactions;
-
-        public bool DryRun { get; } = dryRun;
-
-        public ReadCost Expired { get; } = new();
-
-        public ReadCost Guards { get; } = new();
-
-        public long Transactions => Interlocked.Read(ref _transactions);
-
-        public void Transaction() => Interlocked.Increment(ref _transactions);
-    }
-
-    /// <summary>The hour and day rows (RowKeys) of one aggregate table, read once per period and run by range over the expired periods.</summary>
-    private sealed class CoarseRows(TableClient table, ReadCost cost)
-    {
-        private readonly Dictionary<string, HashSet<string>> _periods = new(StringComparer.Ordinal);
-
-        public Task<HashSet<string>> HourAsync(DateTimeOffset hour, CancellationToken cancellationToken) =>
-            GetAsync(CoarseTiers.HourKey(hour), CoarseTiers.HourKey(CoarseTiers.FloorDay(hour)), CoarseTiers.HourKey(CoarseTiers.FloorDay(hour).AddDays(1)), cancellationToken);
-
-        public Task<HashSet<string>> DayAsync(DateTimeOffset day, CancellationToken cancellationToken) =>
-            GetAsync(CoarseTiers.DayKey(day), CoarseTiers.DayKey(day), CoarseTiers.DayKey(day.AddDays(1)), cancellationToken);
-
-        /// <summary>The RowKeys of one period; loads the whole range it belongs to (a day of hours, or one day) on first use.</summary>
-        private async Task<HashSet<string>> GetAsync(string periodKey, string from, string to, CancellationToken cancellationToken)
-        {
-            if (!_periods.TryGetValue(periodKey, out var rows))
-            {
-                foreach (var row in await TableReads.QueryAsync(table, TableReads.PartitionRangeFilter(from, to), [], cost, cancellationToken))
-                {
-                    if (!_periods.TryGetValue(row.PartitionKey, out var keys))
-                    {
-                        _periods[row.PartitionKey] = keys = new HashSet<string>(StringComparer.Ordinal);
-                    }
-
-                    keys.Add(row.RowKey);
-                }
-
-                if (!_periods.TryGetValue(periodKey, out rows))
-                {
-                    _periods[periodKey] = rows = [];
-                }
-
-                // Periods of the range without rows are known empty too: do not read the range again for them.
-                if (periodKey[0] == 'H')
-                {
-                    for (var h = 0; h < 24; h++)
-                    {
-                        var key = string.Concat(from.AsSpan(0, 9), h.ToString("00", CultureInfo.InvariantCulture));
-                        _periods.TryAdd(key, []);
-                    }
-                }
-            }
-
-            return rows;
-        }
-    }
 }
-
-/// <summary>The oldest row a table (tier) keeps, against its setting: the <c>retention</c> view of the <c>health</c> query.</summary>
-/// <param name="Table">The logical table.</param>
-/// <param name="Tier"><c>minute</c>, <c>hour</c>, <c>day</c>, <c>calls</c> or <c>rows</c>.</param>
-/// <param name="Setting">The setting (<c>AcsFunctions:Retention:&lt;Setting&gt;</c>).</param>
-/// <param name="RetentionDays">Its value in days.</param>
-/// <param name="Cutoff">Partitions before this go.</param>
-/// <param name="OldestRow">The time of the oldest partition kept (null: the table holds no rows).</param>
-public sealed record RetentionStatus(string Table, string Tier, string Setting, double RetentionDays, DateTimeOffset Cutoff, DateTimeOffset? OldestRow);

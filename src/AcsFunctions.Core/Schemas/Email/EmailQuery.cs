@@ -31,6 +31,9 @@ public sealed class EmailQuery : IQueryKind
     /// <inheritdoc />
     public string Name => QueryKinds.Email;
 
+    /// <inheritdoc/>
+    public IReadOnlyList<string> AggregateTables => [TableNames.AggEmailDelivery, TableNames.AggEmailEngagement];
+
     /// <inheritdoc />
     public QueryFilters Filters => QueryFilters.Interval | QueryFilters.Resource;
 

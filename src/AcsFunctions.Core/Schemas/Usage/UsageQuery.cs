@@ -21,6 +21,9 @@ public sealed class UsageQuery : IQueryKind
     /// <inheritdoc />
     public string Name => QueryKinds.Usage;
 
+    /// <inheritdoc/>
+    public IReadOnlyList<string> AggregateTables => [TableNames.AggUsage];
+
     /// <inheritdoc />
     public QueryFilters Filters => QueryFilters.Interval | QueryFilters.Resource;
 
