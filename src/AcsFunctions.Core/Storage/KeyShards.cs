@@ -33,7 +33,11 @@ public static class KeyShards
     }
 
     /// <summary>The suffix of shard <paramref name="shard"/>: <c>|s00</c> … <c>|s0f</c>.</summary>
-    public static string Suffix(int shard) => "|s" + shard.ToString("x2", System.Globalization.CultureInfo.InvariantCulture);
+    public static string Suffix(int shard) => _suffixes[shard];
+
+    // Built once: the suffix is appended to every record's key on the ingest path.
+    private static readonly string[] _suffixes =
+        [.. Enumerable.Range(0, Count).Select(s => "|s" + s.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))];
 
     /// <summary><paramref name="baseKey"/> with the shard of <paramref name="shardBy"/> appended (the base capped so the whole key fits).</summary>
     public static string Append(string baseKey, string shardBy) =>
