@@ -26,7 +26,9 @@ public sealed class PartialTransactions
     /// </summary>
     internal List<TableBatch> Plan(IEnumerable<TableWrite> writes, bool flush)
     {
-        var carried = _heldEntities;
+        // By key, not by reference: a held row whose RowKey comes again (the same record in the next group) is replaced
+        // by the later write, and that write must not be held a second time in its place.
+        var carried = _held.Select(w => (w.Table, w.Entity.PartitionKey, w.Entity.RowKey)).ToHashSet();
         var all = _held.Concat(writes);
         _held = [];
         _heldEntities = new(ReferenceEqualityComparer.Instance);
@@ -59,9 +61,10 @@ public sealed class PartialTransactions
     }
 
     /// <summary>Holds a partition's last transaction back when it is partial, new and not a flush; else submits it.</summary>
-    private void Keep(TableBatch last, HashSet<TableEntity> carried, bool flush, List<TableBatch> submit)
+    private void Keep(TableBatch last, HashSet<(string, string, string)> carried, bool flush, List<TableBatch> submit)
     {
-        if (flush || last.Entities.Count >= EntityLimits.MaxBatchActions || last.Entities.Any(carried.Contains))
+        if (flush || last.Entities.Count >= EntityLimits.MaxBatchActions
+            || (carried.Count > 0 && last.Entities.Any(e => carried.Contains((last.Table, e.PartitionKey, e.RowKey)))))
         {
             submit.Add(last);
             return;

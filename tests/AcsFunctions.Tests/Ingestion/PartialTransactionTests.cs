@@ -77,6 +77,24 @@ public sealed partial class PartialTransactionTests(AzuriteFixture azurite)
         Assert.Equal(shards.Sum(s => Transactions(s.First)), transactions.GetValueOrDefault(TableNames.Records));
     }
 
+    [Fact]
+    public void AHeldRowWrittenAgainInTheNextGroup_IsSubmittedThen_NotHeldASecondTime()
+    {
+        // The same record in two consecutive groups: the later write replaces the held one (same keys), so the
+        // replacement carries the held row's promise and must go out with this write — else the previous group would
+        // be finished and reported while the only row with its key is still held.
+        var carry = new PartialTransactions();
+        Assert.Empty(carry.Plan([Row("r1")], flush: false));
+        Assert.Equal(1, carry.Count);
+
+        var submitted = carry.Plan([Row("r1"), Row("r2")], flush: false);
+
+        Assert.Equal(["r1", "r2"], Assert.Single(submitted).Entities.Select(e => e.RowKey).Order(StringComparer.Ordinal));
+        Assert.Equal(0, carry.Count);
+    }
+
+    private static TableWrite Row(string rowKey) => new(TableNames.Records, new Azure.Data.Tables.TableEntity("p", rowKey));
+
     private static List<EventBody> OnePartition(int records) =>
         [.. Enumerable.Range(0, records).Select(i => new EventBody(
             Encoding.UTF8.GetBytes($$$"""{"records":[{"time":"2026-11-23T11:00:{{{i % 60:00}}}Z","resourceId":"/SUBSCRIPTIONS/S1/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/ACS1","category":"ACSHeldBackProbe","operationName":"Probe","properties":{"n":{{{i}}}}}]}"""),
