@@ -134,7 +134,8 @@ public sealed class HealthQuery : IQueryKind
             var (count, oldest, leased, leasedUntil) = backlog.GetValueOrDefault(markCategory);
             if (EntityValues.Time(mark, RollupMarkKinds.LeaseUntil) is { } until && until > now)
             {
-                leased++;
+                // A key marked in both its bare (pre-#20) and its sharded partition is one leased mark (claimed together).
+                leased += first ? 1 : 0;
                 leasedUntil = leasedUntil is { } u && u >= until ? u : until;
             }
 
