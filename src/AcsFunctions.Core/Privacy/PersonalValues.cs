@@ -30,7 +30,7 @@ internal sealed class PersonalValues(PrivacyPolicy policy)
     {
         PersonalDataKind.Identifier => Masking.MaskIdentifier(text),
         PersonalDataKind.IpAddress => Masking.MaskIp(text) ?? policy.Scrubber.Scrub(text),
-        PersonalDataKind.Url => Masking.MaskUrl(text, policy.Scrubber.Scrub),
+        PersonalDataKind.Url => PlainUrls.TryMask(text, policy.Scrubber) ?? Masking.MaskUrl(text, policy.Scrubber.Scrub),
         _ => policy.Scrubber.Scrub(text),
     };
 }
