@@ -39,13 +39,16 @@ public sealed class PolicySanitizer : IRecordSanitizer
     public SanitizedRecord Sanitize(string category, JsonElement record)
     {
         var rules = _policy.For(category);
-        if (record.ValueKind != JsonValueKind.Object || !rules.HasEffect || (!rules.ScrubUnlisted && !NeedsRewrite(record, rules, topLevel: true)))
+        if (record.ValueKind != JsonValueKind.Object || !rules.HasEffect)
         {
             return Unchanged(record);
         }
 
-        // One reused buffer and writer per thread; the rewritten text is copied into a pooled array that the
-        // result returns to the pool when it is disposed.
+        // One walk: the record is written while its fields are checked, and a record the policy changes nothing in
+        // (most fields of most records are kept) is returned as it is, without the written copy being parsed. Almost
+        // every record has a field the policy rewrites (a caller IP, an identifier), so a walk that only looked for
+        // one first would be repeated by the write for most records. One reused buffer and writer per thread; the
+        // rewritten text is copied into a pooled array that the result returns to the pool when it is disposed.
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(BufferSize);
         buffer.ResetWrittenCount();
         var writer = t_writer;
@@ -103,35 +106,6 @@ public sealed class PolicySanitizer : IRecordSanitizer
 
     private static bool IsProperties(JsonProperty property) => JsonNames.EqualsIgnoreCase(property, "properties");
 
-    private bool NeedsRewrite(JsonElement obj, CategoryRules rules, bool topLevel)
-    {
-        Span<char> buffer = stackalloc char[JsonNames.StackLimit];
-        foreach (var property in obj.EnumerateObject())
-        {
-            if (NameNeedsScrub(property))
-            {
-                return true; // a field name that is itself personal data (an e-mail, a phone number, an IP address)
-            }
-
-            if (topLevel && IsProperties(property))
-            {
-                if (property.Value.ValueKind == JsonValueKind.String || (property.Value.ValueKind == JsonValueKind.Object && NeedsRewrite(property.Value, rules, topLevel: false)))
-                {
-                    return true;
-                }
-
-                continue;
-            }
-
-            if (rules.TryGet(JsonNames.Decode(property, buffer), out var rule) && rule.Action != PrivacyAction.Keep && !AbsentValues.IsAbsent(property.Value))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     private bool WriteObject(Utf8JsonWriter writer, JsonElement obj, CategoryRules rules, bool topLevel)
     {
         var changed = false;
@@ -150,15 +124,17 @@ public sealed class PolicySanitizer : IRecordSanitizer
     private bool WriteProperties(Utf8JsonWriter writer, JsonProperty property, CategoryRules rules)
     {
         var value = property.Value;
+        Span<char> buffer = stackalloc char[JsonNames.StackLimit];
+        var name = JsonNames.Decode(property, buffer);
         if (value.ValueKind == JsonValueKind.Object)
         {
-            var renamed = WriteName(writer, property);
+            var renamed = WriteName(writer, name);
             return WriteObject(writer, value, rules, topLevel: false) | renamed;
         }
 
         if (value.ValueKind != JsonValueKind.String)
         {
-            return rules.ScrubUnlisted ? WriteScrubbedProperty(writer, property) : WriteUnchanged(writer, property);
+            return rules.ScrubUnlisted ? WriteScrubbedProperty(writer, property, name) : WriteUnchanged(writer, property, name);
         }
 
         // properties sent as a JSON string: rewrite the object inside and store it as a string again.
@@ -168,20 +144,20 @@ public sealed class PolicySanitizer : IRecordSanitizer
             try
             {
                 using var inner = JsonDocument.Parse(text);
-                var buffer = new ArrayBufferWriter<byte>(text.Length + 64);
+                var innerBuffer = new ArrayBufferWriter<byte>(text.Length + 64);
                 bool changed;
-                using (var innerWriter = new Utf8JsonWriter(buffer, _writerOptions))
+                using (var innerWriter = new Utf8JsonWriter(innerBuffer, _writerOptions))
                 {
                     changed = WriteObject(innerWriter, inner.RootElement, rules, topLevel: false);
                 }
 
                 if (!changed)
                 {
-                    return WriteUnchanged(writer, property);
+                    return WriteUnchanged(writer, property, name);
                 }
 
-                WriteName(writer, property);
-                writer.WriteStringValue(Encoding.UTF8.GetString(buffer.WrittenSpan));
+                WriteName(writer, name);
+                writer.WriteStringValue(Encoding.UTF8.GetString(innerBuffer.WrittenSpan));
                 return true;
             }
             catch (JsonException)
@@ -190,7 +166,7 @@ public sealed class PolicySanitizer : IRecordSanitizer
             }
         }
 
-        return WriteScrubbedProperty(writer, property);
+        return WriteScrubbedProperty(writer, property, name);
     }
 
     private bool WriteField(Utf8JsonWriter writer, JsonProperty property, CategoryRules rules)
@@ -199,23 +175,23 @@ public sealed class PolicySanitizer : IRecordSanitizer
         var name = JsonNames.Decode(property, buffer);
         if (rules.TryGet(name, out var rule))
         {
-            return ApplyRule(writer, property, rule);
+            return ApplyRule(writer, property, name, rule);
         }
 
         if (rules.ScrubUnlisted && !PersonalFields.IsEnvelopeField(name))
         {
-            return WriteScrubbedProperty(writer, property);
+            return WriteScrubbedProperty(writer, property, name);
         }
 
-        return WriteUnchanged(writer, property);
+        return WriteUnchanged(writer, property, name);
     }
 
-    private bool ApplyRule(Utf8JsonWriter writer, JsonProperty property, FieldRule rule)
+    private bool ApplyRule(Utf8JsonWriter writer, JsonProperty property, ReadOnlySpan<char> name, FieldRule rule)
     {
         var value = property.Value;
         if (rule.Action == PrivacyAction.Keep || AbsentValues.IsAbsent(value))
         {
-            return WriteUnchanged(writer, property);
+            return WriteUnchanged(writer, property, name);
         }
 
         if (rule.Action == PrivacyAction.Drop)
@@ -225,17 +201,17 @@ public sealed class PolicySanitizer : IRecordSanitizer
 
         if (rule.Action == PrivacyAction.Mask && rule.Kind == PersonalDataKind.FreeText && value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
         {
-            return WriteScrubbedProperty(writer, property);
+            return WriteScrubbedProperty(writer, property, name);
         }
 
         var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
         var result = rule.Action == PrivacyAction.Hash ? Hash(rule.Kind, text) : Mask(rule.Kind, text);
         if (string.Equals(result, text, StringComparison.Ordinal))
         {
-            return WriteUnchanged(writer, property);
+            return WriteUnchanged(writer, property, name);
         }
 
-        WriteName(writer, property);
+        WriteName(writer, name);
         writer.WriteStringValue(result);
         return true;
     }
@@ -244,9 +220,9 @@ public sealed class PolicySanitizer : IRecordSanitizer
 
     private string Mask(PersonalDataKind kind, string text) => _values.Mask(kind, text);
 
-    private bool WriteScrubbedProperty(Utf8JsonWriter writer, JsonProperty property)
+    private bool WriteScrubbedProperty(Utf8JsonWriter writer, JsonProperty property, ReadOnlySpan<char> name)
     {
-        var renamed = WriteName(writer, property);
+        var renamed = WriteName(writer, name);
         return WriteScrubbed(writer, property.Value) | renamed;
     }
 
@@ -268,9 +244,10 @@ public sealed class PolicySanitizer : IRecordSanitizer
             case JsonValueKind.Object:
                 var changed = false;
                 writer.WriteStartObject();
+                Span<char> buffer = stackalloc char[JsonNames.StackLimit];
                 foreach (var property in value.EnumerateObject())
                 {
-                    changed |= WriteScrubbedProperty(writer, property);
+                    changed |= WriteScrubbedProperty(writer, property, JsonNames.Decode(property, buffer));
                 }
 
                 writer.WriteEndObject();
@@ -295,10 +272,8 @@ public sealed class PolicySanitizer : IRecordSanitizer
     /// Writes the member's name through the policy's text scrubber: field names go through the same patterns as values
     /// (a key that is an e-mail address, a phone number or an IP address is stored hashed or masked, never raw).
     /// </summary>
-    private bool WriteName(Utf8JsonWriter writer, JsonProperty property)
+    private bool WriteName(Utf8JsonWriter writer, ReadOnlySpan<char> name)
     {
-        Span<char> buffer = stackalloc char[JsonNames.StackLimit];
-        var name = JsonNames.Decode(property, buffer);
         if (TextPatterns.MayContainPersonal(name))
         {
             var text = name.ToString();
@@ -311,10 +286,8 @@ public sealed class PolicySanitizer : IRecordSanitizer
         return false;
     }
 
-    private bool NameNeedsScrub(JsonProperty property)
+    private bool NameNeedsScrub(ReadOnlySpan<char> name)
     {
-        Span<char> buffer = stackalloc char[JsonNames.StackLimit];
-        var name = JsonNames.Decode(property, buffer);
         if (!TextPatterns.MayContainPersonal(name))
         {
             return false;
@@ -324,11 +297,11 @@ public sealed class PolicySanitizer : IRecordSanitizer
         return !string.Equals(text, _policy.Scrubber.Scrub(text), StringComparison.Ordinal);
     }
 
-    private bool WriteUnchanged(Utf8JsonWriter writer, JsonProperty property)
+    private bool WriteUnchanged(Utf8JsonWriter writer, JsonProperty property, ReadOnlySpan<char> name)
     {
-        if (NameNeedsScrub(property))
+        if (NameNeedsScrub(name))
         {
-            WriteName(writer, property);
+            WriteName(writer, name);
             property.Value.WriteTo(writer);
             return true;
         }
