@@ -14,53 +14,78 @@ namespace AcsFunctions.Privacy;
 /// </summary>
 internal static class PlainUrls
 {
-    private const int MaxLength = 2048;
+    /// <summary>The longest URL taken (in characters).</summary>
+    public const int MaxLength = 2048;
 
     // Printable ASCII that Uri leaves as it is in a path or query: not " # % < > ? [ \ ] ^ ` { | } (escaped, cut or
     // special); '%' is checked separately.
     private static readonly SearchValues<char> _kept = SearchValues.Create("!$&'()*+,-./0123456789:;=@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~");
     private static readonly SearchValues<char> _hostChars = SearchValues.Create("-.0123456789abcdefghijklmnopqrstuvwxyz");
 
-    /// <summary>The mask of <paramref name="text"/> when it is a plain URL (the same instance when nothing changes); else null.</summary>
-    public static string? TryMask(string text, TextScrubber scrubber)
+    /// <summary>What <see cref="TryMask(ReadOnlySpan{char}, TextScrubber, out string?)"/> found.</summary>
+    public enum Outcome
     {
-        var span = text.AsSpan();
-        var schemeLength = span.StartsWith("https://", StringComparison.Ordinal) ? 8 : span.StartsWith("http://", StringComparison.Ordinal) ? 7 : 0;
-        if (schemeLength == 0 || span.Length > MaxLength)
+        /// <summary>Not a plain URL: mask it through <see cref="Uri"/>.</summary>
+        NotPlain,
+
+        /// <summary>A plain URL already in its masked form.</summary>
+        Unchanged,
+
+        /// <summary>A plain URL whose mask differs from it.</summary>
+        Masked,
+    }
+
+    /// <summary>The mask of <paramref name="text"/> when it is a plain URL (the same instance when nothing changes); else null.</summary>
+    public static string? TryMask(string text, TextScrubber scrubber) => TryMask(text.AsSpan(), scrubber, out var masked) switch
+    {
+        Outcome.Unchanged => text,
+        Outcome.Masked => masked,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Masks <paramref name="text"/> when it is a plain URL; <paramref name="masked"/> is set only for
+    /// <see cref="Outcome.Masked"/>, so a URL that is already masked costs no string.
+    /// </summary>
+    public static Outcome TryMask(ReadOnlySpan<char> text, TextScrubber scrubber, out string? masked)
+    {
+        masked = null;
+        var schemeLength = text.StartsWith("https://", StringComparison.Ordinal) ? 8 : text.StartsWith("http://", StringComparison.Ordinal) ? 7 : 0;
+        if (schemeLength == 0 || text.Length > MaxLength)
         {
-            return null;
+            return Outcome.NotPlain;
         }
 
-        var rest = span[schemeLength..];
+        var rest = text[schemeLength..];
         var hostEnd = rest.IndexOfAnyExcept(_hostChars);
         if (hostEnd <= 0 || rest[hostEnd] != '/' || !IsHostName(rest[..hostEnd]))
         {
-            return null;
+            return Outcome.NotPlain;
         }
 
+        var hostText = rest[..hostEnd];
         var afterHost = rest[hostEnd..];
         var mark = afterHost.IndexOf('?');
         var path = mark < 0 ? afterHost : afterHost[..mark];
         var query = mark < 0 ? [] : afterHost[(mark + 1)..];
         if (!IsKept(path) || !IsKept(query) || HasDotSegment(path))
         {
-            return null;
+            return Outcome.NotPlain;
         }
 
         // Host and path through the scrubber (which returns its argument when it has nothing to replace), then the
         // query: names scrubbed, values replaced by '*' except api-version's.
-        var hostStart = schemeLength;
-        var pathStart = hostStart + hostEnd;
-        var host = Scrub(text, hostStart, hostEnd, scrubber);
-        var scrubbedPath = Scrub(text, pathStart, path.Length, scrubber);
+        var host = Scrub(hostText, scrubber);
+        var scrubbedPath = Scrub(path, scrubber);
         if (host is null && scrubbedPath is null && (mark < 0 || (query.Length > 0 && QueryIsMasked(query, scrubber))))
         {
-            return text; // already in its masked form: no new string
+            return Outcome.Unchanged;
         }
 
         var sb = new StringBuilder(text.Length);
-        sb.Append(span[..schemeLength]).Append(host ?? text.AsSpan(hostStart, hostEnd).ToString());
-        sb.Append(scrubbedPath ?? text.AsSpan(pathStart, path.Length).ToString());
+        sb.Append(text[..schemeLength]);
+        _ = host is null ? sb.Append(hostText) : sb.Append(host);
+        _ = scrubbedPath is null ? sb.Append(path) : sb.Append(scrubbedPath);
         if (query.Length > 0)
         {
             var separator = '?';
@@ -79,15 +104,15 @@ internal static class PlainUrls
             }
         }
 
-        return sb.ToString();
+        masked = sb.ToString();
+        return Outcome.Masked;
     }
 
     private static bool IsApiVersion(ReadOnlySpan<char> name) => name.Equals("api-version", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The scrubbed part of <paramref name="text"/>, or null when the scrubber leaves it as it is.</summary>
-    private static string? Scrub(string text, int start, int length, TextScrubber scrubber)
+    /// <summary>The scrubbed <paramref name="part"/>, or null when the scrubber leaves it as it is.</summary>
+    private static string? Scrub(ReadOnlySpan<char> part, TextScrubber scrubber)
     {
-        var part = text.AsSpan(start, length);
         if (!TextPatterns.MayContainPersonal(part))
         {
             return null;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -204,6 +205,12 @@ public sealed class PolicySanitizer : IRecordSanitizer
             return WriteScrubbedProperty(writer, property, name);
         }
 
+        if (rule.Kind == PersonalDataKind.Url && rule.Action == PrivacyAction.Mask && value.ValueKind == JsonValueKind.String
+            && TryMaskPlainUrl(writer, property, name, out var urlChanged))
+        {
+            return urlChanged;
+        }
+
         var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
         var result = rule.Action == PrivacyAction.Hash ? Hash(rule.Kind, text) : Mask(rule.Kind, text);
         if (string.Equals(result, text, StringComparison.Ordinal))
@@ -214,6 +221,39 @@ public sealed class PolicySanitizer : IRecordSanitizer
         WriteName(writer, name);
         writer.WriteStringValue(result);
         return true;
+    }
+
+    /// <summary>
+    /// Masks a plain URL (see <see cref="PlainUrls"/>) from the value's own bytes: a URL already in its masked form — most
+    /// of them — is copied without a string being made of it. False when the value is not a plain URL (or has escapes).
+    /// </summary>
+    private bool TryMaskPlainUrl(Utf8JsonWriter writer, JsonProperty property, ReadOnlySpan<char> name, out bool changed)
+    {
+        changed = false;
+        var raw = JsonMarshal.GetRawUtf8Value(property.Value)[1..^1];
+        if (raw.Length > PlainUrls.MaxLength || raw.IndexOf((byte)'\\') >= 0 || !Ascii.IsValid(raw))
+        {
+            return false;
+        }
+
+        Span<char> chars = stackalloc char[raw.Length]; // ASCII without escapes: the same characters as the string
+        Ascii.ToUtf16(raw, chars, out _);
+        switch (PlainUrls.TryMask(chars, _policy.Scrubber, out var masked))
+        {
+            case PlainUrls.Outcome.Unchanged:
+                changed = WriteUnchanged(writer, property, name);
+                return true;
+            case PlainUrls.Outcome.Masked when !chars.SequenceEqual(masked):
+                WriteName(writer, name);
+                writer.WriteStringValue(masked);
+                changed = true;
+                return true;
+            case PlainUrls.Outcome.Masked:
+                changed = WriteUnchanged(writer, property, name);
+                return true;
+            default:
+                return false;
+        }
     }
 
     private string Hash(PersonalDataKind kind, string text) => _values.Hash(kind, text);
