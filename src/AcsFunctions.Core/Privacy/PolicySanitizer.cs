@@ -62,7 +62,23 @@ public sealed class PolicySanitizer : IRecordSanitizer
             writer.Reset(buffer);
         }
 
-        var changed = WriteObject(writer, record, rules, topLevel: true);
+        bool changed;
+        try
+        {
+            changed = WriteObject(writer, record, rules, topLevel: true);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // Text the writer cannot write back (a lone surrogate escape): a record with nothing to rewrite is kept as
+            // it arrived, as when a walk looked for work before writing; a record with something to rewrite fails.
+            if (!rules.ScrubUnlisted && !NeedsRewrite(record, rules, topLevel: true))
+            {
+                return Unchanged(record);
+            }
+
+            throw;
+        }
+
         writer.Flush();
         try
         {
@@ -106,6 +122,37 @@ public sealed class PolicySanitizer : IRecordSanitizer
     private static SanitizedRecord Unchanged(JsonElement record) => SanitizedRecord.Unchanged(record);
 
     private static bool IsProperties(JsonProperty property) => JsonNames.EqualsIgnoreCase(property, "properties");
+
+    /// <summary>True when the walk finds something to rewrite (only asked when writing the record failed).</summary>
+    private bool NeedsRewrite(JsonElement obj, CategoryRules rules, bool topLevel)
+    {
+        Span<char> buffer = stackalloc char[JsonNames.StackLimit];
+        foreach (var property in obj.EnumerateObject())
+        {
+            var name = JsonNames.Decode(property, buffer);
+            if (NameNeedsScrub(name))
+            {
+                return true; // a field name that is itself personal data (an e-mail, a phone number, an IP address)
+            }
+
+            if (topLevel && IsProperties(property))
+            {
+                if (property.Value.ValueKind == JsonValueKind.String || (property.Value.ValueKind == JsonValueKind.Object && NeedsRewrite(property.Value, rules, topLevel: false)))
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            if (rules.TryGet(name, out var rule) && rule.Action != PrivacyAction.Keep && !AbsentValues.IsAbsent(property.Value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private bool WriteObject(Utf8JsonWriter writer, JsonElement obj, CategoryRules rules, bool topLevel)
     {

@@ -95,6 +95,20 @@ public sealed class PolicySanitizerTests
             ref MemoryMarshal.GetReference(JsonMarshal.GetRawUtf8Value(result.Element))));
     }
 
+    [Fact]
+    public void Sanitize_NothingToRewrite_TextTheWriterRefuses_SameElement()
+    {
+        // A lone surrogate escape cannot be written back as UTF-8: a record with nothing to rewrite is stored as it
+        // arrived (as before the single walk) instead of failing.
+        using var document = JsonDocument.Parse("""{"time":"2025-03-04T10:15:02Z","category":"RoomsOperational","properties":{"RoomId":"\uD800x"}}""");
+
+        using var result = Create().Sanitize("RoomsOperational", document.RootElement);
+
+        Assert.True(Unsafe.AreSame(
+            ref MemoryMarshal.GetReference(JsonMarshal.GetRawUtf8Value(document.RootElement)),
+            ref MemoryMarshal.GetReference(JsonMarshal.GetRawUtf8Value(result.Element))));
+    }
+
     [Theory]
     [InlineData("null")]
     [InlineData("\"null\"")]
