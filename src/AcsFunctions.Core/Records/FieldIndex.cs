@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace AcsFunctions.Records;
@@ -50,35 +51,55 @@ internal struct FieldIndex : IDisposable
         _entries = entries;
     }
 
-    /// <summary>Finds <paramref name="name"/> at the top level (or, when <paramref name="nested"/>, in properties).</summary>
-    public readonly bool Find(bool nested, string name, out JsonElement value)
+    /// <summary>
+    /// Finds <paramref name="name"/> at both levels in one pass over the members: the index of the top-level match in
+    /// <paramref name="top"/> and of the match in properties in <paramref name="nested"/> (-1 when none).
+    /// </summary>
+    public readonly void Find(string name, out int top, out int nested)
     {
         var hash = FoldedHash(name);
-        var exact = -1;
-        var ignoringCase = -1;
+        int topExact = -1, topIgnoringCase = -1, nestedExact = -1, nestedIgnoringCase = -1;
         var entries = _entries!;
         for (var i = 0; i < _count; i++)
         {
             ref readonly var entry = ref entries[i];
-            if (entry.Nested != nested || (entry.Hash != hash && entry.Hash != UnknownHash && hash != UnknownHash))
+            if (entry.Hash != hash && entry.Hash != UnknownHash && hash != UnknownHash)
             {
                 continue;
             }
 
-            if (entry.Property.NameEquals(name))
+            // Both plain ASCII (a known hash): compare the raw UTF-8 name with the characters, no transcoding.
+            bool exact, ignoringCase;
+            if (hash != UnknownHash && entry.Hash != UnknownHash)
             {
-                exact = i;
+                var raw = JsonMarshal.GetRawUtf8PropertyName(entry.Property);
+                exact = raw.Length == name.Length && Ascii.Equals(raw, name);
+                ignoringCase = !exact && raw.Length == name.Length && Ascii.EqualsIgnoreCase(raw, name);
             }
-            else if (ignoringCase < 0 && JsonNames.EqualsIgnoreCase(entry.Property, name))
+            else
             {
-                ignoringCase = i;
+                exact = entry.Property.NameEquals(name);
+                ignoringCase = !exact && JsonNames.EqualsIgnoreCase(entry.Property, name);
+            }
+
+            if (entry.Nested)
+            {
+                nestedExact = exact ? i : nestedExact;
+                nestedIgnoringCase = ignoringCase && nestedIgnoringCase < 0 ? i : nestedIgnoringCase;
+            }
+            else
+            {
+                topExact = exact ? i : topExact;
+                topIgnoringCase = ignoringCase && topIgnoringCase < 0 ? i : topIgnoringCase;
             }
         }
 
-        var found = exact >= 0 ? exact : ignoringCase;
-        value = found >= 0 ? entries[found].Property.Value : default;
-        return found >= 0;
+        top = topExact >= 0 ? topExact : topIgnoringCase;
+        nested = nestedExact >= 0 ? nestedExact : nestedIgnoringCase;
     }
+
+    /// <summary>The value of the member at <paramref name="index"/> (from <see cref="Find"/>).</summary>
+    public readonly JsonElement ValueAt(int index) => _entries![index].Property.Value;
 
     /// <inheritdoc />
     public void Dispose()
