@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -7,33 +8,25 @@ namespace AcsFunctions.Records;
 
 /// <summary>
 /// The members of a record's top level and of its <c>properties</c>, with a case-folded hash of each name, built in
-/// one pass: handlers read 10–40 fields per record, most of them from properties, so a read no longer scans the top
-/// level twice first (a struct held by the record: no allocation of its own). Lookups give the same result as <see cref="DiagnosticRecord.TryGetProperty"/> on each object:
-/// the last property whose name matches exactly, else the first that matches ignoring case. Pooled: dispose it.
+/// one pass and kept in a small open-addressing table: handlers read 10–40 fields per record, most of them from
+/// properties, so a read compares only the members whose name hashes alike instead of scanning every member (a struct
+/// held by the record: no allocation of its own). Lookups give the same result as
+/// <see cref="DiagnosticRecord.TryGetProperty"/> on each object: the last property whose name matches exactly, else the
+/// first that matches ignoring case. Pooled: dispose it.
 /// </summary>
 internal struct FieldIndex : IDisposable
 {
     private const int UnknownHash = -1;
     private IndexEntry[]? _entries;
+    private int[]? _buckets;
     private readonly int _count;
+    private readonly int _mask;
+    private readonly bool _anyUnknown;
 
     /// <summary>Indexes <paramref name="root"/> and, when given, <paramref name="properties"/>.</summary>
     public FieldIndex(JsonElement root, JsonElement? properties)
     {
-        var count = 0;
-        foreach (var _ in root.EnumerateObject())
-        {
-            count++;
-        }
-
-        if (properties is { } counted)
-        {
-            foreach (var _ in counted.EnumerateObject())
-            {
-                count++;
-            }
-        }
-
+        var count = root.GetPropertyCount() + (properties?.GetPropertyCount() ?? 0);
         var entries = ArrayPool<IndexEntry>.Shared.Rent(Math.Max(count, 1));
         foreach (var property in root.EnumerateObject())
         {
@@ -48,54 +41,73 @@ internal struct FieldIndex : IDisposable
             }
         }
 
+        // Buckets hold entry index + 1 (0 = empty), at least twice as many as members, probed linearly. A name with an
+        // escape or a non-ASCII character has no hash: it is not in the table and is compared on every lookup.
+        var size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(8, count * 2));
+        var buckets = ArrayPool<int>.Shared.Rent(size);
+        Array.Clear(buckets, 0, size);
+        _mask = size - 1;
+        for (var i = 0; i < _count; i++)
+        {
+            var hash = entries[i].Hash;
+            if (hash == UnknownHash)
+            {
+                _anyUnknown = true;
+                continue;
+            }
+
+            var slot = hash & _mask;
+            while (buckets[slot] != 0)
+            {
+                slot = (slot + 1) & _mask;
+            }
+
+            buckets[slot] = i + 1;
+        }
+
         _entries = entries;
+        _buckets = buckets;
     }
 
     /// <summary>
-    /// Finds <paramref name="name"/> at both levels in one pass over the members: the index of the top-level match in
-    /// <paramref name="top"/> and of the match in properties in <paramref name="nested"/> (-1 when none).
+    /// Finds <paramref name="name"/> at both levels: the index of the top-level match in <paramref name="top"/> and of
+    /// the match in properties in <paramref name="nested"/> (-1 when none).
     /// </summary>
     public readonly void Find(string name, out int top, out int nested)
     {
         var hash = FoldedHash(name);
-        int topExact = -1, topIgnoringCase = -1, nestedExact = -1, nestedIgnoringCase = -1;
+        var match = new Match(name, hash);
         var entries = _entries!;
-        for (var i = 0; i < _count; i++)
+        if (hash == UnknownHash)
         {
-            ref readonly var entry = ref entries[i];
-            if (entry.Hash != hash && entry.Hash != UnknownHash && hash != UnknownHash)
+            // A name with a non-ASCII character: every member may match it ignoring case.
+            for (var i = 0; i < _count; i++)
             {
-                continue;
+                match.Consider(entries, i);
+            }
+        }
+        else
+        {
+            var buckets = _buckets!;
+            for (var slot = hash & _mask; buckets[slot] != 0; slot = (slot + 1) & _mask)
+            {
+                if (entries[buckets[slot] - 1].Hash == hash)
+                {
+                    match.Consider(entries, buckets[slot] - 1);
+                }
             }
 
-            // Both plain ASCII (a known hash): compare the raw UTF-8 name with the characters, no transcoding.
-            bool exact, ignoringCase;
-            if (hash != UnknownHash && entry.Hash != UnknownHash)
+            for (var i = 0; _anyUnknown && i < _count; i++)
             {
-                var raw = JsonMarshal.GetRawUtf8PropertyName(entry.Property);
-                exact = raw.Length == name.Length && Ascii.Equals(raw, name);
-                ignoringCase = !exact && raw.Length == name.Length && Ascii.EqualsIgnoreCase(raw, name);
-            }
-            else
-            {
-                exact = entry.Property.NameEquals(name);
-                ignoringCase = !exact && JsonNames.EqualsIgnoreCase(entry.Property, name);
-            }
-
-            if (entry.Nested)
-            {
-                nestedExact = exact ? i : nestedExact;
-                nestedIgnoringCase = ignoringCase && nestedIgnoringCase < 0 ? i : nestedIgnoringCase;
-            }
-            else
-            {
-                topExact = exact ? i : topExact;
-                topIgnoringCase = ignoringCase && topIgnoringCase < 0 ? i : topIgnoringCase;
+                if (entries[i].Hash == UnknownHash)
+                {
+                    match.Consider(entries, i);
+                }
             }
         }
 
-        top = topExact >= 0 ? topExact : topIgnoringCase;
-        nested = nestedExact >= 0 ? nestedExact : nestedIgnoringCase;
+        top = match.TopExact >= 0 ? match.TopExact : match.TopIgnoringCase;
+        nested = match.NestedExact >= 0 ? match.NestedExact : match.NestedIgnoringCase;
     }
 
     /// <summary>The value of the member at <paramref name="index"/> (from <see cref="Find"/>).</summary>
@@ -109,6 +121,12 @@ internal struct FieldIndex : IDisposable
             _entries = null;
             Array.Clear(entries, 0, _count);
             ArrayPool<IndexEntry>.Shared.Return(entries);
+        }
+
+        if (_buckets is { } buckets)
+        {
+            _buckets = null;
+            ArrayPool<int>.Shared.Return(buckets);
         }
     }
 
@@ -147,4 +165,43 @@ internal struct FieldIndex : IDisposable
     }
 
     private readonly record struct IndexEntry(JsonProperty Property, int Hash, bool Nested);
+
+    // The candidates of one lookup at each level: the last exact match and the first match ignoring case, by member
+    // order (the order candidates are visited in does not matter).
+    private struct Match(string name, int hash)
+    {
+        public int TopExact = -1;
+        public int TopIgnoringCase = -1;
+        public int NestedExact = -1;
+        public int NestedIgnoringCase = -1;
+
+        public void Consider(IndexEntry[] entries, int i)
+        {
+            ref readonly var entry = ref entries[i];
+            bool exact, ignoringCase;
+            if (hash != UnknownHash && entry.Hash != UnknownHash)
+            {
+                // Both plain ASCII: compare the raw UTF-8 name with the characters, no transcoding.
+                var raw = JsonMarshal.GetRawUtf8PropertyName(entry.Property);
+                exact = raw.Length == name.Length && Ascii.Equals(raw, name);
+                ignoringCase = !exact && raw.Length == name.Length && Ascii.EqualsIgnoreCase(raw, name);
+            }
+            else
+            {
+                exact = entry.Property.NameEquals(name);
+                ignoringCase = !exact && JsonNames.EqualsIgnoreCase(entry.Property, name);
+            }
+
+            if (entry.Nested)
+            {
+                NestedExact = exact ? Math.Max(NestedExact, i) : NestedExact;
+                NestedIgnoringCase = ignoringCase && (NestedIgnoringCase < 0 || i < NestedIgnoringCase) ? i : NestedIgnoringCase;
+            }
+            else
+            {
+                TopExact = exact ? Math.Max(TopExact, i) : TopExact;
+                TopIgnoringCase = ignoringCase && (TopIgnoringCase < 0 || i < TopIgnoringCase) ? i : TopIgnoringCase;
+            }
+        }
+    }
 }

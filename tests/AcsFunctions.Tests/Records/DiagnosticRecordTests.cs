@@ -145,4 +145,48 @@ public sealed class DiagnosticRecordTests
         Assert.Equal(resource + "2", b.GetString("other").Value);
         Assert.Equal(resource, b.GetString("resourceId").Value);
     }
+
+    [Fact]
+    public void Lookups_FindWhatTheStaticLookupFinds_InRandomRecordsWithManyMembers()
+    {
+        // Short names from a small alphabet in random case (many duplicates and hash neighbours), some escaped or
+        // non-ASCII; null values; records with and without properties.
+        var random = new Random(18);
+        string[] parts = ["a", "B", "id", "Id", "\\u0061", "\u00e9", "\u212A", "x", "Time", "time", "s"];
+        for (var n = 0; n < 200; n++)
+        {
+            var members = new List<string>();
+            var names = new List<string>();
+            for (var level = 0; level < 2; level++)
+            {
+                var list = new List<string>();
+                for (var i = random.Next(0, 30); i > 0; i--)
+                {
+                    var name = parts[random.Next(parts.Length)] + parts[random.Next(parts.Length)];
+                    list.Add($"\"{name}\":{(random.Next(6) == 0 ? "null" : i.ToString(System.Globalization.CultureInfo.InvariantCulture))}");
+                    names.Add(JsonSerializer.Deserialize<string>($"\"{name}\"")!);
+                }
+
+                if (level == 0)
+                {
+                    members.AddRange(list);
+                }
+                else if (random.Next(4) > 0)
+                {
+                    members.Add($"\"properties\":{{{string.Join(',', list)}}}");
+                }
+            }
+
+            using var document = JsonDocument.Parse("{" + string.Join(',', members) + "}");
+            using var record = new DiagnosticRecord(document.RootElement);
+            DiagnosticRecord.TryGetProperty(document.RootElement, "properties", out var properties);
+            foreach (var name in names.Concat(["AID", "é", "É", "k", "missing", "properties"]))
+            {
+                var found = (DiagnosticRecord.TryGetProperty(document.RootElement, name, out var expected) && expected.ValueKind != JsonValueKind.Null) ||
+                    (properties.ValueKind == JsonValueKind.Object && DiagnosticRecord.TryGetProperty(properties, name, out expected) && expected.ValueKind != JsonValueKind.Null);
+                Assert.Equal(found, record.TryGetRaw(out var actual, name));
+                Assert.Equal(found ? expected.GetRawText() : null, found ? actual.GetRawText() : null);
+            }
+        }
+    }
 }
