@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -130,38 +131,45 @@ internal struct FieldIndex : IDisposable
         }
     }
 
-    // FNV-1a over ASCII letters folded to lower case. A name with an escape or a non-ASCII character gets
-    // UnknownHash and is always compared in full (its string comparison decides).
+    // A hash of the name with every byte's case bit set (letters folded to lower case; other bytes change too, the
+    // same way for names equal ignoring case), mixed 8 bytes at a time. A name with an escape or a non-ASCII character
+    // gets UnknownHash and is always compared in full (its string comparison decides).
     private static int FoldedHash(ReadOnlySpan<byte> utf8)
     {
-        var hash = 2166136261u;
-        foreach (var b in utf8)
+        const ulong High = 0x8080808080808080UL, Ones = 0x0101010101010101UL, Backslashes = 0x5C5C5C5C5C5C5C5CUL;
+        const ulong Case = 0x2020202020202020UL, Mix = 0x9E3779B97F4A7C15UL;
+        var hash = (ulong)utf8.Length * Mix;
+        var flags = 0UL;
+        for (var i = 0; i < utf8.Length; i += 8)
         {
-            if (b is (byte)'\\' or >= 0x80)
+            ulong word;
+            if (i + 8 <= utf8.Length)
             {
-                return UnknownHash;
+                word = BinaryPrimitives.ReadUInt64LittleEndian(utf8[i..]);
+            }
+            else
+            {
+                word = 0;
+                for (var j = utf8.Length - 1; j >= i; j--)
+                {
+                    word = (word << 8) | utf8[j];
+                }
             }
 
-            hash = (hash ^ (uint)(b is >= (byte)'A' and <= (byte)'Z' ? b | 0x20 : b)) * 16777619u;
+            var backslash = word ^ Backslashes;
+            flags |= word | ((backslash - Ones) & ~backslash); // a byte >= 0x80, or a byte equal to '\\'
+            hash = (hash ^ (word | Case)) * Mix;
         }
 
-        return (int)(hash & 0x7FFFFFFF);
+        return (flags & High) != 0 ? UnknownHash : (int)((hash ^ (hash >> 29)) & 0x7FFFFFFF);
     }
 
     private static int FoldedHash(string name)
     {
-        var hash = 2166136261u;
-        foreach (var c in name)
-        {
-            if (c >= 0x80 || c == '\\')
-            {
-                return UnknownHash;
-            }
-
-            hash = (hash ^ (uint)(c is >= 'A' and <= 'Z' ? c | 0x20 : c)) * 16777619u;
-        }
-
-        return (int)(hash & 0x7FFFFFFF);
+        Span<byte> ascii = stackalloc byte[JsonNames.StackLimit];
+        return name.Length <= ascii.Length && Ascii.FromUtf16(name, ascii, out var written) == OperationStatus.Done
+            ? FoldedHash(ascii[..written])
+            : UnknownHash;
     }
 
     private readonly record struct IndexEntry(JsonProperty Property, int Hash, bool Nested);
