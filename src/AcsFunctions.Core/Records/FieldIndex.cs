@@ -147,6 +147,10 @@ internal struct FieldIndex : IDisposable
             {
                 word = BinaryPrimitives.ReadUInt64LittleEndian(utf8[i..]);
             }
+            else if (utf8.Length >= 8)
+            {
+                word = BinaryPrimitives.ReadUInt64LittleEndian(utf8[^8..]); // the last 8 bytes, overlapping the previous word
+            }
             else
             {
                 word = 0;
