@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using AcsFunctions.Decoding;
 using AcsFunctions.Dispatch;
 using AcsFunctions.Records;
@@ -43,7 +42,7 @@ internal static class RecordEnvelope
             return false;
         }
 
-        var time = TimeOf(record);
+        var time = record.GetDateTime("time", "timeStamp", "TimeGenerated"); // the usual shape is read from its bytes
         if (!time.HasValue)
         {
             var detail = time.State == FieldState.Absent
@@ -73,24 +72,6 @@ internal static class RecordEnvelope
             OperationName = record.GetString("operationName").OrNull(),
         };
         return true;
-    }
-
-    /// <summary>
-    /// The record's event time: <see cref="DiagnosticRecord.GetDateTime"/>, with its usual ISO-8601 shape read from
-    /// the value's bytes (<see cref="IsoTimestamps"/>: no string, no general parser); any other value goes the general way.
-    /// </summary>
-    private static FieldValue<DateTimeOffset> TimeOf(DiagnosticRecord record)
-    {
-        if (record.TryGetRaw(out var value, "time", "timeStamp", "TimeGenerated") && value.ValueKind == JsonValueKind.String)
-        {
-            var raw = JsonMarshal.GetRawUtf8Value(value); // with its quotes
-            if (IsoTimestamps.TryParseUtcTicks(raw[1..^1], out var ticks))
-            {
-                return FieldValue<DateTimeOffset>.Of(new DateTimeOffset(ticks, TimeSpan.Zero), null);
-            }
-        }
-
-        return record.GetDateTime("time", "timeStamp", "TimeGenerated");
     }
 
     /// <summary>The record's resource: <see cref="ResourceRef.Parse"/> of its <c>resourceId</c>, matched by the value's raw bytes when seen recently.</summary>

@@ -238,9 +238,10 @@ public sealed class DiagnosticRecord : IDisposable
         }
 
         // The usual form (2025-01-07T08:00:53.6401465Z) is read from its bytes; anything else goes through the text.
-        if (element.ValueKind == JsonValueKind.String && IsoTimestamp.TryParse(JsonMarshal.GetRawUtf8Value(element), out var parsed))
+        if (element.ValueKind == JsonValueKind.String && JsonMarshal.GetRawUtf8Value(element) is { Length: >= 2 } quoted &&
+            IsoTimestamps.TryParseUtcTicks(quoted[1..^1], out var ticks))
         {
-            return new FieldValue<DateTimeOffset>(FieldState.Present, parsed, element);
+            return new FieldValue<DateTimeOffset>(FieldState.Present, new DateTimeOffset(ticks, TimeSpan.Zero), element);
         }
 
         var s = StringOf(element);
