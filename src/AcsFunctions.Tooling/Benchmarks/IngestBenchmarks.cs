@@ -125,7 +125,6 @@ public static class IngestBenchmarks
         await pipeline.IngestAsync(bodies.ToAsyncEnumerable(), cancellationToken: cancellationToken);
 
         var ingest = clock.Elapsed;
-        TT2.Log($"ingest done {ingest.TotalMilliseconds}");
         transactions = writer.Transactions - transactions;
         var ingestMarks = writer.TransactionsByTable.GetValueOrDefault(TableNames.RollupPending) - byTable.GetValueOrDefault(TableNames.RollupPending);
         var written = new List<(string Table, TableEntity Entity)>();
@@ -161,7 +160,6 @@ public static class IngestBenchmarks
             new ParallelOptions { MaxDegreeOfParallelism = storage.Options.MaxParallelBatches, CancellationToken = cancellationToken },
             async (plan, ct) => await tables[plan.Table].SubmitTransactionAsync(plan.Actions, ct));
         var batched = clock.Elapsed;
-        TT2.Log($"raw done {batched.TotalMilliseconds}");
 
         var sample = written.Take(oneByOneSample).ToList();
         clock.Restart();
@@ -216,16 +214,5 @@ public static class IngestBenchmarks
         }
 
         return best;
-    }
-}
-
-internal static class TT2
-{
-    public static void Log(string what)
-    {
-        if (Environment.GetEnvironmentVariable("ACSTRACE") == "1")
-        {
-            Console.Error.WriteLine($"TT2 {what}");
-        }
     }
 }
