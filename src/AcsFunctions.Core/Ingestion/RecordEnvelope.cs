@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
+using System.Text.Json;
 using AcsFunctions.Decoding;
 using AcsFunctions.Dispatch;
 using AcsFunctions.Records;
@@ -41,7 +43,7 @@ internal static class RecordEnvelope
             return false;
         }
 
-        var time = record.GetDateTime("time", "timeStamp", "TimeGenerated");
+        var time = TimeOf(record);
         if (!time.HasValue)
         {
             var detail = time.State == FieldState.Absent
@@ -64,7 +66,7 @@ internal static class RecordEnvelope
             Category = category,
             RawCategory = rawCategory,
             Time = time.Value,
-            Resource = ResourceRef.Parse(record.GetString("resourceId", "resourceid").OrNull()),
+            Resource = ResourceOf(record),
             Lineage = lineage,
             RecordId = recordId,
             CorrelationId = record.GetString("correlationId", "correlationIdentifier").OrNull(),
@@ -72,4 +74,28 @@ internal static class RecordEnvelope
         };
         return true;
     }
+
+    /// <summary>
+    /// The record's event time: <see cref="DiagnosticRecord.GetDateTime"/>, with its usual ISO-8601 shape read from
+    /// the value's bytes (<see cref="IsoTimestamps"/>: no string, no general parser); any other value goes the general way.
+    /// </summary>
+    private static FieldValue<DateTimeOffset> TimeOf(DiagnosticRecord record)
+    {
+        if (record.TryGetRaw(out var value, "time", "timeStamp", "TimeGenerated") && value.ValueKind == JsonValueKind.String)
+        {
+            var raw = JsonMarshal.GetRawUtf8Value(value); // with its quotes
+            if (IsoTimestamps.TryParseUtcTicks(raw[1..^1], out var ticks))
+            {
+                return FieldValue<DateTimeOffset>.Of(new DateTimeOffset(ticks, TimeSpan.Zero), null);
+            }
+        }
+
+        return record.GetDateTime("time", "timeStamp", "TimeGenerated");
+    }
+
+    /// <summary>The record's resource: <see cref="ResourceRef.Parse"/> of its <c>resourceId</c>, matched by the value's raw bytes when seen recently.</summary>
+    private static ResourceRef ResourceOf(DiagnosticRecord record) =>
+        record.TryGetRaw(out var value, "resourceId", "resourceid")
+            ? ResourceRef.ParseRaw(JsonMarshal.GetRawUtf8Value(value), record, static r => r.GetString("resourceId", "resourceid").OrNull())
+            : ResourceRef.Unknown;
 }
