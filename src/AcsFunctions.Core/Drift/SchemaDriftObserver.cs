@@ -304,7 +304,7 @@ public sealed class SchemaDriftObserver : IIngestObserver, IDisposable, IAsyncDi
         lineage.PartitionId ?? (lineage.File is not null ? "file" : "-");
 
     /// <summary>What one batch showed, per category and source partition; compared and counted when the batch is committed.</summary>
-    private sealed class BatchObservation(SchemaDriftObserver owner) : IIngestObservation
+    private sealed class BatchObservation(SchemaDriftObserver owner) : IStagedObservation
     {
         private readonly Dictionary<(string Category, string Partition), CategoryObservation> _seen = [];
         private int _committed;
@@ -336,11 +336,14 @@ public sealed class SchemaDriftObserver : IIngestObserver, IDisposable, IAsyncDi
         {
         }
 
-        public Task CommitAsync(CancellationToken cancellationToken = default)
+        public Task CommitAsync(CancellationToken cancellationToken = default) =>
+            Stage() ? owner.FlushAsync(cancellationToken) : Task.CompletedTask;
+
+        public bool Stage()
         {
             if (Interlocked.Exchange(ref _committed, 1) != 0)
             {
-                return Task.CompletedTask;
+                return false;
             }
 
             lock (owner._gate)
@@ -348,7 +351,13 @@ public sealed class SchemaDriftObserver : IIngestObserver, IDisposable, IAsyncDi
                 owner._pending.AddRange(_seen.Values);
             }
 
-            return owner.FlushAsync(cancellationToken);
+            return true;
         }
+
+        public Task FlushAsync(CancellationToken cancellationToken) => owner.FlushAsync(cancellationToken);
+
+        private SchemaDriftObserver Owner => owner;
+
+        public bool SameObserver(IStagedObservation other) => other is BatchObservation observation && ReferenceEquals(observation.Owner, owner);
     }
 }

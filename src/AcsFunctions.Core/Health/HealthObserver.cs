@@ -117,7 +117,7 @@ public sealed class HealthObserver : IIngestObserver, IAsyncDisposable
     }
 
     /// <summary>The counts of one batch, added to the observer's when the batch is committed.</summary>
-    private sealed class BatchCounts(HealthObserver owner) : IIngestObservation
+    private sealed class BatchCounts(HealthObserver owner) : IStagedObservation
     {
         private readonly Dictionary<HealthKey, HealthCounters> _counts = [];
         private int _committed;
@@ -164,16 +164,25 @@ public sealed class HealthObserver : IIngestObserver, IAsyncDisposable
             counters.DeadLetteredByReason.Add(deadLetter.Reason, 1);
         }
 
-        public Task CommitAsync(CancellationToken cancellationToken = default)
+        public Task CommitAsync(CancellationToken cancellationToken = default) =>
+            Stage() ? owner.FlushAsync(cancellationToken) : Task.CompletedTask;
+
+        public bool Stage()
         {
             if (Interlocked.Exchange(ref _committed, 1) != 0)
             {
-                return Task.CompletedTask;
+                return false;
             }
 
             owner.AddPending(_counts);
-            return owner.FlushAsync(cancellationToken);
+            return true;
         }
+
+        public Task FlushAsync(CancellationToken cancellationToken) => owner.FlushAsync(cancellationToken);
+
+        private HealthObserver Owner => owner;
+
+        public bool SameObserver(IStagedObservation other) => other is BatchCounts counts && ReferenceEquals(counts.Owner, owner);
 
         private HealthCounters Counters(string category, Lineage lineage)
         {

@@ -13,6 +13,15 @@ public sealed class BatchPreparer
     /// <summary>The smallest share of a batch worth a thread of its own.</summary>
     internal const int MinBytesPerThread = 256 * 1024;
 
+    /// <summary>
+    /// Runs per thread: the threads claim runs one at a time, so a thread that gets slower records (or less CPU) does
+    /// fewer runs instead of the others waiting for its one half at the end of every batch.
+    /// </summary>
+    internal const int RunsPerThread = 4;
+
+    /// <summary>The smallest run (a run's part is merged and its observations committed: not worth less).</summary>
+    internal const int MinBytesPerRun = 64 * 1024;
+
     private readonly RecordProcessor _records;
     private readonly DeadLetterRows _deadLetters;
     private readonly IIngestObserver[] _observers;
@@ -39,7 +48,8 @@ public sealed class BatchPreparer
     /// <summary>
     /// As <see cref="Prepare(IReadOnlyList{EventBody}, CancellationToken)"/> on at most <paramref name="parallelism"/>
     /// threads (1: on the calling thread alone, as the single-thread P1 ratio measures it). With more than one thread
-    /// the bodies are split into contiguous runs of about equal bytes, one per thread (<see cref="ParallelItems"/>);
+    /// the bodies are split into contiguous runs of about equal bytes, several per thread, claimed one at a time
+    /// (<see cref="ParallelItems"/>);
     /// each run is prepared in input order into a part of its own and the parts are merged in input order, so the
     /// rows, dead letters and roll-up marks (the first record of a partition creates its mark) come out exactly as
     /// they would on one thread.
@@ -61,7 +71,7 @@ public sealed class BatchPreparer
         }
 
         var parts = new BatchState[runs.Length];
-        ParallelItems.Run(runs.Length, runs.Length, i =>
+        ParallelItems.Run(runs.Length, parallelism, i =>
         {
             var part = new BatchState(batch.Now).Observe(_observers);
             var (start, end) = runs[i];
@@ -81,9 +91,9 @@ public sealed class BatchPreparer
     }
 
     /// <summary>
-    /// Splits the bodies into at most <paramref name="parallelism"/> contiguous runs [start, end) of about equal bytes,
-    /// each of at least <see cref="MinBytesPerThread"/>: a small batch stays on one thread (each run's observations are
-    /// committed on their own, so a split costs each observer one more write).
+    /// Splits the bodies into contiguous runs [start, end) of about equal bytes: <see cref="RunsPerThread"/> per thread,
+    /// each of at least <see cref="MinBytesPerRun"/>; a batch too small to give two threads
+    /// <see cref="MinBytesPerThread"/> each stays one run, on one thread.
     /// </summary>
     private static (int Start, int End)[] Runs(IReadOnlyList<EventBody> bodies, int parallelism)
     {
@@ -93,12 +103,12 @@ public sealed class BatchPreparer
             total += body.Data.Length;
         }
 
-        var count = (int)Math.Min(Math.Min(parallelism, bodies.Count), total / MinBytesPerThread);
-        if (count <= 1)
+        if (Math.Min(Math.Min(parallelism, bodies.Count), total / MinBytesPerThread) <= 1)
         {
             return [(0, bodies.Count)];
         }
 
+        var count = (int)Math.Min(Math.Min((long)parallelism * RunsPerThread, bodies.Count), total / MinBytesPerRun);
         var runs = new List<(int, int)>(count);
         var start = 0;
         var sum = 0L;

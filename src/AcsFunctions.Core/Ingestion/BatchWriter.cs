@@ -1,4 +1,5 @@
 using AcsFunctions.Storage;
+using Azure.Data.Tables;
 
 namespace AcsFunctions.Ingestion;
 
@@ -26,47 +27,99 @@ public sealed class BatchWriter
     public async Task<WrittenBatch> WriteAsync(PreparedBatch prepared, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prepared);
-        await WriteStreamedAsync(prepared.State, null, null, cancellationToken);
+        var writes = await RowsAsync(prepared.State, cancellationToken);
+        var rejected = await _writer.WriteAsync(writes, cancellationToken);
+        await AfterWriteAsync(rejected, [prepared.State], cancellationToken);
         return Written(prepared.State);
     }
 
+    /// <summary>Opens a stream of writes whose transactions share one in-flight bound (see <see cref="TableWriter.OpenStream"/>).</summary>
+    internal TransactionStream OpenStream(CancellationToken cancellationToken) => _writer.OpenStream(cancellationToken);
+
     /// <summary>
-    /// One write of a stream (with no <paramref name="carry"/>: of one batch, all of it): the rows of <paramref name="batch"/> (null: none, a flush at the end of the stream) with
-    /// the rows <paramref name="carry"/> held back from <paramref name="previous"/>; the last partial transaction of each
-    /// of <paramref name="batch"/>'s partitions is held back for the next write. Once it returns, every row of
-    /// <paramref name="previous"/> is written (it can be finished); <paramref name="batch"/>'s written rows are released.
+    /// Starts one write of a stream on <paramref name="stream"/>: the rows of <paramref name="batch"/> (null: none, a
+    /// flush at the end of the stream) with the rows <paramref name="carry"/> held back from the previous write; the last
+    /// partial transaction of each of <paramref name="batch"/>'s partitions is held back for the next write. Returns once
+    /// every transaction has started (the stream bounds how many are in flight, across writes); complete the writes with
+    /// <see cref="CompleteStreamedAsync"/>, one at a time, in the order they were started.
     /// </summary>
     /// <exception cref="StorageUnavailableException">Storage stayed down; retry the whole batch later.</exception>
-    internal async Task WriteStreamedAsync(BatchState? batch, BatchState? previous, PartialTransactions? carry, CancellationToken cancellationToken)
+    internal async Task<StreamedWrite> StartStreamedAsync(BatchState? batch, PartialTransactions carry, TransactionStream stream, CancellationToken cancellationToken)
     {
-        var owners = new List<(BatchState Batch, int DeadLetters)>(2);
-        var writes = new List<TableWrite>();
+        var plan = batch is null
+            ? carry.Plan([], flush: true)
+            : carry.Plan(await RowsAsync(batch, cancellationToken), flush: false);
+        var submitted = new HashSet<TableEntity>(ReferenceEqualityComparer.Instance);
+        foreach (var transaction in plan)
+        {
+            submitted.UnionWith(transaction.Entities);
+        }
+
+        return new StreamedWrite(await _writer.StartAsync(plan, stream, cancellationToken), submitted);
+    }
+
+    /// <summary>
+    /// Completes a write <see cref="StartStreamedAsync"/> started with <paramref name="batch"/>'s rows (and the rows held
+    /// back from <paramref name="previous"/>): waits for its transactions, dead-letters what the service refused and
+    /// releases the written rows. Once it returns, every row of <paramref name="previous"/> is written (it can be finished).
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">Storage stayed down; retry the whole batch later.</exception>
+    internal async Task CompleteStreamedAsync(StreamedWrite write, BatchState? batch, BatchState? previous, CancellationToken cancellationToken)
+    {
+        var rejected = await write.Done;
+        List<BatchState> owners = [];
         if (previous is not null)
         {
-            owners.Add((previous, previous.DeadLetters.Count));
+            owners.Add(previous);
         }
 
         if (batch is not null)
         {
-            owners.Add((batch, batch.DeadLetters.Count));
-            writes.Capacity = batch.Pending.Count + batch.DeadLetters.Count;
-            writes.AddRange(batch.Pending.Select(p => p.Write));
-            writes.AddRange(batch.DeadLetters);
-            await PayloadOffload.MoveAsync(_payloads, writes, batch.Offload, cancellationToken);
+            owners.Add(batch);
         }
 
-        // Records and dead letters are independent rows: one WriteAsync submits all their transactions with the
-        // writer's parallelism, so no phase waits for the slowest transaction of the one before.
-        var rejected = carry is null ? await _writer.WriteAsync(writes, cancellationToken)
-            : batch is null ? await _writer.FlushAsync(carry, cancellationToken)
-            : await _writer.WriteAsync(writes, carry, cancellationToken);
+        await AfterWriteAsync(rejected, owners, cancellationToken);
+        foreach (var pending in previous?.Pending ?? [])
+        {
+            pending.Release();
+        }
+
+        foreach (var pending in batch?.Pending ?? [])
+        {
+            if (pending.Write.Entity is { } entity && write.Submitted.Contains(entity))
+            {
+                pending.Release();
+            }
+        }
+    }
+
+    /// <summary>A batch's rows to write (records, then dead letters), their oversized payloads moved to blobs first.</summary>
+    private async Task<List<TableWrite>> RowsAsync(BatchState batch, CancellationToken cancellationToken)
+    {
+        var writes = new List<TableWrite>(batch.Pending.Count + batch.DeadLetters.Count);
+        writes.AddRange(batch.Pending.Select(p => p.Write));
+        writes.AddRange(batch.DeadLetters);
+        await PayloadOffload.MoveAsync(_payloads, writes, batch.Offload, cancellationToken);
+        return writes;
+    }
+
+    /// <summary>
+    /// Dead-letters the records of <paramref name="owners"/> the service refused, writes those dead letters (never held
+    /// back) and stores minimally the dead letters it refused.
+    /// </summary>
+    private async Task AfterWriteAsync(IReadOnlyList<RejectedWrite> rejected, List<BatchState> owners, CancellationToken cancellationToken)
+    {
+        if (rejected.Count == 0)
+        {
+            return;
+        }
+
         var refusedDeadLetters = rejected.Where(IsDeadLetter).ToList();
         List<RejectedWrite> refusedRecords = [.. rejected.Where(r => !IsDeadLetter(r))];
-        foreach (var (owner, preparedDeadLetters) in owners)
+        foreach (var owner in owners)
         {
+            var preparedDeadLetters = owner.DeadLetters.Count;
             await _rejected.DeadLetterAsync(owner, refusedRecords, cancellationToken);
-
-            // The dead letters added for rows the service refused are written now (never held back).
             var fresh = owner.DeadLetters.Skip(preparedDeadLetters).ToList();
             if (fresh.Count > 0)
             {
@@ -76,16 +129,6 @@ public sealed class BatchWriter
         }
 
         await PayloadOffload.StoreMinimalDeadLettersAsync(_payloads, _writer, refusedDeadLetters, cancellationToken);
-        if (batch is not null && carry is not null)
-        {
-            foreach (var pending in batch.Pending)
-            {
-                if (!carry.Holds(pending.Write.Entity))
-                {
-                    pending.Release();
-                }
-            }
-        }
     }
 
     /// <summary>What remains of a batch once every row of it is written: its counts, roll-up marks and observations.</summary>
@@ -95,3 +138,6 @@ public sealed class BatchWriter
     private static bool IsDeadLetter(RejectedWrite rejected) =>
         string.Equals(rejected.Write.Table, TableNames.DeadLetters, StringComparison.Ordinal);
 }
+
+/// <summary>A write of a stream, started: its transactions' completion and the entities it submitted.</summary>
+internal sealed record StreamedWrite(Task<IReadOnlyList<RejectedWrite>> Done, HashSet<TableEntity> Submitted);

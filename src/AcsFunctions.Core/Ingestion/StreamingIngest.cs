@@ -11,12 +11,15 @@ namespace AcsFunctions.Ingestion;
 public readonly record struct IngestProgress(long Bodies, long Bytes, long Records);
 
 /// <summary>
-/// Feeds a stream of bodies to the pipeline in bounded groups, overlapping the CPU half of group n+1
-/// (<see cref="BatchPreparer"/>) with the writes of group n (<see cref="BatchWriter"/>); each partition's last partial
-/// transaction is held back and written with the next group's rows (<see cref="PartialTransactions"/>, flushed at the
-/// end), and group n is finished (roll-up marks and observations, <see cref="BatchFinisher.FinishAsync"/>) once its
-/// rows are all written, while later rows are written. At most two groups' rows are in memory — one being written, the next being read and prepared —
-/// so memory stays flat whatever the input size; groups are finished and reported in input order.
+/// Feeds a stream of bodies to the pipeline in bounded groups, overlapping the CPU half of the next group
+/// (<see cref="BatchPreparer"/>) with the writes of the groups before it (<see cref="BatchWriter"/>). Each partition's last
+/// partial transaction is held back and written with the next group's rows (<see cref="PartialTransactions"/>, flushed at
+/// the end). The writes of consecutive groups share one bound of transactions in flight (<see cref="TransactionStream"/>):
+/// a group's transactions start as the previous group's last ones finish, with no barrier per group. Groups whose rows
+/// are all written are finished (roll-up marks and observations, <see cref="BatchFinisher.FinishAsync(IReadOnlyList{WrittenBatch}, CancellationToken)"/>)
+/// <see cref="FinishGroups"/> at a time — their marks in one set of transactions per mark partition, one health and one
+/// drift write — while later groups are written; groups are finished and reported in input order. At most two groups'
+/// rows wait in memory besides the one being prepared, so memory stays flat whatever the input size.
 /// </summary>
 public static class StreamingIngest
 {
@@ -40,6 +43,13 @@ public static class StreamingIngest
     /// <summary>Groups in memory at once: the one being written and the one being read and prepared.</summary>
     public const int GroupsInFlight = 2;
 
+    /// <summary>
+    /// Written groups finished together (and then reported): their roll-up marks are one write — a window or call marked
+    /// by several groups is written once, and the mark partitions' transactions are shared — and health and drift are
+    /// written once for them. Progress is reported in steps of up to this many groups (8 MiB of input).
+    /// </summary>
+    public const int FinishGroups = 4;
+
     /// <summary>Ingests every body of <paramref name="bodies"/>.</summary>
     /// <exception cref="StorageUnavailableException">
     /// Storage stayed down; every group reported through <paramref name="progress"/> was stored, later ones may be partly.
@@ -56,98 +66,112 @@ public static class StreamingIngest
             SingleWriter = true,
         });
 
-        // A slot is taken before a group is read and given back once its rows are written (the rows are then no longer
-        // referenced: what remains of the group is its counts and roll-up marks).
+        // A slot is taken before a group is read and given back once its own transactions are written (the rows it held
+        // back go with the next group's).
         using var slots = new SemaphoreSlim(GroupsInFlight, GroupsInFlight);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(() => PrepareGroupsAsync(pipeline, bodies, prepared.Writer, slots, stop.Token), CancellationToken.None);
+        using var stream = pipeline.Writer.OpenStream(cancellationToken);
+        var producer = Task.Run(() => PrepareGroupsAsync(pipeline, bodies, prepared.Writer, slots, stream.Token), CancellationToken.None);
         var total = new IngestResult();
         long bytes = 0;
-
-        // A partition's last partial transaction of group n is held back and written with group n+1's rows (one
-        // transaction where two would do less), so group n is finished (marks, observations) once group n+1's rows are
-        // written, while group n+2's are written: storage is not left idle between groups, and groups are finished and
-        // reported one at a time, in input order. The end of the stream flushes what is held back.
         var carry = new PartialTransactions();
-        (BatchState State, long Bytes)? previous = null;
-        Task<(IngestResult Result, long Bytes)>? finishing = null;
+
+        // Two chains, each one step at a time in input order: the completions of started writes (rejections, releases),
+        // and the finishes of written groups. Group n is written once the write of group n+1 (which carries its held-back
+        // rows) is complete.
+        Task completing = Task.CompletedTask;
+        Task finishing = Task.CompletedTask;
+        var written = new List<(WrittenBatch Batch, long Bytes)>();
         try
         {
-            while (await prepared.Reader.WaitToReadAsync(cancellationToken))
+            (BatchState State, long Bytes)? previous = null;
+            while (await prepared.Reader.WaitToReadAsync(stream.Token))
             {
                 var next = prepared.Reader.TryRead(out var item) ? item : throw new InvalidOperationException("A prepared group was announced but not readable.");
-                await pipeline.Writer.WriteStreamedAsync(next.Batch.State, previous?.State, carry, stop.Token);
-                slots.Release();
-                await FinishPreviousAsync();
+                var write = await pipeline.Writer.StartStreamedAsync(next.Batch.State, carry, stream, stream.Token);
+                completing = CompleteAfterAsync(completing, write, (next.Batch.State, next.Bytes), previous);
                 previous = (next.Batch.State, next.Bytes);
             }
 
             if (previous is not null)
             {
-                await pipeline.Writer.WriteStreamedAsync(null, previous.Value.State, carry, stop.Token);
-                await FinishPreviousAsync();
+                var flush = await pipeline.Writer.StartStreamedAsync(null, carry, stream, stream.Token);
+                completing = CompleteAfterAsync(completing, flush, null, previous);
             }
 
-            if (finishing is not null)
-            {
-                Report(await finishing);
-            }
+            await completing;
+            FinishWritten(all: true);
+            await finishing;
         }
         catch (Exception ex)
         {
-            // A group being finished when the input (not storage) failed has all its rows written: let it finish and report it.
-            if (finishing is not null && ex is not StorageUnavailableException and not OperationCanceledException)
+            // The input (not storage) failed: the groups whose rows are all written are finished and reported.
+            if (ex is not StorageUnavailableException and not OperationCanceledException)
             {
-                await ReportIfFinishedAsync(finishing);
-                finishing = null;
+                await IgnoreFailureAsync(completing);
+                FinishWritten(all: true);
+                await IgnoreFailureAsync(finishing);
             }
 
-            await stop.CancelAsync();
+            stream.Fail(ex);
+            await IgnoreFailureAsync(completing);
             await IgnoreFailureAsync(finishing);
             await IgnoreFailureAsync(producer);
+            stream.ThrowFirstFailure();
             throw;
         }
 
         await producer;
         return total;
 
-        async Task FinishPreviousAsync()
+        async Task CompleteAfterAsync(Task before, StreamedWrite write, (BatchState State, long Bytes)? group, (BatchState State, long Bytes)? previousGroup)
         {
-            if (previous is not { } done)
+            try
+            {
+                await before;
+            }
+            catch (Exception)
+            {
+                await IgnoreFailureAsync(write.Done);
+                throw;
+            }
+
+            await pipeline.Writer.CompleteStreamedAsync(write, group?.State, previousGroup?.State, stream.Token);
+            if (group is not null)
+            {
+                slots.Release();
+            }
+
+            if (previousGroup is { } done)
+            {
+                written.Add((BatchWriter.Written(done.State), done.Bytes));
+                FinishWritten(all: false);
+            }
+        }
+
+        void FinishWritten(bool all)
+        {
+            if (written.Count == 0 || (!all && written.Count < FinishGroups))
             {
                 return;
             }
 
-            if (finishing is not null)
-            {
-                Report(await finishing);
-            }
-
-            finishing = FinishAsync(pipeline, BatchWriter.Written(done.State), done.Bytes, stop.Token);
+            List<(WrittenBatch Batch, long Bytes)> groups = [.. written];
+            written.Clear();
+            finishing = FinishAfterAsync(finishing, groups);
         }
 
-        async Task ReportIfFinishedAsync(Task<(IngestResult Result, long Bytes)> task)
+        async Task FinishAfterAsync(Task before, List<(WrittenBatch Batch, long Bytes)> groups)
         {
-            try
+            await before;
+            var results = await pipeline.Finisher.FinishAsync([.. groups.Select(g => g.Batch)], stream.Token);
+            for (var i = 0; i < groups.Count; i++)
             {
-                Report(await task);
+                total = total.Add(results[i]);
+                bytes += groups[i].Bytes;
+                progress?.Report(new IngestProgress(total.Bodies, bytes, total.Records));
             }
-            catch (Exception)
-            {
-                // Not finished: not reported; the first failure is the one to report.
-            }
-        }
-
-        void Report((IngestResult Result, long Bytes) finished)
-        {
-            total = total.Add(finished.Result);
-            bytes += finished.Bytes;
-            progress?.Report(new IngestProgress(total.Bodies, bytes, total.Records));
         }
     }
-
-    private static async Task<(IngestResult Result, long Bytes)> FinishAsync(IngestPipeline pipeline, WrittenBatch written, long bytes, CancellationToken cancellationToken) =>
-        (await pipeline.Finisher.FinishAsync(written, cancellationToken), bytes);
 
     /// <summary>
     /// Waits for a task that runs alongside a failed one: the first failure is the one to report (the others follow

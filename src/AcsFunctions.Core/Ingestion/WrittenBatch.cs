@@ -4,7 +4,7 @@ namespace AcsFunctions.Ingestion;
 
 /// <summary>
 /// A batch whose rows <see cref="BatchWriter.WriteAsync"/> has written: its counts, the roll-up marks still to
-/// write and the observations still to commit — not its rows. Hand it to <see cref="BatchFinisher.FinishAsync"/>.
+/// write and the observations still to commit — not its rows. Hand it to <see cref="BatchFinisher.FinishAsync(WrittenBatch, CancellationToken)"/>.
 /// </summary>
 public sealed class WrittenBatch
 {

@@ -6,7 +6,7 @@ namespace AcsFunctions.Storage;
 /// The partial transactions a streamed write holds back: the last, not-full transaction of each partition is kept and
 /// planned again with the next write's rows of that partition, so a partition split across two groups of a stream
 /// costs the transactions of one. A row is held back at most once (the next write submits it whatever its size), and
-/// <see cref="TableWriter.FlushAsync"/> submits everything still held: flush before the stream ends or checkpoints.
+/// a plan with <c>flush</c> submits everything still held: flush before the stream ends or checkpoints (<see cref="Ingestion.StreamingIngest"/> does at the end).
 /// </summary>
 public sealed class PartialTransactions
 {

@@ -19,6 +19,7 @@ public sealed class TableWriter
     private readonly AcsStorage _storage;
     private readonly ILogger<TableWriter> _logger;
     private readonly ResiliencePipeline _retry;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _byTable = new(StringComparer.Ordinal);
     private long _transactions;
 
     /// <summary>Creates the writer.</summary>
@@ -50,6 +51,12 @@ public sealed class TableWriter
     /// <summary>Entity-group transactions submitted since the writer was created (first attempts; benchmarks report it).</summary>
     public long Transactions => Interlocked.Read(ref _transactions);
 
+    /// <summary>
+    /// <see cref="Transactions"/> per logical table (a snapshot): what a benchmark reports to show where the
+    /// transactions go (records, dead letters, roll-up marks).
+    /// </summary>
+    public IReadOnlyDictionary<string, long> TransactionsByTable => new Dictionary<string, long>(_byTable, StringComparer.Ordinal);
+
     /// <summary>Upserts every entity; returns the entities the service rejected for non-transient reasons.</summary>
     /// <exception cref="StorageUnavailableException">Storage stayed unavailable through every retry.</exception>
     public async Task<IReadOnlyList<RejectedWrite>> WriteAsync(IEnumerable<TableWrite> writes, CancellationToken cancellationToken = default)
@@ -64,24 +71,76 @@ public sealed class TableWriter
     }
 
     /// <summary>
-    /// As <see cref="WriteAsync(IEnumerable{TableWrite}, CancellationToken)"/> for one write of a stream: the rows
-    /// <paramref name="carry"/> held back from the previous write are written with these, and the last partial
-    /// transaction of each partition of these is held back in <paramref name="carry"/> for the next write (or
-    /// <see cref="FlushAsync"/>). Returns the rejected entities of what was submitted.
+    /// Opens a stream of writes whose transactions share one bound of <see cref="StorageOptions.MaxParallelBatches"/>
+    /// in flight (<see cref="StartAsync"/>): the next write's transactions start as the previous write's last ones
+    /// finish, instead of waiting for the slowest of them.
     /// </summary>
-    /// <exception cref="StorageUnavailableException">Storage stayed unavailable through every retry.</exception>
-    public Task<IReadOnlyList<RejectedWrite>> WriteAsync(IEnumerable<TableWrite> writes, PartialTransactions carry, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(carry);
-        return SubmitAllAsync(carry.Plan(writes, flush: false), cancellationToken);
-    }
+    public TransactionStream OpenStream(CancellationToken cancellationToken) => new(_storage.Options.MaxParallelBatches, cancellationToken);
 
-    /// <summary>Writes every row <paramref name="carry"/> still holds back (at the end of a stream, before a checkpoint).</summary>
-    /// <exception cref="StorageUnavailableException">Storage stayed unavailable through every retry.</exception>
-    public Task<IReadOnlyList<RejectedWrite>> FlushAsync(PartialTransactions carry, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts <paramref name="batches"/> on <paramref name="stream"/>: returns once every one of them has started (at
+    /// most the stream's bound are in flight, across writes); the returned task completes when all have finished, with
+    /// the entities the service rejected. The first failure stops the stream (its later transactions do not start).
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">Storage stayed unavailable through every retry (from the returned task).</exception>
+    internal async Task<Task<IReadOnlyList<RejectedWrite>>> StartAsync(List<TableBatch> batches, TransactionStream stream, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(carry);
-        return SubmitAllAsync(carry.Plan([], flush: true), cancellationToken);
+        ArgumentNullException.ThrowIfNull(stream);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stream.Token, cancellationToken);
+        var running = new List<Task<IReadOnlyList<RejectedWrite>>>(batches.Count);
+        try
+        {
+            foreach (var table in batches.Select(b => b.Table).Distinct(StringComparer.Ordinal))
+            {
+                await RunWithRetryAsync(ct => _storage.EnsureTableAsync(table, ct), table, linked.Token);
+            }
+
+            foreach (var batch in batches)
+            {
+                await stream.Gate.WaitAsync(linked.Token);
+                running.Add(RunAsync(batch));
+            }
+        }
+        catch (Exception ex)
+        {
+            stream.Fail(ex);
+            await Task.WhenAll(running.Select(t => t.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)));
+            stream.ThrowFirstFailure();
+            throw;
+        }
+
+        return CollectAsync(running);
+
+        async Task<IReadOnlyList<RejectedWrite>> RunAsync(TableBatch batch)
+        {
+            try
+            {
+                return await SubmitAsync(batch, stream.Token);
+            }
+            catch (Exception ex)
+            {
+                stream.Fail(ex);
+                throw;
+            }
+            finally
+            {
+                stream.Gate.Release();
+            }
+        }
+
+        async Task<IReadOnlyList<RejectedWrite>> CollectAsync(List<Task<IReadOnlyList<RejectedWrite>>> tasks)
+        {
+            try
+            {
+                var results = await Task.WhenAll(tasks);
+                return [.. results.SelectMany(r => r)];
+            }
+            catch (Exception)
+            {
+                stream.ThrowFirstFailure();
+                throw;
+            }
+        }
     }
 
     private async Task<IReadOnlyList<RejectedWrite>> SubmitAllAsync(List<TableBatch> batches, CancellationToken cancellationToken)
@@ -119,14 +178,14 @@ public sealed class TableWriter
     {
         ArgumentNullException.ThrowIfNull(actions);
         await RunWithRetryAsync(ct => _storage.EnsureTableAsync(table, ct), table, cancellationToken);
-        Interlocked.Increment(ref _transactions);
+        Count(table);
         await RunWithRetryAsync(ct => _storage.GetTable(table).SubmitTransactionAsync(actions, ct), table, cancellationToken);
     }
 
     private async Task<IReadOnlyList<RejectedWrite>> SubmitAsync(TableBatch batch, CancellationToken cancellationToken)
     {
         var table = _storage.GetTable(batch.Table);
-        Interlocked.Increment(ref _transactions);
+        Count(batch.Table);
         try
         {
             await RunWithRetryAsync(ct => table.SubmitTransactionAsync(batch.Actions, ct), batch.Table, cancellationToken);
@@ -151,6 +210,12 @@ public sealed class TableWriter
 
             return rejected;
         }
+    }
+
+    private void Count(string table)
+    {
+        Interlocked.Increment(ref _transactions);
+        _byTable.AddOrUpdate(table, 1, static (_, n) => n + 1);
     }
 
     private async Task RunWithRetryAsync<T>(Func<CancellationToken, Task<T>> action, string table, CancellationToken cancellationToken)

@@ -63,6 +63,28 @@ public sealed partial class PartialTransactionTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task WrittenGroupsFinishedTogether_WriteTheirMarksAndHealthOnce_AndAreReportedOneByOne()
+    {
+        // Two groups marking the same window: finished together (StreamingIngest.FinishGroups), the mark is one
+        // transaction, not one per group, and the health counts of both groups are one merge; each group is still
+        // reported on its own, in order.
+        Assert.True(StreamingIngest.FinishGroups >= 2);
+        await using var storage = StorageFaults.Create(azurite.ConnectionString, out var faults);
+        var transactions = CountTransactions(storage, faults);
+        var reports = new List<IngestProgress>();
+
+        var result = await storage.Pipeline.IngestAsync(OnePartition(300).ToAsyncEnumerable(), new SynchronousProgress(reports.Add));
+
+        Assert.Equal(300, result.Stored + result.Unclassified);
+        Assert.Equal([256L, 300L], reports.Select(r => r.Records));
+        Assert.Single(await storage.AllAsync(TableNames.RollupPending));
+        Assert.Equal(1, transactions.GetValueOrDefault(TableNames.RollupPending));
+        Assert.Equal(1, transactions.GetValueOrDefault(AcsFunctions.Health.HealthStore.Table));
+        var health = Assert.Single(await storage.AllAsync(AcsFunctions.Health.HealthStore.Table));
+        Assert.Equal(300, health.GetInt64("Records"));
+    }
+
+    [Fact]
     public async Task OneBatch_HoldsNothingBack()
     {
         // The Functions app and backfill ingest one batch per call and checkpoint once it returns: all of it is written.
@@ -136,7 +158,7 @@ public sealed partial class PartialTransactionTests(AzuriteFixture azurite)
         return counts;
     }
 
-    [GeneratedRegex(@"(?:PUT|POST|PATCH|MERGE|DELETE) https?://\S*?/(?<table>[A-Za-z0-9]+)(?:\(|\s)")]
+    [GeneratedRegex(@"(?:PUT|POST|PATCH|MERGE|DELETE) https?://\S*?/(?<table>[A-Za-z0-9]+)(?:\(|\?|\s)")]
     private static partial Regex FirstAction();
 
     private sealed class SynchronousProgress(Action<IngestProgress> report) : IProgress<IngestProgress>
