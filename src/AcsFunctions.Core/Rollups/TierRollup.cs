@@ -50,30 +50,34 @@ internal sealed class TierRollup
         var target = hour ? CoarseTiers.HourKey(start) : CoarseTiers.DayKey(start);
         var day = CoarseTiers.FloorDay(start);
         var trimmed = await TrimmedAsync(counters, cancellationToken);
-        var existing = await KeysAsync(table, target, counters, cancellationToken);
+        var hoursComplete = day >= trimmed.TrimmedBefore(table, "hour");
+        var minuteFilter = TableReads.PartitionRangeFilter(Windows.Key(start), Windows.Key(start.AddHours(1)));
+        var hourFilter = TableReads.PartitionRangeFilter(CoarseTiers.HourKey(start), CoarseTiers.HourKey(start.AddDays(1)));
+        if (hoursComplete && (!hour || start >= trimmed.TrimmedBefore(table, "minute")))
+        {
+            // Retention never deleted below this period: rebuilt from the rows below it.
+            await ReplaceAsync(hour, table, start, target, await ReadAsync(table, hour ? minuteFilter : hourFilter, counters, cancellationToken), null, counters, cancellationToken);
+            return;
+        }
 
-        // The day is rebuilt from its hours: exact when retention never deleted an hour of it, or when it has no rows yet
-        // (hourly rows go only once their day row exists). Otherwise neither it nor an hour of it may change.
-        var dayExact = day >= trimmed.TrimmedBefore(table, "hour")
-            || (hour ? await KeysAsync(table, CoarseTiers.DayKey(day), counters, cancellationToken) : existing).Count == 0;
-        List<TableEntity>? source;
-        if (!dayExact)
+        // The rows below the period may be partly gone. The day is still rebuilt from its hours when it has no rows yet
+        // (hourly rows go only once their day row exists); otherwise neither it nor an hour of it may change.
+        var existing = await KeysAsync(table, target, counters, cancellationToken);
+        var dayExact = hoursComplete || (hour ? await KeysAsync(table, CoarseTiers.DayKey(day), counters, cancellationToken) : existing).Count == 0;
+        List<TableEntity>? source = null;
+        if (dayExact && !hour)
         {
-            source = null;
+            source = await ReadAsync(table, hourFilter, counters, cancellationToken);
         }
-        else if (!hour)
+        else if (dayExact && ((existing.Count == 0 && start >= trimmed.TrimmedBefore(table, "hour")) || start >= trimmed.TrimmedBefore(table, "minute")))
         {
-            source = await ReadAsync(table, TableReads.PartitionRangeFilter(CoarseTiers.HourKey(start), CoarseTiers.HourKey(start.AddDays(1))), counters, cancellationToken);
+            // Every minute row of the hour is there: the hour never had rows (minute rows go only once their hour and
+            // day rows exist) and hourly retention never reached it.
+            source = await ReadAsync(table, minuteFilter, counters, cancellationToken);
         }
-        else if (start >= trimmed.TrimmedBefore(table, "minute") || (existing.Count == 0 && start >= trimmed.TrimmedBefore(table, "hour")))
+        else if (dayExact && start >= trimmed.TrimmedBefore(RawTable(table), RawTier(table)))
         {
-            // Every minute row of the hour is there: retention never deleted below it, or the hour never had rows (minute
-            // rows go only once their hour and day rows exist) and was not deleted by hourly retention.
-            source = await ReadAsync(table, TableReads.PartitionRangeFilter(Windows.Key(start), Windows.Key(start.AddHours(1))), counters, cancellationToken);
-        }
-        else
-        {
-            source = start >= trimmed.TrimmedBefore(RawTable(table), RawTier(table)) ? await RawMinutesAsync(table, start, counters, cancellationToken) : null;
+            source = await RawMinutesAsync(table, start, counters, cancellationToken);
         }
 
         if (source is null)
@@ -82,11 +86,23 @@ internal sealed class TierRollup
             return;
         }
 
+        await ReplaceAsync(hour, table, start, target, source, existing, counters, cancellationToken);
+    }
+
+    /// <summary>
+    /// Marks the day of an hour (before the hour's rows change), then makes the period's rows the merge of
+    /// <paramref name="source"/>; the existing keys are read last (when not given), just before the write.
+    /// </summary>
+    private async Task ReplaceAsync(
+        bool hour, string table, DateTimeOffset start, string target, List<TableEntity> source, List<string>? existing, RollupCounters counters, CancellationToken cancellationToken)
+    {
         if (hour)
         {
+            var day = CoarseTiers.FloorDay(start);
             await _marks.MarkAsync(RollupMarkKinds.Day, CoarseTiers.MarkKey(CoarseTiers.DayKey(day), table), string.Empty, RollupMarkKinds.Day, day, cancellationToken);
         }
 
+        existing ??= await KeysAsync(table, target, counters, cancellationToken);
         var rows = CoarseTiers.Merge(table, source, start, target);
         await _writer.ReplaceAtomicallyAsync(table, target, rows, existing, counters, cancellationToken);
     }
