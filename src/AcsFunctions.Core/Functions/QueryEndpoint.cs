@@ -91,10 +91,16 @@ public sealed class QueryEndpoint
         }
         catch (StorageUnavailableException ex)
         {
+            // The storage error (endpoint, account, service message) goes to the host's log only: a query client learns
+            // that storage is down, not where it is or how it answered.
             FunctionsLog.QueryStorageUnavailable(_logger, kind, ex);
-            return Problem(503, "Storage unavailable", ex.Message, null);
+            return Problem(503, "Storage unavailable", StorageUnavailableDetail(kind), null);
         }
     }
+
+    /// <summary>The detail of a 503: what happened and where the cause is, without the storage error's text.</summary>
+    public static string StorageUnavailableDetail(string kind) =>
+        $"Table storage could not be reached for the {kind} query; try again later. The cause is in the host's log (event QueryStorageUnavailable).";
 
     /// <summary>A problem-details answer.</summary>
     public static HttpQueryResponse Problem(int status, string title, string detail, string? parameter)

@@ -13,10 +13,14 @@ public static class AggregateQuery
     /// <summary>The filter over the window range and the resource, plus equality on optional columns.</summary>
     public static string Filter(QueryParameters parameters, params (string Column, string? Value)[] equals)
     {
-        var parts = new List<string>
-        {
-            TableClient.CreateQueryFilter($"PartitionKey ge {parameters.FromWindowKey} and PartitionKey lt {parameters.ToWindowKey}"),
-        };
+        ArgumentNullException.ThrowIfNull(parameters);
+        return WithColumns(TableReads.PartitionRangeFilter(parameters.FromWindowKey, parameters.ToWindowKey), parameters, equals);
+    }
+
+    /// <summary><paramref name="keyRange"/> and the resource and column filters of <paramref name="parameters"/>.</summary>
+    private static string WithColumns(string keyRange, QueryParameters parameters, (string Column, string? Value)[] equals)
+    {
+        var parts = new List<string> { keyRange };
         if (parameters.Resource is { } resource)
         {
             parts.Add(TableClient.CreateQueryFilter($"ResourceName eq {resource}"));
@@ -46,9 +50,7 @@ public static class AggregateQuery
     public static async Task<List<TableEntity>> ReadTiledAsync(AcsStorage storage, string table, QueryParameters parameters, bool coarse, CancellationToken cancellationToken, params (string Column, string? Value)[] equals)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var filter = Filter(parameters, equals);
-        var minuteRange = TableClient.CreateQueryFilter($"PartitionKey ge {parameters.FromWindowKey} and PartitionKey lt {parameters.ToWindowKey}");
-        var reader = new TierReader(storage.GetTable(table), (from, to) => filter.Replace(minuteRange, TableReads.PartitionRangeFilter(from, to), StringComparison.Ordinal));
+        var reader = new TierReader(storage.GetTable(table), (from, to) => WithColumns(TableReads.PartitionRangeFilter(from, to), parameters, equals));
         var tiles = coarse ? TimeTiles(parameters) : [new Tile(Minute, Windows.Parse(parameters.FromWindowKey), Windows.Parse(parameters.ToWindowKey))];
         foreach (var tile in tiles)
         {

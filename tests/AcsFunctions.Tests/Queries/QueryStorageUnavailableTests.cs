@@ -30,6 +30,12 @@ public sealed class QueryStorageUnavailableTests(AzuriteFixture azurite)
         Assert.Equal((503, QueryEndpoint.ProblemContentType), (answer.StatusCode, answer.ContentType));
         using var problem = JsonDocument.Parse(answer.Body);
         Assert.Equal("Storage unavailable", problem.RootElement.GetProperty("title").GetString());
+
+        // The storage error stays in the host's log: its text (which names the endpoint) never reaches the client.
+        var detail = problem.RootElement.GetProperty("detail").GetString()!;
+        Assert.Equal(QueryEndpoint.StorageUnavailableDetail(kind), detail);
+        Assert.DoesNotContain(TransientErrors.Describe(ex.InnerException!), detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", answer.Body, StringComparison.Ordinal);
     }
 
     [Fact]
