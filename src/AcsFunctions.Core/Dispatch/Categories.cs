@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using AcsFunctions.Records;
 
@@ -50,6 +51,10 @@ public static class Categories
         "CallClosedCaptionsSummary", "NetworkTraversalDiagnostics",
     ];
 
+    // Known names are unique ignoring case (building this fails otherwise).
+    private static readonly FrozenDictionary<string, string> _knownByName =
+        _known.ToFrozenDictionary(name => name, StringComparer.OrdinalIgnoreCase);
+
     private const string PrivatePreviewSuffix = "PRIVATEPREVIEW";
 
     /// <summary>
@@ -67,21 +72,20 @@ public static class Categories
     /// </summary>
     public static string Canonicalize(string category)
     {
+        // A known name in any case (what nearly every record carries, twice: privacy and envelope) is found at once:
+        // it has no white space and no PRIVATEPREVIEW suffix, so the steps below would give the same name.
+        if (_knownByName.TryGetValue(category, out var direct))
+        {
+            return direct;
+        }
+
         var name = category.Trim();
         if (name.EndsWith(PrivatePreviewSuffix, StringComparison.OrdinalIgnoreCase) && name.Length > PrivatePreviewSuffix.Length)
         {
             name = name[..^PrivatePreviewSuffix.Length];
         }
 
-        foreach (var known in _known)
-        {
-            if (string.Equals(known, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return known;
-            }
-        }
-
-        return name;
+        return _knownByName.TryGetValue(name, out var known) ? known : name;
     }
 
     /// <summary>True for the categories stored per call (partitioned by correlation id).</summary>

@@ -8,20 +8,83 @@ namespace AcsFunctions.Dispatch;
 /// converted is kept as its original text in a <c>&lt;Name&gt;Raw</c> column, so nothing is silently lost.
 /// Allowed value types: string, bool, int, long, double, DateTimeOffset, Guid, byte[].
 /// </summary>
+/// <remarks>
+/// One set is made per record, so it is lean: one array sized by the handler (it knows how many columns it can add),
+/// and the values every record repeats — booleans, small whole numbers — are shared boxes instead of a new box each.
+/// </remarks>
 public sealed class ColumnSet : IEnumerable<KeyValuePair<string, object>>
 {
-    // Handlers add 10-40 columns: start at a size that rarely has to grow.
-    private readonly List<KeyValuePair<string, object>> _columns = new(32);
+    private const int DefaultCapacity = 16;
+    private const int SharedNumbers = 1024;
+    private static readonly object _true = true;
+    private static readonly object _false = false;
+    private static readonly object[] _ints = CreateBoxes(i => i);
+    private static readonly object[] _doubles = CreateBoxes(i => (double)i);
+
+    private KeyValuePair<string, object>[] _columns;
+    private int _count;
+
+    /// <summary>An empty set.</summary>
+    public ColumnSet()
+        : this(DefaultCapacity)
+    {
+    }
+
+    /// <summary>An empty set with room for <paramref name="capacity"/> columns (it grows when more are added).</summary>
+    public ColumnSet(int capacity)
+    {
+        _columns = new KeyValuePair<string, object>[Math.Max(capacity, 4)];
+    }
 
     /// <summary>Number of columns.</summary>
-    public int Count => _columns.Count;
+    public int Count => _count;
 
     /// <summary>Adds a column unless <paramref name="value"/> is null.</summary>
     public ColumnSet Add(string name, object? value)
     {
         if (value is not null)
         {
-            _columns.Add(new(name, value));
+            Append(name, value);
+        }
+
+        return this;
+    }
+
+    /// <summary>Adds a text column unless <paramref name="value"/> is null.</summary>
+    public ColumnSet Add(string name, string? value)
+    {
+        if (value is not null)
+        {
+            Append(name, value);
+        }
+
+        return this;
+    }
+
+    /// <summary>Adds a boolean column.</summary>
+    public ColumnSet Add(string name, bool value)
+    {
+        Append(name, Box(value));
+        return this;
+    }
+
+    /// <summary>Adds a boolean column unless <paramref name="value"/> is null.</summary>
+    public ColumnSet Add(string name, bool? value)
+    {
+        if (value is { } v)
+        {
+            Append(name, Box(v));
+        }
+
+        return this;
+    }
+
+    /// <summary>Adds a whole-number column unless <paramref name="value"/> is null.</summary>
+    public ColumnSet Add(string name, int? value)
+    {
+        if (value is { } v)
+        {
+            Append(name, (uint)v < SharedNumbers ? _ints[v] : v);
         }
 
         return this;
@@ -32,65 +95,127 @@ public sealed class ColumnSet : IEnumerable<KeyValuePair<string, object>>
     {
         if (field.HasValue)
         {
-            _columns.Add(new(name, field.Value!));
+            Append(name, field.Value!);
         }
         else if (field.IsRedacted)
         {
-            _columns.Add(new(name + "Redacted", true));
+            Append(name + "Redacted", _true);
         }
 
         return this;
     }
 
     /// <summary>Adds a number field (unconvertible → <c>&lt;Name&gt;Raw</c> with the original text).</summary>
-    public ColumnSet Add(string name, FieldValue<double> field) => AddStruct(name, field);
+    public ColumnSet Add(string name, FieldValue<double> field) =>
+        field.HasValue ? AddValue(name, Box(field.Value)) : AddNoValue(name, field);
 
     /// <summary>Adds a whole-number field (unconvertible → <c>&lt;Name&gt;Raw</c>).</summary>
-    public ColumnSet Add(string name, FieldValue<long> field) => AddStruct(name, field);
+    public ColumnSet Add(string name, FieldValue<long> field) =>
+        field.HasValue ? AddValue(name, field.Value) : AddNoValue(name, field);
 
     /// <summary>Adds a boolean field (unconvertible → <c>&lt;Name&gt;Raw</c>).</summary>
-    public ColumnSet Add(string name, FieldValue<bool> field) => AddStruct(name, field);
+    public ColumnSet Add(string name, FieldValue<bool> field) =>
+        field.HasValue ? AddValue(name, Box(field.Value)) : AddNoValue(name, field);
 
     /// <summary>Adds a timestamp field (unconvertible → <c>&lt;Name&gt;Raw</c>).</summary>
-    public ColumnSet Add(string name, FieldValue<DateTimeOffset> field) => AddStruct(name, field);
+    public ColumnSet Add(string name, FieldValue<DateTimeOffset> field) =>
+        field.HasValue ? AddValue(name, field.Value) : AddNoValue(name, field);
 
     /// <summary>The value of a column, or null.</summary>
     public object? Get(string name)
     {
-        foreach (var column in _columns)
+        for (var i = 0; i < _count; i++)
         {
-            if (column.Key == name)
+            if (_columns[i].Key == name)
             {
-                return column.Value;
+                return _columns[i].Value;
             }
         }
 
         return null;
     }
 
-    private ColumnSet AddStruct<T>(string name, FieldValue<T> field)
+    /// <summary>Enumerates the columns in the order they were added.</summary>
+    public Enumerator GetEnumerator() => new(this);
+
+    IEnumerator<KeyValuePair<string, object>> IEnumerable<KeyValuePair<string, object>>.GetEnumerator() => GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private static object Box(bool value) => value ? _true : _false;
+
+    // Whole numbers 0…1023 (durations in ms, counts, metrics sent as "164") share a box; -0.0 keeps its own.
+    private static object Box(double value) =>
+        value >= 0 && value < SharedNumbers && (int)value == value && !double.IsNegative(value) ? _doubles[(int)value] : value;
+
+    private static object[] CreateBoxes<T>(Func<int, T> make)
         where T : struct
     {
-        if (field.HasValue)
+        var boxes = new object[SharedNumbers];
+        for (var i = 0; i < boxes.Length; i++)
         {
-            _columns.Add(new(name, field.Value));
+            boxes[i] = make(i);
         }
-        else if (field.IsUnconvertible && field.Original is not null)
+
+        return boxes;
+    }
+
+    private ColumnSet AddNoValue<T>(string name, FieldValue<T> field)
+    {
+        if (field.IsUnconvertible && field.Original is { } original)
         {
-            _columns.Add(new(name + "Raw", field.Original));
+            Append(name + "Raw", original);
         }
         else if (field.IsRedacted)
         {
-            _columns.Add(new(name + "Redacted", true));
+            Append(name + "Redacted", _true);
         }
 
         return this;
     }
 
-    /// <inheritdoc />
-    public List<KeyValuePair<string, object>>.Enumerator GetEnumerator() => _columns.GetEnumerator();
+    private ColumnSet AddValue(string name, object value)
+    {
+        Append(name, value);
+        return this;
+    }
 
-    IEnumerator<KeyValuePair<string, object>> IEnumerable<KeyValuePair<string, object>>.GetEnumerator() => GetEnumerator();
+    private void Append(string name, object value)
+    {
+        if (_count == _columns.Length)
+        {
+            Array.Resize(ref _columns, _columns.Length * 2);
+        }
 
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+        _columns[_count++] = new(name, value);
+    }
+
+    /// <summary>Enumerates a <see cref="ColumnSet"/> without allocating.</summary>
+    public struct Enumerator : IEnumerator<KeyValuePair<string, object>>
+    {
+        private readonly ColumnSet _set;
+        private int _index;
+
+        internal Enumerator(ColumnSet set)
+        {
+            _set = set;
+            _index = -1;
+        }
+
+        /// <inheritdoc />
+        public readonly KeyValuePair<string, object> Current => _set._columns[_index];
+
+        readonly object IEnumerator.Current => Current;
+
+        /// <inheritdoc />
+        public bool MoveNext() => ++_index < _set._count;
+
+        /// <inheritdoc />
+        public void Reset() => _index = -1;
+
+        /// <inheritdoc />
+        public readonly void Dispose()
+        {
+        }
+    }
 }

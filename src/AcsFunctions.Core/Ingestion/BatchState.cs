@@ -46,6 +46,9 @@ internal sealed class BatchState(DateTimeOffset now)
 
     public Dictionary<(string Kind, string PartitionKey), TableEntity> Marks { get; } = [];
 
+    /// <summary>The record partitions this batch (or part) met: their keys, made once each, and whether they are marked.</summary>
+    public RecordPartitions Partitions { get; } = new();
+
     public Dictionary<TableEntity, byte[]> Offload { get; } = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>What each observer saw of this batch, counted when the batch is committed.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 using AcsFunctions.Decoding;
 using AcsFunctions.Dispatch;
 using AcsFunctions.Records;
@@ -41,7 +42,7 @@ internal static class RecordEnvelope
             return false;
         }
 
-        var time = record.GetDateTime("time", "timeStamp", "TimeGenerated");
+        var time = record.GetDateTime("time", "timeStamp", "TimeGenerated"); // the usual shape is read from its bytes
         if (!time.HasValue)
         {
             var detail = time.State == FieldState.Absent
@@ -64,7 +65,7 @@ internal static class RecordEnvelope
             Category = category,
             RawCategory = rawCategory,
             Time = time.Value,
-            Resource = ResourceRef.Parse(record.GetString("resourceId", "resourceid").OrNull()),
+            Resource = ResourceOf(record),
             Lineage = lineage,
             RecordId = recordId,
             CorrelationId = record.GetString("correlationId", "correlationIdentifier").OrNull(),
@@ -72,4 +73,10 @@ internal static class RecordEnvelope
         };
         return true;
     }
+
+    /// <summary>The record's resource: <see cref="ResourceRef.Parse"/> of its <c>resourceId</c>, matched by the value's raw bytes when seen recently.</summary>
+    private static ResourceRef ResourceOf(DiagnosticRecord record) =>
+        record.TryGetRaw(out var value, "resourceId", "resourceid")
+            ? ResourceRef.ParseRaw(JsonMarshal.GetRawUtf8Value(value), record, static r => r.GetString("resourceId", "resourceid").OrNull())
+            : ResourceRef.Unknown;
 }

@@ -58,7 +58,8 @@ internal sealed class RecordProcessor(RecordDispatch dispatch, DeadLetterRows de
         }
 
         var table = RecordRows.TableFor(enriched.Placement);
-        var fits = RecordRows.TryBuild(context, enriched, payload, out var entity);
+        var partition = batch.Partitions.Of(context, enriched.Placement);
+        var fits = RecordRows.TryBuild(context, enriched, payload, partition, out var entity);
         if (!fits)
         {
             batch.Offload[entity] = payload.ToArray();
@@ -70,11 +71,13 @@ internal sealed class RecordProcessor(RecordDispatch dispatch, DeadLetterRows de
             Log.UnknownCategory(logger, context.Category);
         }
 
-        var kind = RecordRows.MarkKindFor(enriched.Placement);
-        var markKey = (kind, RollupMarks.RowKeyOf(kind, entity.PartitionKey)); // one mark for all shards of a window (#20)
-        if (!batch.Marks.ContainsKey(markKey))
+        // One mark for all shards of a window (#20), made when the batch first meets the partition.
+        if (!partition.Marked)
         {
-            batch.Marks[markKey] = RollupMarks.Create(kind, entity.PartitionKey, context.Resource.Key, context.Category, Windows.MinuteOf(context.Time), batch.Now);
+            partition.Marked = true;
+            batch.Marks.TryAdd(
+                (partition.MarkKind, partition.MarkRowKey),
+                RollupMarks.Create(partition.MarkKind, entity.PartitionKey, context.Resource.Key, context.Category, Windows.MinuteOf(context.Time), batch.Now));
         }
 
         foreach (var observation in batch.Observations)

@@ -16,6 +16,9 @@ public static class RecordRows
     [ThreadStatic]
     private static Dictionary<string, object>? t_columns;
 
+    [ThreadStatic]
+    private static HashSet<string>? t_validNames;
+
     /// <summary>The logical table a placement writes to.</summary>
     public static string TableFor(RecordPlacement placement) =>
         placement == RecordPlacement.Call ? TableNames.CallRecords : TableNames.Records;
@@ -27,29 +30,31 @@ public static class RecordRows
     /// <summary>Builds the entity. Returns false (with the entity lacking its payload) when the payload must go to a blob.</summary>
     public static bool TryBuild(RecordContext context, EnrichedRecord enriched, ReadOnlySpan<byte> payload, out TableEntity entity)
     {
+        ArgumentNullException.ThrowIfNull(enriched);
+        return TryBuild(context, enriched, payload, RecordPartition.For(context, enriched.Placement), out entity);
+    }
+
+    /// <summary>
+    /// As <see cref="TryBuild(RecordContext, EnrichedRecord, ReadOnlySpan{byte}, out TableEntity)"/>, with the keys of
+    /// the record's partition already made (<see cref="RecordPartitions"/>: once per partition of a batch).
+    /// </summary>
+    internal static bool TryBuild(RecordContext context, EnrichedRecord enriched, ReadOnlySpan<byte> payload, RecordPartition partition, out TableEntity entity)
+    {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(enriched);
-        string pk, rk;
-        if (enriched.Placement == RecordPlacement.Call)
-        {
-            pk = RecordEntities.CallPartitionKey(context.Resource.Key, context.CorrelationId ?? string.Empty);
-            rk = KeyEncoder.Cap(enriched.CallRowKey ?? context.RecordId);
-        }
-        else
-        {
-            rk = context.RecordId;
-            pk = RecordEntities.WindowPartitionKey(context.Time, context.Resource.Key, context.Category, rk); // sharded by the record id (#20)
-        }
+        var rk = enriched.Placement == RecordPlacement.Call ? KeyEncoder.Cap(enriched.CallRowKey ?? context.RecordId) : context.RecordId;
+        var pk = partition.PartitionKeyFor(rk); // a window's is sharded by the record id (#20)
 
         // The columns are collected in a reused dictionary and copied once into an entity of exactly their size
-        // (adding ~40 columns to a new entity one by one regrows its dictionary five times).
+        // (adding ~40 columns to a new entity one by one regrows its dictionary five times; TableEntity takes no
+        // capacity, and its copy of a Dictionary moves the entries with their hashes, without hashing them again).
         var columns = t_columns ??= new Dictionary<string, object>(64);
         columns.Clear();
         columns["PartitionKey"] = pk;
         columns["RowKey"] = rk;
         columns["Category"] = context.Category;
         columns["EventTime"] = context.Time;
-        columns["Window"] = Windows.MinuteOf(context.Time);
+        columns["Window"] = partition.Window ?? Windows.MinuteOf(context.Time);
         columns["ResourceId"] = context.Resource.Id;
         columns["ResourceName"] = context.Resource.Name;
         columns["ResourceKey"] = context.Resource.Key;
@@ -77,7 +82,7 @@ public static class RecordRows
                 break; // never reached by our handlers; the raw copy keeps everything
             }
 
-            if (!EntityLimits.IsValidColumnName(name))
+            if (!IsValidColumnName(name))
             {
                 columns["ColumnNameInvalid"] = true; // a handler made a name the service refuses: the raw copy keeps the value
                 continue;
@@ -90,6 +95,32 @@ public static class RecordRows
         entity = new TableEntity(columns);
         columns.Clear();
         return fits;
+    }
+
+    /// <summary>
+    /// <see cref="EntityLimits.IsValidColumnName"/>, remembered per name instance: handlers name their columns with
+    /// the same literals in every record (a name built per record is checked each time; the set is bounded).
+    /// </summary>
+    private static bool IsValidColumnName(string name)
+    {
+        var valid = t_validNames ??= new HashSet<string>(ReferenceEqualityComparer.Instance);
+        if (valid.Contains(name))
+        {
+            return true;
+        }
+
+        if (!EntityLimits.IsValidColumnName(name))
+        {
+            return false;
+        }
+
+        if (valid.Count >= 4096)
+        {
+            valid.Clear();
+        }
+
+        valid.Add(name);
+        return true;
     }
 
     private static void SetIfNotNull(IDictionary<string, object> entity, string name, string? value)

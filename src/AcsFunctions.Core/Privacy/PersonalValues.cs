@@ -17,8 +17,13 @@ internal sealed class PersonalValues(PrivacyPolicy policy)
         _hashed[(int)kind].GetOrAdd(text, (this, kind), static (t, s) => s.Item1.HashUncached(s.kind, t));
 
     /// <summary>The mask of <paramref name="text"/> for its kind.</summary>
+    /// <remarks>
+    /// A plain URL is masked from its text, which costs less than a cache lookup, and URLs rarely repeat (they carry
+    /// ids): they are not cached, so they neither miss nor push the cache to be emptied.
+    /// </remarks>
     public string Mask(PersonalDataKind kind, string text) =>
-        _masked[(int)kind].GetOrAdd(text, (this, kind), static (t, s) => s.Item1.MaskUncached(s.kind, t));
+        (kind == PersonalDataKind.Url ? PlainUrls.TryMask(text, policy.Scrubber) : null)
+        ?? _masked[(int)kind].GetOrAdd(text, (this, kind), static (t, s) => s.Item1.MaskUncached(s.kind, t));
 
     private static BoundedCache<string>[] NewCaches() =>
         [.. Enum.GetValues<PersonalDataKind>().Select(_ => new BoundedCache<string>())];

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -39,13 +40,16 @@ public sealed class PolicySanitizer : IRecordSanitizer
     public SanitizedRecord Sanitize(string category, JsonElement record)
     {
         var rules = _policy.For(category);
-        if (record.ValueKind != JsonValueKind.Object || !rules.HasEffect || (!rules.ScrubUnlisted && !NeedsRewrite(record, rules, topLevel: true)))
+        if (record.ValueKind != JsonValueKind.Object || !rules.HasEffect)
         {
             return Unchanged(record);
         }
 
-        // One reused buffer and writer per thread; the rewritten text is copied into a pooled array that the
-        // result returns to the pool when it is disposed.
+        // One walk: the record is written while its fields are checked, and a record the policy changes nothing in
+        // (most fields of most records are kept) is returned as it is, without the written copy being parsed. Almost
+        // every record has a field the policy rewrites (a caller IP, an identifier), so a walk that only looked for
+        // one first would be repeated by the write for most records. One reused buffer and writer per thread; the
+        // rewritten text is copied into a pooled array that the result returns to the pool when it is disposed.
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(BufferSize);
         buffer.ResetWrittenCount();
         var writer = t_writer;
@@ -58,7 +62,23 @@ public sealed class PolicySanitizer : IRecordSanitizer
             writer.Reset(buffer);
         }
 
-        var changed = WriteObject(writer, record, rules, topLevel: true);
+        bool changed;
+        try
+        {
+            changed = WriteObject(writer, record, rules, topLevel: true);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // Text the writer cannot write back (a lone surrogate escape): a record with nothing to rewrite is kept as
+            // it arrived, as when a walk looked for work before writing; a record with something to rewrite fails.
+            if (!rules.ScrubUnlisted && !NeedsRewrite(record, rules, topLevel: true))
+            {
+                return Unchanged(record);
+            }
+
+            throw;
+        }
+
         writer.Flush();
         try
         {
@@ -103,12 +123,14 @@ public sealed class PolicySanitizer : IRecordSanitizer
 
     private static bool IsProperties(JsonProperty property) => JsonNames.EqualsIgnoreCase(property, "properties");
 
+    /// <summary>True when the walk finds something to rewrite (only asked when writing the record failed).</summary>
     private bool NeedsRewrite(JsonElement obj, CategoryRules rules, bool topLevel)
     {
         Span<char> buffer = stackalloc char[JsonNames.StackLimit];
         foreach (var property in obj.EnumerateObject())
         {
-            if (NameNeedsScrub(property))
+            var name = JsonNames.Decode(property, buffer);
+            if (NameNeedsScrub(name))
             {
                 return true; // a field name that is itself personal data (an e-mail, a phone number, an IP address)
             }
@@ -123,7 +145,7 @@ public sealed class PolicySanitizer : IRecordSanitizer
                 continue;
             }
 
-            if (rules.TryGet(JsonNames.Decode(property, buffer), out var rule) && rule.Action != PrivacyAction.Keep && !AbsentValues.IsAbsent(property.Value))
+            if (rules.TryGet(name, out var rule) && rule.Action != PrivacyAction.Keep && !AbsentValues.IsAbsent(property.Value))
             {
                 return true;
             }
@@ -150,15 +172,17 @@ public sealed class PolicySanitizer : IRecordSanitizer
     private bool WriteProperties(Utf8JsonWriter writer, JsonProperty property, CategoryRules rules)
     {
         var value = property.Value;
+        Span<char> buffer = stackalloc char[JsonNames.StackLimit];
+        var name = JsonNames.Decode(property, buffer);
         if (value.ValueKind == JsonValueKind.Object)
         {
-            var renamed = WriteName(writer, property);
+            var renamed = WriteName(writer, name);
             return WriteObject(writer, value, rules, topLevel: false) | renamed;
         }
 
         if (value.ValueKind != JsonValueKind.String)
         {
-            return rules.ScrubUnlisted ? WriteScrubbedProperty(writer, property) : WriteUnchanged(writer, property);
+            return rules.ScrubUnlisted ? WriteScrubbedProperty(writer, property, name) : WriteUnchanged(writer, property, name);
         }
 
         // properties sent as a JSON string: rewrite the object inside and store it as a string again.
@@ -168,20 +192,20 @@ public sealed class PolicySanitizer : IRecordSanitizer
             try
             {
                 using var inner = JsonDocument.Parse(text);
-                var buffer = new ArrayBufferWriter<byte>(text.Length + 64);
+                var innerBuffer = new ArrayBufferWriter<byte>(text.Length + 64);
                 bool changed;
-                using (var innerWriter = new Utf8JsonWriter(buffer, _writerOptions))
+                using (var innerWriter = new Utf8JsonWriter(innerBuffer, _writerOptions))
                 {
                     changed = WriteObject(innerWriter, inner.RootElement, rules, topLevel: false);
                 }
 
                 if (!changed)
                 {
-                    return WriteUnchanged(writer, property);
+                    return WriteUnchanged(writer, property, name);
                 }
 
-                WriteName(writer, property);
-                writer.WriteStringValue(Encoding.UTF8.GetString(buffer.WrittenSpan));
+                WriteName(writer, name);
+                writer.WriteStringValue(Encoding.UTF8.GetString(innerBuffer.WrittenSpan));
                 return true;
             }
             catch (JsonException)
@@ -190,7 +214,7 @@ public sealed class PolicySanitizer : IRecordSanitizer
             }
         }
 
-        return WriteScrubbedProperty(writer, property);
+        return WriteScrubbedProperty(writer, property, name);
     }
 
     private bool WriteField(Utf8JsonWriter writer, JsonProperty property, CategoryRules rules)
@@ -199,23 +223,23 @@ public sealed class PolicySanitizer : IRecordSanitizer
         var name = JsonNames.Decode(property, buffer);
         if (rules.TryGet(name, out var rule))
         {
-            return ApplyRule(writer, property, rule);
+            return ApplyRule(writer, property, name, rule);
         }
 
         if (rules.ScrubUnlisted && !PersonalFields.IsEnvelopeField(name))
         {
-            return WriteScrubbedProperty(writer, property);
+            return WriteScrubbedProperty(writer, property, name);
         }
 
-        return WriteUnchanged(writer, property);
+        return WriteUnchanged(writer, property, name);
     }
 
-    private bool ApplyRule(Utf8JsonWriter writer, JsonProperty property, FieldRule rule)
+    private bool ApplyRule(Utf8JsonWriter writer, JsonProperty property, ReadOnlySpan<char> name, FieldRule rule)
     {
         var value = property.Value;
         if (rule.Action == PrivacyAction.Keep || AbsentValues.IsAbsent(value))
         {
-            return WriteUnchanged(writer, property);
+            return WriteUnchanged(writer, property, name);
         }
 
         if (rule.Action == PrivacyAction.Drop)
@@ -225,28 +249,67 @@ public sealed class PolicySanitizer : IRecordSanitizer
 
         if (rule.Action == PrivacyAction.Mask && rule.Kind == PersonalDataKind.FreeText && value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
         {
-            return WriteScrubbedProperty(writer, property);
+            return WriteScrubbedProperty(writer, property, name);
+        }
+
+        if (rule.Kind == PersonalDataKind.Url && rule.Action == PrivacyAction.Mask && value.ValueKind == JsonValueKind.String
+            && TryMaskPlainUrl(writer, property, name, out var urlChanged))
+        {
+            return urlChanged;
         }
 
         var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
         var result = rule.Action == PrivacyAction.Hash ? Hash(rule.Kind, text) : Mask(rule.Kind, text);
         if (string.Equals(result, text, StringComparison.Ordinal))
         {
-            return WriteUnchanged(writer, property);
+            return WriteUnchanged(writer, property, name);
         }
 
-        WriteName(writer, property);
+        WriteName(writer, name);
         writer.WriteStringValue(result);
         return true;
+    }
+
+    /// <summary>
+    /// Masks a plain URL (see <see cref="PlainUrls"/>) from the value's own bytes: a URL already in its masked form — most
+    /// of them — is copied without a string being made of it. False when the value is not a plain URL (or has escapes).
+    /// </summary>
+    private bool TryMaskPlainUrl(Utf8JsonWriter writer, JsonProperty property, ReadOnlySpan<char> name, out bool changed)
+    {
+        changed = false;
+        var raw = JsonMarshal.GetRawUtf8Value(property.Value)[1..^1];
+        if (raw.Length > PlainUrls.MaxLength || raw.IndexOf((byte)'\\') >= 0 || !Ascii.IsValid(raw))
+        {
+            return false;
+        }
+
+        Span<char> chars = stackalloc char[raw.Length]; // ASCII without escapes: the same characters as the string
+        Ascii.ToUtf16(raw, chars, out _);
+        switch (PlainUrls.TryMask(chars, _policy.Scrubber, out var masked))
+        {
+            case PlainUrls.Outcome.Unchanged:
+                changed = WriteUnchanged(writer, property, name);
+                return true;
+            case PlainUrls.Outcome.Masked when !chars.SequenceEqual(masked):
+                WriteName(writer, name);
+                writer.WriteStringValue(masked);
+                changed = true;
+                return true;
+            case PlainUrls.Outcome.Masked:
+                changed = WriteUnchanged(writer, property, name);
+                return true;
+            default:
+                return false;
+        }
     }
 
     private string Hash(PersonalDataKind kind, string text) => _values.Hash(kind, text);
 
     private string Mask(PersonalDataKind kind, string text) => _values.Mask(kind, text);
 
-    private bool WriteScrubbedProperty(Utf8JsonWriter writer, JsonProperty property)
+    private bool WriteScrubbedProperty(Utf8JsonWriter writer, JsonProperty property, ReadOnlySpan<char> name)
     {
-        var renamed = WriteName(writer, property);
+        var renamed = WriteName(writer, name);
         return WriteScrubbed(writer, property.Value) | renamed;
     }
 
@@ -268,9 +331,10 @@ public sealed class PolicySanitizer : IRecordSanitizer
             case JsonValueKind.Object:
                 var changed = false;
                 writer.WriteStartObject();
+                Span<char> buffer = stackalloc char[JsonNames.StackLimit];
                 foreach (var property in value.EnumerateObject())
                 {
-                    changed |= WriteScrubbedProperty(writer, property);
+                    changed |= WriteScrubbedProperty(writer, property, JsonNames.Decode(property, buffer));
                 }
 
                 writer.WriteEndObject();
@@ -295,10 +359,8 @@ public sealed class PolicySanitizer : IRecordSanitizer
     /// Writes the member's name through the policy's text scrubber: field names go through the same patterns as values
     /// (a key that is an e-mail address, a phone number or an IP address is stored hashed or masked, never raw).
     /// </summary>
-    private bool WriteName(Utf8JsonWriter writer, JsonProperty property)
+    private bool WriteName(Utf8JsonWriter writer, ReadOnlySpan<char> name)
     {
-        Span<char> buffer = stackalloc char[JsonNames.StackLimit];
-        var name = JsonNames.Decode(property, buffer);
         if (TextPatterns.MayContainPersonal(name))
         {
             var text = name.ToString();
@@ -311,10 +373,8 @@ public sealed class PolicySanitizer : IRecordSanitizer
         return false;
     }
 
-    private bool NameNeedsScrub(JsonProperty property)
+    private bool NameNeedsScrub(ReadOnlySpan<char> name)
     {
-        Span<char> buffer = stackalloc char[JsonNames.StackLimit];
-        var name = JsonNames.Decode(property, buffer);
         if (!TextPatterns.MayContainPersonal(name))
         {
             return false;
@@ -324,11 +384,11 @@ public sealed class PolicySanitizer : IRecordSanitizer
         return !string.Equals(text, _policy.Scrubber.Scrub(text), StringComparison.Ordinal);
     }
 
-    private bool WriteUnchanged(Utf8JsonWriter writer, JsonProperty property)
+    private bool WriteUnchanged(Utf8JsonWriter writer, JsonProperty property, ReadOnlySpan<char> name)
     {
-        if (NameNeedsScrub(property))
+        if (NameNeedsScrub(name))
         {
-            WriteName(writer, property);
+            WriteName(writer, name);
             property.Value.WriteTo(writer);
             return true;
         }

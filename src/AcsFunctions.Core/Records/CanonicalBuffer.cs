@@ -9,8 +9,12 @@ namespace AcsFunctions.Records;
 /// </summary>
 internal class CanonicalBuffer
 {
+    // Objects with more members than this are sorted with Span.Sort (n log n) instead of an insertion sort.
+    private const int InsertionSortLimit = 32;
+
     private byte[] _buffer = [];
     private (int Start, int Length)[] _members = [];
+    private MemberComparer? _comparer;
 
     /// <summary>Bytes written.</summary>
     protected int Length { get; set; }
@@ -67,24 +71,58 @@ internal class CanonicalBuffer
     protected void SortMembers(int firstMember, int bodyStart)
     {
         var count = MemberCount - firstMember;
-        if (count > 1)
+        MemberCount = firstMember;
+        if (count < 2)
         {
-            var members = _members.AsSpan(firstMember, count);
-            members.Sort(new MemberComparer(_buffer));
-            var size = Length - bodyStart;
-            var scratch = ArrayPool<byte>.Shared.Rent(size);
-            var at = 0;
-            foreach (var (start, length) in members)
-            {
-                _buffer.AsSpan(start, length).CopyTo(scratch.AsSpan(at));
-                at += length;
-            }
-
-            scratch.AsSpan(0, size).CopyTo(_buffer.AsSpan(bodyStart));
-            ArrayPool<byte>.Shared.Return(scratch);
+            return;
         }
 
-        MemberCount = firstMember;
+        // Most objects are small: an insertion sort in place, comparing bytes directly (Span.Sort with a struct
+        // comparer boxes it and calls it through an interface — one allocation per object of every record). Members
+        // that compare equal are byte-identical, so any correct sort writes the same bytes.
+        var members = _members.AsSpan(firstMember, count);
+        var moved = false;
+        for (var i = 1; i < members.Length; i++)
+        {
+            var current = members[i];
+            var j = i - 1;
+            if (Compare(members[j], current) <= 0)
+            {
+                continue;
+            }
+
+            moved = true;
+            if (members.Length > InsertionSortLimit)
+            {
+                members.Sort(_comparer ??= new MemberComparer(this));
+                break;
+            }
+
+            do
+            {
+                members[j + 1] = members[j];
+                j--;
+            }
+            while (j >= 0 && Compare(members[j], current) > 0);
+            members[j + 1] = current;
+        }
+
+        if (!moved)
+        {
+            return; // already in order: the bytes stay where they are
+        }
+
+        var size = Length - bodyStart;
+        var scratch = ArrayPool<byte>.Shared.Rent(size);
+        var at = 0;
+        foreach (var (start, length) in members)
+        {
+            _buffer.AsSpan(start, length).CopyTo(scratch.AsSpan(at));
+            at += length;
+        }
+
+        scratch.AsSpan(0, size).CopyTo(_buffer.AsSpan(bodyStart));
+        ArrayPool<byte>.Shared.Return(scratch);
     }
 
     /// <summary>Writes <paramref name="tag"/>, the big-endian length and the bytes of <paramref name="text"/>.</summary>
@@ -147,9 +185,12 @@ internal class CanonicalBuffer
     }
 
     /// <summary>Orders canonical members by their bytes (the name comes first, so effectively by name, then value).</summary>
-    private readonly struct MemberComparer(byte[] buffer) : IComparer<(int Start, int Length)>
+    private int Compare((int Start, int Length) x, (int Start, int Length) y) =>
+        _buffer.AsSpan(x.Start, x.Length).SequenceCompareTo(_buffer.AsSpan(y.Start, y.Length));
+
+    /// <summary>For objects with many members: the same order for Span.Sort, one per buffer.</summary>
+    private sealed class MemberComparer(CanonicalBuffer owner) : IComparer<(int Start, int Length)>
     {
-        public int Compare((int Start, int Length) x, (int Start, int Length) y) =>
-            buffer.AsSpan(x.Start, x.Length).SequenceCompareTo(buffer.AsSpan(y.Start, y.Length));
+        public int Compare((int Start, int Length) x, (int Start, int Length) y) => owner.Compare(x, y);
     }
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace AcsFunctions.Records;
@@ -63,29 +65,35 @@ public sealed class DiagnosticRecord : IDisposable
     /// <summary>Finds the raw JSON value of the first of <paramref name="names"/> present (top level first, then properties).</summary>
     public bool TryGetRaw(out JsonElement value, params ReadOnlySpan<string> names)
     {
-        // Handlers read 10-40 fields per record, most of them from properties: see FieldIndex.
+        // Handlers read 10-40 fields per record, most of them from properties: see FieldIndex. One pass over the
+        // index finds a name at both levels; the top level of every name still wins over properties.
         if (!_indexed)
         {
             _index = new FieldIndex(Root, Properties);
             _indexed = true;
         }
 
-        foreach (var name in names)
+        if (names.Length == 1)
         {
-            if (_index.Find(nested: false, name, out value) && value.ValueKind != JsonValueKind.Null)
+            _index.Find(names[0], out var top, out var nested);
+            return Usable(top, out value) || Usable(nested, out value);
+        }
+
+        Span<int> nestedHits = names.Length <= 8 ? stackalloc int[names.Length] : new int[names.Length];
+        for (var i = 0; i < names.Length; i++)
+        {
+            _index.Find(names[i], out var top, out nestedHits[i]);
+            if (Usable(top, out value))
             {
                 return true;
             }
         }
 
-        if (Properties is not null)
+        foreach (var nested in nestedHits)
         {
-            foreach (var name in names)
+            if (Usable(nested, out value))
             {
-                if (_index.Find(nested: true, name, out value) && value.ValueKind != JsonValueKind.Null)
-                {
-                    return true;
-                }
+                return true;
             }
         }
 
@@ -94,21 +102,40 @@ public sealed class DiagnosticRecord : IDisposable
     }
 
     /// <summary>Reads a string field; numbers and booleans are returned in their JSON text form.</summary>
-    public FieldValue<string> GetString(params ReadOnlySpan<string> names)
+    public FieldValue<string> GetString(params ReadOnlySpan<string> names) =>
+        TryGetRaw(out var element, names) ? StringOf(element) : FieldValue<string>.Absent;
+
+    /// <summary>
+    /// How a field is present (absent, redacted or present), as <see cref="GetString"/> would report it, without
+    /// making its text: for fields that are only checked (e.g. for <c>"Redacted"</c>), not stored.
+    /// </summary>
+    public FieldState GetState(params ReadOnlySpan<string> names)
     {
         if (!TryGetRaw(out var element, names))
         {
-            return FieldValue<string>.Absent;
+            return FieldState.Absent;
         }
 
-        string? text = element.ValueKind switch
+        if (element.ValueKind != JsonValueKind.String)
         {
-            JsonValueKind.String => ReadString(element),
-            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => element.GetRawText(),
-            JsonValueKind.Object or JsonValueKind.Array => element.GetRawText(),
-            _ => null,
-        };
-        return Classify(text, text);
+            return FieldState.Present;
+        }
+
+        var raw = JsonMarshal.GetRawUtf8Value(element);
+        var inner = raw.Length >= 2 ? raw[1..^1] : raw;
+        if (inner.IndexOf((byte)'\\') >= 0 || !Ascii.IsValid(inner))
+        {
+            return ClassifyText(ReadString(element));
+        }
+
+        // Plain ASCII without escapes: the only white space string.Trim sees is the space.
+        inner = inner.Trim((byte)' ');
+        if (inner.Length == 0 || inner.SequenceEqual("-"u8) || Ascii.EqualsIgnoreCase(inner, "null"u8))
+        {
+            return FieldState.Absent;
+        }
+
+        return Ascii.EqualsIgnoreCase(inner, "Redacted"u8) ? FieldState.Redacted : FieldState.Present;
     }
 
     /// <summary>Reads a number that may arrive as a JSON number or a numeric string.</summary>
@@ -121,11 +148,19 @@ public sealed class DiagnosticRecord : IDisposable
 
         if (element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out var d) && double.IsFinite(d))
         {
-            return FieldValue<double>.Of(d, element.GetRawText());
+            return new FieldValue<double>(FieldState.Present, d, element);
         }
 
         if (element.ValueKind == JsonValueKind.String)
         {
+            // A string that is exactly a JSON number (the common "164") is parsed from its bytes: same parser, no text.
+            var raw = JsonMarshal.GetRawUtf8Value(element);
+            if (raw.Length > 2 && JsonNumberText.IsJsonNumber(raw[1..^1]) &&
+                double.TryParse(raw[1..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out d) && double.IsFinite(d))
+            {
+                return new FieldValue<double>(FieldState.Present, d, element);
+            }
+
             var text = ReadString(element);
             var state = ClassifyText(text);
             if (state != FieldState.Present)
@@ -141,7 +176,7 @@ public sealed class DiagnosticRecord : IDisposable
             return FieldValue<double>.Unconvertible(text);
         }
 
-        return FieldValue<double>.Unconvertible(element.GetRawText());
+        return new FieldValue<double>(FieldState.Present, default, element) { IsUnconvertible = true };
     }
 
     /// <summary>Reads a whole number that may arrive as a JSON number, a numeric string or a float with no fraction.</summary>
@@ -150,15 +185,15 @@ public sealed class DiagnosticRecord : IDisposable
         var d = GetDouble(names);
         if (d.State != FieldState.Present || d.IsUnconvertible)
         {
-            return new FieldValue<long>(d.State, default, d.Original) { IsUnconvertible = d.IsUnconvertible };
+            return Retype<double, long>(d, d.State, default, d.IsUnconvertible);
         }
 
         if (d.Value is >= long.MinValue and <= long.MaxValue && Math.Floor(d.Value) == d.Value)
         {
-            return FieldValue<long>.Of((long)d.Value, d.Original);
+            return Retype<double, long>(d, FieldState.Present, (long)d.Value, unconvertible: false);
         }
 
-        return FieldValue<long>.Unconvertible(d.Original);
+        return Retype<double, long>(d, FieldState.Present, default, unconvertible: true);
     }
 
     /// <summary>Reads a boolean that may arrive as a JSON boolean or as <c>"true"</c>/<c>"false"</c>.</summary>
@@ -190,14 +225,26 @@ public sealed class DiagnosticRecord : IDisposable
 
                 return FieldValue<bool>.Unconvertible(text);
             default:
-                return FieldValue<bool>.Unconvertible(element.GetRawText());
+                return new FieldValue<bool>(FieldState.Present, default, element) { IsUnconvertible = true };
         }
     }
 
     /// <summary>Reads an ISO-8601 timestamp (assumed UTC when no offset is given).</summary>
     public FieldValue<DateTimeOffset> GetDateTime(params ReadOnlySpan<string> names)
     {
-        var s = GetString(names);
+        if (!TryGetRaw(out var element, names))
+        {
+            return FieldValue<DateTimeOffset>.Absent;
+        }
+
+        // The usual form (2025-01-07T08:00:53.6401465Z) is read from its bytes; anything else goes through the text.
+        if (element.ValueKind == JsonValueKind.String && JsonMarshal.GetRawUtf8Value(element) is { Length: >= 2 } quoted &&
+            IsoTimestamps.TryParseUtcTicks(quoted[1..^1], out var ticks))
+        {
+            return new FieldValue<DateTimeOffset>(FieldState.Present, new DateTimeOffset(ticks, TimeSpan.Zero), element);
+        }
+
+        var s = StringOf(element);
         if (s.State != FieldState.Present)
         {
             return new FieldValue<DateTimeOffset>(s.State, default, s.Original);
@@ -249,7 +296,8 @@ public sealed class DiagnosticRecord : IDisposable
     /// </summary>
     public static string ReadString(JsonElement element)
     {
-        if (element.ValueKind == JsonValueKind.String && ShortStrings.TryGet(element, out var shared))
+        if (element.ValueKind == JsonValueKind.String &&
+            (ShortStrings.TryGet(element, out var shared) || RepeatedStrings.TryGet(JsonMarshal.GetRawUtf8Value(element), out shared)))
         {
             return shared;
         }
@@ -284,6 +332,42 @@ public sealed class DiagnosticRecord : IDisposable
             if (JsonNames.EqualsIgnoreCase(property, name))
             {
                 value = property.Value;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    /// <summary>The original text of a field's value: a JSON string's text, or the JSON text of any other value.</summary>
+    internal static string OriginalText(JsonElement element) =>
+        element.ValueKind == JsonValueKind.String ? ReadString(element) : element.GetRawText();
+
+    private static FieldValue<string> StringOf(JsonElement element)
+    {
+        string? text = element.ValueKind switch
+        {
+            JsonValueKind.String => ReadString(element),
+            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => element.GetRawText(),
+            JsonValueKind.Object or JsonValueKind.Array => element.GetRawText(),
+            _ => null,
+        };
+        return Classify(text, text);
+    }
+
+    private static FieldValue<TOut> Retype<TIn, TOut>(FieldValue<TIn> field, FieldState state, TOut? value, bool unconvertible) =>
+        field.Source.ValueKind == JsonValueKind.Undefined
+            ? new FieldValue<TOut>(state, value, field.Original) { IsUnconvertible = unconvertible }
+            : new FieldValue<TOut>(state, value, field.Source) { IsUnconvertible = unconvertible };
+
+    private bool Usable(int index, out JsonElement value)
+    {
+        if (index >= 0)
+        {
+            value = _index.ValueAt(index);
+            if (value.ValueKind != JsonValueKind.Null)
+            {
                 return true;
             }
         }

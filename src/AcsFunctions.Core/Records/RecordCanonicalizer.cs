@@ -194,6 +194,21 @@ internal sealed class RecordCanonicalizer : CanonicalBuffer
             return false;
         }
 
+        if (!IsoTimestamps.TryParseUtcTicks(text, out var ticks) && !TryParseAny(text, out ticks))
+        {
+            return false;
+        }
+
+        Append((byte)'t');
+        BinaryPrimitives.WriteInt64BigEndian(Reserve(8), ticks);
+        Length += 8;
+        return true;
+    }
+
+    /// <summary>Any ISO-8601 form <see cref="DateTimeOffset.TryParse(ReadOnlySpan{char}, IFormatProvider?, DateTimeStyles, out DateTimeOffset)"/> reads, as UTC ticks.</summary>
+    private static bool TryParseAny(ReadOnlySpan<byte> text, out long ticks)
+    {
+        ticks = 0;
         Span<char> chars = stackalloc char[text.Length];
         for (var i = 0; i < text.Length; i++)
         {
@@ -210,9 +225,7 @@ internal sealed class RecordCanonicalizer : CanonicalBuffer
             return false;
         }
 
-        Append((byte)'t');
-        BinaryPrimitives.WriteInt64BigEndian(Reserve(8), time.UtcTicks);
-        Length += 8;
+        ticks = time.UtcTicks;
         return true;
     }
 

@@ -21,6 +21,9 @@ public sealed record ResourceRef(string Id, string? SubscriptionId, string? Reso
     // Records name a handful of resources over and over: each distinct id is parsed (and its key hashed) once.
     private static readonly BoundedCache<ResourceRef> _parsed = new(capacity: 1024);
 
+    [ThreadStatic]
+    private static RecentRaw? t_recent;
+
     /// <summary>Parses a resource id leniently (missing parts stay null).</summary>
     public static ResourceRef Parse(string? resourceId)
     {
@@ -32,9 +35,36 @@ public sealed record ResourceRef(string Id, string? SubscriptionId, string? Reso
         return _parsed.GetOrAdd(resourceId, 0, static (id, _) => ParseUncached(id));
     }
 
+    /// <summary>
+    /// The resource named by a JSON value given as its raw UTF-8 text (<paramref name="rawJson"/>, quotes and escapes
+    /// included): <see cref="Parse"/> of the string <paramref name="read"/> makes of that value, remembered per thread
+    /// for the last few raw values. Records name the same few resources, with ids of ~150 characters: a value seen
+    /// again is matched by its bytes instead of being read into a string and looked up again.
+    /// </summary>
+    internal static ResourceRef ParseRaw<TState>(ReadOnlySpan<byte> rawJson, TState state, Func<TState, string?> read)
+    {
+        var recent = t_recent ??= new RecentRaw();
+        for (var i = 0; i < RecentRaw.Size; i++)
+        {
+            if (recent.Raw[i] is { } raw && raw.AsSpan().SequenceEqual(rawJson))
+            {
+                return recent.Parsed[i]!;
+            }
+        }
+
+        var parsed = Parse(read(state));
+        if (rawJson.Length <= 1024)
+        {
+            recent.Raw[recent.Next] = rawJson.ToArray();
+            recent.Parsed[recent.Next] = parsed;
+            recent.Next = (recent.Next + 1) % RecentRaw.Size;
+        }
+
+        return parsed;
+    }
+
     private static ResourceRef ParseUncached(string resourceId)
     {
-
         var id = resourceId.Trim().ToUpperInvariant();
         if (!id.StartsWith('/'))
         {
@@ -62,6 +92,18 @@ public sealed record ResourceRef(string Id, string? SubscriptionId, string? Reso
 
         var name = segments.Length > 0 ? segments[^1] : "UNKNOWN";
         return new ResourceRef(id, subscription, group, provider, name);
+    }
+
+    /// <summary>The last few raw resource-id values one thread read, with their parsed resource (round robin).</summary>
+    private sealed class RecentRaw
+    {
+        public const int Size = 8;
+
+        public byte[]?[] Raw { get; } = new byte[]?[Size];
+
+        public ResourceRef?[] Parsed { get; } = new ResourceRef?[Size];
+
+        public int Next { get; set; }
     }
 
     private static string MakeKey(string id, string name)

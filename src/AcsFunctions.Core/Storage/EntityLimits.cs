@@ -43,27 +43,45 @@ public static class EntityLimits
     public static long EstimateSize(TableEntity entity) => EstimateSize(entity, entity);
 
     /// <summary>Size of an entity's columns (keys included as the <c>PartitionKey</c> and <c>RowKey</c> entries) before the entity exists.</summary>
-    public static long EstimateSize(IDictionary<string, object> columns) =>
-        EstimateSize(
-            columns.TryGetValue("PartitionKey", out var pk) ? pk as string : null,
-            columns.TryGetValue("RowKey", out var rk) ? rk as string : null,
-            columns!);
-
-    private static long EstimateSize(string? partitionKey, string? rowKey, IEnumerable<KeyValuePair<string, object?>> properties)
+    public static long EstimateSize(IDictionary<string, object> columns)
     {
-        long size = 4 + ((partitionKey?.Length ?? 0) * 2L) + ((rowKey?.Length ?? 0) * 2L);
-        foreach (var (name, value) in properties)
+        var size = KeysSize(
+            columns.TryGetValue("PartitionKey", out var pk) ? pk as string : null,
+            columns.TryGetValue("RowKey", out var rk) ? rk as string : null);
+        if (columns is Dictionary<string, object> dictionary)
         {
-            if (name is "PartitionKey" or "RowKey" or "Timestamp" or "odata.etag")
+            // The ingest path's columns: enumerated without boxing an enumerator or an interface call per column.
+            foreach (var (name, value) in dictionary)
             {
-                continue;
+                size += PropertySize(name, value);
             }
 
-            size += 8 + (name.Length * 2L) + ValueSize(value);
+            return size;
+        }
+
+        foreach (var (name, value) in columns)
+        {
+            size += PropertySize(name, value);
         }
 
         return size;
     }
+
+    private static long EstimateSize(string? partitionKey, string? rowKey, IEnumerable<KeyValuePair<string, object?>> properties)
+    {
+        var size = KeysSize(partitionKey, rowKey);
+        foreach (var (name, value) in properties)
+        {
+            size += PropertySize(name, value);
+        }
+
+        return size;
+    }
+
+    private static long KeysSize(string? partitionKey, string? rowKey) => 4 + ((partitionKey?.Length ?? 0) * 2L) + ((rowKey?.Length ?? 0) * 2L);
+
+    private static long PropertySize(string name, object? value) =>
+        name is "PartitionKey" or "RowKey" or "Timestamp" or "odata.etag" ? 0 : 8 + (name.Length * 2L) + ValueSize(value);
 
     /// <summary>
     /// Checks an entity against every limit; returns null when it fits, otherwise what is wrong.

@@ -40,8 +40,14 @@ public static class KeyShards
         [.. Enumerable.Range(0, Count).Select(s => "|s" + s.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))];
 
     /// <summary><paramref name="baseKey"/> with the shard of <paramref name="shardBy"/> appended (the base capped so the whole key fits).</summary>
-    public static string Append(string baseKey, string shardBy) =>
-        KeyEncoder.Cap(baseKey, KeyEncoder.MaxKeyLength - 4) + Suffix(Of(shardBy));
+    public static string Append(string baseKey, string shardBy) => CappedBase(baseKey) + Suffix(Of(shardBy));
+
+    /// <summary>
+    /// The part of every sharded key of <paramref name="baseKey"/> before its suffix (the base capped so the whole key
+    /// fits): what <see cref="BaseOf"/> gives back from <see cref="Append"/>'s keys. Callers that shard many rows of
+    /// one base compute it once and append <see cref="Suffix"/> of each row's shard.
+    /// </summary>
+    public static string CappedBase(string baseKey) => KeyEncoder.Cap(baseKey, KeyEncoder.MaxKeyLength - 4);
 
     /// <summary>True when <paramref name="key"/> ends with a shard suffix (<c>|s</c> + two hex digits).</summary>
     public static bool HasSuffix(string key) =>

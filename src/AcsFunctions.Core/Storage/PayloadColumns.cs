@@ -41,9 +41,10 @@ public static class PayloadColumns
     public static bool TryAdd(IDictionary<string, object> entity, ReadOnlySpan<byte> utf8)
     {
         entity[Length] = (long)utf8.Length;
-        var charCount = Encoding.UTF8.GetCharCount(utf8);
         var budget = EntityLimits.MaxEntityBytes - EntityLimits.EstimateSize(entity) - SafetyMargin;
-        if (charCount <= EntityLimits.MaxStringChars && (charCount * 2L) + 64 < budget)
+
+        // UTF-8 never decodes to more characters than bytes: when the byte count fits, so does the text (no counting pass).
+        if (FitsAsText(utf8.Length, budget) || FitsAsText(Encoding.UTF8.GetCharCount(utf8), budget))
         {
             entity[Raw] = Encoding.UTF8.GetString(utf8);
             return true;
@@ -67,6 +68,9 @@ public static class PayloadColumns
         entity[GzipChunks] = chunks;
         return true;
     }
+
+    private static bool FitsAsText(int charCount, long budget) =>
+        charCount <= EntityLimits.MaxStringChars && (charCount * 2L) + 64 < budget;
 
     /// <summary>Records that the payload lives in blob <paramref name="blobName"/>.</summary>
     public static void SetBlob(TableEntity entity, string blobName) => entity[Blob] = blobName;

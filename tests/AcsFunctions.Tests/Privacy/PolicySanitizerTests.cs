@@ -79,6 +79,36 @@ public sealed class PolicySanitizerTests
         Assert.Equal(2, inner.RootElement.GetProperty("Quantity").GetInt32());
     }
 
+    [Fact]
+    public void Sanitize_RulesApplyButChangeNothing_SameElement()
+    {
+        // Every ruled field is already in its masked form: the record is written once while it is checked, and that
+        // copy is dropped (not parsed) because nothing differs.
+        using var document = JsonDocument.Parse("""
+            {"time":"2025-03-04T10:15:02Z","category":"CallAutomationOperational","callerIpAddress":"203.0.113.0/24","properties":{"URI":"https://acs.communication.azure.com/calling/callConnections/39e4f95b?api-version=2023-10-15","identifier":"h:0123456789abcdef01234567"}}
+            """);
+
+        using var result = Create().Sanitize("CallAutomationOperational", document.RootElement);
+
+        Assert.True(Unsafe.AreSame(
+            ref MemoryMarshal.GetReference(JsonMarshal.GetRawUtf8Value(document.RootElement)),
+            ref MemoryMarshal.GetReference(JsonMarshal.GetRawUtf8Value(result.Element))));
+    }
+
+    [Fact]
+    public void Sanitize_NothingToRewrite_TextTheWriterRefuses_SameElement()
+    {
+        // A lone surrogate escape cannot be written back as UTF-8: a record with nothing to rewrite is stored as it
+        // arrived (as before the single walk) instead of failing.
+        using var document = JsonDocument.Parse("""{"time":"2025-03-04T10:15:02Z","category":"RoomsOperational","properties":{"RoomId":"\uD800x"}}""");
+
+        using var result = Create().Sanitize("RoomsOperational", document.RootElement);
+
+        Assert.True(Unsafe.AreSame(
+            ref MemoryMarshal.GetReference(JsonMarshal.GetRawUtf8Value(document.RootElement)),
+            ref MemoryMarshal.GetReference(JsonMarshal.GetRawUtf8Value(result.Element))));
+    }
+
     [Theory]
     [InlineData("null")]
     [InlineData("\"null\"")]

@@ -17,6 +17,9 @@ public static class ApiRequestColumns
     private static readonly HashSet<string> _succeededResultTypes =
         new(["Succeeded", "Success", "Completed"], StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>How many columns <see cref="Add"/> adds at most.</summary>
+    public const int Count = 12;
+
     /// <summary>Adds the request columns of <paramref name="record"/> to <paramref name="columns"/>.</summary>
     public static RequestOutcome Add(ColumnSet columns, DiagnosticRecord record)
     {
@@ -33,7 +36,7 @@ public static class ApiRequestColumns
             .Add("ResultType", resultType)
             .Add("ResultSignature", signature)
             .Add("ResultDescription", record.GetString("resultDescription"))
-            .Add("StatusCode", code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? signature.OrNull())
+            .Add("StatusCode", code is { } c ? StatusClasses.Text(c) : signature.OrNull())
             .Add("StatusClass", statusClass)
             .Add("Success", success)
             .Add("Failed", failed)

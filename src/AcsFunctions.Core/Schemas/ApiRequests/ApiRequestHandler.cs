@@ -27,19 +27,20 @@ public class ApiRequestHandler : IRecordHandler
     public HandlerOutcome Handle(RecordContext context)
     {
         var record = context.Record;
-        var columns = new ColumnSet();
+        var extras = _extras.GetValueOrDefault(context.Category) ?? [];
+        var columns = new ColumnSet(ApiRequestColumns.Count + extras.Length + EnrichedColumns);
         var outcome = ApiRequestColumns.Add(columns, record);
-        if (_extras.TryGetValue(context.Category, out var extras))
+        foreach (var name in extras)
         {
-            foreach (var name in extras)
-            {
-                columns.Add(name, record.GetString(name));
-            }
+            columns.Add(name, record.GetString(name));
         }
 
         Enrich(columns, context, outcome);
         return new EnrichedRecord { Placement = RecordPlacement.Window, Columns = columns };
     }
+
+    /// <summary>Most columns <see cref="Enrich"/> adds (sizes each record's column set once).</summary>
+    protected virtual int EnrichedColumns => 0;
 
     /// <summary>Adds a category's own columns after the request columns and the copied fields (nothing by default).</summary>
     protected virtual void Enrich(ColumnSet columns, RecordContext context, RequestOutcome outcome)

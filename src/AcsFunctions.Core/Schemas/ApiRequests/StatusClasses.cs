@@ -14,12 +14,27 @@ public static class StatusClasses
     /// <summary>The throttling class.</summary>
     public const string Throttled = "429";
 
+    private static readonly string[] _classes = ["1xx", "2xx", "3xx", "4xx", "5xx"];
+
+    // The text of every status code (100…999), made once: a request record's StatusCode column is one of them.
+    private static readonly string[] _codes = [.. Enumerable.Range(100, 900).Select(c => c.ToString(CultureInfo.InvariantCulture))];
+
+    /// <summary>The invariant text of a status code (<see cref="ParseCode"/> gives 100…999), shared for those codes.</summary>
+    public static string Text(int code) =>
+        code is >= 100 and < 1000 ? _codes[code - 100] : code.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>Parses a status code from <c>resultSignature</c> text (<c>"202"</c>, <c>202</c>, <c>"202.0"</c>).</summary>
     public static int? ParseCode(string? text)
     {
         if (text is null)
         {
             return null;
+        }
+
+        // The usual form, three digits ("202"), without a parse.
+        if (text.Length == 3 && char.IsAsciiDigit(text[0]) && text[0] != '0' && char.IsAsciiDigit(text[1]) && char.IsAsciiDigit(text[2]))
+        {
+            return ((text[0] - '0') * 100) + ((text[1] - '0') * 10) + (text[2] - '0');
         }
 
         if (double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) &&
@@ -36,7 +51,7 @@ public static class StatusClasses
     {
         null => Unknown,
         429 => Throttled,
-        >= 100 and < 600 => string.Create(CultureInfo.InvariantCulture, $"{code.Value / 100}xx"),
+        >= 100 and < 600 => _classes[(code.Value / 100) - 1],
         _ => Unknown,
     };
 

@@ -18,7 +18,7 @@ public sealed class CallClientMediaStatsHandler : IRecordHandler
     public HandlerOutcome Handle(RecordContext context)
     {
         var r = context.Record;
-        var columns = new ColumnSet()
+        var columns = new ColumnSet(10 + CallClientIds.Count)
             .Add("MetricName", r.GetString("MetricName"))
             .Add("Count", r.GetDouble("Count"))
             .Add("Sum", r.GetDouble("Sum"))
@@ -34,11 +34,16 @@ public sealed class CallClientMediaStatsHandler : IRecordHandler
     }
 
     /// <summary><c>send</c> → Send, <c>recv</c>/<c>receive</c> → Recv; other values keep their spelling.</summary>
-    public static string? Direction(string? direction) => direction?.Trim().ToUpperInvariant() switch
+    public static string? Direction(string? direction)
     {
-        null => null,
-        "SEND" or "OUTBOUND" => "Send",
-        "RECV" or "RECEIVE" or "INBOUND" => "Recv",
-        _ => direction.Trim(),
-    };
+        if (direction is null)
+        {
+            return null;
+        }
+
+        var trimmed = direction.Trim();
+        return Calls.MediaTypes.UpperEquals(trimmed, "SEND") || Calls.MediaTypes.UpperEquals(trimmed, "OUTBOUND") ? "Send"
+            : Calls.MediaTypes.UpperEquals(trimmed, "RECV") || Calls.MediaTypes.UpperEquals(trimmed, "RECEIVE") || Calls.MediaTypes.UpperEquals(trimmed, "INBOUND") ? "Recv"
+            : trimmed;
+    }
 }

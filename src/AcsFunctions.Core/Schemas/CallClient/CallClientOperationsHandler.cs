@@ -18,7 +18,7 @@ public sealed class CallClientOperationsHandler : IRecordHandler
     public HandlerOutcome Handle(RecordContext context)
     {
         var r = context.Record;
-        var columns = new ColumnSet();
+        var columns = new ColumnSet(ApiRequestColumns.Count + CallClientIds.Count + 3 + OperationPayload.MaxColumnsAdded);
         ApiRequestColumns.Add(columns, r);
         CallClientIds.Add(columns, r)
             .Add("OperationType", r.GetString("OperationType"))

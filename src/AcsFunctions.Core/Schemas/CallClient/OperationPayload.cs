@@ -20,6 +20,9 @@ public static class OperationPayload
     /// <summary>Most payload properties turned into columns (the rest stay in <c>OperationPayload</c>).</summary>
     public const int MaxColumns = 24;
 
+    /// <summary>How many columns <see cref="Add"/> adds at most (the payload, its flags and <see cref="MaxColumns"/> properties).</summary>
+    public const int MaxColumnsAdded = MaxColumns + 4;
+
     /// <summary>Adds the payload columns.</summary>
     public static void Add(ColumnSet columns, DiagnosticRecord record)
     {

@@ -11,13 +11,15 @@ namespace AcsFunctions.Schemas.Calls;
 /// </summary>
 public sealed class CallDiagnosticsHandler : IRecordHandler
 {
-    /// <summary>The metrics parsed as numbers (CallDiagnostics schema).</summary>
-    public static IReadOnlyList<string> Metrics { get; } =
+    private static readonly string[] _metrics =
     [
         "RoundTripTimeAvg", "RoundTripTimeMax", "JitterAvg", "JitterMax", "PacketLossRateAvg", "PacketLossRateMax",
         "JitterBufferSizeAvg", "JitterBufferSizeMax", "HealedDataRatioAvg", "HealedDataRatioMax", "VideoFrameRateAvg",
         "RecvResolutionHeight", "RecvFreezeDurationPerMinuteInMs", "VideoBitRateAvg", "VideoBitRateMax", "PacketUtilization",
     ];
+
+    /// <summary>The metrics parsed as numbers (CallDiagnostics schema).</summary>
+    public static IReadOnlyList<string> Metrics => _metrics;
 
     /// <inheritdoc />
     public IReadOnlyCollection<string> Categories { get; } = [Dispatch.Categories.CallDiagnostics, Dispatch.Categories.CallDiagnosticsUpdates];
@@ -27,19 +29,19 @@ public sealed class CallDiagnosticsHandler : IRecordHandler
     {
         var r = context.Record;
         var leg = CallLeg.Read(context, context.Category == Dispatch.Categories.CallDiagnosticsUpdates);
-        var columns = leg.AddTo(new ColumnSet(), r);
+        var columns = leg.AddTo(new ColumnSet(CallLeg.ColumnCount + _metrics.Length + 9), r);
         var mediaType = MediaTypes.Normalize(r.GetString("mediaType").OrNull());
         var streamId = r.GetString("streamId").OrNull() ?? "unknown";
 
-        var values = new Dictionary<string, double?>(StringComparer.Ordinal);
-        foreach (var metric in Metrics)
+        Span<double?> values = stackalloc double?[_metrics.Length];
+        for (var i = 0; i < _metrics.Length; i++)
         {
-            var field = r.GetDouble(metric);
-            values[metric] = field.OrNull();
-            columns.Add(metric, field);
+            var field = r.GetDouble(_metrics[i]);
+            values[i] = field.OrNull();
+            columns.Add(_metrics[i], field);
         }
 
-        var reasons = QualityThresholds.PoorReasons(mediaType, m => values.GetValueOrDefault(m));
+        var poorReasons = StreamVerdict.For(mediaType).PoorReasons(values);
         columns
             .Add("OperationVersion", r.GetString("operationVersion"))
             .Add("MediaType", mediaType)
@@ -47,8 +49,8 @@ public sealed class CallDiagnosticsHandler : IRecordHandler
             .Add("Direction", Direction(r.GetString("streamDirection").OrNull(), leg.EndpointType))
             .Add("TransportType", r.GetString("transportType"))
             .Add("CodecName", r.GetString("codecName"))
-            .Add("Poor", reasons.Count > 0)
-            .Add("PoorReasons", reasons.Count > 0 ? string.Join(", ", reasons) : null)
+            .Add("Poor", poorReasons is not null)
+            .Add("PoorReasons", poorReasons)
             .Add("CrossTenant", leg.Redacted);
 
         return new EnrichedRecord
@@ -76,5 +78,57 @@ public sealed class CallDiagnosticsHandler : IRecordHandler
         }
 
         return endpointType == EndpointTypes.Server ? "Inbound" : "Outbound";
+    }
+
+    /// <summary>
+    /// The quality verdict of one media type (<see cref="QualityThresholds.PoorReasons"/>) on the metric values in
+    /// <see cref="Metrics"/> order: each rule knows its metric's position, and each combination of reasons is joined
+    /// into text once (no dictionary, closure, list or joined string per stream).
+    /// </summary>
+    private sealed class StreamVerdict
+    {
+        private static readonly StreamVerdict _audio = new(MediaTypes.Audio);
+        private static readonly StreamVerdict _video = new(MediaTypes.Video);
+        private static readonly StreamVerdict _screenSharing = new(MediaTypes.ScreenSharing);
+        private static readonly StreamVerdict _other = new(MediaTypes.Unknown);
+
+        private readonly IReadOnlyList<QualityThreshold> _rules;
+        private readonly int[] _metricOf;
+        private readonly string?[] _texts;
+
+        private StreamVerdict(string mediaType)
+        {
+            _rules = QualityThresholds.For(mediaType);
+            _metricOf = [.. _rules.Select(rule => Array.IndexOf(_metrics, rule.Metric))];
+            _texts = new string?[1 << _rules.Count];
+        }
+
+        public static StreamVerdict For(string mediaType) => mediaType switch
+        {
+            MediaTypes.Audio => _audio,
+            MediaTypes.Video => _video,
+            MediaTypes.ScreenSharing => _screenSharing,
+            _ => _other,
+        };
+
+        /// <summary>The reasons the stream is poor joined by <c>", "</c>, in rule order; null when it is not poor.</summary>
+        public string? PoorReasons(ReadOnlySpan<double?> values)
+        {
+            var poor = 0;
+            for (var i = 0; i < _rules.Count; i++)
+            {
+                if (_rules[i].IsPoor(_metricOf[i] >= 0 ? values[_metricOf[i]] : null))
+                {
+                    poor |= 1 << i;
+                }
+            }
+
+            if (poor == 0)
+            {
+                return null;
+            }
+
+            return _texts[poor] ??= string.Join(", ", _rules.Where((_, i) => (poor & (1 << i)) != 0).Select(rule => rule.Reason).Distinct());
+        }
     }
 }

@@ -49,13 +49,18 @@ public sealed class CallLeg
         var rawVersion = r.GetInt64("callUpdatesVersion");
         var version = updatesCategory && rawVersion.OrNull() is { } v ? (int)Math.Clamp(v, 0, CallRowKeys.MaxVersion) : 0;
         var id = participant.OrNull() ?? endpoint.OrNull() ?? "~" + context.RecordId;
+        // The device fields are only checked here (their columns are read by the handler): no text is made for them.
         var redacted = participant.IsRedacted || endpoint.IsRedacted ||
-            r.GetString("sdkVersion").IsRedacted || r.GetString("osVersion").IsRedacted || r.GetString("identifier").IsRedacted;
+            r.GetState("sdkVersion") == FieldState.Redacted || r.GetState("osVersion") == FieldState.Redacted ||
+            r.GetState("identifier") == FieldState.Redacted;
         return new CallLeg(participant, endpoint, EndpointTypes.Normalize(r.GetString("endpointType").OrNull()), version, rawVersion, id)
         {
             Redacted = redacted,
         };
     }
+
+    /// <summary>How many columns <see cref="AddTo"/> adds at most.</summary>
+    public const int ColumnCount = 6;
 
     /// <summary>Adds the leg columns: ParticipantId, EndpointId, EndpointType, Identifier, CallUpdatesVersion.</summary>
     public ColumnSet AddTo(ColumnSet columns, DiagnosticRecord record)

@@ -18,7 +18,7 @@ public sealed class CallSummaryHandler : IRecordHandler
     {
         var r = context.Record;
         var leg = CallLeg.Read(context, context.Category == Dispatch.Categories.CallSummaryUpdates);
-        var columns = leg.AddTo(new ColumnSet(), r);
+        var columns = leg.AddTo(new ColumnSet(CallLeg.ColumnCount + 22), r);
 
         var code = r.GetInt64("participantEndReason");
         var subCode = r.GetInt64("participantEndSubCode");

@@ -20,13 +20,19 @@ public static class MediaTypes
         }
 
         var trimmed = mediaType.Trim();
-        return trimmed.ToUpperInvariant() switch
-        {
-            "AUDIO" => Audio,
-            "VIDEO" => Video,
-            "VBSS" or "SCREENSHARING" or "SCREENSHARE" or "SCREEN" => ScreenSharing,
-            "APPSHARING" => AppSharing,
-            _ => trimmed,
-        };
+        return UpperEquals(trimmed, "AUDIO") ? Audio
+            : UpperEquals(trimmed, "VIDEO") ? Video
+            : UpperEquals(trimmed, "VBSS") || UpperEquals(trimmed, "SCREENSHARING") || UpperEquals(trimmed, "SCREENSHARE") || UpperEquals(trimmed, "SCREEN") ? ScreenSharing
+            : UpperEquals(trimmed, "APPSHARING") ? AppSharing
+            : trimmed;
     }
+
+    /// <summary>
+    /// <c>text.ToUpperInvariant() == upperName</c>, without making the upper-case copy when the text is ASCII (the
+    /// usual case).
+    /// </summary>
+    public static bool UpperEquals(string text, string upperName) =>
+        System.Text.Ascii.IsValid(text)
+            ? System.Text.Ascii.EqualsIgnoreCase(text, upperName)
+            : string.Equals(text.ToUpperInvariant(), upperName, StringComparison.Ordinal);
 }

@@ -28,7 +28,7 @@ public sealed class EmailHandler : IRecordHandler
     public HandlerOutcome Handle(RecordContext context)
     {
         var r = context.Record;
-        var columns = new ColumnSet()
+        var columns = new ColumnSet(15)
             .Add("MessageId", context.CorrelationId)
             .Add("OperationVersion", r.GetString("operationVersion"))
             .Add("Location", r.GetString("location"));

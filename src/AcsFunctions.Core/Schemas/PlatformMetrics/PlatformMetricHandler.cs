@@ -15,7 +15,7 @@ public sealed class PlatformMetricHandler : IRecordHandler
     public HandlerOutcome Handle(RecordContext context)
     {
         var r = context.Record;
-        var columns = new ColumnSet()
+        var columns = new ColumnSet(7)
             .Add("MetricName", r.GetString("metricName"))
             .Add("TimeGrain", r.GetString("timeGrain"))
             .Add("Count", r.GetDouble("count"))

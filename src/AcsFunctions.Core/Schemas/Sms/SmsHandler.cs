@@ -15,6 +15,9 @@ public sealed class SmsHandler() : ApiRequestHandler(new Dictionary<string, stri
 })
 {
     /// <inheritdoc />
+    protected override int EnrichedColumns => 6;
+
+    /// <inheritdoc />
     protected override void Enrich(ColumnSet columns, RecordContext context, RequestOutcome outcome)
     {
         var record = context.Record;

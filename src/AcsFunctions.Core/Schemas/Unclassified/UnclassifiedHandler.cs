@@ -15,7 +15,7 @@ public sealed class UnclassifiedHandler : IFallbackRecordHandler
     public HandlerOutcome Handle(RecordContext context)
     {
         var r = context.Record;
-        var columns = new ColumnSet()
+        var columns = new ColumnSet(4)
             .Add("OperationVersion", r.GetString("operationVersion"))
             .Add("ResultType", r.GetString("resultType"))
             .Add("ResultSignature", r.GetString("resultSignature"))

@@ -19,7 +19,7 @@ public sealed class UsageHandler : IRecordHandler
         var r = context.Record;
         var start = r.GetDateTime("StartTime");
         var end = r.GetDateTime("EndTime");
-        var columns = new ColumnSet()
+        var columns = new ColumnSet(9)
             .Add("UsageType", r.GetString("UsageType"))
             .Add("UnitType", r.GetString("UnitType"))
             .Add("Quantity", r.GetDouble("Quantity"))
