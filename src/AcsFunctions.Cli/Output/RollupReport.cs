@@ -52,6 +52,11 @@ internal static class RollupReport
             AnsiConsole.MarkupLine($"[yellow]{result.Retained} changed while being recomputed and {result.Skipped} are owned by another run: they stay pending for the next run.[/]");
         }
 
+        if (result.LateNotMerged > 0)
+        {
+            AnsiConsole.MarkupLine($"[yellow]{result.LateNotMerged} hours or days kept their rows: late data for them came after retention deleted their minute and raw rows (see `late` in query health, docs/retention.md).[/]");
+        }
+
         if (result.Failed > 0)
         {
             AnsiConsole.MarkupLine($"[red]{result.Failed} failed (see the log); they stay pending and are retried by the next run.[/]");
@@ -71,6 +76,7 @@ internal static class RollupReport
         leased = result.Leased,
         leasedUntil = result.LeasedUntil,
         failed = result.Failed,
+        lateNotMerged = result.LateNotMerged,
         recordRowsRead = result.RecordRowsRead,
         aggregateRowsRead = result.AggregateRowsRead,
         readQueries = result.ReadQueries,

@@ -27,6 +27,12 @@ internal sealed class PendingMarks
     /// <summary>Days of a table (<c>yyyyMMdd|table</c>) with a pending hour mark: the day will be recomputed from its hours.</summary>
     public HashSet<string> DaysWithHourMarks { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Hours (<c>yyyyMMddHH</c>) with a pending hour mark of any table: an hour whose minute rows retention deleted is
+    /// rebuilt from its raw rows (records, per-call rows), so those stay until it is done.
+    /// </summary>
+    public HashSet<string> HoursWithMarks { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Pending hour and day marks (<c>yyyyMMddHH|table</c>, <c>yyyyMMdd|table</c>).</summary>
     public HashSet<string> Periods { get; } = new(StringComparer.Ordinal);
 
@@ -56,9 +62,10 @@ internal sealed class PendingMarks
             {
                 marks.Periods.Add(mark.RowKey);
                 var bar = mark.RowKey.IndexOf('|', StringComparison.Ordinal);
-                if (kind == RollupMarkKinds.Hour && bar >= 8)
+                if (kind == RollupMarkKinds.Hour && bar >= 10)
                 {
                     marks.DaysWithHourMarks.Add(string.Concat(mark.RowKey.AsSpan(0, 8), mark.RowKey.AsSpan(bar)));
+                    marks.HoursWithMarks.Add(mark.RowKey[..10]);
                 }
             }
         }

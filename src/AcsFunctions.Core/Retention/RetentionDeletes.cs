@@ -5,7 +5,11 @@ using Microsoft.Extensions.Logging;
 
 namespace AcsFunctions.Retention;
 
-/// <summary>The deletes of a retention run: rows in transactions of ≤ 100 of one partition, If-Match, their payload blobs first.</summary>
+/// <summary>
+/// The deletes of a retention run: rows in transactions of ≤ 100 of one partition, If-Match, then their payload blobs.
+/// A row goes before its blob, so a row never names a missing blob: when the row delete fails (412, the row changed
+/// meanwhile) the blob stays with the row; when a run stops between the two, the blob is an orphan nobody reads.
+/// </summary>
 internal sealed class RetentionDeletes(AcsStorage storage, TableWriter writer, ILogger logger)
 {
     public async Task DeleteIfExistsAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken)
@@ -19,7 +23,7 @@ internal sealed class RetentionDeletes(AcsStorage storage, TableWriter writer, I
         }
     }
 
-    /// <summary>Deletes rows (payload blobs first), one transaction per partition and ≤ 100 rows, If-Match on the ETag read.</summary>
+    /// <summary>Deletes rows, one transaction per partition and ≤ 100 rows, If-Match on the ETag read; then the payload blobs of the rows that went.</summary>
     /// <returns>The rows left because they changed or went meanwhile.</returns>
     public async Task<long> DeleteAsync(string table, IReadOnlyList<TableEntity> rows, bool payloads, RetentionTableResult result, RetentionRun run, CancellationToken cancellationToken)
     {
@@ -39,33 +43,36 @@ internal sealed class RetentionDeletes(AcsStorage storage, TableWriter writer, I
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = storage.Options.MaxParallelBatches, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(batches, parallel, async (batch, ct) =>
         {
-            var blobs = payloads ? await DeleteBlobsAsync(batch, ct) : 0;
             try
             {
                 run.Transaction();
                 await writer.SubmitTransactionAsync(table, [.. batch.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, r.ETag))], ct);
-                lock (result)
-                {
-                    result.Deleted += batch.Length;
-                    result.BlobsDeleted += blobs;
-                }
             }
             catch (RequestFailedException ex) when (ex.Status is 404 or 412)
             {
+                // The transaction is all or nothing: every row of the batch stays, and so do the blobs they name.
                 RetentionLog.RetentionConflict(logger, batch.Length, table, batch[0].PartitionKey, ex.Status);
                 Interlocked.Add(ref conflicts, batch.Length);
                 lock (result)
                 {
                     result.Conflicts += batch.Length;
-                    result.BlobsDeleted += blobs;
                 }
+
+                return;
+            }
+
+            var blobs = payloads ? await DeleteBlobsAsync(batch, ct) : 0;
+            lock (result)
+            {
+                result.Deleted += batch.Length;
+                result.BlobsDeleted += blobs;
             }
         });
         return conflicts;
     }
 
-    /// <summary>The payload blobs the rows name (blobs go first: a row left behind by a stop still names its blob for the next run).</summary>
-    public async Task<int> DeleteBlobsAsync(IEnumerable<TableEntity> rows, CancellationToken cancellationToken)
+    /// <summary>The payload blobs that deleted rows named (after the rows: a row never names a missing blob).</summary>
+    private async Task<int> DeleteBlobsAsync(IEnumerable<TableEntity> rows, CancellationToken cancellationToken)
     {
         var names = rows.Select(r => r.GetString(PayloadColumns.Blob)).OfType<string>().ToList();
         if (names.Count == 0 || storage.BlobService is not { } service)

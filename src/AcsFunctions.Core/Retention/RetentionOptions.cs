@@ -64,7 +64,7 @@ public sealed class RetentionOptions : IValidatableObject
 
     /// <value>
     /// Default 5,000. Rows one run reads (and so deletes at most) per table and tier; the rest is left for the next run,
-    /// which starts again at the oldest partition.
+    /// which continues after the last row read (rows kept by a guard are not read again until a run reaches the end).
     /// </value>
     [Range(100, 1_000_000)]
     public int MaxRowsPerTable { get; set; } = 5_000;
@@ -79,6 +79,15 @@ public sealed class RetentionOptions : IValidatableObject
                 $"(MinuteAggregates {MinuteAggregates.TotalDays:0.##} d ≤ HourlyAggregates {HourlyAggregates.TotalDays:0.##} d ≤ DailyAggregates {DailyAggregates.TotalDays:0.##} d); " +
                 "otherwise a query would fall back to rows that are already gone.",
                 [nameof(MinuteAggregates), nameof(HourlyAggregates), nameof(DailyAggregates)]);
+        }
+
+        if (MinuteAggregates > Records || MinuteAggregates > CallRecords)
+        {
+            yield return new ValidationResult(
+                $"AcsFunctions:Retention: raw rows must be kept at least as long as minute aggregates " +
+                $"(MinuteAggregates {MinuteAggregates.TotalDays:0.##} d ≤ Records {Records.TotalDays:0.##} d and ≤ CallRecords {CallRecords.TotalDays:0.##} d); " +
+                "otherwise late data for an hour whose minute rows are gone cannot be recomputed exactly from its records.",
+                [nameof(MinuteAggregates), nameof(Records), nameof(CallRecords)]);
         }
     }
 }

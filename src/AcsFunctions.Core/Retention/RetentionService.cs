@@ -15,9 +15,13 @@ namespace AcsFunctions.Retention;
 /// partitions it deletes and never a live one. Call records (keyed by call) go through the per-call rows of their
 /// call-start minute. Guards keep what the roll-up still needs: a minute with a pending window mark, a minute
 /// aggregate row whose hour and day rows do not exist yet (or are being recomputed), an hourly row without its day row.
-/// Each table is bounded per run (<see cref="RetentionOptions.MaxRowsPerTable"/>); the next run continues at the oldest
-/// partition left. Deletes are entity-group transactions of at most 100 rows of one partition, If-Match on the ETag
-/// read, so a row rewritten meanwhile stays for the next run.
+/// Each table is bounded per run (<see cref="RetentionOptions.MaxRowsPerTable"/>, rows read, kept ones included); a run
+/// that stops at its bound leaves a resume point (<see cref="RetentionState"/>) and the next run continues after it, so
+/// rows a guard keeps at the front of a table never stall the rows behind them; a run that reaches the end of the range
+/// clears it. Before deleting, a run records the cutoffs it deletes below (<see cref="RetentionState"/>): the roll-up
+/// rebuilds an hour or day whose finer rows may be gone from the raw rows, or leaves it as it is, never from what is
+/// left. Deletes are entity-group transactions of at most 100 rows of one partition, If-Match on the ETag read, so a row
+/// rewritten meanwhile stays for the next run; payload blobs go after their rows.
 /// </summary>
 public sealed class RetentionService
 {
@@ -85,6 +89,14 @@ public sealed class RetentionService
         var now = _time.GetUtcNow();
         var run = new RetentionRun(dryRun);
         var latest = RetentionStep.All.Max(s => s.Cutoff(now, _options));
+        var state = await RetentionState.LoadAsync(_storage, run.Guards, cancellationToken);
+        if (!dryRun)
+        {
+            // Before the marks are read: a roll-up that reads these cutoffs afterwards, and the marks it leaves pending,
+            // are both seen — no hour or day is recomputed from finer rows this run deletes.
+            await state.RaiseTrimmedAsync(_storage, RetentionStep.All.Select(s => (RetentionState.KeyOf(s.Table, s.Tier), s.Cutoff(now, _options))), cancellationToken);
+        }
+
         var marks = await PendingMarks.LoadAsync(
             _storage.GetTable(TableNames.RollupPending), CoarseTiers.FloorDay(latest).AddDays(1).ToString("yyyyMMdd", CultureInfo.InvariantCulture), run.Guards, cancellationToken);
 
@@ -99,12 +111,12 @@ public sealed class RetentionService
             if (step.Guard == RetentionGuard.Calls)
             {
                 var callRecords = new RetentionTableResult { Table = TableNames.CallRecords, Tier = "rows", Setting = step.Setting, RetentionDays = result.RetentionDays, Cutoff = cutoff };
-                await RunCallsAsync(step, cutoff, marks, result, callRecords, run, cancellationToken);
+                await RunCallsAsync(step, cutoff, marks, state, result, callRecords, run, cancellationToken);
                 Report(callRecords, progress, tables);
             }
             else
             {
-                await RunRangeAsync(step, cutoff, marks, result, run, cancellationToken);
+                await RunRangeAsync(step, cutoff, marks, state, result, run, cancellationToken);
             }
 
             Report(result, progress, tables);
@@ -128,12 +140,13 @@ public sealed class RetentionService
     }
 
     /// <summary>One range step: read the expired partitions page by page (keys only), keep what a guard holds back, delete the rest.</summary>
-    private async Task RunRangeAsync(RetentionStep step, DateTimeOffset cutoff, PendingMarks marks, RetentionTableResult result, RetentionRun run, CancellationToken cancellationToken)
+    private async Task RunRangeAsync(RetentionStep step, DateTimeOffset cutoff, PendingMarks marks, RetentionState state, RetentionTableResult result, RetentionRun run, CancellationToken cancellationToken)
     {
         var table = _storage.GetTable(step.Table);
         var coarse = new CoarseRows(_storage.GetTable(step.Table), run.Guards);
         string[] select = step.Payloads ? [PayloadColumns.Blob] : [];
-        await foreach (var page in ExpiredPagesAsync(step, table, step.ExpiredFilter(cutoff), select, result, run, cancellationToken))
+        var position = new ResumePosition(RetentionState.KeyOf(step.Table, step.Tier), state);
+        await foreach (var page in ExpiredPagesAsync(step, table, step.ExpiredFilter(cutoff), select, position, result, run, cancellationToken))
         {
             var go = new List<TableEntity>();
             foreach (var row in page)
@@ -150,17 +163,45 @@ public sealed class RetentionService
 
             await _deletes.DeleteAsync(step.Table, go, step.Payloads, result, run, cancellationToken);
         }
+
+        await SaveAsync(position, state, result, run, cancellationToken);
+    }
+
+    /// <summary>After a step: where it stopped when it hit its bound, or nothing (the next run starts at the front). Not in a dry run.</summary>
+    private async Task SaveAsync(ResumePosition position, RetentionState state, RetentionTableResult result, RetentionRun run, CancellationToken cancellationToken)
+    {
+        if (!run.DryRun)
+        {
+            await state.SaveResumeAsync(_storage, position.Key, result.More ? position.Last : null, cancellationToken);
+        }
+    }
+
+    /// <summary>A step's resume point: where this run starts (after the last run's last row) and the last row it read.</summary>
+    private sealed class ResumePosition(string key, RetentionState state)
+    {
+        public string Key { get; } = key;
+
+        public (string PartitionKey, string RowKey)? After { get; } = state.ResumeAfter(key);
+
+        public (string PartitionKey, string RowKey)? Last { get; set; }
+
+        /// <summary>The step's filter, narrowed to the rows after the resume point (the range is in key order).</summary>
+        public string Narrow(string filter) => After is { } after
+            ? filter + TableClient.CreateQueryFilter($" and (PartitionKey gt {after.PartitionKey} or (PartitionKey eq {after.PartitionKey} and RowKey gt {after.RowKey}))")
+            : filter;
     }
 
     /// <summary>
-    /// The expired rows, page by page, from the oldest partition up, until the range ends or the table's bound is
-    /// reached (then <see cref="RetentionTableResult.More"/>).
+    /// The expired rows, page by page, from the oldest partition (or the step's resume point) up, until the range ends
+    /// or the table's bound is reached (then <see cref="RetentionTableResult.More"/>, and the last row read is the next
+    /// run's resume point).
     /// </summary>
     private async IAsyncEnumerable<List<TableEntity>> ExpiredPagesAsync(
-        RetentionStep step, TableClient table, string filter, string[] select, RetentionTableResult result, RetentionRun run, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        RetentionStep step, TableClient table, string filter, string[] select, ResumePosition position, RetentionTableResult result, RetentionRun run,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var columns = new[] { "PartitionKey", "RowKey" }.Concat(select).ToList();
-        var pages = table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(PageSize, _options.MaxRowsPerTable), select: columns, cancellationToken: cancellationToken).AsPages();
+        var pages = table.QueryAsync<TableEntity>(position.Narrow(filter), maxPerPage: Math.Min(PageSize, _options.MaxRowsPerTable), select: columns, cancellationToken: cancellationToken).AsPages();
         await using var enumerator = pages.GetAsyncEnumerator(cancellationToken);
         while (true)
         {
@@ -183,6 +224,7 @@ public sealed class RetentionService
             if (rows.Count > 0)
             {
                 result.Oldest ??= step.TimeOf(rows[0].PartitionKey);
+                position.Last = (rows[^1].PartitionKey, rows[^1].RowKey);
                 yield return rows;
             }
 
@@ -199,7 +241,8 @@ public sealed class RetentionService
         switch (step.Guard)
         {
             case RetentionGuard.WindowMarks:
-                return !marks.WindowMinutes.Contains(Minute(row.PartitionKey));
+                // Also kept while its hour is pending: an hour whose minute rows are gone is rebuilt from these records.
+                return !marks.WindowMinutes.Contains(Minute(row.PartitionKey)) && !marks.HoursWithMarks.Contains(Hour(row.PartitionKey));
             case RetentionGuard.HourAndDayRows:
             {
                 if (step.TimeOf(row.PartitionKey) is not { } minute)
@@ -273,13 +316,18 @@ public sealed class RetentionService
     /// read keys only), then its index row, then the per-call row itself — in that order, so a run that stops half way
     /// finds the call again through its per-call row.
     /// </summary>
-    private async Task RunCallsAsync(RetentionStep step, DateTimeOffset cutoff, PendingMarks marks, RetentionTableResult calls, RetentionTableResult records, RetentionRun run, CancellationToken cancellationToken)
+    private async Task RunCallsAsync(
+        RetentionStep step, DateTimeOffset cutoff, PendingMarks marks, RetentionState state, RetentionTableResult calls, RetentionTableResult records, RetentionRun run, CancellationToken cancellationToken)
     {
         var table = _storage.GetTable(step.Table);
-        await foreach (var page in ExpiredPagesAsync(step, table, step.ExpiredFilter(cutoff), [], calls, run, cancellationToken))
+        var position = new ResumePosition(RetentionState.KeyOf(step.Table, step.Tier), state);
+        await foreach (var page in ExpiredPagesAsync(step, table, step.ExpiredFilter(cutoff), [], position, calls, run, cancellationToken))
         {
             records.Oldest ??= calls.Oldest;
-            var go = page.Where(row => !marks.Calls.Contains(row.RowKey) && !marks.CallWindowMinutes.Contains(Minute(row.PartitionKey))).ToList();
+            // A call is kept while it, its call-start minute, or that minute's hour (rebuilt from the per-call rows when
+            // its minute rows are gone) is pending.
+            var go = page.Where(row => !marks.Calls.Contains(row.RowKey) && !marks.CallWindowMinutes.Contains(Minute(row.PartitionKey))
+                && !marks.HoursWithMarks.Contains(Hour(row.PartitionKey))).ToList();
             calls.Kept += page.Count - go.Count;
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = _storage.Options.MaxParallelBatches, CancellationToken = cancellationToken };
             var done = new System.Collections.Concurrent.ConcurrentBag<TableEntity>();
@@ -306,6 +354,8 @@ public sealed class RetentionService
             });
             await _deletes.DeleteAsync(step.Table, [.. done], payloads: false, calls, run, cancellationToken);
         }
+
+        await SaveAsync(position, state, calls, run, cancellationToken);
     }
 
     /// <summary>
@@ -332,4 +382,6 @@ public sealed class RetentionService
 
     private static string Minute(string partitionKey) =>
         partitionKey.Length >= Windows.KeyFormat.Length ? partitionKey[..Windows.KeyFormat.Length] : partitionKey;
+
+    private static string Hour(string partitionKey) => partitionKey.Length >= 10 ? partitionKey[..10] : partitionKey;
 }

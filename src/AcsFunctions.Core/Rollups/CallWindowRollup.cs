@@ -32,8 +32,21 @@ internal sealed class CallWindowRollup
 
         var rows = await TableReads.QueryAsync(_storage.GetTable(TableNames.AggCalls), TableReads.PrefixFilter(windowKey, prefix), null, counters.Reads, cancellationToken);
         counters.AggregateRowsRead(rows.Count);
-        var calls = rows.Select(CallAggregate.FromEntity).ToList();
+        var (volume, streamRows) = Compute(window, rows);
 
+        await _tiers.MarkHoursAsync(TableNames.AggCallWindows, [window], cancellationToken);
+        await _tiers.MarkHoursAsync(TableNames.AggStreamQuality, [window], cancellationToken);
+        await _writer.ReplaceRowAsync(TableNames.AggCallWindows, windowKey, KeyEncoder.Encode(resourceKey), volume, counters, cancellationToken);
+        await _writer.ReplacePrefixAsync(TableNames.AggStreamQuality, windowKey, prefix, streamRows, counters, cancellationToken);
+    }
+
+    /// <summary>
+    /// The call-window rows of one (window, resource) from its per-call rows: the volume row (null without calls) and
+    /// the stream-quality rows. Also used to rebuild an hour whose minute rows retention deleted (<see cref="TierRollup"/>).
+    /// </summary>
+    internal static (TableEntity? Volume, List<TableEntity> Streams) Compute(DateTimeOffset window, IReadOnlyList<TableEntity> rows)
+    {
+        var calls = rows.Select(CallAggregate.FromEntity).ToList();
         CallWindowAggregate? volume = null;
         var groups = new SortedDictionary<(string, string, string), StreamGroup>();
         foreach (var call in calls)
@@ -53,11 +66,7 @@ internal sealed class CallWindowRollup
             }
         }
 
-        await _tiers.MarkHoursAsync(TableNames.AggCallWindows, [window], cancellationToken);
-        await _tiers.MarkHoursAsync(TableNames.AggStreamQuality, [window], cancellationToken);
-        await _writer.ReplaceRowAsync(TableNames.AggCallWindows, windowKey, KeyEncoder.Encode(resourceKey), volume?.ToEntity(), counters, cancellationToken);
         var resource = calls.Count > 0 ? calls[0].Resource : null;
-        var streamRows = resource is null ? [] : groups.Values.Select(g => g.ToEntity(window, resource)).ToList();
-        await _writer.ReplacePrefixAsync(TableNames.AggStreamQuality, windowKey, prefix, streamRows, counters, cancellationToken);
+        return (volume?.ToEntity(), resource is null ? [] : [.. groups.Values.Select(g => g.ToEntity(window, resource))]);
     }
 }

@@ -25,6 +25,10 @@ internal static partial class RollupLog
         Message = "Call `{CallKey}` moved from call-start window {PreviousWindow} to {Window}; both windows are recomputed")]
     public static partial void CallMoved(ILogger logger, string callKey, string previousWindow, string window);
 
+    [LoggerMessage(EventId = 3006, EventName = "LateDataNotMerged", Level = LogLevel.Warning,
+        Message = "Late data for the {Kind} of {Start:O} in `{Table}` was not added: retention has deleted the rows below it and its raw rows, so it keeps its rows as they were (recorded as a `late` mark; see docs/retention.md)")]
+    public static partial void LateDataNotMerged(ILogger logger, string kind, string table, DateTimeOffset start);
+
     [LoggerMessage(EventId = 3005, EventName = "StaleAggregateDeleted", Level = LogLevel.Debug,
         Message = "Deleted {Count} aggregate rows of `{Table}` partition {PartitionKey} that the recompute no longer produces")]
     public static partial void StaleAggregateDeleted(ILogger logger, int count, string table, string partitionKey);

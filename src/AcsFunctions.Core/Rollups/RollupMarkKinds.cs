@@ -20,6 +20,13 @@ public static class RollupMarkKinds
     /// <summary>A day of one aggregate table changed (written by the hour roll-up before it changes the day's hours).</summary>
     public const string Day = "day";
 
+    /// <summary>
+    /// Late data for an hour (or day) of one aggregate table that could not be added exactly — retention had deleted the
+    /// rows below it and its raw rows — so the period kept its rows as they were (written by the hour/day roll-up, key as
+    /// an hour or day mark; never processed; counted as backlog by <c>query health</c>; see docs/retention.md).
+    /// </summary>
+    public const string Late = "late";
+
     /// <summary>Lease columns: who owns a claimed mark, and until when.</summary>
     public const string LeaseOwner = "LeaseOwner";
 

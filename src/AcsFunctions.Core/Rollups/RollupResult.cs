@@ -48,6 +48,13 @@ public sealed record RollupResult
     /// <summary>Marks whose recompute failed (they stay pending; see the log).</summary>
     public int Failed { get; init; }
 
+    /// <summary>
+    /// Hours or days of an aggregate table left as they were because late data for them could not be added exactly:
+    /// retention had deleted the rows below them and their raw rows. Each one is recorded as a
+    /// <see cref="RollupMarkKinds.Late"/> mark (docs/retention.md).
+    /// </summary>
+    public int LateNotMerged { get; init; }
+
     /// <summary>Raw record rows read (records and call records).</summary>
     public long RecordRowsRead { get; init; }
 

@@ -102,7 +102,7 @@ internal sealed class WindowRollup
     /// The rows of one window, each record once: a record stored under the bare key before #20 and stored again in its
     /// shard (re-delivery or a backfill of the same period after the upgrade) has the same RowKey, its record id.
     /// </summary>
-    private static IReadOnlyList<TableEntity> Distinct(IEnumerable<TableEntity> rows)
+    internal static IReadOnlyList<TableEntity> Distinct(IEnumerable<TableEntity> rows)
     {
         var list = rows.ToList();
         return list.Exists(r => !KeyShards.HasSuffix(r.PartitionKey)) && list.Exists(r => KeyShards.HasSuffix(r.PartitionKey))

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using AcsFunctions.Retention;
 using AcsFunctions.Storage;
 using AcsFunctions.Tests.Infrastructure;
@@ -17,6 +18,13 @@ internal static class RetentionTestData
 
     public static Task<RetentionResult> RunAsync(TestStorage storage, bool dryRun = false) =>
         storage.Services.GetRequiredService<RetentionService>().RunAsync(dryRun);
+
+    /// <summary>The API requests counted in a range at an interval (the query reads the coarsest rows that tile it).</summary>
+    public static async Task<long> CountAsync(TestStorage storage, DateTimeOffset from, DateTimeOffset to, string interval)
+    {
+        var result = await Rollups.RollupTestData.QueryAsync(storage, AcsFunctions.Queries.QueryKinds.ApiRequests, from, to, interval);
+        return JsonNode.Parse(result.Json)!.AsArray().Sum(r => r!["count"]!.GetValue<long>());
+    }
 
     /// <summary>Every row's <c>table/PartitionKey/RowKey</c>.</summary>
     public static async Task<HashSet<string>> KeysAsync(TestStorage storage)

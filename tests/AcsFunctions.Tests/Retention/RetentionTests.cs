@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AcsFunctions.Functions;
 using AcsFunctions.Health;
 using AcsFunctions.Queries;
@@ -25,12 +24,6 @@ public sealed class RetentionTests(AzuriteFixture azurite)
 {
     private static Decoding.EventBody Requests(DateTimeOffset start, int count) =>
         Body(Enumerable.Range(0, count).Select(i => Request(start.AddSeconds(i * 20), 10 + i)));
-
-    private static async Task<long> CountAsync(TestStorage storage, DateTimeOffset from, DateTimeOffset to, string interval)
-    {
-        var result = await QueryAsync(storage, QueryKinds.ApiRequests, from, to, interval);
-        return JsonNode.Parse(result.Json)!.AsArray().Sum(r => r!["count"]!.GetValue<long>());
-    }
 
     [Fact]
     public async Task NothingYoungerThanItsSetting_IsDeleted_AndEverythingOlderAndUnguardedGoes()

@@ -1,0 +1,116 @@
+using Azure;
+using Azure.Data.Tables;
+using AcsFunctions.Storage;
+
+namespace AcsFunctions.Retention;
+
+/// <summary>
+/// What retention remembers between runs, in one small partition of its own table:
+/// <list type="bullet">
+/// <item><b>Trimmed</b> (per table and tier): the highest cutoff any run deleted below — written before that run deletes
+/// anything, never lowered. A period starting at or after it still has every row retention ever saw; the roll-up reads it
+/// to know whether the rows below an hour or day are complete (<see cref="Rollups.TierRollup"/>).</item>
+/// <item><b>Resume</b> (per table and tier): the key of the last row a run read when it stopped at its bound, so the
+/// next run continues after rows a guard kept instead of reading them again; cleared when a run reaches the end of the
+/// expired range (the next one starts at the front again and re-checks the kept rows).</item>
+/// </list>
+/// </summary>
+internal sealed class RetentionState
+{
+    /// <summary>The logical table.</summary>
+    public const string TableName = "RetentionState";
+
+    private const string Partition = "state";
+    private const string TrimmedPrefix = "trimmed|";
+    private const string ResumePrefix = "resume|";
+    private const string BeforeColumn = "Before";
+    private const string AfterPartitionColumn = "AfterPartition";
+    private const string AfterRowColumn = "AfterRow";
+
+    private readonly Dictionary<string, DateTimeOffset> _trimmed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string PartitionKey, string RowKey)> _resume = new(StringComparer.Ordinal);
+
+    /// <summary>The key of a table's tier (<c>table|tier</c>).</summary>
+    public static string KeyOf(string table, string tier) => table + "|" + tier;
+
+    /// <summary>Reads the state (one query; empty when retention never ran).</summary>
+    public static async Task<RetentionState> LoadAsync(AcsStorage storage, ReadCost? cost, CancellationToken cancellationToken)
+    {
+        var state = new RetentionState();
+        foreach (var row in await TableReads.QueryAsync(storage.GetTable(TableName), TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), null, cost, cancellationToken))
+        {
+            if (row.RowKey.StartsWith(TrimmedPrefix, StringComparison.Ordinal) && row.GetDateTimeOffset(BeforeColumn) is { } before)
+            {
+                state._trimmed[row.RowKey[TrimmedPrefix.Length..]] = before;
+            }
+            else if (row.RowKey.StartsWith(ResumePrefix, StringComparison.Ordinal) && row.GetString(AfterPartitionColumn) is { } partition && row.GetString(AfterRowColumn) is { } rowKey)
+            {
+                state._resume[row.RowKey[ResumePrefix.Length..]] = (partition, rowKey);
+            }
+        }
+
+        return state;
+    }
+
+    /// <summary>
+    /// The cutoff below which retention may have deleted rows of a table's tier; <see cref="DateTimeOffset.MinValue"/>
+    /// when it never deleted any.
+    /// </summary>
+    public DateTimeOffset TrimmedBefore(string table, string tier) => _trimmed.GetValueOrDefault(KeyOf(table, tier), DateTimeOffset.MinValue);
+
+    /// <summary>Where the last run of a step stopped (null: start at the front).</summary>
+    public (string PartitionKey, string RowKey)? ResumeAfter(string key) => _resume.TryGetValue(key, out var after) ? after : null;
+
+    /// <summary>Raises the trimmed cutoffs (never lowers one), in one transaction, before a run deletes anything.</summary>
+    public async Task RaiseTrimmedAsync(AcsStorage storage, IEnumerable<(string Key, DateTimeOffset Cutoff)> cutoffs, CancellationToken cancellationToken)
+    {
+        var raised = cutoffs.Where(c => c.Cutoff > TrimmedBefore(c.Key)).ToList();
+        if (raised.Count == 0)
+        {
+            return;
+        }
+
+        await storage.EnsureTableAsync(TableName, cancellationToken);
+        var actions = raised.Select(c => new TableTransactionAction(
+            TableTransactionActionType.UpsertReplace, new TableEntity(Partition, TrimmedPrefix + c.Key) { [BeforeColumn] = c.Cutoff })).ToList();
+        foreach (var chunk in actions.Chunk(100))
+        {
+            await storage.GetTable(TableName).SubmitTransactionAsync(chunk, cancellationToken);
+        }
+
+        foreach (var (key, cutoff) in raised)
+        {
+            _trimmed[key] = cutoff;
+        }
+    }
+
+    /// <summary>Remembers where a step stopped (null: it reached the end of its range; the next run starts at the front).</summary>
+    public async Task SaveResumeAsync(AcsStorage storage, string key, (string PartitionKey, string RowKey)? after, CancellationToken cancellationToken)
+    {
+        if (after == ResumeAfter(key))
+        {
+            return;
+        }
+
+        var table = storage.GetTable(TableName);
+        if (after is { } last)
+        {
+            await storage.EnsureTableAsync(TableName, cancellationToken);
+            await table.UpsertEntityAsync(new TableEntity(Partition, ResumePrefix + key) { [AfterPartitionColumn] = last.PartitionKey, [AfterRowColumn] = last.RowKey }, TableUpdateMode.Replace, cancellationToken);
+            _resume[key] = last;
+            return;
+        }
+
+        try
+        {
+            await table.DeleteEntityAsync(Partition, ResumePrefix + key, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+        }
+
+        _resume.Remove(key);
+    }
+
+    private DateTimeOffset TrimmedBefore(string key) => _trimmed.GetValueOrDefault(key, DateTimeOffset.MinValue);
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using AcsFunctions.Rollups;
+using AcsFunctions.Storage;
+using AcsFunctions.Tests.Infrastructure;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using static AcsFunctions.Tests.Retention.RetentionTestData;
+using MinuteWindows = AcsFunctions.Storage.Windows;
+
+namespace AcsFunctions.Tests.Retention;
+
+/// <summary>
+/// Retention review holes (issue 17): rows a guard keeps at the front of a table do not stall the expired rows behind
+/// them (a resume point per step), and a row whose delete fails keeps its payload blob (rows go before their blobs).
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class RetentionOrderTests(AzuriteFixture azurite)
+{
+    private const string Resource = "RES~00000000";
+    private const string Category = "ACSAuthIncomingOperations";
+
+    private static string Partition(DateTimeOffset minute) => $"{MinuteWindows.Key(minute)}|{Resource}|{Category}";
+
+    private static TableEntity Record(DateTimeOffset minute, int i) => new(Partition(minute), i.ToString("D32", CultureInfo.InvariantCulture));
+
+    [Fact]
+    public async Task MoreKeptRowsAtTheFrontThanTheBound_DoNotStallTheExpiredRowsBehindThem()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString, new Dictionary<string, string?> { ["AcsFunctions:Retention:MaxRowsPerTable"] = "100" });
+        var now = storage.Time.GetUtcNow();
+        var held = now.AddDays(-45);
+        var free = held.AddMinutes(5);
+        // 150 expired records of a minute whose window mark is pending (not rolled up yet: kept), then 40 expired ones behind them.
+        await WriteAsync(storage, TableNames.Records, Enumerable.Range(0, 150).Select(i => Record(held, i)));
+        await WriteAsync(storage, TableNames.Records, Enumerable.Range(0, 40).Select(i => Record(free, i)));
+        await storage.Services.GetRequiredService<MarkStore>().MarkAsync(RollupMarkKinds.Window, Partition(held), Resource, Category, held, default);
+
+        var first = (await RunAsync(storage)).Tables.Single(t => t.Table == TableNames.Records);
+        var second = (await RunAsync(storage)).Tables.Single(t => t.Table == TableNames.Records);
+
+        Assert.Equal((100L, 100L, 0L, true), (first.RowsRead, first.Kept, first.Deleted, first.More));
+        Assert.Equal((90L, 50L, 40L, false), (second.RowsRead, second.Kept, second.Deleted, second.More));
+        var left = await storage.AllAsync(TableNames.Records);
+        Assert.Equal(150, left.Count);
+        Assert.All(left, r => Assert.Equal(Partition(held), r.PartitionKey));
+
+        // The second run reached the end: the next starts at the front again, and once the mark is done the kept rows go.
+        foreach (var mark in await storage.AllAsync(TableNames.RollupPending))
+        {
+            await storage.Table(TableNames.RollupPending).DeleteEntityAsync(mark.PartitionKey, mark.RowKey);
+        }
+
+        var third = (await RunAsync(storage)).Tables.Single(t => t.Table == TableNames.Records);
+        var fourth = (await RunAsync(storage)).Tables.Single(t => t.Table == TableNames.Records);
+        Assert.Equal((100L, true), (third.Deleted, third.More));
+        Assert.Equal((50L, false), (fourth.Deleted, fourth.More));
+        Assert.Empty(await storage.AllAsync(TableNames.Records));
+    }
+
+    [Fact]
+    public async Task ARowThatChangesBeforeItsDelete_KeepsItsPayloadBlob_AndBothGoOnTheNextRun()
+    {
+        await using var storage = StorageFaults.Create(azurite.ConnectionString, out var faults);
+        var now = storage.Time.GetUtcNow();
+        var expired = now.AddDays(-40);
+        var container = storage.Storage.BlobService!.GetBlobContainerClient(storage.Storage.Options.PayloadContainer);
+        await container.CreateIfNotExistsAsync();
+        var rows = Enumerable.Range(0, 2).Select(i =>
+        {
+            var row = Record(expired, i);
+            row[PayloadColumns.Blob] = $"records/{i}.json";
+            return row;
+        }).ToList();
+        foreach (var row in rows)
+        {
+            await container.UploadBlobAsync(row.GetString(PayloadColumns.Blob), BinaryData.FromString("{\"payload\":true}"));
+        }
+
+        await WriteAsync(storage, TableNames.Records, rows);
+
+        // Between the run's read and its delete, a re-delivery rewrites one of the rows (a new ETag): the delete gets 412.
+        var (readRecords, rewritten) = (0, 0);
+        var records = storage.Storage.PhysicalName(TableNames.Records);
+        faults.BeforeSend = async request =>
+        {
+            var path = request.RequestUri!.AbsolutePath;
+            if (request.Method == HttpMethod.Get && path.Contains(records, StringComparison.Ordinal))
+            {
+                Interlocked.Exchange(ref readRecords, 1); // the run read the expired records: its next transaction deletes them
+            }
+            else if (request.Method == HttpMethod.Post && path.EndsWith("$batch", StringComparison.Ordinal) && Volatile.Read(ref readRecords) == 1 && Interlocked.Exchange(ref rewritten, 1) == 0)
+            {
+                await storage.Table(TableNames.Records).UpdateEntityAsync(new TableEntity(rows[0].PartitionKey, rows[0].RowKey) { ["Redelivered"] = true }, ETag.All, TableUpdateMode.Merge);
+            }
+        };
+        var first = (await RunAsync(storage)).Tables.Single(t => t.Table == TableNames.Records);
+        faults.BeforeSend = null;
+
+        Assert.Equal(1, rewritten);
+        Assert.Equal((0L, 2L, 0L), (first.Deleted, first.Conflicts, first.BlobsDeleted));
+        var kept = await storage.AllAsync(TableNames.Records);
+        Assert.Equal(2, kept.Count);
+        foreach (var row in kept)
+        {
+            Assert.True((await container.GetBlobClient(row.GetString(PayloadColumns.Blob)).ExistsAsync()).Value, $"row {row.RowKey} names a blob that is gone");
+        }
+
+        var second = (await RunAsync(storage)).Tables.Single(t => t.Table == TableNames.Records);
+        Assert.Equal((2L, 0L, 2L), (second.Deleted, second.Conflicts, second.BlobsDeleted));
+        Assert.Empty(await storage.AllAsync(TableNames.Records));
+        Assert.Empty(await container.GetBlobsAsync().ToListAsync());
+    }
+}
