@@ -38,6 +38,10 @@ internal sealed class CallWindowRollup
         await _tiers.MarkHoursAsync(TableNames.AggStreamQuality, [window], cancellationToken);
         await _writer.ReplaceRowAsync(TableNames.AggCallWindows, windowKey, KeyEncoder.Encode(resourceKey), volume, counters, cancellationToken);
         await _writer.ReplacePrefixAsync(TableNames.AggStreamQuality, windowKey, prefix, streamRows, counters, cancellationToken);
+
+        // And after the writes (see TierRollup.MarkHoursAsync): a roll-up that read the old minutes recomputes the hour.
+        await _tiers.MarkHoursAsync(TableNames.AggCallWindows, [window], cancellationToken);
+        await _tiers.MarkHoursAsync(TableNames.AggStreamQuality, [window], cancellationToken);
     }
 
     /// <summary>

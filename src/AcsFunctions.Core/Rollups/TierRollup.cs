@@ -38,7 +38,13 @@ internal sealed class TierRollup
         _logger = logger;
     }
 
-    /// <summary>Marks the hours of <paramref name="windows"/> of <paramref name="table"/> for recompute (before their minutes change).</summary>
+    /// <summary>
+    /// Marks the hours of <paramref name="windows"/> of <paramref name="table"/> for recompute: before their minutes change,
+    /// and again after they are written. Marking only before leaves a race: a roll-up that claims the hour mark
+    /// after the first mark and reads the minutes before they are written completes its mark with the old minutes, and
+    /// the hour stays wrong with nothing pending. The second mark replaces the claimed one, so that completion fails and
+    /// the hour is recomputed; a writer that stops between the two leaves the first mark pending.
+    /// </summary>
     public Task MarkHoursAsync(string table, IEnumerable<DateTimeOffset> windows, CancellationToken cancellationToken) =>
         Task.WhenAll(windows.Select(CoarseTiers.FloorHour).Distinct().Select(hour =>
             _marks.MarkAsync(RollupMarkKinds.Hour, CoarseTiers.MarkKey(CoarseTiers.HourKey(hour), table), string.Empty, RollupMarkKinds.Hour, hour, cancellationToken)));
@@ -98,13 +104,24 @@ internal sealed class TierRollup
     {
         if (hour)
         {
-            var day = CoarseTiers.FloorDay(start);
-            await _marks.MarkAsync(RollupMarkKinds.Day, CoarseTiers.MarkKey(CoarseTiers.DayKey(day), table), string.Empty, RollupMarkKinds.Day, day, cancellationToken);
+            await MarkDayAsync(table, start, cancellationToken);
         }
 
         existing ??= await KeysAsync(table, target, counters, cancellationToken);
         var rows = CoarseTiers.Merge(table, source, start, target);
         await _writer.ReplaceAtomicallyAsync(table, target, rows, existing, counters, cancellationToken);
+        if (hour)
+        {
+            // And again after: a roll-up that claimed the day between the first mark and this write may have read the
+            // hour's old rows; the new mark makes its completion fail, so the day is recomputed (see MarkHoursAsync).
+            await MarkDayAsync(table, start, cancellationToken);
+        }
+    }
+
+    private Task MarkDayAsync(string table, DateTimeOffset hour, CancellationToken cancellationToken)
+    {
+        var day = CoarseTiers.FloorDay(hour);
+        return _marks.MarkAsync(RollupMarkKinds.Day, CoarseTiers.MarkKey(CoarseTiers.DayKey(day), table), string.Empty, RollupMarkKinds.Day, day, cancellationToken);
     }
 
     /// <summary>

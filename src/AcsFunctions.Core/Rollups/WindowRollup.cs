@@ -95,6 +95,8 @@ internal sealed class WindowRollup
 
                 await _writer.ReplaceAtomicallyAsync(table, window.Key, rows, owned, counters, cancellationToken);
             }
+
+            await _tiers.MarkHoursAsync(table, aggregatorsOfTable.Select(u => u.Window), cancellationToken); // and after (see MarkHoursAsync)
         }
     }
 

@@ -150,6 +150,62 @@ public sealed class RollupServiceTests(AzuriteFixture azurite)
         Assert.Empty(await storage.AllAsync(TableNames.RollupPending));
     }
 
+    /// <summary>
+    /// The race that marking an hour only before its minutes change left open (seen as a rare failure of the
+    /// concurrent test above): roll-up B marks the hour, then roll-up A claims that mark, reads the hour's minutes —
+    /// still without B's — writes the hour and completes its mark, and only then does B write the minutes. Driven
+    /// exactly with a hook on B's requests: A runs between B's hour mark and B's first write after it. B marks the hour
+    /// again after its writes, so the hour (and its day) is recomputed with the new minute.
+    /// </summary>
+    [Fact]
+    public async Task HourClaimedBetweenAWindowsHourMarkAndItsWrite_IsRecomputedWithTheNewMinute()
+    {
+        static System.Text.Json.Nodes.JsonObject Late() => Request(Start.AddMinutes(7).AddSeconds(30), 77);
+        static List<System.Text.Json.Nodes.JsonObject> Records() => [.. Enumerable.Range(0, 10).Select(i => Request(Start.AddMinutes(i), 10 + i))];
+        await using var reference = TestStorage.Create(azurite.ConnectionString);
+        await reference.Pipeline.IngestAsync([Body(Records())]);
+        await reference.Pipeline.IngestAsync([Body([Late()])]);
+        await RollupAsync(reference);
+        var expected = await AggregatesAsync(reference);
+
+        await using var storage = StorageFaults.Create(azurite.ConnectionString, out var faults);
+        await using var other = TestStorage.Create(azurite.ConnectionString, new Dictionary<string, string?> { ["AcsFunctions:Storage:TablePrefix"] = storage.Prefix });
+        await storage.Pipeline.IngestAsync([Body(Records())]);
+        await RollupAsync(storage);
+        await storage.Pipeline.IngestAsync([Body([Late()])]);
+
+        var pending = storage.Storage.PhysicalName(TableNames.RollupPending);
+        var (hourMarked, interleaved) = (0, 0);
+        faults.AfterSend = (request, _) =>
+        {
+            if (request.Method == HttpMethod.Put && request.RequestUri!.AbsolutePath.Contains(pending, StringComparison.Ordinal) &&
+                Uri.UnescapeDataString(request.RequestUri.AbsolutePath).Contains($"PartitionKey='{RollupMarkKinds.Hour}", StringComparison.Ordinal))
+            {
+                Interlocked.CompareExchange(ref hourMarked, 1, 0);
+            }
+        };
+        faults.BeforeSend = async request =>
+        {
+            if (Volatile.Read(ref hourMarked) == 1 && Interlocked.Exchange(ref interleaved, 1) == 0)
+            {
+                var a = await RollupAsync(other); // A: claims the hour B just marked and reads its minutes before B writes them
+                Assert.True(a.Processed > 0, "A recomputed the hour between B's mark and B's write");
+            }
+        };
+        var b = await RollupAsync(storage);
+        faults.BeforeSend = null;
+        faults.AfterSend = null;
+        while ((await RollupAsync(storage)).Processed > 0)
+        {
+            // Drain what the interleaving left pending (the hour B marked again after its write, then its day).
+        }
+
+        Assert.Equal(1, interleaved);
+        Assert.Equal(0, b.Failed);
+        Assert.Equal(expected, await AggregatesAsync(storage));
+        Assert.Empty(await storage.AllAsync(TableNames.RollupPending));
+    }
+
     [Fact]
     public async Task CallStartMoves_OldWindowRowRemovedAndBothWindowsRecomputed()
     {
