@@ -13,7 +13,8 @@ namespace AcsFunctions.Rollups;
 /// Keys: PartitionKey <c>P</c>yyyyMM (one partition per month; letters sort after digits and <c>P</c> after <c>D</c> and
 /// <c>H</c>, so no minute, hour or day range reads a page), RowKey <c>h</c>yyyyMMdd<c>.</c>NN (hour page) or
 /// <c>d</c>yyyyMMdd<c>.</c>NN (day page), NN the chunk. A page is a version byte and the Deflate-compressed rows (a
-/// property-name table, then per row its keys and every property with its type); it is split into binary properties of
+/// table of property names and one of texts, each stored once, then per row its keys and every property with its type);
+/// it is split into binary properties of
 /// at most 64 KiB and into chunk entities well under the entity limit. Every chunk carries the page's id (a hash of
 /// its bytes) and chunk count, so a page with a missing or foreign chunk — or an unknown version — reads as absent, and the query reads the
 /// day's rows instead. Written by the day recompute (<see cref="TierRollup"/>); used by queries only for days without a
@@ -89,12 +90,13 @@ public static class CoarsePages
     {
         ArgumentNullException.ThrowIfNull(rows);
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        var strings = new Dictionary<string, int>(StringComparer.Ordinal);
         var body = new CompactWriter();
         var list = rows.ToList();
         body.WriteVarUInt((ulong)list.Count);
         foreach (var row in list)
         {
-            body.WriteString(row.PartitionKey);
+            WriteText(body, strings, row.PartitionKey);
             body.WriteString(row.RowKey);
             var properties = row.Where(p => p.Value is not null && !IsKeyOrMetadata(p.Key)).ToList();
             body.WriteVarUInt((ulong)properties.Count);
@@ -106,15 +108,18 @@ public static class CoarsePages
                 }
 
                 body.WriteVarUInt((ulong)index);
-                WriteValue(body, name, value!);
+                WriteValue(body, strings, name, value!);
             }
         }
 
         var header = new CompactWriter();
-        header.WriteVarUInt((ulong)names.Count);
-        foreach (var name in names.OrderBy(n => n.Value).Select(n => n.Key))
+        foreach (var table in new[] { names, strings })
         {
-            header.WriteString(name);
+            header.WriteVarUInt((ulong)table.Count);
+            foreach (var text in table.OrderBy(n => n.Value).Select(n => n.Key))
+            {
+                header.WriteString(text);
+            }
         }
 
         using var output = new MemoryStream();
@@ -137,31 +142,25 @@ public static class CoarsePages
             return null;
         }
 
-        byte[] data;
+        using var buffer = new MemoryStream(page.Length * 6);
         try
         {
-            using var input = new MemoryStream(page[1..].ToArray());
+            using var input = new MemoryStream(page[1..].ToArray(), writable: false);
             using var deflate = new DeflateStream(input, CompressionMode.Decompress);
-            using var buffer = new MemoryStream();
             deflate.CopyTo(buffer);
-            data = buffer.ToArray();
         }
         catch (InvalidDataException ex)
         {
             throw new FormatException("A page is not valid Deflate data.", ex);
         }
 
-        var reader = new CompactReader(data);
-        var names = new string[reader.ReadCount()];
-        for (var i = 0; i < names.Length; i++)
-        {
-            names[i] = reader.ReadString();
-        }
-
+        var reader = new CompactReader(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        var names = ReadTable(ref reader);
+        var strings = ReadTable(ref reader);
         var rows = new List<TableEntity>(reader.ReadCount());
         for (var count = rows.Capacity; count > 0; count--)
         {
-            var row = new TableEntity(reader.ReadString(), reader.ReadString());
+            var row = new TableEntity(ReadText(ref reader, strings), reader.ReadString());
             for (var properties = reader.ReadCount(); properties > 0; properties--)
             {
                 var index = reader.ReadCount();
@@ -170,7 +169,7 @@ public static class CoarsePages
                     throw new FormatException($"Property name {index} is not in the page's table of {names.Length}.");
                 }
 
-                row[names[index]] = ReadValue(ref reader);
+                row[names[index]] = ReadValue(ref reader, strings);
             }
 
             rows.Add(row);
@@ -268,13 +267,41 @@ public static class CoarsePages
 
     private static bool IsKeyOrMetadata(string name) => name is "PartitionKey" or "RowKey" or "Timestamp" or "odata.etag";
 
-    private static void WriteValue(CompactWriter writer, string name, object value)
+    private static string[] ReadTable(ref CompactReader reader)
+    {
+        var table = new string[reader.ReadCount()];
+        for (var i = 0; i < table.Length; i++)
+        {
+            table[i] = reader.ReadString();
+        }
+
+        return table;
+    }
+
+    /// <summary>A string as its index in the page's table of strings (each text stored once: resource, category, status…).</summary>
+    private static void WriteText(CompactWriter writer, Dictionary<string, int> strings, string text)
+    {
+        if (!strings.TryGetValue(text, out var index))
+        {
+            strings[text] = index = strings.Count;
+        }
+
+        writer.WriteVarUInt((ulong)index);
+    }
+
+    private static string ReadText(ref CompactReader reader, string[] strings)
+    {
+        var index = reader.ReadCount();
+        return index < strings.Length ? strings[index] : throw new FormatException($"String {index} is not in the page's table of {strings.Length}.");
+    }
+
+    private static void WriteValue(CompactWriter writer, Dictionary<string, int> strings, string name, object value)
     {
         switch (value)
         {
             case string s:
                 writer.WriteByte((byte)Tag.String);
-                writer.WriteString(s);
+                WriteText(writer, strings, s);
                 break;
             case int i:
                 writer.WriteByte((byte)Tag.Int32);
@@ -322,13 +349,13 @@ public static class CoarsePages
         writer.WriteBytes(bytes);
     }
 
-    private static object ReadValue(ref CompactReader reader)
+    private static object ReadValue(ref CompactReader reader, string[] strings)
     {
         var tag = (Tag)reader.ReadByte();
         switch (tag)
         {
             case Tag.String:
-                return reader.ReadString();
+                return ReadText(ref reader, strings);
             case Tag.Int32:
                 var i = reader.ReadVarInt();
                 return i is >= int.MinValue and <= int.MaxValue ? (int)i : throw new FormatException($"Int32 value {i} is out of range.");
