@@ -243,6 +243,48 @@ public sealed class CoarsePageTests(AzuriteFixture azurite)
         }
     }
 
+    [Fact]
+    public async Task Retention_DeletesPagesWithTheirTier_AndNeverADayPageWhoseDailyRowsAreKept()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        await using var noPages = Sibling(storage, "Pages");
+        var now = storage.Time.GetUtcNow();
+        var old = CoarseTiers.FloorDay(now.AddDays(-100));                 // every hour past the hourly setting (93 days)
+        var edge = CoarseTiers.FloorDay(now.AddDays(-93));                 // the day of the hourly cutoff: half its hours past it
+        var recent = CoarseTiers.FloorDay(now.AddDays(-2));
+        var times = new[] { old.AddHours(6), old.AddHours(18), edge.AddHours(6), edge.AddHours(18), recent.AddHours(6), recent.AddHours(18) };
+        await storage.Pipeline.IngestAsync([RollupTestData.Body(times.SelectMany(t => Enumerable.Range(0, 3).Select(i => RollupTestData.Request(t.AddMinutes(i), 10 + i))))]);
+        Assert.Equal(0, (await RollupTestData.RollupAsync(storage)).Failed);
+        Assert.Equal([('d', old), ('d', edge), ('d', recent), ('h', old), ('h', edge), ('h', recent)], (await PagesAsync(storage)).Order());
+        var daily = await QueryAsync(storage, QueryKinds.ApiRequests, null, old, edge.AddDays(2), "P1D");
+
+        var first = await Retention.RetentionTestData.RunAsync(storage);
+        Assert.Equal(0, first.Tables.Sum(t => t.Kept + t.Conflicts));
+        Assert.Contains(first.Tables, t => t.Tier == "hour-pages" && t.Deleted == 2);
+        // The hour pages of the old day and of the cutoff's day went with the hourly tier; every day page stayed with its daily rows.
+        Assert.Equal([('d', old), ('d', edge), ('d', recent), ('h', recent)], (await PagesAsync(storage)).Order());
+        Assert.Empty(await TableReads.QueryAsync(storage.Table(TableNames.AggApiRequests), TableReads.PartitionRangeFilter(CoarseTiers.HourKey(old), CoarseTiers.HourKey(old.AddDays(1))), []));
+        Assert.NotEmpty(await TableReads.QueryAsync(storage.Table(TableNames.AggApiRequests), TableReads.PartitionRangeFilter(CoarseTiers.HourKey(edge.AddHours(12)), CoarseTiers.HourKey(edge.AddDays(1))), []));
+        var after = await QueryAsync(storage, QueryKinds.ApiRequests, null, old, edge.AddDays(2), "P1D");
+        Assert.Equal(daily.Json, after.Json); // the daily answer is whole, from the day pages
+        foreach (var interval in new[] { "PT1H", "P1D" })
+        {
+            Assert.Equal((await QueryAsync(noPages, QueryKinds.ApiRequests, null, old, edge.AddDays(2), interval)).Json, (await QueryAsync(storage, QueryKinds.ApiRequests, null, old, edge.AddDays(2), interval)).Json);
+        }
+
+        storage.Time.Advance(TimeSpan.FromDays(731));
+        var second = await Retention.RetentionTestData.RunAsync(storage);
+        Assert.Contains(second.Tables, t => t.Tier == "day-pages" && t.Deleted == 3);
+        Assert.Empty(await PagesAsync(storage));
+        Assert.Empty(await TableReads.QueryAsync(storage.Table(TableNames.AggApiRequests), TableReads.PartitionRangeFilter("D", "E"), []));
+        var status = await storage.Services.GetRequiredService<AcsFunctions.Retention.RetentionService>().StatusAsync();
+        Assert.Contains(status, s => s.Table == TableNames.AggApiRequests && s.Tier == "day-pages");
+    }
+
+    private static async Task<List<(char Kind, DateTimeOffset Day)>> PagesAsync(TestStorage storage) =>
+        [.. (await TableReads.QueryAsync(storage.Table(TableNames.AggApiRequests), TableReads.PartitionRangeFilter("P", "Q"), []))
+            .Select(c => CoarsePages.DayOf(c.RowKey)!.Value).Distinct()];
+
     /// <summary>
     /// Queries three stores over the same tables: pages, rows without pages, minute rows only; asserts equal answers and
     /// flags (with <paramref name="incomplete"/>, a day is pending: its daily rows are not compared with its minutes).
