@@ -281,6 +281,27 @@ public sealed class CoarsePageTests(AzuriteFixture azurite)
         Assert.Contains(status, s => s.Table == TableNames.AggApiRequests && s.Tier == "day-pages");
     }
 
+    [Fact]
+    public async Task PendingHourAndDayMarks_FlagP1DRows_WithOneReadOfTheMarks()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var day = new DateTimeOffset(2025, 6, 10, 0, 0, 0, TimeSpan.Zero);
+        await storage.Pipeline.IngestAsync([RollupTestData.Body(Enumerable.Range(0, 4).Select(i => RollupTestData.Request(day.AddDays(i).AddHours(12), 10 + i)))]);
+        Assert.Equal(0, (await RollupTestData.RollupAsync(storage)).Failed);
+        var marks = storage.Services.GetRequiredService<MarkStore>();
+        async Task MarkAsync(string kind, string periodKey, DateTimeOffset start, string table = TableNames.AggApiRequests) =>
+            await marks.MarkAsync(kind, CoarseTiers.MarkKey(periodKey, table), string.Empty, kind, start, default);
+        await MarkAsync(RollupMarkKinds.Hour, CoarseTiers.HourKey(day.AddHours(3)), day.AddHours(3));                 // before the range, same day: not counted
+        await MarkAsync(RollupMarkKinds.Hour, CoarseTiers.HourKey(day.AddDays(1).AddHours(5)), day.AddDays(1).AddHours(5));
+        await MarkAsync(RollupMarkKinds.Day, CoarseTiers.DayKey(day.AddDays(2)), day.AddDays(2));
+        await MarkAsync(RollupMarkKinds.Day, CoarseTiers.DayKey(day.AddDays(3)), day.AddDays(3), TableNames.AggUsage); // another table's
+
+        var daily = await QueryAsync(storage, QueryKinds.ApiRequests, null, day.AddHours(6), day.AddDays(4), "P1D");
+        Assert.Equal([day.AddDays(1).AddHours(5), day.AddDays(2)], daily.IncompleteWindows);
+        var hourly = await QueryAsync(storage, QueryKinds.ApiRequests, null, day.AddHours(6), day.AddDays(4), "PT1H");
+        Assert.Equal([day.AddDays(1).AddHours(5)], hourly.IncompleteWindows); // a day mark does not flag hourly rows
+    }
+
     private static async Task<List<(char Kind, DateTimeOffset Day)>> PagesAsync(TestStorage storage) =>
         [.. (await TableReads.QueryAsync(storage.Table(TableNames.AggApiRequests), TableReads.PartitionRangeFilter("P", "Q"), []))
             .Select(c => CoarsePages.DayOf(c.RowKey)!.Value).Distinct()];
