@@ -17,12 +17,13 @@ internal sealed class CategoryObservation(string category, string partition, Rec
     /// <summary>The <c>properties</c> member's children are reported as <c>properties.Name</c>.</summary>
     public const string PropertiesPrefix = "properties.";
 
-    private readonly Dictionary<string, FieldObservation> _top = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, FieldObservation> _properties = new(StringComparer.OrdinalIgnoreCase);
+    // Made when first needed: a batch prepared on several threads has an observation per category, source and part.
+    private Dictionary<string, FieldObservation>? _top;
+    private Dictionary<string, FieldObservation>? _properties;
 
     /// <summary>The shapes seen since the fields were last brought up to date, in the order each first appeared.</summary>
-    private readonly List<ShapeRecords> _unsettled = [];
-    private readonly Dictionary<RecordShape, ShapeRecords> _byShape = new(ReferenceEqualityComparer.Instance);
+    private List<ShapeRecords>? _unsettled;
+    private Dictionary<RecordShape, ShapeRecords>? _byShape;
     private ShapeRecords? _last;
 
     public string Category { get; } = category;
@@ -42,9 +43,13 @@ internal sealed class CategoryObservation(string category, string partition, Rec
         get
         {
             Settle();
-            return _top.Values.Concat(_properties.Values);
+            return Top.Values.Concat(Properties.Values);
         }
     }
+
+    private Dictionary<string, FieldObservation> Top => _top ??= new(StringComparer.OrdinalIgnoreCase);
+
+    private Dictionary<string, FieldObservation> Properties => _properties ??= new(StringComparer.OrdinalIgnoreCase);
 
     public void See(RecordContext context)
     {
@@ -77,7 +82,7 @@ internal sealed class CategoryObservation(string category, string partition, Rec
                 // Names are matched case-insensitively (data contract): "Properties" is the properties member, not a new field.
                 if (!JsonNames.Decode(member, buffer).Equals("properties", StringComparison.OrdinalIgnoreCase))
                 {
-                    Observe(_top, member, string.Empty, Records, context.RecordId);
+                    Observe(Top, member, string.Empty, Records, context.RecordId);
                 }
             }
         }
@@ -86,7 +91,7 @@ internal sealed class CategoryObservation(string category, string partition, Rec
         {
             foreach (var member in properties.EnumerateObject())
             {
-                Observe(_properties, member, PropertiesPrefix, Records, context.RecordId);
+                Observe(Properties, member, PropertiesPrefix, Records, context.RecordId);
             }
         }
     }
@@ -95,9 +100,9 @@ internal sealed class CategoryObservation(string category, string partition, Rec
     public FieldObservation? Find(string path)
     {
         Settle();
-        return path.StartsWith(PropertiesPrefix, StringComparison.OrdinalIgnoreCase) && _properties.TryGetValue(path[PropertiesPrefix.Length..], out var field)
+        return path.StartsWith(PropertiesPrefix, StringComparison.OrdinalIgnoreCase) && Properties.TryGetValue(path[PropertiesPrefix.Length..], out var field)
             ? field
-            : _top.GetValueOrDefault(path);
+            : Top.GetValueOrDefault(path);
     }
 
     private void Count(RecordShape shape, string recordId)
@@ -105,6 +110,7 @@ internal sealed class CategoryObservation(string category, string partition, Rec
         var records = _last;
         if (records is null || !ReferenceEquals(records.Shape, shape))
         {
+            _byShape ??= new(ReferenceEqualityComparer.Instance);
             if (!_byShape.TryGetValue(shape, out records))
             {
                 _byShape[shape] = records = new ShapeRecords(shape, Records, recordId);
@@ -115,7 +121,7 @@ internal sealed class CategoryObservation(string category, string partition, Rec
 
         if (records.Count == 0)
         {
-            _unsettled.Add(records);
+            (_unsettled ??= []).Add(records);
         }
 
         records.Count++;
@@ -128,7 +134,7 @@ internal sealed class CategoryObservation(string category, string partition, Rec
     /// </summary>
     private void Settle()
     {
-        if (_unsettled.Count == 0)
+        if (_unsettled is not { Count: > 0 })
         {
             return;
         }
@@ -143,7 +149,7 @@ internal sealed class CategoryObservation(string category, string partition, Rec
                 var field = records.Fields[i];
                 if (field is null)
                 {
-                    var map = entry.InProperties ? _properties : _top;
+                    var map = entry.InProperties ? Properties : Top;
                     if (!map.TryGetValue(entry.Name, out field))
                     {
                         map[entry.Name] = field = new FieldObservation(entry.Path);
