@@ -41,6 +41,7 @@ internal sealed class RecordShapes
     private static byte[]? t_signature;
 
     private readonly ConcurrentDictionary<byte[], RecordShape> _shapes = new(SignatureComparer.Instance);
+    private int _count; // ConcurrentDictionary.Count takes every lock
 
     /// <summary>
     /// The shape of <paramref name="record"/>, or null when the record must be counted member by member (a signature
@@ -76,9 +77,10 @@ internal sealed class RecordShapes
             return null;
         }
 
-        if (_shapes.Count >= MaxShapes)
+        if (Interlocked.Increment(ref _count) > MaxShapes)
         {
             _shapes.Clear();
+            Volatile.Write(ref _count, 1);
         }
 
         return _shapes.GetOrAdd(signature.ToArray(), shape);
