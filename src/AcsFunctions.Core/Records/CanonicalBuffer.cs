@@ -13,7 +13,7 @@ internal class CanonicalBuffer
     private const int InsertionSortLimit = 32;
 
     private readonly PooledBytes _bytes = new();
-    private (int Start, int Length)[] _members = [];
+    private Member[] _members = [];
     private MemberComparer? _comparer;
 
     /// <summary>Bytes written.</summary>
@@ -33,7 +33,7 @@ internal class CanonicalBuffer
     protected void Rent(int jsonLength)
     {
         _bytes.Rent(Math.Max(256, jsonLength + 64));
-        _members = ArrayPool<(int, int)>.Shared.Rent(64);
+        _members = ArrayPool<Member>.Shared.Rent(64);
         MemberCount = 0;
     }
 
@@ -44,7 +44,7 @@ internal class CanonicalBuffer
 
         if (_members.Length > 0)
         {
-            ArrayPool<(int, int)>.Shared.Return(_members);
+            ArrayPool<Member>.Shared.Return(_members);
             _members = [];
         }
     }
@@ -57,13 +57,22 @@ internal class CanonicalBuffer
     {
         if (MemberCount == _members.Length)
         {
-            var larger = ArrayPool<(int, int)>.Shared.Rent(_members.Length * 2);
+            var larger = ArrayPool<Member>.Shared.Rent(_members.Length * 2);
             _members.AsSpan(0, MemberCount).CopyTo(larger);
-            ArrayPool<(int, int)>.Shared.Return(_members);
+            ArrayPool<Member>.Shared.Return(_members);
             _members = larger;
         }
 
-        _members[MemberCount++] = (start, length);
+        // The member's first bytes after its tag (the name's big-endian length, then the name) as one number, zero
+        // padded: members that differ there are ordered by it without comparing their bytes (see Compare).
+        var head = _bytes.Array.AsSpan(start + 1, Math.Min(8, length - 1));
+        var key = 0UL;
+        for (var i = 0; i < 8; i++)
+        {
+            key = (key << 8) | (i < head.Length ? head[i] : 0UL);
+        }
+
+        _members[MemberCount++] = new Member(start, length, key);
     }
 
     /// <summary>
@@ -117,7 +126,7 @@ internal class CanonicalBuffer
         var size = Length - bodyStart;
         var scratch = ArrayPool<byte>.Shared.Rent(size);
         var at = 0;
-        foreach (var (start, length) in members)
+        foreach (var (start, length, _) in members)
         {
             _bytes.Array.AsSpan(start, length).CopyTo(scratch.AsSpan(at));
             at += length;
@@ -159,13 +168,22 @@ internal class CanonicalBuffer
         }
     }
 
-    /// <summary>Orders canonical members by their bytes (the name comes first, so effectively by name, then value).</summary>
-    private int Compare((int Start, int Length) x, (int Start, int Length) y) =>
-        _bytes.Array.AsSpan(x.Start, x.Length).SequenceCompareTo(_bytes.Array.AsSpan(y.Start, y.Length));
+    /// <summary>
+    /// Orders canonical members by their bytes (the name comes first, so effectively by name, then value): by their keys
+    /// when those differ — a key is the member's first bytes zero padded, so a smaller key means smaller bytes — else by
+    /// the bytes.
+    /// </summary>
+    private int Compare(Member x, Member y) =>
+        x.Key != y.Key
+            ? x.Key.CompareTo(y.Key)
+            : _bytes.Array.AsSpan(x.Start, x.Length).SequenceCompareTo(_bytes.Array.AsSpan(y.Start, y.Length));
+
+    /// <summary>A member written at [Start, Start + Length), with its first bytes after the tag as a number.</summary>
+    private readonly record struct Member(int Start, int Length, ulong Key);
 
     /// <summary>For objects with many members: the same order for Span.Sort, one per buffer.</summary>
-    private sealed class MemberComparer(CanonicalBuffer owner) : IComparer<(int Start, int Length)>
+    private sealed class MemberComparer(CanonicalBuffer owner) : IComparer<Member>
     {
-        public int Compare((int Start, int Length) x, (int Start, int Length) y) => owner.Compare(x, y);
+        public int Compare(Member x, Member y) => owner.Compare(x, y);
     }
 }
