@@ -143,7 +143,7 @@ internal sealed class RecordRewrite
                     _ => Copy(ref reader) ? Outcome.Kept : Outcome.Bail,
                 };
             }
-            else if (_rules.TryGet(nameChars, out var rule))
+            else if (_rules.MayHaveRule(name) && _rules.TryGet(nameChars, out var rule))
             {
                 outcome = Apply(ref reader, json, rule);
             }

@@ -133,4 +133,19 @@ public sealed class RecordRewriteTests
             AssertSame(sanitizer, document.RootElement);
         }
     }
+
+    [Fact]
+    public void MayHaveRule_TrueForEveryRuleNameInAnyCase_FalseForMostOtherNames()
+    {
+        var rules = Create(new() { ["All"] = new() { ["x"] = "drop", ["\u017Fomething"] = "drop" } }).Policy.For("CallSummary");
+        foreach (var name in rules.Fields.Keys.Where(n => System.Text.Ascii.IsValid(n)))
+        {
+            Assert.True(rules.MayHaveRule(Encoding.ASCII.GetBytes(name.ToUpperInvariant())), name);
+            Assert.True(rules.MayHaveRule(Encoding.ASCII.GetBytes(name.ToLowerInvariant())), name);
+        }
+
+        Assert.True(rules.MayHaveRule("Something"u8)); // a non-ASCII rule name of the same length may match ignoring case
+        Assert.False(rules.MayHaveRule("category"u8));
+        Assert.False(rules.MayHaveRule("resourceId"u8));
+    }
 }
