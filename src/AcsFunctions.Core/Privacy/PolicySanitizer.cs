@@ -12,8 +12,9 @@ namespace AcsFunctions.Privacy;
 /// masked, kept or dropped (top level and inside <c>properties</c>, also when <c>properties</c> is a JSON string);
 /// records of unknown categories additionally get every non-envelope string scrubbed by pattern. Values the data
 /// contract treats as absent (<c>null</c>, <c>"null"</c>, <c>""</c>, <c>"-"</c>, <c>"Redacted"</c>) are left as
-/// they are. The record is rewritten once with a <see cref="Utf8JsonWriter"/>; when nothing matches the original
-/// element is returned untouched.
+/// they are. Most records are rewritten by one reader pass that also computes their id (<see cref="RecordRewrite"/>);
+/// the others by a walk of the record's DOM into a <see cref="Utf8JsonWriter"/>, whose output that pass reproduces byte
+/// for byte. When nothing matches the original element is returned untouched.
 /// </summary>
 public sealed class PolicySanitizer : IRecordSanitizer
 {
