@@ -21,7 +21,7 @@ internal sealed class FieldObservation(string path)
     public void See(ValueKinds kind, long record, string recordId)
     {
         Count++;
-        LastRecord = record;
+        LastRecord = Math.Max(LastRecord, record);
         if (kind == ValueKinds.None)
         {
             return;
@@ -33,6 +33,20 @@ internal sealed class FieldObservation(string path)
         {
             Kinds |= kind;
             _examples[bit] = recordId;
+        }
+    }
+
+    /// <summary>
+    /// Adds <paramref name="count"/> more records with the field as <paramref name="kind"/>, the last of them at
+    /// <paramref name="lastRecord"/>, when a record with that kind was already seen (its example stays).
+    /// </summary>
+    public void Add(ValueKinds kind, long count, long lastRecord)
+    {
+        Count += count;
+        LastRecord = Math.Max(LastRecord, lastRecord);
+        if (kind != ValueKinds.None)
+        {
+            _kindCounts[System.Numerics.BitOperations.Log2((uint)kind)] += count;
         }
     }
 

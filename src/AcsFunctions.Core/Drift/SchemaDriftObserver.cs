@@ -28,6 +28,7 @@ public sealed class SchemaDriftObserver : IIngestObserver, IDisposable, IAsyncDi
     private readonly DriftOptions _options;
     private readonly DocumentedFields _documented;
     private readonly ConcurrentDictionary<string, CategorySchema> _schemas = new(StringComparer.Ordinal);
+    private readonly RecordShapes _shapes = new();
     private readonly SemaphoreSlim _flushGate = new(1, 1);
     private readonly Lock _gate = new();
     private List<CategoryObservation> _pending = [];
@@ -307,14 +308,23 @@ public sealed class SchemaDriftObserver : IIngestObserver, IDisposable, IAsyncDi
     private sealed class BatchObservation(SchemaDriftObserver owner) : IStagedObservation
     {
         private readonly Dictionary<(string Category, string Partition), CategoryObservation> _seen = [];
+        private CategoryObservation? _last;
         private int _committed;
 
         public void OnStored(RecordContext context, EnrichedRecord enriched)
         {
             var partition = PartitionOf(context.Lineage);
-            if (!_seen.TryGetValue((context.Category, partition), out var observation))
+
+            // Consecutive records mostly share their category and source (the same string instances): no key hashing.
+            var observation = _last;
+            if (observation is null || !ReferenceEquals(observation.Category, context.Category) || !ReferenceEquals(observation.Partition, partition))
             {
-                _seen[(context.Category, partition)] = observation = new CategoryObservation(context.Category, partition);
+                if (!_seen.TryGetValue((context.Category, partition), out observation))
+                {
+                    _seen[(context.Category, partition)] = observation = new CategoryObservation(context.Category, partition, owner._shapes);
+                }
+
+                _last = observation;
             }
 
             try

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -14,6 +15,14 @@ public static class ValueKindRules
         (ValueKinds.Boolean, "boolean"), (ValueKinds.BooleanString, "boolean-string"), (ValueKinds.Object, "object"),
         (ValueKinds.Array, "array"),
     ];
+
+    /// <summary>
+    /// The only bytes a text <see cref="double.TryParse(ReadOnlySpan{byte}, NumberStyles, IFormatProvider, out double)"/>
+    /// accepts (<see cref="NumberStyles.Float"/>, invariant culture) can hold once spaces are trimmed: digits, sign,
+    /// point, exponent and the letters of "Infinity" and "NaN" in any case (whitespace other than spaces, and NUL,
+    /// cannot appear unescaped in a JSON string). Text with any other byte is not a number without parsing it.
+    /// </summary>
+    private static readonly SearchValues<byte> _numberBytes = SearchValues.Create("0123456789+-.eEiInNfFtTyYaA"u8);
 
     /// <summary>The number of kinds (bits of <see cref="ValueKinds"/>).</summary>
     public const int KindCount = 7;
@@ -172,6 +181,11 @@ public static class ValueKindRules
         if (Ascii.EqualsIgnoreCase(text, "true"u8) || Ascii.EqualsIgnoreCase(text, "false"u8))
         {
             return ValueKinds.BooleanString;
+        }
+
+        if (text.IndexOfAnyExcept(_numberBytes) >= 0)
+        {
+            return ValueKinds.String;
         }
 
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? ValueKinds.NumericString : ValueKinds.String;

@@ -116,10 +116,15 @@ public sealed class HealthObserver : IIngestObserver, IAsyncDisposable
         }
     }
 
-    /// <summary>The counts of one batch, added to the observer's when the batch is committed.</summary>
+    /// <summary>
+    /// The counts of one batch, added to the observer's when the batch is committed. Its units' ingest time is the
+    /// batch's: the clock is read once, when the batch starts (its units are prepared within moments of each other).
+    /// </summary>
     private sealed class BatchCounts(HealthObserver owner) : IStagedObservation
     {
         private readonly Dictionary<HealthKey, HealthCounters> _counts = [];
+        private readonly DateTimeOffset _ingestTime = owner._time.GetUtcNow();
+        private (string Category, string? Partition, string? File, HealthCounters Counters)? _last;
         private int _committed;
 
         public void OnStored(RecordContext context, EnrichedRecord enriched)
@@ -135,7 +140,7 @@ public sealed class HealthObserver : IIngestObserver, IAsyncDisposable
                 counters.Stored++;
             }
 
-            counters.See(context.Time, context.Lineage.EnqueuedTime, owner._time.GetUtcNow());
+            counters.See(context.Time, context.Lineage.EnqueuedTime, _ingestTime);
         }
 
         public void OnDeadLettered(DeadLetter deadLetter)
@@ -144,7 +149,7 @@ public sealed class HealthObserver : IIngestObserver, IAsyncDisposable
             counters.Records++;
             counters.DeadLettered++;
             counters.DeadLetteredByReason.Add(deadLetter.Reason, 1);
-            counters.See(deadLetter.EventTime, deadLetter.Lineage.EnqueuedTime, owner._time.GetUtcNow());
+            counters.See(deadLetter.EventTime, deadLetter.Lineage.EnqueuedTime, _ingestTime);
         }
 
         public void OnStoreRejected(string category, bool unclassified, DeadLetter deadLetter)
@@ -186,12 +191,20 @@ public sealed class HealthObserver : IIngestObserver, IAsyncDisposable
 
         private HealthCounters Counters(string category, Lineage lineage)
         {
+            // Consecutive units mostly share their category and source (the same string instances): no key hashing.
+            if (_last is var (lastCategory, partition, file, last)
+                && ReferenceEquals(lastCategory, category) && ReferenceEquals(partition, lineage.PartitionId) && ReferenceEquals(file, lineage.File))
+            {
+                return last;
+            }
+
             var key = new HealthKey(category, HealthSource.Of(lineage));
             if (!_counts.TryGetValue(key, out var counters))
             {
                 _counts[key] = counters = new HealthCounters();
             }
 
+            _last = (category, lineage.PartitionId, lineage.File, counters);
             return counters;
         }
     }

@@ -25,6 +25,32 @@ public sealed class ValueKindRulesTests
         Assert.Equal(expected, ValueKindRules.Classify(document.RootElement));
     }
 
+    [Fact]
+    public void Classify_StringsAsDoubleTryParseJudgesThem()
+    {
+        // Text with a byte a number cannot hold is judged without parsing: the result must be what parsing gives.
+        string[] samples =
+        [
+            "Infinity", "-infinity", "+INFINITY", "NaN", "-nan", "+NaN", "1e5", "1E+5", "-.5", "5.", "+-1", "1,000",
+            "0x1F", "١٢", "∞", "-∞", "1_000", "12a", "a12", "e", ".", "- 1", "1 2", "  7  ", "1e", "ee", "fay", "tiny",
+        ];
+        string[] alphabets = ["0123456789+-.eEiInNfFtTyYaAbxX ,_:%$/∞١", "0123456789+-.eE ", "InfinityNaN+-"];
+        var random = new Random(5);
+        var generated = Enumerable.Range(0, 30_000).Select(i => alphabets[i % 3]).Select(a => new string(Enumerable.Range(0, random.Next(1, 9)).Select(_ => a[random.Next(a.Length)]).ToArray()));
+        foreach (var text in samples.Concat(generated))
+        {
+            using var document = JsonDocument.Parse("\"" + text + "\""); // unescaped: the raw UTF-8 is the text
+            var trimmed = text.Trim(' ', '\t');
+            var expected = System.Text.Encoding.UTF8.GetByteCount(text) + 2 > 42 ? ValueKinds.String
+                : trimmed.Length == 0 || trimmed.Equals("null", StringComparison.OrdinalIgnoreCase) ? ValueKinds.None
+                : trimmed.Equals("true", StringComparison.OrdinalIgnoreCase) || trimmed.Equals("false", StringComparison.OrdinalIgnoreCase) ? ValueKinds.BooleanString
+                : double.TryParse(trimmed, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _) ? ValueKinds.NumericString
+                : ValueKinds.String;
+
+            Assert.True(expected == ValueKindRules.Classify(document.RootElement), text);
+        }
+    }
+
     [Theory]
     [InlineData(ValueKinds.Number, ValueKinds.NumericString, ValueKinds.None)]
     [InlineData(ValueKinds.NumericString, ValueKinds.Number, ValueKinds.None)]
