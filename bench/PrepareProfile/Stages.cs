@@ -89,7 +89,7 @@ internal static class Stages
                 continue;
             }
 
-            var id = RecordId.Compute(sanitized.Utf8Span);
+            var id = sanitized.RecordId ?? RecordId.Compute(sanitized.Utf8Span); // as RecordProcessor: the privacy pass's id when it made one
             if (depth == 2)
             {
                 continue;

@@ -43,8 +43,9 @@ internal sealed class RecordProcessor(RecordDispatch dispatch, DeadLetterRows de
         var payload = sanitized.Utf8Span;
 
         // The id is the canonical hash of what is stored (the privacy-filtered record), so `migrate record-ids` can
-        // recompute it from any stored row; the same record in any serialization gets the same id.
-        var recordId = RecordId.Compute(payload);
+        // recompute it from any stored row; the same record in any serialization gets the same id. The privacy pass
+        // computes it from the tokens it writes, when it took the record.
+        var recordId = sanitized.RecordId ?? RecordId.Compute(payload);
         if (!RecordEnvelope.TryRead(record, payload, recordId, lineage, out var context, out var invalid))
         {
             deadLetters.Add(batch, invalid, null);

@@ -43,6 +43,12 @@ public readonly struct SanitizedRecord : IDisposable
         _unchanged = true;
     }
 
+    /// <summary>
+    /// The record's id (<see cref="Records.RecordId.Compute"/> of <see cref="Utf8Span"/>) when the sanitizer computed it in
+    /// the pass that wrote the record; null when the caller computes it.
+    /// </summary>
+    public string? RecordId { get; init; }
+
     /// <summary>The record to enrich and persist.</summary>
     public JsonElement Element { get; }
 

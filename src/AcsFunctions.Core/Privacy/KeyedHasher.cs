@@ -68,7 +68,10 @@ public sealed class KeyedHasher
 
             t_hmac.AppendData(rented, 0, length);
             t_hmac.GetHashAndReset(mac);
-            return string.Concat(Prefix, Convert.ToHexStringLower(mac[..(HexLength / 2)]));
+            Span<char> text = stackalloc char[Prefix.Length + HexLength];
+            Prefix.CopyTo(text);
+            Convert.TryToHexStringLower(mac[..(HexLength / 2)], text[Prefix.Length..], out _);
+            return new string(text); // one string (not the hex and then the prefixed copy)
         }
         finally
         {
@@ -91,6 +94,13 @@ public sealed class KeyedHasher
 
         if (TextPatterns.IsIdentity(text))
         {
+            // Usually already lower case ASCII: then only the type prefix is cut (one string instead of two).
+            var span = text.AsSpan();
+            if (Ascii.IsValid(span) && !span.ContainsAnyInRange('A', 'Z'))
+            {
+                return span.StartsWith("8:", StringComparison.Ordinal) ? text[2..] : text;
+            }
+
             var lower = text.ToLowerInvariant();
             return lower.StartsWith("8:", StringComparison.Ordinal) ? lower[2..] : lower;
         }

@@ -25,6 +25,17 @@ internal sealed class PersonalValues(PrivacyPolicy policy)
         (kind == PersonalDataKind.Url ? PlainUrls.TryMask(text, policy.Scrubber) : null)
         ?? _masked[(int)kind].GetOrAdd(text, (this, kind), static (t, s) => s.Item1.MaskUncached(s.kind, t));
 
+    /// <summary>
+    /// <see cref="Hash(PersonalDataKind, string)"/> of a value given by its characters (read from a record's bytes): a
+    /// value seen before costs no string.
+    /// </summary>
+    public string Hash(PersonalDataKind kind, ReadOnlySpan<char> text) =>
+        _hashed[(int)kind].TryGet(text, out var hashed) ? hashed : Hash(kind, text.ToString());
+
+    /// <summary><see cref="Mask(PersonalDataKind, string)"/> of a value given by its characters: a value seen before costs no string.</summary>
+    public string Mask(PersonalDataKind kind, ReadOnlySpan<char> text) =>
+        kind != PersonalDataKind.Url && _masked[(int)kind].TryGet(text, out var masked) ? masked : Mask(kind, text.ToString());
+
     private static BoundedCache<string>[] NewCaches() =>
         [.. Enum.GetValues<PersonalDataKind>().Select(_ => new BoundedCache<string>())];
 

@@ -12,8 +12,9 @@ namespace AcsFunctions.Privacy;
 /// masked, kept or dropped (top level and inside <c>properties</c>, also when <c>properties</c> is a JSON string);
 /// records of unknown categories additionally get every non-envelope string scrubbed by pattern. Values the data
 /// contract treats as absent (<c>null</c>, <c>"null"</c>, <c>""</c>, <c>"-"</c>, <c>"Redacted"</c>) are left as
-/// they are. The record is rewritten once with a <see cref="Utf8JsonWriter"/>; when nothing matches the original
-/// element is returned untouched.
+/// they are. Most records are rewritten by one reader pass that also computes their id (<see cref="RecordRewrite"/>);
+/// the others by a walk of the record's DOM into a <see cref="Utf8JsonWriter"/>, whose output that pass reproduces byte
+/// for byte. When nothing matches the original element is returned untouched.
 /// </summary>
 public sealed class PolicySanitizer : IRecordSanitizer
 {
@@ -36,6 +37,9 @@ public sealed class PolicySanitizer : IRecordSanitizer
         _values = new PersonalValues(policy);
     }
 
+    /// <summary>The policy applied.</summary>
+    internal PrivacyPolicy Policy => _policy;
+
     /// <inheritdoc />
     public SanitizedRecord Sanitize(string category, JsonElement record)
     {
@@ -45,6 +49,23 @@ public sealed class PolicySanitizer : IRecordSanitizer
             return Unchanged(record);
         }
 
+        // Most records: one reader pass over the record's bytes writes the rewritten record and its id's canonical form
+        // (RecordRewrite); what it does not take goes through the writer walk below, which it reproduces byte for byte.
+        if (!rules.ScrubUnlisted &&
+            RecordRewrite.TryRun(JsonMarshal.GetRawUtf8Value(record), rules, _values, _policy.Scrubber, out var rewritten, out var rewrittenLength, out var recordId))
+        {
+            return rewritten is null ? Unchanged(record) with { RecordId = recordId } : Parsed(rewritten, rewrittenLength) with { RecordId = recordId };
+        }
+
+        return SanitizeByWriter(rules, record);
+    }
+
+    /// <summary>
+    /// The writer walk: the policy applied to the record's DOM through a <see cref="Utf8JsonWriter"/> (the reference that
+    /// <see cref="RecordRewrite"/> reproduces, and the path of what it does not take).
+    /// </summary>
+    internal SanitizedRecord SanitizeByWriter(CategoryRules rules, JsonElement record)
+    {
         // One walk: the record is written while its fields are checked, and a record the policy changes nothing in
         // (most fields of most records are kept) is returned as it is, without the written copy being parsed. Almost
         // every record has a field the policy rewrites (a caller IP, an identifier), so a walk that only looked for
@@ -90,19 +111,7 @@ public sealed class PolicySanitizer : IRecordSanitizer
             var length = buffer.WrittenCount;
             var bytes = ArrayPool<byte>.Shared.Rent(length);
             buffer.WrittenSpan.CopyTo(bytes);
-            var utf8 = bytes.AsMemory(0, length);
-            JsonDocument document;
-            try
-            {
-                document = JsonDocument.Parse(utf8);
-            }
-            catch
-            {
-                ArrayPool<byte>.Shared.Return(bytes);
-                throw;
-            }
-
-            return new SanitizedRecord(document.RootElement, utf8, new PooledDocument(document, bytes));
+            return Parsed(bytes, length);
         }
         finally
         {
@@ -111,6 +120,24 @@ public sealed class PolicySanitizer : IRecordSanitizer
                 t_buffer = null; // an unusually large record: do not keep its buffer for the thread's lifetime
             }
         }
+    }
+
+    /// <summary>The rewritten record in <paramref name="bytes"/> (a pooled array, returned when the result is disposed), parsed.</summary>
+    private static SanitizedRecord Parsed(byte[] bytes, int length)
+    {
+        var utf8 = bytes.AsMemory(0, length);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(utf8);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+            throw;
+        }
+
+        return new SanitizedRecord(document.RootElement, utf8, new PooledDocument(document, bytes));
     }
 
     /// <inheritdoc />

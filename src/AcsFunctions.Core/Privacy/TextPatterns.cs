@@ -48,32 +48,31 @@ public static partial class TextPatterns
 
     /// <summary>
     /// A cheap test that text may hold any personal token (so most strings skip the regex): a necessary condition of
-    /// every alternative of <see cref="Personal"/>. E-mail needs '@' (or "%40"), a phone number '+' (or "%2B"), an
-    /// identity one of its type prefixes right before ':' (or "%3A"), IPv6 at least two ':', IPv4 a digit, '.' and a
-    /// digit. URL paths such as "/sms" or "/notifications:receive" and host names skip the regex.
+    /// every alternative of <see cref="Personal"/>. E-mail needs '@' (or "%40") followed by a domain whose last label
+    /// is two or more letters ending at a word boundary (so "19%3Aabc%40thread.v2", a chat thread id, skips the regex),
+    /// a phone number '+' (or "%2B") followed by a digit, an identity one of its type prefixes right before ':' (or
+    /// "%3A"), IPv6 at least two ':', IPv4 a digit, '.' and a digit. URL paths such as "/sms" or
+    /// "/notifications:receive" and host names skip the regex.
     /// </summary>
     public static bool MayContainPersonal(ReadOnlySpan<char> text)
     {
-        if (text.ContainsAny(_personalHints))
+        for (var at = text.IndexOfAny(_personalHints); at >= 0;)
         {
-            return true; // '@', '+', '%'
+            if (MayStartPersonal(text, at))
+            {
+                return true;
+            }
+
+            var next = text[(at + 1)..].IndexOfAny(_personalHints);
+            at = next < 0 ? -1 : at + 1 + next;
         }
 
         var colon = text.IndexOf(':');
         if (colon >= 0)
         {
-            if (text[(colon + 1)..].Contains(':') || !Ascii.IsValid(text))
+            if (text[(colon + 1)..].Contains(':') || EndsWithIdentityPrefix(text[..colon]))
             {
-                return true; // IPv6 (or an identity with a numeric type prefix); non-ASCII text may case-fold into a prefix
-            }
-
-            var before = text[..colon];
-            foreach (var prefix in _identityPrefixes)
-            {
-                if (before.EndsWith(prefix, StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
+                return true; // IPv6 (or an identity with a numeric type prefix), or an identity
             }
         }
 
@@ -89,6 +88,84 @@ public static partial class TextPatterns
             }
 
             start = dot + 1;
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the '@', '+' or '%' at <paramref name="at"/> may start the part of a token that follows it.</summary>
+    private static bool MayStartPersonal(ReadOnlySpan<char> text, int at)
+    {
+        switch (text[at])
+        {
+            case '@':
+                return MayBeEmailDomain(text[(at + 1)..]);
+            case '+':
+                return MayBeDigit(text, at + 1);
+            default:
+                if (at + 2 >= text.Length)
+                {
+                    return false; // '%' without two characters after it: no escape the pattern knows
+                }
+
+                var (first, second) = (text[at + 1], text[at + 2]);
+                return (first, second) switch
+                {
+                    ('4', '0') => MayBeEmailDomain(text[(at + 3)..]),
+                    ('2', 'B' or 'b') => MayBeDigit(text, at + 3),
+                    ('3', 'A' or 'a') => EndsWithIdentityPrefix(text[..at]),
+                    _ => false,
+                };
+        }
+    }
+
+    /// <summary>
+    /// Whether an e-mail domain may start <paramref name="text"/>: among its leading letters, digits, '-' and '.', a '.'
+    /// followed by two or more ASCII letters that end where a word ends (the pattern's <c>\.[A-Za-z]{2,63}\b</c>).
+    /// </summary>
+    private static bool MayBeEmailDomain(ReadOnlySpan<char> text)
+    {
+        for (var i = 0; i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] is '-' or '.'); i++)
+        {
+            if (text[i] != '.')
+            {
+                continue;
+            }
+
+            var letters = 0;
+            while (i + 1 + letters < text.Length && char.IsAsciiLetter(text[i + 1 + letters]))
+            {
+                letters++;
+            }
+
+            var end = i + 1 + letters;
+            if (letters >= 2 && (end == text.Length || !(char.IsAsciiLetterOrDigit(text[end]) || text[end] == '_') || text[end] > '\u007F'))
+            {
+                return true; // a non-ASCII character after the letters may or may not be a word character: the pattern decides
+            }
+        }
+
+        return false;
+    }
+
+    // '\d' is any Unicode decimal digit: a non-ASCII character may be one.
+    private static bool MayBeDigit(ReadOnlySpan<char> text, int index) =>
+        index < text.Length && (char.IsAsciiDigit(text[index]) || text[index] > '\u007F');
+
+    /// <summary>Whether <paramref name="text"/> ends with an identity type prefix; non-ASCII text may case-fold into one.</summary>
+    private static bool EndsWithIdentityPrefix(ReadOnlySpan<char> text)
+    {
+        if (!Ascii.IsValid(text))
+        {
+            return true;
+        }
+
+        foreach (var prefix in _identityPrefixes)
+        {
+            if (text.EndsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
         }
 
         return false;

@@ -43,6 +43,47 @@ internal sealed class RecordCanonicalizer : CanonicalBuffer
         return Written;
     }
 
+    /// <summary>Starts the canonical form of a record of about <paramref name="jsonLength"/> bytes written token by token (see <see cref="RecordId.Finish"/>).</summary>
+    public void Begin(int jsonLength) => Rent(jsonLength);
+
+    /// <summary>The canonical form of the scalar token the reader is on (string, number, true, false or null).</summary>
+    public void Scalar(ref Utf8JsonReader reader) => WriteValue(ref reader);
+
+    /// <summary>The canonical form of a string value given by its unescaped UTF-8 text (a value the privacy policy replaced).</summary>
+    public void StringText(ReadOnlySpan<byte> text) => WriteStringText(text);
+
+    /// <summary>The canonical form of the member name the reader is on.</summary>
+    public void Name(ref Utf8JsonReader reader) => WriteName(ref reader);
+
+    /// <summary>Opens an object: pass the result to <see cref="CloseObject"/>.</summary>
+    public (int FirstMember, int BodyStart) OpenObject()
+    {
+        Append((byte)'{');
+        return (MemberCount, Length);
+    }
+
+    /// <summary>Where the next member starts (pass it to <see cref="EndMember"/> once its name and value are written).</summary>
+    public int MemberStart => Length;
+
+    /// <summary>Ends a member started at <paramref name="start"/>.</summary>
+    public void EndMember(int start) => AddMember(start, Length - start);
+
+    /// <summary>Closes an object: its members are sorted.</summary>
+    public void CloseObject((int FirstMember, int BodyStart) open)
+    {
+        SortMembers(open.FirstMember, open.BodyStart);
+        Append((byte)'}');
+    }
+
+    /// <summary>Opens an array.</summary>
+    public void OpenArray() => Append((byte)'[');
+
+    /// <summary>Closes an array.</summary>
+    public void CloseArray() => Append((byte)']');
+
+    /// <summary>The canonical bytes written since <see cref="Begin"/>.</summary>
+    public ReadOnlySpan<byte> Canonical => Written;
+
     private void WriteValue(ref Utf8JsonReader reader)
     {
         switch (reader.TokenType)
@@ -101,14 +142,7 @@ internal sealed class RecordCanonicalizer : CanonicalBuffer
         var text = Unescape(ref reader, ref rented);
         try
         {
-            if (JsonNumberText.IsJsonNumber(text))
-            {
-                WriteNumber(text);
-            }
-            else if (!TryWriteTime(text) && !TryWriteEmbedded(text))
-            {
-                AppendText((byte)'s', text);
-            }
+            WriteStringText(text);
         }
         finally
         {
@@ -116,6 +150,18 @@ internal sealed class RecordCanonicalizer : CanonicalBuffer
             {
                 ArrayPool<byte>.Shared.Return(rented);
             }
+        }
+    }
+
+    private void WriteStringText(ReadOnlySpan<byte> text)
+    {
+        if (JsonNumberText.IsJsonNumber(text))
+        {
+            WriteNumber(text);
+        }
+        else if (!TryWriteTime(text) && !TryWriteEmbedded(text))
+        {
+            AppendText((byte)'s', text);
         }
     }
 

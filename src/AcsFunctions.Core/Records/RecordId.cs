@@ -32,22 +32,51 @@ public static class RecordId
     public static string Compute(ReadOnlySpan<byte> json)
     {
         var canonical = t_canonicalizer ??= new RecordCanonicalizer();
-        Span<byte> hash = stackalloc byte[32];
         try
         {
-            var bytes = canonical.Write(json);
-
-            // One reused hash object per thread: the one-shot SHA256.HashData sets up and frees a native digest
-            // context on every call, which costs more than hashing a typical 1 KB record.
-            var sha = t_sha ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            sha.AppendData(bytes);
-            sha.GetHashAndReset(hash);
+            return Of(canonical.Write(json));
         }
         finally
         {
             canonical.Release();
         }
+    }
 
+    /// <summary>
+    /// Starts an id written token by token by a pass that reads the record anyway (the privacy pass): the thread's
+    /// canonicalizer, empty. End with <see cref="Finish"/> or <see cref="Abandon"/>.
+    /// </summary>
+    internal static RecordCanonicalizer Begin(int jsonLength)
+    {
+        var canonical = t_canonicalizer ??= new RecordCanonicalizer();
+        canonical.Begin(jsonLength);
+        return canonical;
+    }
+
+    /// <summary>The id of the canonical form written since <see cref="Begin"/> (the same as <see cref="Compute"/> of the record written).</summary>
+    internal static string Finish(RecordCanonicalizer canonical)
+    {
+        try
+        {
+            return Of(canonical.Canonical);
+        }
+        finally
+        {
+            canonical.Release();
+        }
+    }
+
+    /// <summary>Drops an id started with <see cref="Begin"/>.</summary>
+    internal static void Abandon(RecordCanonicalizer canonical) => canonical.Release();
+
+    private static string Of(ReadOnlySpan<byte> canonical)
+    {
+        // One reused hash object per thread: the one-shot SHA256.HashData sets up and frees a native digest context on
+        // every call, which costs more than hashing a typical 1 KB record.
+        Span<byte> hash = stackalloc byte[32];
+        var sha = t_sha ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(canonical);
+        sha.GetHashAndReset(hash);
         return Convert.ToHexStringLower(hash[..16]);
     }
 

@@ -11,6 +11,7 @@ public sealed class TextPatternsTests
         "acs", "ACS", "gcch-acs", "orgid", "teamsvisitor", "dod", "\u017Fpool", "spool", ":", "%3A", "%3a", "8:", "4:", "+1", "%2B",
         "425", "5550123", "@", "%40", "contoso", ".com", ".", "10", "0", "255", "\u0661", "\u0662", "::", "db8:", "fe80", "a", "x",
         "_", "-", " ", "/", "?", "=", "\u00A0", "\u212A", "/24",
+        "thread", ".v2", "19", "\u00E9", ".io", "%2b", "+", ".x", "%", "%4", "%3", "%2",
     ];
 
     [Fact]
@@ -51,6 +52,10 @@ public sealed class TextPatternsTests
     [InlineData("/messages/notifications:receive")]
     [InlineData("/identities/11de1877-c8fa-4b7c-bb49-400afb700825/:issueAccessToken")]
     [InlineData("Microsoft Windows 10.x, build 17763")]
+    [InlineData("/chat/threads/19%3A0f2c5a9e1d7b4c3a8e6f%40thread.v2/messages")]
+    [InlineData("/chat/threads/19:meeting_32ad83479d359a3c@thread.v2/participants")]
+    [InlineData("50% off, 100%")]
+    [InlineData("c++ compiler, a+b")]
     public void MayContainPersonal_IsFalseForHostsAndPathsWithoutPersonalTokens(string text)
     {
         Assert.False(TextPatterns.MayContainPersonal(text));
