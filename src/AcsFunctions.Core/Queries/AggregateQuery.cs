@@ -46,19 +46,53 @@ public static class AggregateQuery
     /// A day (hour) with no daily (hourly) row under the filters is read from the tier below, contiguous gaps with one
     /// range query each: a store written before hourly and daily rows existed, or a period whose coarse row is not
     /// written yet, is answered from its minute rows (exact either way; an empty period costs a query, no rows).
+    /// <para>
+    /// With <see cref="TierReads.Pages"/>, the whole days of the daily tile are read from their day pages and the whole
+    /// days of an hourly tile from their hour pages (<see cref="CoarsePages"/>; one range query each, after one read of
+    /// the pending hour and day marks of those days), the filters applied to the unpacked rows as the service applies
+    /// them. A day with a pending hour or day mark of the table, or without a complete page, is read from its
+    /// partitions as above; so is a period the page has no row for under the filters.
+    /// </para>
     /// </summary>
-    public static async Task<List<TableEntity>> ReadTiledAsync(AcsStorage storage, string table, QueryParameters parameters, bool coarse, CancellationToken cancellationToken, params (string Column, string? Value)[] equals)
+    public static async Task<List<TableEntity>> ReadTiledAsync(AcsStorage storage, string table, QueryParameters parameters, TierReads reads, CancellationToken cancellationToken, params (string Column, string? Value)[] equals)
     {
+        ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(parameters);
-        var reader = new TierReader(storage.GetTable(table), (from, to) => WithColumns(TableReads.PartitionRangeFilter(from, to), parameters, equals));
-        var tiles = coarse ? TimeTiles(parameters) : [new Tile(Minute, Windows.Parse(parameters.FromWindowKey), Windows.Parse(parameters.ToWindowKey))];
+        var client = storage.GetTable(table);
+        var reader = new TierReader(client, (from, to) => WithColumns(TableReads.PartitionRangeFilter(from, to), parameters, equals));
+        var tiles = reads.Coarse ? TimeTiles(parameters) : [new Tile(Minute, Windows.Parse(parameters.FromWindowKey), Windows.Parse(parameters.ToWindowKey))];
+        var pages = reads.Coarse && reads.Pages
+            ? await DayPages.ReadAsync(storage, table, tiles, row => Matches(row, parameters, equals), cancellationToken)
+            : null;
         foreach (var tile in tiles)
         {
-            await reader.ReadAsync(tile, cancellationToken);
+            await reader.ReadAsync(tile, pages, cancellationToken);
         }
 
         return reader.Rows;
     }
+
+    /// <summary>What the service filter <see cref="WithColumns"/> adds to the key range, applied to a row: each column present, a string, and equal (ordinal).</summary>
+    private static bool Matches(TableEntity row, QueryParameters parameters, (string Column, string? Value)[] equals)
+    {
+        if (parameters.Resource is { } resource && !Equal(row, "ResourceName", resource))
+        {
+            return false;
+        }
+
+        foreach (var (column, value) in equals)
+        {
+            if (value is not null && !Equal(row, column, value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool Equal(TableEntity row, string column, string value) =>
+        row.TryGetValue(column, out var stored) && stored is string text && string.Equals(text, value, StringComparison.Ordinal);
 
     /// <summary>The partition-key ranges <c>[from, to)</c> that tile a query's range at its interval, coarsest first.</summary>
     public static IReadOnlyList<(string From, string To)> Tiles(QueryParameters parameters)
@@ -121,14 +155,107 @@ public static class AggregateQuery
     /// <summary>A time range read at one tier: <paramref name="Unit"/> is a day, an hour or a minute.</summary>
     private readonly record struct Tile(TimeSpan Unit, DateTimeOffset From, DateTimeOffset To);
 
+    /// <summary>
+    /// The pages a query may use: for each whole day of a daily tile its day page, of an hourly tile its hour page —
+    /// the rows under the filters, for days with a complete page and no pending hour or day mark of the table.
+    /// </summary>
+    private sealed class DayPages
+    {
+        private readonly Dictionary<(char Kind, DateTimeOffset Day), List<TableEntity>> _days = [];
+
+        public bool TryGet(TimeSpan unit, DateTimeOffset day, out List<TableEntity> rows) =>
+            _days.TryGetValue((unit == Day ? CoarsePages.DayPage : CoarsePages.HourPage, day), out rows!);
+
+        public static async Task<DayPages?> ReadAsync(AcsStorage storage, string table, IReadOnlyList<Tile> tiles, Func<TableEntity, bool> filter, CancellationToken cancellationToken)
+        {
+            var wanted = new List<(char Kind, DateTimeOffset From, DateTimeOffset To)>();
+            foreach (var tile in tiles.Where(t => t.Unit != Minute))
+            {
+                var (from, to) = (Ceiling(tile.From, Day), CoarseTiers.FloorDay(tile.To));
+                if (from < to)
+                {
+                    wanted.Add((tile.Unit == Day ? CoarsePages.DayPage : CoarsePages.HourPage, from, to));
+                }
+            }
+
+            if (wanted.Count == 0)
+            {
+                return null;
+            }
+
+            // The marks first: a day without a pending hour or day mark now has pages equal to its rows now, and any
+            // page written later was written from the rows at that later time (see docs/rollups.md).
+            var (first, last) = (wanted.Min(w => w.From), wanted.Max(w => w.To));
+            var marksFilter = TableClient.CreateQueryFilter(
+                $"(PartitionKey eq {RollupMarkKinds.Hour} or PartitionKey eq {RollupMarkKinds.Day}) and RowKey ge {DayKey(first)} and RowKey lt {DayKey(last)}");
+            var pending = (await TableReads.QueryAsync(storage.GetTable(TableNames.RollupPending), marksFilter, ["RowKey"], cancellationToken))
+                .Select(m => m.RowKey.Split('|'))
+                .Where(m => m.Length == 2 && m[1] == table)
+                .Select(m => m[0][..8])
+                .ToHashSet(StringComparer.Ordinal);
+            var pages = new DayPages();
+            var client = storage.GetTable(table);
+            foreach (var (kind, from, to) in wanted)
+            {
+                var chunks = await TableReads.QueryAsync(client, CoarsePages.RangeFilter(kind, from, to), null, cancellationToken);
+                foreach (var ((pageKind, day), rows) in CoarsePages.Read(chunks))
+                {
+                    if (rows is not null && pageKind == kind && day >= from && day < to && !pending.Contains(DayKey(day)))
+                    {
+                        pages._days[(kind, day)] = [.. rows.Where(filter)];
+                    }
+                }
+            }
+
+            return pages;
+        }
+
+        private static string DayKey(DateTimeOffset day) => CoarseTiers.DayKey(day)[1..];
+    }
+
     /// <summary>Reads tiles, falling back to the tier below for the periods a coarse tier has no row for.</summary>
     private sealed class TierReader(TableClient table, Func<string, string, string> rangeFilter)
     {
         public List<TableEntity> Rows { get; } = [];
 
-        public async Task ReadAsync(Tile tile, CancellationToken cancellationToken)
+        /// <summary>Reads a tile: whole days from <paramref name="pages"/> where it has them, the rest by partition range.</summary>
+        public async Task ReadAsync(Tile tile, DayPages? pages, CancellationToken cancellationToken)
         {
-            var found = await TableReads.QueryAsync(table, rangeFilter(KeyOf(tile.Unit, tile.From), KeyOf(tile.Unit, tile.To)), null, cancellationToken);
+            var found = new List<TableEntity>();
+            if (pages is null || tile.Unit == Minute)
+            {
+                found.AddRange(await QueryAsync(tile.Unit, tile.From, tile.To, cancellationToken));
+            }
+            else
+            {
+                DateTimeOffset? run = null;
+                for (var at = tile.From; at < tile.To;)
+                {
+                    var next = CoarseTiers.FloorDay(at).Add(Day);
+                    if (at == CoarseTiers.FloorDay(at) && next <= tile.To && pages.TryGet(tile.Unit, at, out var rows))
+                    {
+                        if (run is { } runStart)
+                        {
+                            found.AddRange(await QueryAsync(tile.Unit, runStart, at, cancellationToken));
+                            run = null;
+                        }
+
+                        found.AddRange(rows);
+                    }
+                    else
+                    {
+                        run ??= at;
+                    }
+
+                    at = next < tile.To ? next : tile.To;
+                }
+
+                if (run is { } last)
+                {
+                    found.AddRange(await QueryAsync(tile.Unit, last, tile.To, cancellationToken));
+                }
+            }
+
             Rows.AddRange(found);
             if (tile.Unit == Minute)
             {
@@ -146,16 +273,19 @@ public static class AggregateQuery
                 }
                 else if (gap is { } gapStart)
                 {
-                    await ReadAsync(new Tile(below, gapStart, period), cancellationToken);
+                    await ReadAsync(new Tile(below, gapStart, period), null, cancellationToken);
                     gap = null;
                 }
             }
 
-            if (gap is { } last)
+            if (gap is { } lastGap)
             {
-                await ReadAsync(new Tile(below, last, tile.To), cancellationToken);
+                await ReadAsync(new Tile(below, lastGap, tile.To), null, cancellationToken);
             }
         }
+
+        private Task<List<TableEntity>> QueryAsync(TimeSpan unit, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+            TableReads.QueryAsync(table, rangeFilter(KeyOf(unit, from), KeyOf(unit, to)), null, cancellationToken);
     }
 
     private static DateTimeOffset Ceiling(DateTimeOffset time, TimeSpan unit)

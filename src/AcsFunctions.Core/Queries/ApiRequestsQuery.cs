@@ -27,13 +27,13 @@ public sealed class ApiRequestsQuery : IQueryKind
 
     private readonly AcsStorage _storage;
 
-    private readonly bool _coarse;
+    private readonly TierReads _coarse;
 
     /// <summary>Creates the query; <paramref name="options"/> says whether hourly and daily rows are read (default yes).</summary>
     public ApiRequestsQuery(AcsStorage storage, IOptions<QueryOptions>? options = null)
     {
         _storage = storage;
-        _coarse = options?.Value.CoarseRows ?? true;
+        _coarse = QueryOptions.ReadsOf(options);
     }
 
     /// <inheritdoc />

@@ -16,9 +16,9 @@ public static class KeyedCountRows
     public sealed record Row(DateTimeOffset WindowStart, ResourceInfo Resource, IReadOnlyList<string> Keys, long Count, double Quantity);
 
     /// <summary>Reads and merges the rows of <paramref name="aggregator"/>'s table.</summary>
-    public static async Task<List<Row>> ReadAsync(AcsStorage storage, KeyedCountAggregator aggregator, QueryParameters parameters, bool coarse = true, CancellationToken cancellationToken = default)
+    public static async Task<List<Row>> ReadAsync(AcsStorage storage, KeyedCountAggregator aggregator, QueryParameters parameters, TierReads? reads = null, CancellationToken cancellationToken = default)
     {
-        var entities = await AggregateQuery.ReadTiledAsync(storage, aggregator.Table, parameters, coarse, cancellationToken);
+        var entities = await AggregateQuery.ReadTiledAsync(storage, aggregator.Table, parameters, reads ?? TierReads.All, cancellationToken);
         var merged = AggregateQuery.Merge(
             entities.Select(e => ToRow(e, aggregator.KeyColumns, parameters.Interval)),
             r => (r.WindowStart, r.Resource.Key, string.Join('\u001f', r.Keys)),

@@ -223,7 +223,7 @@ public sealed class RetentionService
             result.RowsRead += rows.Count;
             if (rows.Count > 0)
             {
-                result.Oldest ??= step.TimeOf(rows[0].PartitionKey);
+                result.Oldest ??= step.TimeOf(rows[0].PartitionKey, rows[0].RowKey);
                 position.Last = (rows[^1].PartitionKey, rows[^1].RowKey);
                 yield return rows;
             }
@@ -369,7 +369,7 @@ public sealed class RetentionService
         foreach (var step in RetentionStep.All)
         {
             var oldest = await RetentionOldest.ReadAsync(_storage.GetTable(step.Table), step.TierFilter(), cancellationToken);
-            var status = new RetentionStatus(step.Table, step.Tier, step.Setting, step.Age(_options).TotalDays, step.Cutoff(now, _options), oldest is null ? null : step.TimeOf(oldest));
+            var status = new RetentionStatus(step.Table, step.Tier, step.Setting, step.Age(_options).TotalDays, step.Cutoff(now, _options), oldest is null ? null : step.TimeOf(oldest.Value.PartitionKey, oldest.Value.RowKey));
             statuses.Add(status);
             if (step.Guard == RetentionGuard.Calls)
             {

@@ -51,8 +51,13 @@ internal enum RetentionGuard
 /// <param name="Prefix">What precedes the time in the partition key (<c>H</c>, <c>D</c> or nothing).</param>
 /// <param name="Guard">What must hold before a row goes.</param>
 /// <param name="Payloads">Rows may name a payload blob (<see cref="PayloadColumns.Blob"/>) that goes with them.</param>
+/// <param name="Page">
+/// For a page step (<see cref="CoarsePages"/>): the page kind. Pages live in <c>P</c>yyyyMM partitions and are keyed by
+/// their day in the RowKey; a day's page goes as soon as any row it packs is due — the hour page of a day once the
+/// first hour of that day is (its rows go by their own step, which follows), the day page with its daily rows.
+/// </param>
 internal sealed record RetentionStep(
-    string Table, string Tier, string Setting, Func<RetentionOptions, TimeSpan> Age, RetentionUnit Unit, string Prefix, RetentionGuard Guard, bool Payloads)
+    string Table, string Tier, string Setting, Func<RetentionOptions, TimeSpan> Age, RetentionUnit Unit, string Prefix, RetentionGuard Guard, bool Payloads, char? Page = null)
 {
     /// <summary>Every step in the order a run takes them: data first, then the aggregates from the finest tier up.</summary>
     public static IReadOnlyList<RetentionStep> All { get; } = Build();
@@ -65,7 +70,11 @@ internal sealed record RetentionStep(
             new(TableNames.AggCalls, "calls", nameof(RetentionOptions.CallRecords), o => o.CallRecords, RetentionUnit.Minute, string.Empty, RetentionGuard.Calls, Payloads: false),
         };
         steps.AddRange(CoarseTiers.Tables.Select(t => new RetentionStep(t, "minute", nameof(RetentionOptions.MinuteAggregates), o => o.MinuteAggregates, RetentionUnit.Minute, string.Empty, RetentionGuard.HourAndDayRows, false)));
+        steps.AddRange(CoarseTiers.Tables.Select(t => new RetentionStep(
+            t, "hour-pages", nameof(RetentionOptions.HourlyAggregates), o => o.HourlyAggregates, RetentionUnit.Day, "P", RetentionGuard.None, false, CoarsePages.HourPage)));
         steps.AddRange(CoarseTiers.Tables.Select(t => new RetentionStep(t, "hour", nameof(RetentionOptions.HourlyAggregates), o => o.HourlyAggregates, RetentionUnit.Hour, "H", RetentionGuard.DayRows, false)));
+        steps.AddRange(CoarseTiers.Tables.Select(t => new RetentionStep(
+            t, "day-pages", nameof(RetentionOptions.DailyAggregates), o => o.DailyAggregates, RetentionUnit.Day, "P", RetentionGuard.None, false, CoarsePages.DayPage)));
         steps.AddRange(CoarseTiers.Tables.Select(t => new RetentionStep(t, "day", nameof(RetentionOptions.DailyAggregates), o => o.DailyAggregates, RetentionUnit.Day, "D", RetentionGuard.None, false)));
         steps.Add(new(TableNames.DeadLetters, "rows", nameof(RetentionOptions.DeadLetters), o => o.DeadLetters, RetentionUnit.Day, string.Empty, RetentionGuard.None, Payloads: true));
         steps.Add(new(HealthStore.Table, "rows", nameof(RetentionOptions.IngestHealth), o => o.IngestHealth, RetentionUnit.Hour, string.Empty, RetentionGuard.None, false));
@@ -88,6 +97,11 @@ internal sealed record RetentionStep(
     public DateTimeOffset Cutoff(DateTimeOffset now, RetentionOptions options)
     {
         var at = (now - Age(options)).ToUniversalTime();
+        if (Page == CoarsePages.HourPage && CoarseTiers.FloorHour(at) is var hour && hour > CoarseTiers.FloorDay(hour))
+        {
+            return CoarseTiers.FloorDay(hour).AddDays(1); // the day of the hourly cutoff has a due hour: its page goes
+        }
+
         return Unit switch
         {
             RetentionUnit.Minute => Windows.MinuteOf(at),
@@ -99,9 +113,25 @@ internal sealed record RetentionStep(
     /// <summary>The partition key (prefix) of a time.</summary>
     public string Key(DateTimeOffset time) => Prefix + time.ToString(Format, CultureInfo.InvariantCulture);
 
-    /// <summary>The time a partition key starts with; null when the key does not start with a time of this step.</summary>
+    /// <summary>The time a row of this step starts at: its partition key's (<see cref="TimeOf(string)"/>), or for a page its day.</summary>
+    public DateTimeOffset? TimeOf(string partitionKey, string rowKey)
+    {
+        if (Page is not { } kind)
+        {
+            return TimeOf(partitionKey);
+        }
+
+        return partitionKey.StartsWith(Prefix, StringComparison.Ordinal) && CoarsePages.DayOf(rowKey) is { } page && page.Kind == kind ? page.Day : null;
+    }
+
+    /// <summary>The time a partition key starts with; null when the key does not start with a time of this step (or this is a page step).</summary>
     public DateTimeOffset? TimeOf(string partitionKey)
     {
+        if (Page is not null)
+        {
+            return null;
+        }
+
         var length = Prefix.Length + Format.Length;
         return partitionKey.Length >= length && partitionKey.StartsWith(Prefix, StringComparison.Ordinal)
             && DateTimeOffset.TryParseExact(partitionKey.AsSpan(Prefix.Length, Format.Length), Format, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
@@ -113,10 +143,14 @@ internal sealed record RetentionStep(
     private string End => Prefix.Length == 0 ? "A" : ((char)(Prefix[0] + 1)).ToString();
 
     /// <summary>The partitions that go: keys from this tier's first up to (not including) the cutoff's.</summary>
-    public string ExpiredFilter(DateTimeOffset cutoff) => Prefix.Length == 0
-        ? TableClient.CreateQueryFilter($"PartitionKey lt {Key(cutoff)}")
-        : TableReads.PartitionRangeFilter(Prefix, Key(cutoff));
+    public string ExpiredFilter(DateTimeOffset cutoff) => Page is { } kind
+        ? CoarsePages.RangeFilter(kind, DateTimeOffset.MinValue, cutoff)
+        : Prefix.Length == 0
+            ? TableClient.CreateQueryFilter($"PartitionKey lt {Key(cutoff)}")
+            : TableReads.PartitionRangeFilter(Prefix, Key(cutoff));
 
     /// <summary>Every partition of this tier (to find the oldest row kept).</summary>
-    public string TierFilter() => TableReads.PartitionRangeFilter(Prefix, End);
+    public string TierFilter() => Page is { } kind
+        ? TableReads.PartitionRangeFilter(Prefix, End) + TableClient.CreateQueryFilter($" and RowKey ge {kind.ToString()} and RowKey lt {((char)(kind + 1)).ToString()}")
+        : TableReads.PartitionRangeFilter(Prefix, End);
 }

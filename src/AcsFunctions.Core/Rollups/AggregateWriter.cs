@@ -75,6 +75,70 @@ internal sealed class AggregateWriter
         }
     }
 
+    /// <summary>
+    /// Replaces pages of one day (<see cref="CoarsePages"/>): each kind in <paramref name="pages"/> is written from its rows,
+    /// or deleted when they are null; kinds not named are left alone. Every chunk written and every stale chunk deleted
+    /// goes in one entity-group transaction of the month's page partition. A page that cannot be stored (a column type a
+    /// page does not hold, or more than one transaction together with the others) is not written and its old chunks
+    /// are deleted: queries read that day's rows.
+    /// </summary>
+    public async Task ReplacePagesAsync(
+        string table, DateTimeOffset day, IReadOnlyList<(char Kind, IReadOnlyList<TableEntity>? Rows)> pages, RollupCounters counters, CancellationToken cancellationToken)
+    {
+        var partition = CoarsePages.PartitionKey(day);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}") + " and ("
+            + string.Join(" or ", pages.Select(p => TableClient.CreateQueryFilter($"(RowKey ge {CoarsePages.RowKeyPrefix(p.Kind, day)} and RowKey lt {CoarsePages.RowKeyBound(p.Kind, day) + "/"})"))) + ")";
+        var existing = await TableReads.QueryAsync(_storage.GetTable(table), filter, ["RowKey"], counters.Reads, cancellationToken);
+        counters.AggregateRowsRead(existing.Count);
+        var chunks = new List<TableEntity>();
+        long bytes = 0;
+        foreach (var (kind, rows) in pages)
+        {
+            if (rows is null)
+            {
+                continue;
+            }
+
+            var name = kind == CoarsePages.HourPage ? "hour" : "day";
+            List<TableEntity> page;
+            try
+            {
+                page = CoarsePages.Chunks(kind, day, CoarsePages.Pack(rows));
+            }
+            catch (NotSupportedException ex)
+            {
+                RollupLog.PageNotWritten(_logger, name, day, table, ex.Message);
+                continue;
+            }
+
+            var size = page.Sum(EntityLimits.EstimateSize);
+            if (chunks.Count + page.Count + existing.Count > MaxTransactionActions || bytes + size > EntityLimits.MaxBatchBytes)
+            {
+                RollupLog.PageNotWritten(_logger, name, day, table, $"{size:N0} bytes in {page.Count} chunks exceed one transaction");
+                continue;
+            }
+
+            chunks.AddRange(page);
+            bytes += size;
+        }
+
+        var keep = chunks.Select(c => c.RowKey).ToHashSet(StringComparer.Ordinal);
+        List<TableTransactionAction> actions =
+        [
+            .. chunks.Select(c => new TableTransactionAction(TableTransactionActionType.UpsertReplace, c)),
+            .. existing.Where(e => !keep.Contains(e.RowKey)).Select(e => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, e.RowKey), ETag.All)),
+        ];
+        if (actions.Count == 0)
+        {
+            return;
+        }
+
+        counters.WriteRequests(1);
+        await _writer.SubmitTransactionAsync(table, actions, cancellationToken);
+        counters.Written(chunks.Count);
+        counters.Deleted(actions.Count - chunks.Count);
+    }
+
     public Task ReplaceRowAsync(string table, string partitionKey, string rowKey, TableEntity? row, RollupCounters counters, CancellationToken cancellationToken) =>
         row is null
             ? DeleteAsync(table, partitionKey, rowKey, counters, cancellationToken)

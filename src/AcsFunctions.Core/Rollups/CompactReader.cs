@@ -65,6 +65,15 @@ public ref struct CompactReader
         return _data[_position++];
     }
 
+    /// <summary>Reads <paramref name="count"/> bytes.</summary>
+    public byte[] ReadBytes(int count)
+    {
+        Require(count);
+        var value = _data.Slice(_position, count).ToArray();
+        _position += count;
+        return value;
+    }
+
     /// <summary>Reads a length-prefixed UTF-8 string.</summary>
     public string ReadString()
     {

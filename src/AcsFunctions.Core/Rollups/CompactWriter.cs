@@ -46,6 +46,13 @@ public sealed class CompactWriter
         _buffer.Advance(1);
     }
 
+    /// <summary>Writes bytes as they are.</summary>
+    public void WriteBytes(ReadOnlySpan<byte> value)
+    {
+        value.CopyTo(_buffer.GetSpan(value.Length));
+        _buffer.Advance(value.Length);
+    }
+
     /// <summary>Writes a length-prefixed UTF-8 string.</summary>
     public void WriteString(string value)
     {

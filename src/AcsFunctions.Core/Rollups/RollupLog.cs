@@ -32,4 +32,8 @@ internal static partial class RollupLog
     [LoggerMessage(EventId = 3005, EventName = "StaleAggregateDeleted", Level = LogLevel.Debug,
         Message = "Deleted {Count} aggregate rows of `{Table}` partition {PartitionKey} that the recompute no longer produces")]
     public static partial void StaleAggregateDeleted(ILogger logger, int count, string table, string partitionKey);
+
+    [LoggerMessage(EventId = 3007, EventName = "PageNotWritten", Level = LogLevel.Information,
+        Message = "The {PageKind} page of {Day:yyyy-MM-dd} in `{Table}` is not written ({Reason}); queries read that day's rows")]
+    public static partial void PageNotWritten(ILogger logger, string pageKind, DateTimeOffset day, string table, string reason);
 }

@@ -62,7 +62,7 @@ internal sealed class TierRollup
         if (hoursComplete && (!hour || start >= trimmed.TrimmedBefore(table, "minute")))
         {
             // Retention never deleted below this period: rebuilt from the rows below it.
-            await ReplaceAsync(hour, table, start, target, await ReadAsync(table, hour ? minuteFilter : hourFilter, counters, cancellationToken), null, counters, cancellationToken);
+            await ReplaceAsync(hour, table, start, target, await ReadAsync(table, hour ? minuteFilter : hourFilter, counters, cancellationToken), null, true, counters, cancellationToken);
             return;
         }
 
@@ -92,15 +92,18 @@ internal sealed class TierRollup
             return;
         }
 
-        await ReplaceAsync(hour, table, start, target, source, existing, counters, cancellationToken);
+        await ReplaceAsync(hour, table, start, target, source, existing, hoursComplete, counters, cancellationToken);
     }
 
     /// <summary>
     /// Marks the day of an hour (before the hour's rows change), then makes the period's rows the merge of
-    /// <paramref name="source"/>; the existing keys are read last (when not given), just before the write.
+    /// <paramref name="source"/>; the existing keys are read last (when not given), just before the write. A day then
+    /// writes its pages (<see cref="CoarsePages"/>): the hour page from the hourly rows it read — only when retention
+    /// deleted none of them (<paramref name="hoursComplete"/>; otherwise the hour page goes) — and the day page from the
+    /// daily rows it wrote. Its mark is completed only after that, so a run that stops before leaves the day pending.
     /// </summary>
     private async Task ReplaceAsync(
-        bool hour, string table, DateTimeOffset start, string target, List<TableEntity> source, List<string>? existing, RollupCounters counters, CancellationToken cancellationToken)
+        bool hour, string table, DateTimeOffset start, string target, List<TableEntity> source, List<string>? existing, bool hoursComplete, RollupCounters counters, CancellationToken cancellationToken)
     {
         if (hour)
         {
@@ -110,7 +113,11 @@ internal sealed class TierRollup
         existing ??= await KeysAsync(table, target, counters, cancellationToken);
         var rows = CoarseTiers.Merge(table, source, start, target);
         await _writer.ReplaceAtomicallyAsync(table, target, rows, existing, counters, cancellationToken);
-        if (hour)
+        if (!hour)
+        {
+            await _writer.ReplacePagesAsync(table, start, [(CoarsePages.DayPage, rows), (CoarsePages.HourPage, hoursComplete ? source : null)], counters, cancellationToken);
+        }
+        else
         {
             // And again after: a roll-up that claimed the day between the first mark and this write may have read the
             // hour's old rows; the new mark makes its completion fail, so the day is recomputed (see MarkHoursAsync).
@@ -133,6 +140,12 @@ internal sealed class TierRollup
     {
         RollupLog.LateDataNotMerged(_logger, kind, table, start);
         counters.Refused();
+        if (kind == RollupMarkKinds.Day)
+        {
+            // The day keeps its rows (and its day page), but an hour of it may have been rewritten: its hour page goes.
+            await _writer.ReplacePagesAsync(table, start, [(CoarsePages.HourPage, null)], counters, cancellationToken);
+        }
+
         await _marks.MarkAsync(RollupMarkKinds.Late, markKey, string.Empty, RollupMarkKinds.Late, start, cancellationToken);
     }
 

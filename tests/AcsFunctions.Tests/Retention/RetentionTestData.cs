@@ -48,7 +48,7 @@ internal static class RetentionTestData
     public static bool Expired(string key, DateTimeOffset now, RetentionOptions options)
     {
         var parts = key.Split('/');
-        return RetentionStep.All.Any(s => s.Table == parts[0] && s.TimeOf(parts[1]) is { } t && t < s.Cutoff(now, options));
+        return RetentionStep.All.Any(s => s.Table == parts[0] && s.TimeOf(parts[1], parts[2]) is { } t && t < s.Cutoff(now, options));
     }
 
     /// <summary>Bulk-writes rows (transactions of 100 per partition).</summary>

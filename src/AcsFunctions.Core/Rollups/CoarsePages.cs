@@ -1,0 +1,379 @@
+using System.Globalization;
+using System.IO.Compression;
+using Azure.Data.Tables;
+using AcsFunctions.Storage;
+
+namespace AcsFunctions.Rollups;
+
+/// <summary>
+/// Pages: the coarse rows of one day packed into a few binary entities, next to the rows in the same aggregate table,
+/// so that a long query reads a handful of entities per day instead of one per row. The <b>hour page</b> of a day holds
+/// every hourly row of that day (its 24 <c>H</c> partitions), the <b>day page</b> its daily rows (its <c>D</c> partition).
+/// <para>
+/// Keys: PartitionKey <c>P</c>yyyyMM (one partition per month; letters sort after digits and <c>P</c> after <c>D</c> and
+/// <c>H</c>, so no minute, hour or day range reads a page), RowKey <c>h</c>yyyyMMdd<c>.</c>NN (hour page) or
+/// <c>d</c>yyyyMMdd<c>.</c>NN (day page), NN the chunk. A page is a version byte and the Deflate-compressed rows (a
+/// table of property names and one of texts, each stored once, then per row its keys and every property with its type);
+/// it is split into binary properties of
+/// at most 64 KiB and into chunk entities well under the entity limit. Every chunk carries the page's id (a hash of
+/// its bytes) and chunk count, so a page with a missing or foreign chunk — or an unknown version — reads as absent, and the query reads the
+/// day's rows instead. Written by the day recompute (<see cref="TierRollup"/>); used by queries only for days without a
+/// pending hour or day mark (see docs/rollups.md).
+/// </para>
+/// </summary>
+public static class CoarsePages
+{
+    /// <summary>The page format written; a page of any other version reads as absent.</summary>
+    public const byte Version = 1;
+
+    /// <summary>The RowKey letter of hour pages.</summary>
+    public const char HourPage = 'h';
+
+    /// <summary>The RowKey letter of day pages.</summary>
+    public const char DayPage = 'd';
+
+    /// <summary>Binary properties per chunk entity: 10 × 64 KiB, well under the 1 MiB entity limit (binary counts as base64).</summary>
+    internal const int PropertiesPerChunk = 10;
+
+    private const string IdColumn = "Page";
+    private const string ChunksColumn = "Chunks";
+    private const string DataColumn = "B";
+
+    private enum Tag : byte
+    {
+        String = 1,
+        Int32 = 2,
+        Int64 = 3,
+        Double = 4,
+        Bool = 5,
+        Time = 6,
+        Binary = 7,
+        Guid = 8,
+    }
+
+    /// <summary>The PartitionKey of the pages of the month holding <paramref name="day"/>.</summary>
+    public static string PartitionKey(DateTimeOffset day) => "P" + day.UtcDateTime.ToString("yyyyMM", CultureInfo.InvariantCulture);
+
+    /// <summary>The RowKey prefix of a page's chunks: <c>h</c>yyyyMMdd<c>.</c> or <c>d</c>yyyyMMdd<c>.</c>.</summary>
+    public static string RowKeyPrefix(char kind, DateTimeOffset day) => kind + DayText(day) + ".";
+
+    /// <summary>The first RowKey after every chunk of <paramref name="kind"/>'s pages of days before <paramref name="day"/>.</summary>
+    public static string RowKeyBound(char kind, DateTimeOffset day) => kind + DayText(day);
+
+    /// <summary>The filter over the chunks of <paramref name="kind"/>'s pages of the days in <c>[from, to)</c>: one range query over the months they span.</summary>
+    public static string RangeFilter(char kind, DateTimeOffset from, DateTimeOffset to)
+    {
+        var lastMonth = CoarseTiers.FloorDay(to.AddDays(-1));
+        var monthEnd = new DateTimeOffset(lastMonth.Year, lastMonth.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
+        return TableReads.PartitionRangeFilter(PartitionKey(from), PartitionKey(monthEnd))
+            + TableClient.CreateQueryFilter($" and RowKey ge {RowKeyBound(kind, from)} and RowKey lt {RowKeyBound(kind, to)}");
+    }
+
+    /// <summary>The day a chunk's RowKey names, and its page kind; null for a key that is not a chunk's.</summary>
+    public static (char Kind, DateTimeOffset Day)? DayOf(string rowKey)
+    {
+        ArgumentNullException.ThrowIfNull(rowKey);
+        return rowKey.Length >= 9 && rowKey[0] is HourPage or DayPage
+            && DateTimeOffset.TryParseExact(rowKey.AsSpan(1, 8), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var day)
+            ? (rowKey[0], day)
+            : null;
+    }
+
+    private static string DayText(DateTimeOffset day) => CoarseTiers.FloorDay(day).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Packs rows (keys and every property but the ETag and Timestamp) into a page: the version byte, then the
+    /// Deflate-compressed rows.
+    /// </summary>
+    /// <exception cref="NotSupportedException">A property has a type the Table service does not store.</exception>
+    public static byte[] Pack(IEnumerable<TableEntity> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        var strings = new Dictionary<string, int>(StringComparer.Ordinal);
+        var body = new CompactWriter();
+        var list = rows.ToList();
+        body.WriteVarUInt((ulong)list.Count);
+        foreach (var row in list)
+        {
+            WriteText(body, strings, row.PartitionKey);
+            body.WriteString(row.RowKey);
+            var properties = row.Where(p => p.Value is not null && !IsKeyOrMetadata(p.Key)).ToList();
+            body.WriteVarUInt((ulong)properties.Count);
+            foreach (var (name, value) in properties)
+            {
+                if (!names.TryGetValue(name, out var index))
+                {
+                    names[name] = index = names.Count;
+                }
+
+                body.WriteVarUInt((ulong)index);
+                WriteValue(body, strings, name, value!);
+            }
+        }
+
+        var header = new CompactWriter();
+        foreach (var table in new[] { names, strings })
+        {
+            header.WriteVarUInt((ulong)table.Count);
+            foreach (var text in table.OrderBy(n => n.Value).Select(n => n.Key))
+            {
+                header.WriteString(text);
+            }
+        }
+
+        using var output = new MemoryStream();
+        output.WriteByte(Version);
+        using (var deflate = new DeflateStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            deflate.Write(header.ToArray());
+            deflate.Write(body.ToArray());
+        }
+
+        return output.ToArray();
+    }
+
+    /// <summary>The rows of a page; null when its version is not <see cref="Version"/>.</summary>
+    /// <exception cref="FormatException">The page is malformed.</exception>
+    public static List<TableEntity>? Unpack(ReadOnlySpan<byte> page)
+    {
+        if (page.Length == 0 || page[0] != Version)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream(page.Length * 6);
+        try
+        {
+            using var input = new MemoryStream(page[1..].ToArray(), writable: false);
+            using var deflate = new DeflateStream(input, CompressionMode.Decompress);
+            deflate.CopyTo(buffer);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new FormatException("A page is not valid Deflate data.", ex);
+        }
+
+        var reader = new CompactReader(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        var names = ReadTable(ref reader);
+        var strings = ReadTable(ref reader);
+        var rows = new List<TableEntity>(reader.ReadCount());
+        for (var count = rows.Capacity; count > 0; count--)
+        {
+            var row = new TableEntity(ReadText(ref reader, strings), reader.ReadString());
+            for (var properties = reader.ReadCount(); properties > 0; properties--)
+            {
+                var index = reader.ReadCount();
+                if (index >= names.Length)
+                {
+                    throw new FormatException($"Property name {index} is not in the page's table of {names.Length}.");
+                }
+
+                row[names[index]] = ReadValue(ref reader, strings);
+            }
+
+            rows.Add(row);
+        }
+
+        if (!reader.AtEnd)
+        {
+            throw new FormatException("A page has bytes after its last row.");
+        }
+
+        return rows;
+    }
+
+    /// <summary>The chunk entities of a page: binary properties of at most 64 KiB, <see cref="PropertiesPerChunk"/> per entity.</summary>
+    public static List<TableEntity> Chunks(char kind, DateTimeOffset day, byte[] page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var perChunk = PropertiesPerChunk * EntityLimits.MaxBinaryBytes;
+        var count = Math.Max(1, (page.Length + perChunk - 1) / perChunk);
+        if (count > 100)
+        {
+            throw new NotSupportedException($"A page of {page.Length:N0} bytes needs more than 100 chunks.");
+        }
+
+        var id = new Guid(System.Security.Cryptography.SHA256.HashData(page).AsSpan(0, 16)); // the same rows, the same page
+        var chunks = new List<TableEntity>(count);
+        for (var c = 0; c < count; c++)
+        {
+            var chunk = new TableEntity(PartitionKey(day), RowKeyPrefix(kind, day) + c.ToString("00", CultureInfo.InvariantCulture))
+            {
+                [IdColumn] = id,
+                [ChunksColumn] = count,
+            };
+            var start = c * perChunk;
+            var end = Math.Min(page.Length, start + perChunk);
+            for (var (p, at) = (0, start); at < end; p++, at += EntityLimits.MaxBinaryBytes)
+            {
+                chunk[DataColumn + p.ToString("00", CultureInfo.InvariantCulture)] = page.AsSpan(at, Math.Min(EntityLimits.MaxBinaryBytes, end - at)).ToArray();
+            }
+
+            chunks.Add(chunk);
+        }
+
+        return chunks;
+    }
+
+    /// <summary>
+    /// Reassembles the pages in <paramref name="chunks"/> (chunk entities as read, any order): per page kind and day, its
+    /// rows, or null when the page is incomplete, mixed from two writes, or of an unknown version.
+    /// </summary>
+    public static Dictionary<(char Kind, DateTimeOffset Day), List<TableEntity>?> Read(IEnumerable<TableEntity> chunks)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
+        var pages = new Dictionary<(char, DateTimeOffset), List<TableEntity>?>();
+        foreach (var page in chunks.Where(c => DayOf(c.RowKey) is not null).GroupBy(c => DayOf(c.RowKey)!.Value))
+        {
+            pages[page.Key] = Assemble([.. page.OrderBy(c => c.RowKey, StringComparer.Ordinal)]);
+        }
+
+        return pages;
+    }
+
+    private static List<TableEntity>? Assemble(List<TableEntity> chunks)
+    {
+        var id = chunks[0].GetGuid(IdColumn);
+        var count = chunks[0].GetInt32(ChunksColumn);
+        if (id is null || count != chunks.Count || chunks.Any(c => c.GetGuid(IdColumn) != id || c.GetInt32(ChunksColumn) != count))
+        {
+            return null;
+        }
+
+        using var data = new MemoryStream();
+        for (var c = 0; c < chunks.Count; c++)
+        {
+            if (!chunks[c].RowKey.EndsWith("." + c.ToString("00", CultureInfo.InvariantCulture), StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            for (var p = 0; chunks[c].GetBinary(DataColumn + p.ToString("00", CultureInfo.InvariantCulture)) is { } part; p++)
+            {
+                data.Write(part);
+            }
+        }
+
+        try
+        {
+            return Unpack(data.GetBuffer().AsSpan(0, (int)data.Length));
+        }
+        catch (FormatException)
+        {
+            return null; // a damaged page is as good as none: the day is read from its rows
+        }
+    }
+
+    private static bool IsKeyOrMetadata(string name) => name is "PartitionKey" or "RowKey" or "Timestamp" or "odata.etag";
+
+    private static string[] ReadTable(ref CompactReader reader)
+    {
+        var table = new string[reader.ReadCount()];
+        for (var i = 0; i < table.Length; i++)
+        {
+            table[i] = reader.ReadString();
+        }
+
+        return table;
+    }
+
+    /// <summary>A string as its index in the page's table of strings (each text stored once: resource, category, status…).</summary>
+    private static void WriteText(CompactWriter writer, Dictionary<string, int> strings, string text)
+    {
+        if (!strings.TryGetValue(text, out var index))
+        {
+            strings[text] = index = strings.Count;
+        }
+
+        writer.WriteVarUInt((ulong)index);
+    }
+
+    private static string ReadText(ref CompactReader reader, string[] strings)
+    {
+        var index = reader.ReadCount();
+        return index < strings.Length ? strings[index] : throw new FormatException($"String {index} is not in the page's table of {strings.Length}.");
+    }
+
+    private static void WriteValue(CompactWriter writer, Dictionary<string, int> strings, string name, object value)
+    {
+        switch (value)
+        {
+            case string s:
+                writer.WriteByte((byte)Tag.String);
+                WriteText(writer, strings, s);
+                break;
+            case int i:
+                writer.WriteByte((byte)Tag.Int32);
+                writer.WriteVarInt(i);
+                break;
+            case long l:
+                writer.WriteByte((byte)Tag.Int64);
+                writer.WriteVarInt(l);
+                break;
+            case double d:
+                writer.WriteByte((byte)Tag.Double);
+                writer.WriteDouble(d);
+                break;
+            case bool b:
+                writer.WriteByte((byte)Tag.Bool);
+                writer.WriteByte(b ? (byte)1 : (byte)0);
+                break;
+            case DateTimeOffset t:
+                writer.WriteByte((byte)Tag.Time);
+                writer.WriteVarInt(t.UtcTicks);
+                break;
+            case DateTime t:
+                writer.WriteByte((byte)Tag.Time);
+                writer.WriteVarInt(DateTime.SpecifyKind(t, t.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : t.Kind).ToUniversalTime().Ticks);
+                break;
+            case byte[] bytes:
+                WriteBinary(writer, bytes);
+                break;
+            case BinaryData binary:
+                WriteBinary(writer, binary.ToArray());
+                break;
+            case Guid g:
+                writer.WriteByte((byte)Tag.Guid);
+                writer.WriteBytes(g.ToByteArray());
+                break;
+            default:
+                throw new NotSupportedException($"Column '{name}' holds a {value.GetType().Name}, which a page does not store.");
+        }
+    }
+
+    private static void WriteBinary(CompactWriter writer, byte[] bytes)
+    {
+        writer.WriteByte((byte)Tag.Binary);
+        writer.WriteVarUInt((ulong)bytes.Length);
+        writer.WriteBytes(bytes);
+    }
+
+    private static object ReadValue(ref CompactReader reader, string[] strings)
+    {
+        var tag = (Tag)reader.ReadByte();
+        switch (tag)
+        {
+            case Tag.String:
+                return ReadText(ref reader, strings);
+            case Tag.Int32:
+                var i = reader.ReadVarInt();
+                return i is >= int.MinValue and <= int.MaxValue ? (int)i : throw new FormatException($"Int32 value {i} is out of range.");
+            case Tag.Int64:
+                return reader.ReadVarInt();
+            case Tag.Double:
+                return reader.ReadDouble();
+            case Tag.Bool:
+                return reader.ReadByte() != 0;
+            case Tag.Time:
+                var ticks = reader.ReadVarInt();
+                return ticks is >= 0 and <= 3155378975999999999 ? new DateTimeOffset(ticks, TimeSpan.Zero) : throw new FormatException($"Time {ticks} is out of range.");
+            case Tag.Binary:
+                return reader.ReadBytes(reader.ReadCount());
+            case Tag.Guid:
+                return new Guid(reader.ReadBytes(16));
+            default:
+                throw new FormatException($"Unknown value type {(byte)tag} in a page.");
+        }
+    }
+}

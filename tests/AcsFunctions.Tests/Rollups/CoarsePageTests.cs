@@ -1,0 +1,393 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AcsFunctions.Generation;
+using AcsFunctions.Queries;
+using AcsFunctions.Rollups;
+using AcsFunctions.Storage;
+using AcsFunctions.Tests.Infrastructure;
+using AcsFunctions.Tests.Reliability;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AcsFunctions.Tests.Rollups;
+
+/// <summary>
+/// Pages (issue 17, P5): a day's hourly and daily rows packed into a few entities. The pages hold exactly the stored
+/// rows; queries that read them answer exactly as queries that read the rows and as minute rows, for every kind, view
+/// and interval, aligned and unaligned; a day whose rows changed since its page was written is read from its rows; a
+/// day too large for a page, and a store without pages, are read from their rows.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class CoarsePageTests(AzuriteFixture azurite)
+{
+    private static readonly GeneratorOptions _stream = new()
+    {
+        Calls = 12, ApiRequests = 700, Emails = 60, Minutes = 3 * 24 * 60, Seed = 41, Duplicates = 0.1, Late = 0.1, Updates = 0.5, Malformed = 0.02,
+    };
+
+    private static readonly (string Kind, string? View)[] _queries =
+    [
+        (QueryKinds.ApiRequests, ApiRequestsQuery.DetailView), (QueryKinds.ApiRequests, ApiRequestsQuery.OperationsView),
+        (QueryKinds.ApiRequests, ApiRequestsQuery.StatusCodesView), (QueryKinds.ApiRequests, ApiRequestsQuery.StatusClassesView),
+        (QueryKinds.CallVolume, null), (QueryKinds.CallQuality, null), (QueryKinds.Email, null), (QueryKinds.Usage, null),
+    ];
+
+    [Fact]
+    public void Pack_RoundTripsEveryType_EmptyPagesAndPagesOverTheChunkLimit()
+    {
+        var time = new DateTimeOffset(2025, 5, 3, 4, 0, 0, TimeSpan.Zero);
+        var row = new TableEntity("H2025050304", "a|b")
+        {
+            ["S"] = "text ü", ["I"] = -7, ["L"] = long.MaxValue, ["F"] = 2.5, ["W"] = 3.0, ["B"] = true, ["T"] = time, ["X"] = new byte[] { 0, 1, 255 },
+            ["G"] = Guid.Parse("5a0f0c3e-8f34-4f7c-9b1e-2d6f7a8b9c0d"),
+        };
+        var rows = CoarsePages.Unpack(CoarsePages.Pack([row, new TableEntity("H2025050305", "c")]))!;
+        Assert.Equal(2, rows.Count);
+        AssertSame(row, rows[0]);
+        Assert.Equal(("H2025050305", "c"), (rows[1].PartitionKey, rows[1].RowKey));
+
+        var empty = CoarsePages.Pack([]);
+        Assert.Empty(CoarsePages.Unpack(empty)!);
+        Assert.Single(CoarsePages.Chunks(CoarsePages.DayPage, time, empty));
+
+        // Incompressible rows past one chunk (10 × 64 KiB): several chunks, reassembled in any order; a missing chunk, a
+        // chunk of another page, or an unknown version reads as no page.
+        var random = new Random(5);
+        var big = Enumerable.Range(0, 40).Select(i =>
+        {
+            var bytes = new byte[30_000];
+            random.NextBytes(bytes);
+            return new TableEntity("H2025050300", i.ToString("000", CultureInfo.InvariantCulture)) { ["Blob"] = bytes };
+        }).ToList();
+        var chunks = CoarsePages.Chunks(CoarsePages.HourPage, time, CoarsePages.Pack(big));
+        Assert.True(chunks.Count >= 2, $"{chunks.Count} chunks");
+        Assert.All(chunks, c => Assert.True(EntityLimits.EstimateSize(c) < EntityLimits.MaxEntityBytes, $"{c.RowKey}: {EntityLimits.EstimateSize(c)} bytes"));
+        Assert.All(chunks, c => Assert.True(c.Keys.Count(k => k.StartsWith('B')) <= CoarsePages.PropertiesPerChunk));
+        var day = (CoarsePages.HourPage, CoarseTiers.FloorDay(time));
+        var read = CoarsePages.Read(Enumerable.Reverse(chunks))[day]!;
+        Assert.Equal(big.Count, read.Count);
+        Assert.All(big.Zip(read), p => AssertSame(p.First, p.Second));
+        Assert.Null(CoarsePages.Read(chunks.Skip(1))[day]);
+        var other = CoarsePages.Chunks(CoarsePages.HourPage, time, CoarsePages.Pack(big.Take(39)));
+        Assert.Null(CoarsePages.Read([chunks[0], .. other.Skip(1)])[day]);
+        var future = CoarsePages.Pack([row]);
+        future[0] = CoarsePages.Version + 1;
+        Assert.Null(CoarsePages.Unpack(future));
+        Assert.Null(CoarsePages.Read(CoarsePages.Chunks(CoarsePages.HourPage, time, future))[day]);
+    }
+
+    [Fact]
+    public async Task Pages_HoldExactlyTheStoredRows_OfEveryWindowedTable_AndQueriesAnswerAsRowsAndMinutes()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        await using var noPages = Sibling(storage, "Pages");
+        await using var minutesOnly = Sibling(storage, "CoarseRows");
+        var generated = SyntheticStream.Create(_stream).Bodies().ToList();
+        var onTime = generated.Where(b => !b.Late).Select(b => b.ToEventBody()).ToList();
+        await ReliabilityStream.IngestAsync(storage, [.. onTime, Samples.Body("usage.json"), Samples.Body("email.json")]);
+        var first = await RollupTestData.RollupAsync(storage);
+        await ReliabilityStream.IngestAsync(storage, [.. generated.Where(b => b.Late).Select(b => b.ToEventBody()), .. onTime.Take(40)]); // late data and re-delivery
+        var second = await RollupTestData.RollupAsync(storage);
+        Assert.Equal(0, first.Failed + second.Failed);
+        Assert.True(second.Days > 0, "late data recomputes the days it lands in");
+
+        // Every page equals the rows it packs, as storage returns them: keys, property names, types and values.
+        var types = new HashSet<Type>();
+        foreach (var table in CoarseTiers.Tables)
+        {
+            var pages = CoarsePages.Read(await storage.AllAsync(table));
+            Assert.Contains(pages.Keys, p => p.Kind == CoarsePages.HourPage);
+            Assert.Contains(pages.Keys, p => p.Kind == CoarsePages.DayPage);
+            foreach (var ((kind, day), rows) in pages)
+            {
+                Assert.NotNull(rows);
+                var filter = kind == CoarsePages.DayPage
+                    ? TableClient.CreateQueryFilter($"PartitionKey eq {CoarseTiers.DayKey(day)}")
+                    : TableReads.PartitionRangeFilter(CoarseTiers.HourKey(day), CoarseTiers.HourKey(day.AddDays(1)));
+                var stored = await TableReads.QueryAsync(storage.Table(table), filter, null);
+                Assert.True(stored.Count == rows.Count, $"{table} {kind} page of {day:yyyy-MM-dd}: {rows.Count} rows, {stored.Count} stored");
+                foreach (var (expected, actual) in stored.Zip(rows))
+                {
+                    AssertSame(expected, actual);
+                    types.UnionWith(actual.Select(p => p.Value).OfType<object>().Select(v => v.GetType()));
+                }
+            }
+        }
+
+        Assert.Superset(new HashSet<Type> { typeof(string), typeof(long), typeof(double), typeof(DateTimeOffset), typeof(byte[]) }, types);
+
+        // Queries: pages on = pages off = minute rows, every kind and view, whole days and unaligned edges, with filters.
+        var day0 = CoarseTiers.FloorDay(_stream.EffectiveStart);
+        var detail = JsonNode.Parse((await QueryAsync(noPages, QueryKinds.ApiRequests, null, day0, day0.AddDays(3), "P1D")).Json)!.AsArray();
+        var sample = detail.First(r => r!["count"]!.GetValue<long>() > 1)!;
+        var filters = new Dictionary<string, string?>
+        {
+            ["resource"] = sample["resourceName"]!.GetValue<string>(), ["category"] = sample["category"]!.GetValue<string>(), ["operation"] = sample["operation"]!.GetValue<string>(),
+        };
+        var ranges = new List<(DateTimeOffset, DateTimeOffset)>
+        {
+            (day0, day0.AddDays(3)),
+            (day0.AddHours(5).AddMinutes(17), day0.AddDays(2).AddHours(3).AddMinutes(-23)),
+            (day0.AddHours(-3), day0.AddDays(2).AddHours(1)),
+            (new DateTimeOffset(2021, 7, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2021, 7, 31, 0, 0, 0, TimeSpan.Zero)), // the samples
+        };
+        var compared = await CompareAsync(storage, noPages, minutesOnly, ranges, filters, incomplete: false);
+        Assert.True(compared.Rows > 500, $"only {compared.Rows} rows compared");
+        Assert.True(compared.ReadWithPages < compared.ReadWithout / 2, $"rows read with pages {compared.ReadWithPages}, without {compared.ReadWithout}");
+
+        // A store written before pages (or whose pages are gone) answers the same from its rows.
+        foreach (var table in CoarseTiers.Tables)
+        {
+            foreach (var chunk in await TableReads.QueryAsync(storage.Table(table), TableReads.PartitionRangeFilter("P", "Q"), []))
+            {
+                await storage.Table(table).DeleteEntityAsync(chunk.PartitionKey, chunk.RowKey);
+            }
+        }
+
+        var withoutPages = await CompareAsync(storage, noPages, minutesOnly, ranges, filters, incomplete: false);
+        Assert.Equal(compared.Rows, withoutPages.Rows);
+        Assert.True(withoutPages.ReadWithPages == withoutPages.ReadWithout, $"no pages: rows read {withoutPages.ReadWithPages} vs {withoutPages.ReadWithout} without pages");
+    }
+
+    [Fact]
+    public async Task AnHourRewrittenWhileItsDayIsPending_IsReadFromItsRows_AndThePageIsUsedAgainOnceTheDayIsRecomputed()
+    {
+        await using var storage = StorageFaults.Create(azurite.ConnectionString, out var faults);
+        await using var noPages = Sibling(storage, "Pages");
+        await using var minutesOnly = Sibling(storage, "CoarseRows");
+        var options = _stream with { Minutes = 2 * 24 * 60, ApiRequests = 300, Calls = 4, Emails = 20, Late = 0, Duplicates = 0, Malformed = 0 };
+        await ReliabilityStream.IngestAsync(storage, [.. SyntheticStream.Create(options).Bodies().Select(b => b.ToEventBody())]);
+        Assert.Equal(0, (await RollupTestData.RollupAsync(storage)).Failed);
+        var day0 = CoarseTiers.FloorDay(options.EffectiveStart);
+        var range = new[] { (day0, day0.AddDays(2)) };
+        var before = await CompareAsync(storage, noPages, minutesOnly, range, null, incomplete: false);
+        var countBefore = await CountAsync(storage, day0, day0.AddDays(2));
+
+        // Late requests in an hour of the first day; the roll-up rewrites that hour, and another instance holds the
+        // day (its mark is leased just before this run lists day marks), so the day and its pages stay as they were.
+        // An hour that has rows already (an hour without rows is read from its minutes anyway).
+        var hours = JsonNode.Parse((await QueryAsync(noPages, QueryKinds.ApiRequests, ApiRequestsQuery.StatusClassesView, day0, day0.AddDays(1), "PT1H")).Json)!.AsArray();
+        var late = hours.Select(h => DateTimeOffset.Parse(h!["windowStart"]!.GetValue<string>(), CultureInfo.InvariantCulture)).First(h => h > day0.AddHours(2));
+        await storage.Pipeline.IngestAsync([RollupTestData.Body(Enumerable.Range(0, 5).Select(i => RollupTestData.Request(late.AddMinutes(i * 7), 20 + i)))]);
+        var marks = new TableClient(azurite.ConnectionString, storage.Table(TableNames.RollupPending).Name);
+        var leased = 0;
+        faults.BeforeSend = async request =>
+        {
+            if (leased == 0 && request.Method == HttpMethod.Get && request.RequestUri!.AbsolutePath.Contains(marks.Name, StringComparison.Ordinal)
+                && Uri.UnescapeDataString(request.RequestUri.Query).Contains("PartitionKey eq 'day'", StringComparison.Ordinal))
+            {
+                await foreach (var mark in marks.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {RollupMarkKinds.Day}")))
+                {
+                    await marks.UpdateEntityAsync(
+                        new TableEntity(mark.PartitionKey, mark.RowKey) { [RollupMarkKinds.LeaseOwner] = "another", [RollupMarkKinds.LeaseUntil] = storage.Time.GetUtcNow().AddMinutes(30) },
+                        ETag.All, TableUpdateMode.Merge);
+                    leased++;
+                }
+            }
+        };
+        var rewrite = await RollupTestData.RollupAsync(storage);
+        faults.BeforeSend = null;
+        Assert.True(leased > 0 && rewrite.Hours > 0, $"leased {leased} day marks, {rewrite.Hours} hours recomputed");
+        Assert.Contains(await marks.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {RollupMarkKinds.Day}")).ToListAsync(), m => m.RowKey.StartsWith(day0.ToString("yyyyMMdd", CultureInfo.InvariantCulture), StringComparison.Ordinal));
+
+        // The hour's new rows are answered (the pages of that day are stale: the day is read from its partitions),
+        // flagged exactly as without pages.
+        var pending = await CompareAsync(storage, noPages, minutesOnly, range, null, incomplete: true);
+        Assert.Equal(countBefore + 5, await CountAsync(storage, day0, day0.AddDays(2)));
+        Assert.Contains(day0, (await QueryAsync(storage, QueryKinds.ApiRequests, null, day0, day0.AddDays(2), "P1D")).IncompleteWindows); // the day is pending
+        Assert.True(pending.ReadWithPages > before.ReadWithPages, $"rows read with the day pending {pending.ReadWithPages}, before {before.ReadWithPages}");
+
+        // The lease runs out; the next roll-up recomputes the day and its pages, which are read again.
+        storage.Time.Advance(TimeSpan.FromHours(1));
+        Assert.True((await RollupTestData.RollupAsync(storage)).Days > 0);
+        var after = await CompareAsync(storage, noPages, minutesOnly, range, null, incomplete: false);
+        Assert.Equal(before.ReadWithPages, after.ReadWithPages);
+        Assert.True(after.ReadWithPages < after.ReadWithout / 2, $"rows read with pages {after.ReadWithPages}, without {after.ReadWithout}");
+    }
+
+    [Fact]
+    public async Task ADayTooLargeForOneTransaction_GetsNoPage_AndIsReadFromItsRows()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        await using var noPages = Sibling(storage, "Pages");
+        var day = new DateTimeOffset(2025, 3, 9, 0, 0, 0, TimeSpan.Zero);
+
+        // Usage rows of one day whose hourly (and so daily) rows carry 4.8 MB of incompressible bytes, and an old page of that day.
+        var random = new Random(3);
+        var hours = Enumerable.Range(0, 80).Select(i =>
+        {
+            var bytes = new byte[60_000];
+            random.NextBytes(bytes);
+            var hour = day.AddHours(i % 24);
+            return new TableEntity(CoarseTiers.HourKey(hour), "RES|" + i.ToString("00", CultureInfo.InvariantCulture))
+            {
+                ["ResourceName"] = "RES", ["UsageType"] = "t" + i, ["UnitType"] = "u", ["Count"] = 2L, ["Quantity"] = 1.5, ["WindowStart"] = hour, ["Junk"] = bytes,
+            };
+        }).ToList();
+        await Retention.RetentionTestData.WriteAsync(storage, TableNames.AggUsage, hours);
+        await Retention.RetentionTestData.WriteAsync(storage, TableNames.AggUsage, CoarsePages.Chunks(CoarsePages.HourPage, day, CoarsePages.Pack(hours.Take(1))));
+        var marks = storage.Services.GetRequiredService<MarkStore>();
+        await marks.MarkAsync(RollupMarkKinds.Day, CoarseTiers.MarkKey(CoarseTiers.DayKey(day), TableNames.AggUsage), string.Empty, RollupMarkKinds.Day, day, default);
+
+        var rollup = await RollupTestData.RollupAsync(storage);
+        Assert.Equal((0, 1), (rollup.Failed, rollup.Days));
+        Assert.NotEmpty(await TableReads.QueryAsync(storage.Table(TableNames.AggUsage), TableClient.CreateQueryFilter($"PartitionKey eq {CoarseTiers.DayKey(day)}"), []));
+        Assert.Empty(await TableReads.QueryAsync(storage.Table(TableNames.AggUsage), TableReads.PartitionRangeFilter("P", "Q"), []));
+        foreach (var interval in new[] { "PT1H", "P1D" })
+        {
+            var paged = await QueryAsync(storage, QueryKinds.Usage, null, day, day.AddDays(1), interval);
+            var rows = await QueryAsync(noPages, QueryKinds.Usage, null, day, day.AddDays(1), interval);
+            Assert.Equal(rows.Json, paged.Json);
+            Assert.Equal(80, paged.Rows.Count);
+        }
+    }
+
+    [Fact]
+    public async Task Retention_DeletesPagesWithTheirTier_AndNeverADayPageWhoseDailyRowsAreKept()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        await using var noPages = Sibling(storage, "Pages");
+        var now = storage.Time.GetUtcNow();
+        var old = CoarseTiers.FloorDay(now.AddDays(-100));                 // every hour past the hourly setting (93 days)
+        var edge = CoarseTiers.FloorDay(now.AddDays(-93));                 // the day of the hourly cutoff: half its hours past it
+        var recent = CoarseTiers.FloorDay(now.AddDays(-2));
+        var times = new[] { old.AddHours(6), old.AddHours(18), edge.AddHours(6), edge.AddHours(18), recent.AddHours(6), recent.AddHours(18) };
+        await storage.Pipeline.IngestAsync([RollupTestData.Body(times.SelectMany(t => Enumerable.Range(0, 3).Select(i => RollupTestData.Request(t.AddMinutes(i), 10 + i))))]);
+        Assert.Equal(0, (await RollupTestData.RollupAsync(storage)).Failed);
+        Assert.Equal([('d', old), ('d', edge), ('d', recent), ('h', old), ('h', edge), ('h', recent)], (await PagesAsync(storage)).Order());
+        var daily = await QueryAsync(storage, QueryKinds.ApiRequests, null, old, edge.AddDays(2), "P1D");
+
+        var first = await Retention.RetentionTestData.RunAsync(storage);
+        Assert.Equal(0, first.Tables.Sum(t => t.Kept + t.Conflicts));
+        Assert.Contains(first.Tables, t => t.Tier == "hour-pages" && t.Deleted == 2);
+        // The hour pages of the old day and of the cutoff's day went with the hourly tier; every day page stayed with its daily rows.
+        Assert.Equal([('d', old), ('d', edge), ('d', recent), ('h', recent)], (await PagesAsync(storage)).Order());
+        Assert.Empty(await TableReads.QueryAsync(storage.Table(TableNames.AggApiRequests), TableReads.PartitionRangeFilter(CoarseTiers.HourKey(old), CoarseTiers.HourKey(old.AddDays(1))), []));
+        Assert.NotEmpty(await TableReads.QueryAsync(storage.Table(TableNames.AggApiRequests), TableReads.PartitionRangeFilter(CoarseTiers.HourKey(edge.AddHours(12)), CoarseTiers.HourKey(edge.AddDays(1))), []));
+        var after = await QueryAsync(storage, QueryKinds.ApiRequests, null, old, edge.AddDays(2), "P1D");
+        Assert.Equal(daily.Json, after.Json); // the daily answer is whole, from the day pages
+        foreach (var interval in new[] { "PT1H", "P1D" })
+        {
+            Assert.Equal((await QueryAsync(noPages, QueryKinds.ApiRequests, null, old, edge.AddDays(2), interval)).Json, (await QueryAsync(storage, QueryKinds.ApiRequests, null, old, edge.AddDays(2), interval)).Json);
+        }
+
+        storage.Time.Advance(TimeSpan.FromDays(731));
+        var second = await Retention.RetentionTestData.RunAsync(storage);
+        Assert.Contains(second.Tables, t => t.Tier == "day-pages" && t.Deleted == 3);
+        Assert.Empty(await PagesAsync(storage));
+        Assert.Empty(await TableReads.QueryAsync(storage.Table(TableNames.AggApiRequests), TableReads.PartitionRangeFilter("D", "E"), []));
+        var status = await storage.Services.GetRequiredService<AcsFunctions.Retention.RetentionService>().StatusAsync();
+        Assert.Contains(status, s => s.Table == TableNames.AggApiRequests && s.Tier == "day-pages");
+    }
+
+    [Fact]
+    public async Task PendingHourAndDayMarks_FlagP1DRows_WithOneReadOfTheMarks()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var day = new DateTimeOffset(2025, 6, 10, 0, 0, 0, TimeSpan.Zero);
+        await storage.Pipeline.IngestAsync([RollupTestData.Body(Enumerable.Range(0, 4).Select(i => RollupTestData.Request(day.AddDays(i).AddHours(12), 10 + i)))]);
+        Assert.Equal(0, (await RollupTestData.RollupAsync(storage)).Failed);
+        var marks = storage.Services.GetRequiredService<MarkStore>();
+        async Task MarkAsync(string kind, string periodKey, DateTimeOffset start, string table = TableNames.AggApiRequests) =>
+            await marks.MarkAsync(kind, CoarseTiers.MarkKey(periodKey, table), string.Empty, kind, start, default);
+        await MarkAsync(RollupMarkKinds.Hour, CoarseTiers.HourKey(day.AddHours(3)), day.AddHours(3));                 // before the range, same day: not counted
+        await MarkAsync(RollupMarkKinds.Hour, CoarseTiers.HourKey(day.AddDays(1).AddHours(5)), day.AddDays(1).AddHours(5));
+        await MarkAsync(RollupMarkKinds.Day, CoarseTiers.DayKey(day.AddDays(2)), day.AddDays(2));
+        await MarkAsync(RollupMarkKinds.Day, CoarseTiers.DayKey(day.AddDays(3)), day.AddDays(3), TableNames.AggUsage); // another table's
+
+        var daily = await QueryAsync(storage, QueryKinds.ApiRequests, null, day.AddHours(6), day.AddDays(4), "P1D");
+        Assert.Equal([day.AddDays(1).AddHours(5), day.AddDays(2)], daily.IncompleteWindows);
+        var hourly = await QueryAsync(storage, QueryKinds.ApiRequests, null, day.AddHours(6), day.AddDays(4), "PT1H");
+        Assert.Equal([day.AddDays(1).AddHours(5)], hourly.IncompleteWindows); // a day mark does not flag hourly rows
+    }
+
+    private static async Task<List<(char Kind, DateTimeOffset Day)>> PagesAsync(TestStorage storage) =>
+        [.. (await TableReads.QueryAsync(storage.Table(TableNames.AggApiRequests), TableReads.PartitionRangeFilter("P", "Q"), []))
+            .Select(c => CoarsePages.DayOf(c.RowKey)!.Value).Distinct()];
+
+    /// <summary>
+    /// Queries three stores over the same tables: pages, rows without pages, minute rows only; asserts equal answers and
+    /// flags (with <paramref name="incomplete"/>, a day is pending: its daily rows are not compared with its minutes).
+    /// </summary>
+    private static async Task<(int Rows, long ReadWithPages, long ReadWithout)> CompareAsync(
+        TestStorage pages, TestStorage noPages, TestStorage minutesOnly, IEnumerable<(DateTimeOffset From, DateTimeOffset To)> ranges, Dictionary<string, string?>? filters, bool incomplete)
+    {
+        var (rows, withPages, without) = (0, 0L, 0L);
+        foreach (var (from, to) in ranges)
+        {
+            foreach (var interval in new[] { "PT1H", "P1D" })
+            {
+                foreach (var (kind, view) in _queries)
+                {
+                    foreach (var extra in filters is null || kind != QueryKinds.ApiRequests ? [null] : new[] { null, filters })
+                    {
+                        var paged = await QueryAsync(pages, kind, view, from, to, interval, extra);
+                        var plain = await QueryAsync(noPages, kind, view, from, to, interval, extra);
+                        var fine = await QueryAsync(minutesOnly, kind, view, from, to, interval, extra);
+                        var what = $"{kind}/{view} {interval} {from:O}–{to:O}{(extra is null ? string.Empty : " filtered")}";
+                        Assert.True(plain.Json == paged.Json, $"{what}: pages answer differently from rows:\n{Clip(paged.Json)}\n---\n{Clip(plain.Json)}");
+                        // A pending day keeps its old daily rows (flagged) until it is recomputed; its hours are new.
+                        Assert.True(fine.Json == paged.Json || (incomplete && interval == "P1D"), $"{what}: pages answer differently from minute rows:\n{Clip(paged.Json)}\n---\n{Clip(fine.Json)}");
+                        Assert.Equal(plain.IncompleteWindows, paged.IncompleteWindows);
+                        if (!incomplete)
+                        {
+                            Assert.Empty(paged.IncompleteWindows);
+                        }
+
+                        rows += paged.Rows.Count;
+                        withPages += paged.RowsRead;
+                        without += plain.RowsRead;
+                    }
+                }
+            }
+        }
+
+        return (rows, withPages, without);
+    }
+
+    /// <summary>API requests counted in a range at PT1H.</summary>
+    private static async Task<long> CountAsync(TestStorage storage, DateTimeOffset from, DateTimeOffset to)
+    {
+        var result = await QueryAsync(storage, QueryKinds.ApiRequests, null, from, to, "PT1H");
+        return JsonNode.Parse(result.Json)!.AsArray().Sum(r => r!["count"]!.GetValue<long>());
+    }
+
+    private static TestStorage Sibling(TestStorage storage, string off) => TestStorage.Create(
+        AzuriteConnection(storage), new Dictionary<string, string?> { ["AcsFunctions:Storage:TablePrefix"] = storage.Prefix, [$"AcsFunctions:Query:{off}"] = "false" });
+
+    private static string AzuriteConnection(TestStorage storage) =>
+        storage.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value.ConnectionString!;
+
+    private static void AssertSame(TableEntity expected, TableEntity actual)
+    {
+        Assert.Equal((expected.PartitionKey, expected.RowKey), (actual.PartitionKey, actual.RowKey));
+        var want = expected.Where(p => p.Key is not ("odata.etag" or "Timestamp")).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        var got = actual.Where(p => p.Key is not ("odata.etag" or "Timestamp")).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        Assert.Equal(want.Select(p => p.Key), got.Select(p => p.Key));
+        foreach (var (w, g) in want.Zip(got))
+        {
+            Assert.True(w.Value?.GetType() == g.Value?.GetType(), $"{expected.RowKey}.{w.Key}: {w.Value?.GetType().Name} stored, {g.Value?.GetType().Name} in the page");
+            Assert.True(w.Value is byte[] a ? a.SequenceEqual((byte[])g.Value!) : Equals(w.Value, g.Value), $"{expected.RowKey}.{w.Key}: {w.Value} stored, {g.Value} in the page");
+        }
+    }
+
+    private static string Clip(string json) => json.Length > 1500 ? json[..1500] : json;
+
+    private static Task<QueryResult> QueryAsync(TestStorage storage, string kind, string? view, DateTimeOffset from, DateTimeOffset to, string interval, Dictionary<string, string?>? extra = null)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["from"] = from.ToString("O", CultureInfo.InvariantCulture),
+            ["to"] = to.ToString("O", CultureInfo.InvariantCulture),
+            ["interval"] = interval,
+            ["view"] = view,
+        };
+        foreach (var (k, v) in extra ?? [])
+        {
+            values[k] = v;
+        }
+
+        return storage.Services.GetRequiredService<QueryService>().QueryAsync(kind, values);
+    }
+}
