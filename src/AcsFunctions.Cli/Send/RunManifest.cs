@@ -45,7 +45,7 @@ internal sealed record RunManifest
                     // The app stores the privacy-filtered record and its id is computed from that (see RecordId).
                     var raw = System.Text.Encoding.UTF8.GetBytes(record.GetRawText());
                     using var stored = sanitizer.Sanitize(Categories.OfRecord(record), record);
-                    Units.Add(new ExpectedUnit(RecordId.Compute(stored.Utf8Span), Hashes(raw, sanitizer), Events - 1));
+                    Units.Add(new ExpectedUnit(stored.RecordId ?? RecordId.Compute(stored.Utf8Span), Hashes(raw, sanitizer), Events - 1));
                 }
 
                 return;

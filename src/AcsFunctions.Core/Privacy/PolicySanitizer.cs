@@ -54,7 +54,19 @@ public sealed class PolicySanitizer : IRecordSanitizer
         if (!rules.ScrubUnlisted &&
             RecordRewrite.TryRun(JsonMarshal.GetRawUtf8Value(record), rules, _values, _policy.Scrubber, out var rewritten, out var rewrittenLength, out var recordId))
         {
-            return rewritten is null ? Unchanged(record) with { RecordId = recordId } : Parsed(rewritten, rewrittenLength) with { RecordId = recordId };
+            if (rewritten is null)
+            {
+                return Unchanged(record) with { RecordId = recordId };
+            }
+
+            try
+            {
+                return Parsed(rewritten, rewrittenLength) with { RecordId = recordId };
+            }
+            catch (JsonException)
+            {
+                // Never expected (the pass writes what the writer walk would): the walk decides, as for what it did not take.
+            }
         }
 
         return SanitizeByWriter(rules, record);

@@ -80,9 +80,11 @@ internal sealed class RecordRewrite
             var reader = new Utf8JsonReader(json, _readerOptions);
             taken = reader.Read() && reader.TokenType == JsonTokenType.StartObject && Object(ref reader, json, topLevel: true);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or JsonException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            taken = false; // text the writer cannot write back (a lone surrogate escape): the writer walk decides
+            // Text the writer cannot write back (a lone surrogate escape), or anything else this pass did not foresee:
+            // its buffers go back to the pool and the writer walk, the reference, decides.
+            taken = false;
         }
 
         if (!taken)
