@@ -232,7 +232,23 @@ public static class CoarsePages
         return pages;
     }
 
+    /// <summary>
+    /// The rows of one page's chunks; null when they are not one whole page or are damaged in any way (a column of the
+    /// wrong type, a count or index out of range, bytes that are not a page): the day is then read from its rows.
+    /// </summary>
     private static List<TableEntity>? Assemble(List<TableEntity> chunks)
+    {
+        try
+        {
+            return AssembleOrThrow(chunks);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException or ArgumentException or OverflowException or OutOfMemoryException)
+        {
+            return null; // a damaged page is as good as none
+        }
+    }
+
+    private static List<TableEntity>? AssembleOrThrow(List<TableEntity> chunks)
     {
         var id = chunks[0].GetGuid(IdColumn);
         var count = chunks[0].GetInt32(ChunksColumn);
@@ -255,14 +271,7 @@ public static class CoarsePages
             }
         }
 
-        try
-        {
-            return Unpack(data.GetBuffer().AsSpan(0, (int)data.Length));
-        }
-        catch (FormatException)
-        {
-            return null; // a damaged page is as good as none: the day is read from its rows
-        }
+        return Unpack(data.GetBuffer().AsSpan(0, (int)data.Length));
     }
 
     private static bool IsKeyOrMetadata(string name) => name is "PartitionKey" or "RowKey" or "Timestamp" or "odata.etag";

@@ -78,6 +78,37 @@ public sealed class CoarsePageTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public void ADamagedPage_ReadsAsNoPage_NeverThrows()
+    {
+        // A page's columns are ours, but storage is shared: a column of the wrong type, or bytes that are not a page,
+        // must make the day fall back to its rows, not fail the query.
+        var time = new DateTimeOffset(2025, 5, 3, 0, 0, 0, TimeSpan.Zero);
+        var day = (CoarsePages.HourPage, CoarseTiers.FloorDay(time));
+        var rows = Enumerable.Range(0, 3).Select(i => new TableEntity("H2025050300", i.ToString("000", CultureInfo.InvariantCulture)) { ["Count"] = (long)i }).ToList();
+        TableEntity[] Fresh() => [.. CoarsePages.Chunks(CoarsePages.HourPage, time, CoarsePages.Pack(rows))];
+        Assert.Equal(rows.Count, CoarsePages.Read(Fresh())[day]!.Count);
+
+        var wrongId = Fresh();
+        wrongId[0]["Page"] = "not a guid";
+        Assert.Null(CoarsePages.Read(wrongId)[day]);
+
+        var wrongCount = Fresh();
+        wrongCount[0]["Chunks"] = "one";
+        Assert.Null(CoarsePages.Read(wrongCount)[day]);
+
+        var wrongData = Fresh();
+        wrongData[0]["B00"] = "text, not bytes";
+        Assert.Null(CoarsePages.Read(wrongData)[day]);
+
+        var noise = Fresh();
+        var bytes = new byte[4096];
+        new Random(7).NextBytes(bytes);
+        bytes[0] = CoarsePages.Version;
+        noise[0]["B00"] = bytes;
+        Assert.Null(CoarsePages.Read(noise)[day]);
+    }
+
+    [Fact]
     public async Task Pages_HoldExactlyTheStoredRows_OfEveryWindowedTable_AndQueriesAnswerAsRowsAndMinutes()
     {
         await using var storage = TestStorage.Create(azurite.ConnectionString);
