@@ -317,25 +317,15 @@ public sealed class PolicySanitizer : IRecordSanitizer
     {
         changed = false;
         var raw = JsonMarshal.GetRawUtf8Value(property.Value)[1..^1];
-        if (raw.Length > PlainUrls.MaxLength || raw.IndexOf((byte)'\\') >= 0 || !Ascii.IsValid(raw))
-        {
-            return false;
-        }
-
-        Span<char> chars = stackalloc char[raw.Length]; // ASCII without escapes: the same characters as the string
-        Ascii.ToUtf16(raw, chars, out _);
-        switch (PlainUrls.TryMask(chars, _policy.Scrubber, out var masked))
+        switch (PlainUrls.TryMaskUtf8(raw, raw.IndexOf((byte)'\\') >= 0, _policy.Scrubber, out var masked))
         {
             case PlainUrls.Outcome.Unchanged:
                 changed = WriteUnchanged(writer, property, name);
                 return true;
-            case PlainUrls.Outcome.Masked when !chars.SequenceEqual(masked):
+            case PlainUrls.Outcome.Masked:
                 WriteName(writer, name);
                 writer.WriteStringValue(masked);
                 changed = true;
-                return true;
-            case PlainUrls.Outcome.Masked:
-                changed = WriteUnchanged(writer, property, name);
                 return true;
             default:
                 return false;
@@ -412,16 +402,7 @@ public sealed class PolicySanitizer : IRecordSanitizer
         return false;
     }
 
-    private bool NameNeedsScrub(ReadOnlySpan<char> name)
-    {
-        if (!TextPatterns.MayContainPersonal(name))
-        {
-            return false;
-        }
-
-        var text = name.ToString();
-        return !string.Equals(text, _policy.Scrubber.Scrub(text), StringComparison.Ordinal);
-    }
+    private bool NameNeedsScrub(ReadOnlySpan<char> name) => _policy.Scrubber.NameNeedsScrub(name);
 
     private bool WriteUnchanged(Utf8JsonWriter writer, JsonProperty property, ReadOnlySpan<char> name)
     {
