@@ -71,6 +71,11 @@ for (var i = 0; i < repeat; i++)
         parse = parsing.Elapsed < parse ? parsing.Elapsed : parse;
     }
 
+    if (args.Contains("--loop"))
+    {
+        AcsFunctions.Bench.PrepareProfile.Stages.Loop(provider, bodies);
+    }
+
     if (args.Contains("--stages"))
     {
         AcsFunctions.Bench.PrepareProfile.Stages.Print(provider, bodies, bytes);

@@ -72,6 +72,50 @@ public sealed class PolicySanitizer : IRecordSanitizer
         return SanitizeByWriter(rules, record);
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// The record is parsed once: the rewritten text when the reader pass takes the record and changes it, else its own
+    /// text; only what the pass does not take is parsed as it arrived and then rewritten by the writer walk.
+    /// </remarks>
+    public SanitizedRecord Sanitize(string category, ReadOnlyMemory<byte> utf8)
+    {
+        var rules = _policy.For(category);
+        if (rules.HasEffect && !rules.ScrubUnlisted &&
+            RecordRewrite.TryRun(utf8.Span, rules, _values, _policy.Scrubber, out var rewritten, out var rewrittenLength, out var recordId))
+        {
+            if (rewritten is not null)
+            {
+                try
+                {
+                    return Parsed(rewritten, rewrittenLength) with { RecordId = recordId };
+                }
+                catch (JsonException)
+                {
+                    // Never expected (the pass writes what the writer walk would): the walk decides, below.
+                }
+            }
+            else
+            {
+                var unchanged = JsonDocument.Parse(utf8);
+                return Unchanged(unchanged.RootElement).Owning(unchanged) with { RecordId = recordId };
+            }
+        }
+
+        // No rule applies, or the pass did not take the record: the writer walk, as for an element (without the pass again).
+        var document = JsonDocument.Parse(utf8);
+        try
+        {
+            var root = document.RootElement;
+            var result = root.ValueKind != JsonValueKind.Object || !rules.HasEffect ? Unchanged(root) : SanitizeByWriter(rules, root);
+            return result.Owning(document);
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>
     /// The writer walk: the policy applied to the record's DOM through a <see cref="Utf8JsonWriter"/> (the reference that
     /// <see cref="RecordRewrite"/> reproduces, and the path of what it does not take).
