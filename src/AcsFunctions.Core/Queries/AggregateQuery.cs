@@ -194,7 +194,7 @@ public static class AggregateQuery
                 .Select(m => m[0][..8])
                 .ToHashSet(StringComparer.Ordinal);
             var pages = new DayPages();
-            var client = storage.GetTable(table);
+            var client = storage.GetTable(TableNames.PagesOf(table));
             foreach (var (kind, from, to) in wanted)
             {
                 var chunks = await TableReads.QueryAsync(client, CoarsePages.RangeFilter(kind, from, to), null, cancellationToken);

@@ -293,7 +293,11 @@ public sealed class RollupService
 
     private async Task EnsureTablesAsync(CancellationToken cancellationToken)
     {
-        string[] tables = [.. _windows.Tables, TableNames.AggCalls, TableNames.AggCallIndex, TableNames.AggCallWindows, TableNames.AggStreamQuality];
+        string[] tables =
+        [
+            .. _windows.Tables, TableNames.AggCalls, TableNames.AggCallIndex, TableNames.AggCallWindows, TableNames.AggStreamQuality,
+            .. CoarseTiers.Tables.Select(TableNames.PagesOf),
+        ];
         foreach (var table in tables.Distinct(StringComparer.Ordinal))
         {
             await _storage.EnsureTableAsync(table, cancellationToken);

@@ -123,11 +123,13 @@ public sealed class CoarsePageTests(AzuriteFixture azurite)
         Assert.Equal(0, first.Failed + second.Failed);
         Assert.True(second.Days > 0, "late data recomputes the days it lands in");
 
-        // Every page equals the rows it packs, as storage returns them: keys, property names, types and values.
+        // Every page equals the rows it packs, as storage returns them: keys, property names, types and values. Pages
+        // are in their own table: the aggregate table holds aggregate rows only.
         var types = new HashSet<Type>();
         foreach (var table in CoarseTiers.Tables)
         {
-            var pages = CoarsePages.Read(await storage.AllAsync(table));
+            Assert.Empty(await TableReads.QueryAsync(storage.Table(table), TableReads.PartitionRangeFilter("P", "Q"), []));
+            var pages = CoarsePages.Read(await storage.AllAsync(TableNames.PagesOf(table)));
             Assert.Contains(pages.Keys, p => p.Kind == CoarsePages.HourPage);
             Assert.Contains(pages.Keys, p => p.Kind == CoarsePages.DayPage);
             foreach (var ((kind, day), rows) in pages)
@@ -168,7 +170,7 @@ public sealed class CoarsePageTests(AzuriteFixture azurite)
         Assert.True(compared.ReadWithPages < compared.ReadWithout / 2, $"rows read with pages {compared.ReadWithPages}, without {compared.ReadWithout}");
 
         // A store written before pages (or whose pages are gone) answers the same from its rows.
-        foreach (var table in CoarseTiers.Tables)
+        foreach (var table in CoarseTiers.Tables.Select(TableNames.PagesOf))
         {
             foreach (var chunk in await TableReads.QueryAsync(storage.Table(table), TableReads.PartitionRangeFilter("P", "Q"), []))
             {
@@ -257,14 +259,14 @@ public sealed class CoarsePageTests(AzuriteFixture azurite)
             };
         }).ToList();
         await Retention.RetentionTestData.WriteAsync(storage, TableNames.AggUsage, hours);
-        await Retention.RetentionTestData.WriteAsync(storage, TableNames.AggUsage, CoarsePages.Chunks(CoarsePages.HourPage, day, CoarsePages.Pack(hours.Take(1))));
+        await Retention.RetentionTestData.WriteAsync(storage, TableNames.PagesOf(TableNames.AggUsage), CoarsePages.Chunks(CoarsePages.HourPage, day, CoarsePages.Pack(hours.Take(1))));
         var marks = storage.Services.GetRequiredService<MarkStore>();
         await marks.MarkAsync(RollupMarkKinds.Day, CoarseTiers.MarkKey(CoarseTiers.DayKey(day), TableNames.AggUsage), string.Empty, RollupMarkKinds.Day, day, default);
 
         var rollup = await RollupTestData.RollupAsync(storage);
         Assert.Equal((0, 1), (rollup.Failed, rollup.Days));
         Assert.NotEmpty(await TableReads.QueryAsync(storage.Table(TableNames.AggUsage), TableClient.CreateQueryFilter($"PartitionKey eq {CoarseTiers.DayKey(day)}"), []));
-        Assert.Empty(await TableReads.QueryAsync(storage.Table(TableNames.AggUsage), TableReads.PartitionRangeFilter("P", "Q"), []));
+        Assert.Empty(await TableReads.QueryAsync(storage.Table(TableNames.PagesOf(TableNames.AggUsage)), TableReads.PartitionRangeFilter("P", "Q"), []));
         foreach (var interval in new[] { "PT1H", "P1D" })
         {
             var paged = await QueryAsync(storage, QueryKinds.Usage, null, day, day.AddDays(1), interval);
@@ -309,7 +311,49 @@ public sealed class CoarsePageTests(AzuriteFixture azurite)
         Assert.Empty(await PagesAsync(storage));
         Assert.Empty(await TableReads.QueryAsync(storage.Table(TableNames.AggApiRequests), TableReads.PartitionRangeFilter("D", "E"), []));
         var status = await storage.Services.GetRequiredService<AcsFunctions.Retention.RetentionService>().StatusAsync();
-        Assert.Contains(status, s => s.Table == TableNames.AggApiRequests && s.Tier == "day-pages");
+        Assert.Contains(status, s => s.Table == TableNames.PagesOf(TableNames.AggApiRequests) && s.Tier == "day-pages");
+    }
+
+    [Fact]
+    public async Task PagesLeftInAnAggregateTable_AreNeverRead_AndRetentionDeletesThemInBoundedBatches()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString, new Dictionary<string, string?> { ["AcsFunctions:Retention:MaxRowsPerTable"] = "100" });
+        await using var noPages = Sibling(storage, "Pages");
+        var day = CoarseTiers.FloorDay(storage.Time.GetUtcNow().AddDays(-3));
+        await storage.Pipeline.IngestAsync([RollupTestData.Body(Enumerable.Range(0, 6).Select(i => RollupTestData.Request(day.AddHours(i * 9), 10 + i)))]);
+        Assert.Equal(0, (await RollupTestData.RollupAsync(storage)).Failed);
+        var pagesBefore = await PagesAsync(storage);
+        Assert.Contains(('d', day), pagesBefore);
+
+        // A store written before pages had their own table: pages of 120 days in the aggregate table itself, with rows
+        // that are not the day's (a query that read them would answer 999 requests a day).
+        var bogus = new TableEntity(CoarseTiers.DayKey(day), "x") { ["ResourceName"] = "old", ["Count"] = 999L };
+        var oldPages = Enumerable.Range(0, 120).SelectMany(i => CoarsePages.Chunks(CoarsePages.DayPage, day.AddDays(2 - i), CoarsePages.Pack([bogus]))).ToList();
+        await Retention.RetentionTestData.WriteAsync(storage, TableNames.AggApiRequests, oldPages);
+        var (from, to) = (day.AddDays(-1), day.AddDays(2));
+        foreach (var interval in new[] { "PT1H", "P1D" })
+        {
+            Assert.Equal((await QueryAsync(noPages, QueryKinds.ApiRequests, null, from, to, interval)).Json, (await QueryAsync(storage, QueryKinds.ApiRequests, null, from, to, interval)).Json);
+        }
+
+        var service = storage.Services.GetRequiredService<AcsFunctions.Retention.RetentionService>();
+        var status = Assert.Single(await service.StatusAsync(), s => s.Tier == AcsFunctions.Retention.RetentionStep.OldPagesTier);
+        Assert.Equal((TableNames.AggApiRequests, day.AddDays(-117)), (status.Table, status.OldestRow));
+
+        // A dry run shows what would go and deletes nothing; real runs delete them 100 rows at a time, and nothing else.
+        var dry = await Retention.RetentionTestData.RunAsync(storage, dryRun: true);
+        var wouldGo = Assert.Single(dry.Tables, t => t.Tier == AcsFunctions.Retention.RetentionStep.OldPagesTier);
+        Assert.Equal((TableNames.AggApiRequests, 100L, true), (wouldGo.Table, wouldGo.Deleted, wouldGo.More));
+        Assert.Equal(120, (await TableReads.QueryAsync(storage.Table(TableNames.AggApiRequests), TableReads.PartitionRangeFilter("P", "Q"), [])).Count);
+        var first = Assert.Single((await Retention.RetentionTestData.RunAsync(storage)).Tables, t => t.Tier == AcsFunctions.Retention.RetentionStep.OldPagesTier);
+        Assert.Equal((100L, true), (first.Deleted, first.More));
+        var second = Assert.Single((await Retention.RetentionTestData.RunAsync(storage)).Tables, t => t.Tier == AcsFunctions.Retention.RetentionStep.OldPagesTier);
+        Assert.Equal((20L, false), (second.Deleted, second.More));
+        Assert.Empty(await TableReads.QueryAsync(storage.Table(TableNames.AggApiRequests), TableReads.PartitionRangeFilter("P", "Q"), []));
+        Assert.DoesNotContain((await Retention.RetentionTestData.RunAsync(storage)).Tables, t => t.Tier == AcsFunctions.Retention.RetentionStep.OldPagesTier);
+        Assert.DoesNotContain(await service.StatusAsync(), s => s.Tier == AcsFunctions.Retention.RetentionStep.OldPagesTier);
+        Assert.Equal(pagesBefore.Order(), (await PagesAsync(storage)).Order());
+        Assert.NotEmpty(await TableReads.QueryAsync(storage.Table(TableNames.AggApiRequests), TableClient.CreateQueryFilter($"PartitionKey eq {CoarseTiers.DayKey(day)}"), []));
     }
 
     [Fact]
@@ -334,7 +378,7 @@ public sealed class CoarsePageTests(AzuriteFixture azurite)
     }
 
     private static async Task<List<(char Kind, DateTimeOffset Day)>> PagesAsync(TestStorage storage) =>
-        [.. (await TableReads.QueryAsync(storage.Table(TableNames.AggApiRequests), TableReads.PartitionRangeFilter("P", "Q"), []))
+        [.. (await TableReads.QueryAsync(storage.Table(TableNames.PagesOf(TableNames.AggApiRequests)), TableReads.PartitionRangeFilter("P", "Q"), []))
             .Select(c => CoarsePages.DayOf(c.RowKey)!.Value).Distinct()];
 
     /// <summary>
