@@ -136,7 +136,7 @@ internal sealed class AggregateWriter
         }
 
         counters.WriteRequests(1);
-        await _writer.SubmitTransactionAsync(pagesTable, actions, cancellationToken);
+        await _writer.SubmitTransactionAsync(pagesTable, actions, cancellationToken); // creates the pages table on its first page
         counters.Written(chunks.Count);
         counters.Deleted(actions.Count - chunks.Count);
     }

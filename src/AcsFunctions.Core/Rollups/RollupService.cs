@@ -293,11 +293,7 @@ public sealed class RollupService
 
     private async Task EnsureTablesAsync(CancellationToken cancellationToken)
     {
-        string[] tables =
-        [
-            .. _windows.Tables, TableNames.AggCalls, TableNames.AggCallIndex, TableNames.AggCallWindows, TableNames.AggStreamQuality,
-            .. CoarseTiers.Tables.Select(TableNames.PagesOf),
-        ];
+        string[] tables = [.. _windows.Tables, TableNames.AggCalls, TableNames.AggCallIndex, TableNames.AggCallWindows, TableNames.AggStreamQuality];
         foreach (var table in tables.Distinct(StringComparer.Ordinal))
         {
             await _storage.EnsureTableAsync(table, cancellationToken);
