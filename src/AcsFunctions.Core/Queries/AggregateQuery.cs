@@ -62,7 +62,7 @@ public static class AggregateQuery
         var reader = new TierReader(client, (from, to) => WithColumns(TableReads.PartitionRangeFilter(from, to), parameters, equals));
         var tiles = reads.Coarse ? TimeTiles(parameters) : [new Tile(Minute, Windows.Parse(parameters.FromWindowKey), Windows.Parse(parameters.ToWindowKey))];
         var pages = reads.Coarse && reads.Pages
-            ? await DayPages.ReadAsync(storage, table, tiles, row => Matches(row, parameters, equals), cancellationToken)
+            ? await DayPages.ReadAsync(storage, table, parameters, tiles, row => Matches(row, parameters, equals), cancellationToken)
             : null;
         foreach (var tile in tiles)
         {
@@ -166,7 +166,8 @@ public static class AggregateQuery
         public bool TryGet(TimeSpan unit, DateTimeOffset day, out List<TableEntity> rows) =>
             _days.TryGetValue((unit == Day ? CoarsePages.DayPage : CoarsePages.HourPage, day), out rows!);
 
-        public static async Task<DayPages?> ReadAsync(AcsStorage storage, string table, IReadOnlyList<Tile> tiles, Func<TableEntity, bool> filter, CancellationToken cancellationToken)
+        public static async Task<DayPages?> ReadAsync(
+            AcsStorage storage, string table, QueryParameters parameters, IReadOnlyList<Tile> tiles, Func<TableEntity, bool> filter, CancellationToken cancellationToken)
         {
             var wanted = new List<(char Kind, DateTimeOffset From, DateTimeOffset To)>();
             foreach (var tile in tiles.Where(t => t.Unit != Minute))
@@ -184,15 +185,9 @@ public static class AggregateQuery
             }
 
             // The marks first: a day without a pending hour or day mark now has pages equal to its rows now, and any
-            // page written later was written from the rows at that later time (see docs/rollups.md).
-            var (first, last) = (wanted.Min(w => w.From), wanted.Max(w => w.To));
-            var marksFilter = TableClient.CreateQueryFilter(
-                $"(PartitionKey eq {RollupMarkKinds.Hour} or PartitionKey eq {RollupMarkKinds.Day}) and RowKey ge {DayKey(first)} and RowKey lt {DayKey(last)}");
-            var pending = (await TableReads.QueryAsync(storage.GetTable(TableNames.RollupPending), marksFilter, ["RowKey"], cancellationToken))
-                .Select(m => m.RowKey.Split('|'))
-                .Where(m => m.Length == 2 && m[1] == table)
-                .Select(m => m[0][..8])
-                .ToHashSet(StringComparer.Ordinal);
+            // page written later was written from the rows at that later time (see docs/rollups.md). The same read
+            // flags the query's rows (PendingPeriods).
+            var pending = (await PendingPeriods.ReadAsync(storage, parameters, keep: true, cancellationToken)).DaysOf(table);
             var pages = new DayPages();
             var client = storage.GetTable(TableNames.PagesOf(table));
             foreach (var (kind, from, to) in wanted)

@@ -359,7 +359,7 @@ public sealed class CoarsePageTests(AzuriteFixture azurite)
     [Fact]
     public async Task PendingHourAndDayMarks_FlagP1DRows_WithOneReadOfTheMarks()
     {
-        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        await using var storage = StorageFaults.Create(azurite.ConnectionString, out var faults);
         var day = new DateTimeOffset(2025, 6, 10, 0, 0, 0, TimeSpan.Zero);
         await storage.Pipeline.IngestAsync([RollupTestData.Body(Enumerable.Range(0, 4).Select(i => RollupTestData.Request(day.AddDays(i).AddHours(12), 10 + i)))]);
         Assert.Equal(0, (await RollupTestData.RollupAsync(storage)).Failed);
@@ -371,10 +371,27 @@ public sealed class CoarsePageTests(AzuriteFixture azurite)
         await MarkAsync(RollupMarkKinds.Day, CoarseTiers.DayKey(day.AddDays(2)), day.AddDays(2));
         await MarkAsync(RollupMarkKinds.Day, CoarseTiers.DayKey(day.AddDays(3)), day.AddDays(3), TableNames.AggUsage); // another table's
 
+        // The page decision and the flags share one read of the hour and day marks per query.
+        var markReads = 0;
+        faults.BeforeSend = request =>
+        {
+            if (request.Method == HttpMethod.Get && request.RequestUri!.AbsolutePath.Contains(storage.Table(TableNames.RollupPending).Name, StringComparison.Ordinal)
+                && Uri.UnescapeDataString(request.RequestUri.Query).Contains($"PartitionKey eq '{RollupMarkKinds.Day}'", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref markReads);
+            }
+
+            return Task.CompletedTask;
+        };
         var daily = await QueryAsync(storage, QueryKinds.ApiRequests, null, day.AddHours(6), day.AddDays(4), "P1D");
         Assert.Equal([day.AddDays(1).AddHours(5), day.AddDays(2)], daily.IncompleteWindows);
+        Assert.Equal(1, markReads);
         var hourly = await QueryAsync(storage, QueryKinds.ApiRequests, null, day.AddHours(6), day.AddDays(4), "PT1H");
         Assert.Equal([day.AddDays(1).AddHours(5)], hourly.IncompleteWindows); // a day mark does not flag hourly rows
+        Assert.Equal(2, markReads);
+        var inOneDay = await QueryAsync(storage, QueryKinds.ApiRequests, null, day.AddDays(1).AddHours(2), day.AddDays(1).AddHours(9), "PT1H");
+        Assert.Equal([day.AddDays(1).AddHours(5)], inOneDay.IncompleteWindows); // no whole day, no page: the flags read the marks
+        Assert.Equal(3, markReads);
     }
 
     private static async Task<List<(char Kind, DateTimeOffset Day)>> PagesAsync(TestStorage storage) =>
