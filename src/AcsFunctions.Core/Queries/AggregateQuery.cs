@@ -293,6 +293,33 @@ public static class AggregateQuery
     public static Task<List<TableEntity>> ReadAsync(AcsStorage storage, string table, string filter, CancellationToken cancellationToken = default) =>
         TableReads.QueryAsync(storage.GetTable(table), filter, null, cancellationToken);
 
+    /// <summary>
+    /// Groups items by a key and merges each group into its first item (in place: the items must be fresh objects no one
+    /// else holds, e.g. just read from their rows), so a key with one item — most keys of a long query, whose rows are
+    /// already at its interval — costs no copy. In order of first appearance.
+    /// </summary>
+    public static List<TItem> MergeInPlace<TItem, TKey>(IEnumerable<TItem> items, Func<TItem, TKey> key, Action<TItem, TItem> merge)
+        where TKey : notnull
+        where TItem : class
+    {
+        var groups = new Dictionary<TKey, TItem>();
+        var order = new List<TItem>();
+        foreach (var item in items)
+        {
+            if (groups.TryGetValue(key(item), out var first))
+            {
+                merge(first, item);
+            }
+            else
+            {
+                groups[key(item)] = item;
+                order.Add(item);
+            }
+        }
+
+        return order;
+    }
+
     /// <summary>Groups items by a key and merges each group into a fresh accumulator.</summary>
     public static List<TAccumulator> Merge<TItem, TKey, TAccumulator>(
         IEnumerable<TItem> items,
