@@ -124,6 +124,21 @@ public sealed class RetentionService
             }
 
             Report(result, progress, tables);
+            if (!dryRun && step.Tier == RetentionStep.HourTier && RetentionStep.HourPagesOf(step.Table) is { } pages
+                && tables.LastOrDefault(t => t.Table == pages.Table && t.Tier == pages.Tier) is { More: false })
+            {
+                // Hour pages again, after the hourly rows: a roll-up that loaded the retention state before this run raised
+                // it may have rewritten a day's hour page between the page step and the hourly rows (docs/retention.md).
+                var again = new RetentionTableResult
+                {
+                    Table = pages.Table, Tier = pages.Tier, Setting = pages.Setting, RetentionDays = pages.Age(_options).TotalDays, Cutoff = pages.Cutoff(now, _options),
+                };
+                await RunRangeAsync(pages, again.Cutoff, marks, state, again, run, cancellationToken);
+                if (again.RowsRead > 0)
+                {
+                    Report(again, progress, tables);
+                }
+            }
         }
 
         var outcome = new RetentionResult

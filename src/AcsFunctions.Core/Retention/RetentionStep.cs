@@ -68,6 +68,13 @@ internal sealed record RetentionStep(
     /// <summary>The tier of the <see cref="OldPages"/> steps.</summary>
     public const string OldPagesTier = "old-pages";
 
+    /// <summary>The tier of the hourly rows.</summary>
+    public const string HourTier = "hour";
+
+    /// <summary>The hour-page step of an aggregate table (null for any other table).</summary>
+    public static RetentionStep? HourPagesOf(string table) =>
+        All.FirstOrDefault(s => s.Page == CoarsePages.HourPage && s.Table == TableNames.PagesOf(table));
+
     /// <summary>Every step in the order a run takes them: data first, then the aggregates from the finest tier up.</summary>
     public static IReadOnlyList<RetentionStep> All { get; } = Build();
 
@@ -81,7 +88,7 @@ internal sealed record RetentionStep(
         steps.AddRange(CoarseTiers.Tables.Select(t => new RetentionStep(t, "minute", nameof(RetentionOptions.MinuteAggregates), o => o.MinuteAggregates, RetentionUnit.Minute, string.Empty, RetentionGuard.HourAndDayRows, false)));
         steps.AddRange(CoarseTiers.Tables.Select(t => new RetentionStep(
             TableNames.PagesOf(t), "hour-pages", nameof(RetentionOptions.HourlyAggregates), o => o.HourlyAggregates, RetentionUnit.Day, "P", RetentionGuard.None, false, CoarsePages.HourPage)));
-        steps.AddRange(CoarseTiers.Tables.Select(t => new RetentionStep(t, "hour", nameof(RetentionOptions.HourlyAggregates), o => o.HourlyAggregates, RetentionUnit.Hour, "H", RetentionGuard.DayRows, false)));
+        steps.AddRange(CoarseTiers.Tables.Select(t => new RetentionStep(t, HourTier, nameof(RetentionOptions.HourlyAggregates), o => o.HourlyAggregates, RetentionUnit.Hour, "H", RetentionGuard.DayRows, false)));
         steps.AddRange(CoarseTiers.Tables.Select(t => new RetentionStep(
             TableNames.PagesOf(t), "day-pages", nameof(RetentionOptions.DailyAggregates), o => o.DailyAggregates, RetentionUnit.Day, "P", RetentionGuard.None, false, CoarsePages.DayPage)));
         steps.AddRange(CoarseTiers.Tables.Select(t => new RetentionStep(t, "day", nameof(RetentionOptions.DailyAggregates), o => o.DailyAggregates, RetentionUnit.Day, "D", RetentionGuard.None, false)));

@@ -315,6 +315,42 @@ public sealed class CoarsePageTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Retention_DeletesHourPagesAgainAfterTheHourlyRows_WhenARollupRewroteOneInBetween()
+    {
+        await using var storage = StorageFaults.Create(azurite.ConnectionString, out var faults);
+        var old = CoarseTiers.FloorDay(storage.Time.GetUtcNow().AddDays(-100)); // every hour past the hourly setting (93 days)
+        await storage.Pipeline.IngestAsync([RollupTestData.Body(new[] { old.AddHours(6), old.AddHours(18) }.SelectMany(t => Enumerable.Range(0, 3).Select(i => RollupTestData.Request(t.AddMinutes(i), 10 + i))))]);
+        Assert.Equal(0, (await RollupTestData.RollupAsync(storage)).Failed);
+        var pagesTable = storage.Table(TableNames.PagesOf(TableNames.AggApiRequests));
+        var hourPage = await TableReads.QueryAsync(pagesTable, CoarsePages.RangeFilter(CoarsePages.HourPage, old, old.AddDays(1)), null);
+        Assert.NotEmpty(hourPage);
+
+        // A roll-up that loaded the retention state before this run raised it writes the day's hour page again after the
+        // run deleted it, while the run reads the expired hourly rows.
+        var aggregates = storage.Table(TableNames.AggApiRequests).Name;
+        var rewritten = 0;
+        faults.BeforeSend = async request =>
+        {
+            if (rewritten == 0 && request.Method == HttpMethod.Get && request.RequestUri!.AbsolutePath.EndsWith(aggregates + "()", StringComparison.Ordinal)
+                && Uri.UnescapeDataString(request.RequestUri.Query).Contains("PartitionKey ge 'H'", StringComparison.Ordinal))
+            {
+                rewritten++;
+                var direct = new TableClient(azurite.ConnectionString, pagesTable.Name);
+                foreach (var chunk in hourPage)
+                {
+                    await direct.UpsertEntityAsync(new TableEntity(chunk.Where(p => p.Key is not ("odata.etag" or "Timestamp")).ToDictionary(p => p.Key, p => p.Value)), TableUpdateMode.Replace);
+                }
+            }
+        };
+        var run = await Retention.RetentionTestData.RunAsync(storage);
+        faults.BeforeSend = null;
+        Assert.Equal(1, rewritten);
+        Assert.Equal(0, run.Tables.Sum(t => t.Kept + t.Conflicts));
+        Assert.Equal([('d', old)], await PagesAsync(storage));
+        Assert.Equal(2, run.Tables.Count(t => t.Table == TableNames.PagesOf(TableNames.AggApiRequests) && t.Tier == "hour-pages" && t.Deleted == hourPage.Count));
+    }
+
+    [Fact]
     public async Task PagesLeftInAnAggregateTable_AreNeverRead_AndRetentionDeletesThemInBoundedBatches()
     {
         await using var storage = TestStorage.Create(azurite.ConnectionString, new Dictionary<string, string?> { ["AcsFunctions:Retention:MaxRowsPerTable"] = "100" });
