@@ -9,7 +9,7 @@ namespace AcsFunctions.FunctionApp;
 /// <summary>
 /// <c>GET /api/query/{kind}?from=&amp;to=&amp;interval=&amp;resource=&amp;category=&amp;operation=&amp;view=</c> →
 /// <see cref="QueryEndpoint"/>, the endpoint <c>acs-diag serve</c> answers with too: the JSON of
-/// <c>acs-diag query --format json</c>; problem details 400 (bad parameter), 404 (unknown kind), 503 (storage) — docs/query-api.md.
+/// <c>acs-diag query --format json</c> (compact), written to the response body from the rows; problem details 400 (bad parameter), 404 (unknown kind), 503 (storage) — docs/query-api.md.
 /// Function-level key required.
 /// </summary>
 public sealed class QueryFunction
@@ -35,7 +35,7 @@ public sealed class QueryFunction
 
         HttpResponseData response = request.CreateResponse((HttpStatusCode)answer.StatusCode);
         response.Headers.Add("Content-Type", answer.ContentType);
-        await response.WriteStringAsync(answer.Body, cancellationToken);
+        await answer.WriteBodyAsync(response.Body, cancellationToken); // the rows' UTF-8 JSON, written as it is produced
         return response;
     }
 }

@@ -9,8 +9,8 @@ using Spectre.Console;
 namespace AcsFunctions.Cli.Output;
 
 /// <summary>
-/// Renders a <see cref="QueryResult"/>: JSON exactly as the HTTP API returns it, CSV with the JSON field names as
-/// header, or a table. Columns come from the row type's properties, in declaration order.
+/// Renders a <see cref="QueryResult"/>: JSON with the HTTP API's content, indented for people (the API sends it compact),
+/// CSV with the JSON field names as header, or a table. Columns come from the row type's properties, in declaration order.
 /// </summary>
 internal static class QueryOutput
 {
@@ -19,7 +19,7 @@ internal static class QueryOutput
         switch (format)
         {
             case "json":
-                Console.Out.WriteLine(result.Json);
+                WriteJson(result.Rows);
                 break;
             case "csv":
                 WriteCsv(result.Rows, Console.Out);
@@ -28,6 +28,19 @@ internal static class QueryOutput
                 WriteTable(result);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Writes the rows' indented JSON and a newline to standard output as UTF-8, from the rows (no JSON string; the
+    /// serializer flushes its pooled buffer as it goes).
+    /// </summary>
+    private static void WriteJson(IReadOnlyList<object> rows)
+    {
+        Console.Out.Flush();
+        using var stdout = Console.OpenStandardOutput();
+        QueryJson.Write(stdout, rows, indented: true);
+        stdout.Write(Encoding.UTF8.GetBytes(Environment.NewLine));
+        stdout.Flush();
     }
 
     /// <summary>

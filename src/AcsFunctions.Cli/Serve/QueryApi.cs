@@ -68,7 +68,7 @@ internal static class QueryApi
         app.UseCors();
         app.MapGet("/api/query", () => Results.Ok(queries.Kinds));
         var endpoint = new QueryEndpoint(queries, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<QueryEndpoint>());
-        app.MapGet("/api/query/{kind}", (string kind, HttpRequest request, CancellationToken ct) => QueryAsync(endpoint, kind, request, ct));
+        app.MapGet("/api/query/{kind}", (string kind, HttpContext context) => QueryAsync(endpoint, kind, context));
         DashboardFiles.Map(app);
         return app;
     }
@@ -77,10 +77,12 @@ internal static class QueryApi
     public static bool IsLoopbackOnly(string urls) =>
         urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(ServeGuard.IsLoopbackAddress);
 
-    private static async Task<IResult> QueryAsync(QueryEndpoint endpoint, string kind, HttpRequest request, CancellationToken ct)
+    /// <summary>Answers one query, writing the body straight to the response stream (no string, no whole-answer buffer).</summary>
+    private static async Task QueryAsync(QueryEndpoint endpoint, string kind, HttpContext context)
     {
+        var ct = context.RequestAborted;
         var query = new NameValueCollection(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, values) in request.Query)
+        foreach (var (name, values) in context.Request.Query)
         {
             foreach (var value in values)
             {
@@ -89,6 +91,8 @@ internal static class QueryApi
         }
 
         var answer = await endpoint.HandleAsync(kind, query, ct);
-        return Results.Text(answer.Body, answer.ContentType, statusCode: answer.StatusCode);
+        context.Response.StatusCode = answer.StatusCode;
+        context.Response.ContentType = answer.ContentType;
+        await answer.WriteBodyAsync(context.Response.Body, ct);
     }
 }

@@ -9,8 +9,9 @@ namespace AcsFunctions.Functions;
 /// <summary>
 /// <c>GET /api/query/{kind}</c>, the one query endpoint of both HTTP hosts: the Functions route
 /// (<c>QueryFunction</c>) and <c>acs-diag serve</c> (<c>QueryApi</c>) only copy the request in and the
-/// <see cref="HttpQueryResponse"/> out. The query string goes through <see cref="QueryService"/>, so the body is exactly
-/// the JSON of <c>acs-diag query --format json</c>. Errors are RFC 9457 problem details: an unknown kind (a path that
+/// <see cref="HttpQueryResponse"/> out. The query string goes through <see cref="QueryService"/>, so the body is the
+/// JSON of <c>acs-diag query --format json</c>, compact (same content, no indentation), written from the rows straight
+/// to the response stream. Errors are RFC 9457 problem details: an unknown kind (a path that
 /// names no resource) 404, a bad parameter 400 naming it, an unreachable store 503 (docs/query-api.md).
 /// </summary>
 public sealed class QueryEndpoint
@@ -81,7 +82,7 @@ public sealed class QueryEndpoint
         try
         {
             var result = await _queries.QueryAsync(kind, values, cancellationToken);
-            return new HttpQueryResponse(200, JsonContentType, result.Json);
+            return HttpQueryResponse.Ok(result.Rows);
         }
         catch (QueryParameterException ex)
         {
@@ -117,7 +118,7 @@ public sealed class QueryEndpoint
             body["parameter"] = parameter;
         }
 
-        return new HttpQueryResponse(status, ProblemContentType, JsonSerializer.Serialize(body, QueryJson.Options));
+        return new HttpQueryResponse(status, ProblemContentType, JsonSerializer.Serialize(body, QueryJson.CompactOptions));
     }
 
     private static HttpQueryResponse InvalidParameter(string parameter, string problem) =>

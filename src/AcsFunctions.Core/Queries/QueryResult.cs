@@ -1,10 +1,13 @@
 namespace AcsFunctions.Queries;
 
-/// <summary>A query's typed rows and their JSON — the exact body of <c>GET /api/query/{kind}</c> and of <c>acs-diag query --format json</c>.</summary>
+/// <summary>
+/// A query's typed rows — the body of <c>GET /api/query/{kind}</c> (compact) and of <c>acs-diag query --format json</c>
+/// (indented) once written with <see cref="WriteJsonAsync"/>. The result holds no JSON: the answer's bytes are produced
+/// once, from the rows, into the destination.
+/// </summary>
 /// <param name="Parameters">The validated parameters.</param>
 /// <param name="Rows">The rows (records of the kind's row type).</param>
-/// <param name="Json">One JSON array, camelCase, times ISO-8601 UTC.</param>
-public sealed record QueryResult(QueryParameters Parameters, IReadOnlyList<object> Rows, string Json)
+public sealed record QueryResult(QueryParameters Parameters, IReadOnlyList<object> Rows)
 {
     /// <summary>
     /// The minutes of the range whose roll-up is pending or was interrupted (rows covering them carry <c>incomplete: true</c>;
@@ -17,4 +20,17 @@ public sealed record QueryResult(QueryParameters Parameters, IReadOnlyList<objec
 
     /// <summary>Rows read (aggregate rows and pending marks).</summary>
     public long RowsRead { get; init; }
+
+    /// <summary>
+    /// The rows as the indented JSON text of <c>acs-diag query --format json</c> (one array, camelCase, times ISO-8601 UTC),
+    /// built on each access: for tools and tests. Hosts write the answer with <see cref="WriteJsonAsync"/>.
+    /// </summary>
+    public string Json => QueryJson.Serialize(Rows, indented: true);
+
+    /// <summary>Writes the rows as one JSON array of UTF-8 to <paramref name="destination"/> (<see cref="QueryJson.WriteAsync"/>).</summary>
+    /// <param name="destination">The response body or file; not disposed.</param>
+    /// <param name="indented">Indented (the CLI) or compact (the HTTP API).</param>
+    /// <param name="cancellationToken">Stops writing.</param>
+    public Task WriteJsonAsync(Stream destination, bool indented, CancellationToken cancellationToken = default) =>
+        QueryJson.WriteAsync(destination, Rows, indented, cancellationToken);
 }

@@ -8,7 +8,8 @@ namespace AcsFunctions.Queries;
 /// <summary>
 /// Answers <c>acs-diag query</c>, <c>acs-diag serve</c> and the Functions HTTP API with one JSON contract:
 /// validates the named parameters for the kind, runs it over the 1-minute aggregate rows (merged to the interval;
-/// percentiles from merged histograms, never averaged) and returns the typed rows with their JSON.
+/// percentiles from merged histograms, never averaged) and returns the typed rows; the caller writes their JSON
+/// (<see cref="QueryResult.WriteJsonAsync"/>) straight to its destination.
 /// </summary>
 public sealed class QueryService
 {
@@ -101,7 +102,7 @@ public sealed class QueryService
         }
 
         QueryLog.QueryCompleted(_logger, parameters.Kind, parameters.From, parameters.To, parameters.Interval.Name, rows.Count, _time.GetElapsedTime(started));
-        return new QueryResult(parameters, rows, QueryJson.Serialize(rows)) { IncompleteWindows = incomplete, ReadQueries = cost.Queries, RowsRead = cost.Rows };
+        return new QueryResult(parameters, rows) { IncompleteWindows = incomplete, ReadQueries = cost.Queries, RowsRead = cost.Rows };
     }
 
     /// <summary>The typed query of a kind (e.g. <see cref="ApiRequestsQuery"/> for its aggregates).</summary>

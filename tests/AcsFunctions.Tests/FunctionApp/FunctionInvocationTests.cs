@@ -105,7 +105,7 @@ public sealed class FunctionInvocationTests(AzuriteFixture azurite)
 
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json; charset=utf-8", response.ContentType);
-        Assert.Equal(cli.Json, response.Text);
+        Assert.Equal(JsonText.Compact(cli.Json), response.Text);
         Assert.Equal(3, JsonNode.Parse(response.Text)!.AsArray().Sum(r => r!["count"]!.GetValue<long>()));
     }
 

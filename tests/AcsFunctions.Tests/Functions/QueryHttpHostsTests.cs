@@ -92,7 +92,7 @@ public sealed class QueryHttpHostsTests(AzuriteFixture azurite)
             ["to"] = "2026-11-20T11:00:00Z",
         });
 
-        Assert.Equal(new HttpAnswer(200, QueryEndpoint.JsonContentType, expected.Json), functions);
+        Assert.Equal(new HttpAnswer(200, QueryEndpoint.JsonContentType, JsonText.Compact(expected.Json)), functions);
         Assert.Equal(functions, serve);
     }
 
