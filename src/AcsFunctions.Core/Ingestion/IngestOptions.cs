@@ -15,8 +15,8 @@ public sealed class IngestOptions
     /// Default 1. Threads that decode, dispatch and enrich one batch (a batch of at least 512 KiB is split into
     /// contiguous runs; the rows are the same as on one thread). More threads only pay when the CPU half is the
     /// bottleneck and the cores are otherwise idle: on a 2-core machine that also runs the storage emulator, two
-    /// threads made end-to-end ingest ~25 % slower (docs/benchmarks.md), and the Functions host already runs one
-    /// batch per Event Hubs partition in parallel.
+    /// threads made end-to-end ingest ~25 % slower, and in the 6 December round they added CPU (mostly GC pauses) for
+    /// the same work (docs/benchmarks.md); the Functions host already runs one batch per Event Hubs partition in parallel.
     /// </value>
     [Range(1, 64)]
     public int PrepareThreads { get; set; } = 1;

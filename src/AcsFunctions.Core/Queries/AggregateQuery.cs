@@ -62,7 +62,7 @@ public static class AggregateQuery
         var reader = new TierReader(client, (from, to) => WithColumns(TableReads.PartitionRangeFilter(from, to), parameters, equals));
         var tiles = reads.Coarse ? TimeTiles(parameters) : [new Tile(Minute, Windows.Parse(parameters.FromWindowKey), Windows.Parse(parameters.ToWindowKey))];
         var pages = reads.Coarse && reads.Pages
-            ? await DayPages.ReadAsync(storage, table, tiles, row => Matches(row, parameters, equals), cancellationToken)
+            ? await DayPages.ReadAsync(storage, table, parameters, tiles, row => Matches(row, parameters, equals), cancellationToken)
             : null;
         foreach (var tile in tiles)
         {
@@ -166,7 +166,8 @@ public static class AggregateQuery
         public bool TryGet(TimeSpan unit, DateTimeOffset day, out List<TableEntity> rows) =>
             _days.TryGetValue((unit == Day ? CoarsePages.DayPage : CoarsePages.HourPage, day), out rows!);
 
-        public static async Task<DayPages?> ReadAsync(AcsStorage storage, string table, IReadOnlyList<Tile> tiles, Func<TableEntity, bool> filter, CancellationToken cancellationToken)
+        public static async Task<DayPages?> ReadAsync(
+            AcsStorage storage, string table, QueryParameters parameters, IReadOnlyList<Tile> tiles, Func<TableEntity, bool> filter, CancellationToken cancellationToken)
         {
             var wanted = new List<(char Kind, DateTimeOffset From, DateTimeOffset To)>();
             foreach (var tile in tiles.Where(t => t.Unit != Minute))
@@ -184,17 +185,11 @@ public static class AggregateQuery
             }
 
             // The marks first: a day without a pending hour or day mark now has pages equal to its rows now, and any
-            // page written later was written from the rows at that later time (see docs/rollups.md).
-            var (first, last) = (wanted.Min(w => w.From), wanted.Max(w => w.To));
-            var marksFilter = TableClient.CreateQueryFilter(
-                $"(PartitionKey eq {RollupMarkKinds.Hour} or PartitionKey eq {RollupMarkKinds.Day}) and RowKey ge {DayKey(first)} and RowKey lt {DayKey(last)}");
-            var pending = (await TableReads.QueryAsync(storage.GetTable(TableNames.RollupPending), marksFilter, ["RowKey"], cancellationToken))
-                .Select(m => m.RowKey.Split('|'))
-                .Where(m => m.Length == 2 && m[1] == table)
-                .Select(m => m[0][..8])
-                .ToHashSet(StringComparer.Ordinal);
+            // page written later was written from the rows at that later time (see docs/rollups.md). The same read
+            // flags the query's rows (PendingPeriods).
+            var pending = (await PendingPeriods.ReadAsync(storage, parameters, keep: true, cancellationToken)).DaysOf(table);
             var pages = new DayPages();
-            var client = storage.GetTable(table);
+            var client = storage.GetTable(TableNames.PagesOf(table));
             foreach (var (kind, from, to) in wanted)
             {
                 var chunks = await TableReads.QueryAsync(client, CoarsePages.RangeFilter(kind, from, to), null, cancellationToken);
@@ -297,6 +292,33 @@ public static class AggregateQuery
     /// <summary>Reads the rows of a logical table matching <paramref name="filter"/> (none when the table does not exist).</summary>
     public static Task<List<TableEntity>> ReadAsync(AcsStorage storage, string table, string filter, CancellationToken cancellationToken = default) =>
         TableReads.QueryAsync(storage.GetTable(table), filter, null, cancellationToken);
+
+    /// <summary>
+    /// Groups items by a key and merges each group into its first item (in place: the items must be fresh objects no one
+    /// else holds, e.g. just read from their rows), so a key with one item — most keys of a long query, whose rows are
+    /// already at its interval — costs no copy. In order of first appearance.
+    /// </summary>
+    public static List<TItem> MergeInPlace<TItem, TKey>(IEnumerable<TItem> items, Func<TItem, TKey> key, Action<TItem, TItem> merge)
+        where TKey : notnull
+        where TItem : class
+    {
+        var groups = new Dictionary<TKey, TItem>();
+        var order = new List<TItem>();
+        foreach (var item in items)
+        {
+            if (groups.TryGetValue(key(item), out var first))
+            {
+                merge(first, item);
+            }
+            else
+            {
+                groups[key(item)] = item;
+                order.Add(item);
+            }
+        }
+
+        return order;
+    }
 
     /// <summary>Groups items by a key and merges each group into a fresh accumulator.</summary>
     public static List<TAccumulator> Merge<TItem, TKey, TAccumulator>(

@@ -67,19 +67,15 @@ public sealed class ApiRequestsQuery : IQueryKind
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var rows = await AggregateQuery.ReadTiledAsync(_storage, TableNames.AggApiRequests, parameters, _coarse, cancellationToken, ("Category", parameters.Category), ("Operation", parameters.Operation));
-        var merged = AggregateQuery.Merge(
-            rows.Select(ApiRequestAggregate.FromEntity),
-            a => (parameters.Interval.Floor(a.WindowStart), a.Resource.Key, a.Category, a.Operation, a.StatusCode),
-            a => new ApiRequestAggregate
+        var merged = AggregateQuery.MergeInPlace(
+            rows.Select(e =>
             {
-                WindowStart = parameters.Interval.Floor(a.WindowStart),
-                Resource = a.Resource,
-                Category = a.Category,
-                Operation = a.Operation,
-                StatusCode = a.StatusCode,
-                StatusClass = a.StatusClass,
-            },
-            (acc, a) => acc.Merge(a));
+                var aggregate = ApiRequestAggregate.FromEntity(e);
+                aggregate.WindowStart = parameters.Interval.Floor(aggregate.WindowStart);
+                return aggregate;
+            }),
+            a => (a.WindowStart, a.Resource.Key, a.Category, a.Operation, a.StatusCode),
+            (first, a) => first.Merge(a));
         return
         [
             .. merged.OrderBy(a => a.WindowStart)

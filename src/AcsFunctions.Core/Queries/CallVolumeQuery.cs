@@ -43,11 +43,15 @@ public sealed class CallVolumeQuery : IQueryKind
     public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
     {
         var rows = await AggregateQuery.ReadTiledAsync(_storage, TableNames.AggCallWindows, parameters, _coarse, cancellationToken);
-        var merged = AggregateQuery.Merge(
-            rows.Select(CallWindowAggregate.FromEntity),
-            a => (parameters.Interval.Floor(a.WindowStart), a.Resource.Key),
-            a => new CallWindowAggregate { WindowStart = parameters.Interval.Floor(a.WindowStart), Resource = a.Resource },
-            (acc, a) => acc.Merge(a));
+        var merged = AggregateQuery.MergeInPlace(
+            rows.Select(e =>
+            {
+                var aggregate = CallWindowAggregate.FromEntity(e);
+                aggregate.WindowStart = parameters.Interval.Floor(aggregate.WindowStart);
+                return aggregate;
+            }),
+            a => (a.WindowStart, a.Resource.Key),
+            (first, a) => first.Merge(a));
         if (parameters.View == TotalsView)
         {
             var totals = AggregateQuery.Merge(

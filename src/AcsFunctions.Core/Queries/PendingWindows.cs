@@ -57,43 +57,16 @@ public sealed class PendingWindows
             await AddPendingCallsAsync(minutes, parameters, cancellationToken);
         }
 
-        // Coarse rows are read only at PT1H and P1D: a pending hour (day) flags the rows of that hour (day). P1D reads
-        // both kinds with one query (the day's keys sort before its hours').
-        if (parameters.Interval.Length >= TimeSpan.FromDays(1))
+        // Coarse rows are read only at PT1H and P1D: a pending hour (day) flags the rows of that hour (day). The marks
+        // the query read for its pages when it read any (PendingPeriods), else one read now.
+        if (parameters.Interval.Length >= TimeSpan.FromHours(1))
         {
-            await AddPeriodsAsync(minutes, [RollupMarkKinds.Hour, RollupMarkKinds.Day], parameters.FromWindowKey[..10], parameters.FromWindowKey[..8], parameters.ToWindowKey, tables, cancellationToken);
-        }
-        else if (parameters.Interval.Length >= TimeSpan.FromHours(1))
-        {
-            await AddPeriodsAsync(minutes, [RollupMarkKinds.Hour], parameters.FromWindowKey[..10], parameters.FromWindowKey[..10], parameters.ToWindowKey, tables, cancellationToken);
+            var periods = PendingPeriods.Take(parameters) ?? await PendingPeriods.ReadAsync(_storage, parameters, keep: false, cancellationToken);
+            minutes.UnionWith(periods.Flagging(tables, parameters.Interval, parameters.FromWindowKey[..10]));
         }
 
         var first = parameters.Interval.Floor(parameters.From);
         return [.. minutes.Where(m => m >= first && m < parameters.To)];
-    }
-
-    /// <summary>
-    /// Pending marks of <paramref name="kinds"/> (hour, day) from <paramref name="fromDay"/> (day marks) or
-    /// <paramref name="fromHour"/> (hour marks) up to <paramref name="toKey"/>, in one query.
-    /// </summary>
-    private async Task AddPeriodsAsync(
-        SortedSet<DateTimeOffset> minutes, string[] kinds, string fromHour, string fromDay, string toKey, IReadOnlyList<string> tables, CancellationToken cancellationToken)
-    {
-        var partitions = string.Join(" or ", kinds.Select(k => TableClient.CreateQueryFilter($"PartitionKey eq {k}")));
-        var filter = $"({partitions}) and " + TableClient.CreateQueryFilter($"RowKey ge {fromDay} and RowKey lt {toKey}");
-        foreach (var mark in await TableReads.QueryAsync(_storage.GetTable(TableNames.RollupPending), filter, ["RowKey"], cancellationToken))
-        {
-            if (mark.PartitionKey == RollupMarkKinds.Hour && string.CompareOrdinal(mark.RowKey, fromHour) < 0)
-            {
-                continue; // an hour of the first day before the range (its day mark would count; its hour does not)
-            }
-
-            var (start, table) = CoarseTiers.ParseMark(mark.RowKey);
-            if (tables.Contains(table))
-            {
-                minutes.Add(start);
-            }
-        }
     }
 
     /// <summary>Flags every row whose interval holds a pending minute.</summary>

@@ -88,13 +88,13 @@ public sealed class RetentionService
         var started = _time.GetTimestamp();
         var now = _time.GetUtcNow();
         var run = new RetentionRun(dryRun);
-        var latest = RetentionStep.All.Max(s => s.Cutoff(now, _options));
+        var latest = RetentionStep.All.Where(s => !s.OldPages).Max(s => s.Cutoff(now, _options));
         var state = await RetentionState.LoadAsync(_storage, run.Guards, cancellationToken);
         if (!dryRun)
         {
             // Before the marks are read: a roll-up that reads these cutoffs afterwards, and the marks it leaves pending,
             // are both seen — no hour or day is recomputed from finer rows this run deletes.
-            await state.RaiseTrimmedAsync(_storage, RetentionStep.All.Select(s => (RetentionState.KeyOf(s.Table, s.Tier), s.Cutoff(now, _options))), cancellationToken);
+            await state.RaiseTrimmedAsync(_storage, RetentionStep.All.Where(s => !s.OldPages).Select(s => (RetentionState.KeyOf(s.Table, s.Tier), s.Cutoff(now, _options))), cancellationToken);
         }
 
         var marks = await PendingMarks.LoadAsync(
@@ -117,9 +117,28 @@ public sealed class RetentionService
             else
             {
                 await RunRangeAsync(step, cutoff, marks, state, result, run, cancellationToken);
+                if (step.OldPages && result.RowsRead == 0)
+                {
+                    continue; // a store without old pages (or whose old pages are gone) has nothing to say here
+                }
             }
 
             Report(result, progress, tables);
+            if (!dryRun && step.Tier == RetentionStep.HourTier && RetentionStep.HourPagesOf(step.Table) is { } pages
+                && tables.LastOrDefault(t => t.Table == pages.Table && t.Tier == pages.Tier) is { More: false })
+            {
+                // Hour pages again, after the hourly rows: a roll-up that loaded the retention state before this run raised
+                // it may have rewritten a day's hour page between the page step and the hourly rows (docs/retention.md).
+                var again = new RetentionTableResult
+                {
+                    Table = pages.Table, Tier = pages.Tier, Setting = pages.Setting, RetentionDays = pages.Age(_options).TotalDays, Cutoff = pages.Cutoff(now, _options),
+                };
+                await RunRangeAsync(pages, again.Cutoff, marks, state, again, run, cancellationToken);
+                if (again.RowsRead > 0)
+                {
+                    Report(again, progress, tables);
+                }
+            }
         }
 
         var outcome = new RetentionResult
@@ -369,6 +388,11 @@ public sealed class RetentionService
         foreach (var step in RetentionStep.All)
         {
             var oldest = await RetentionOldest.ReadAsync(_storage.GetTable(step.Table), step.TierFilter(), cancellationToken);
+            if (step.OldPages && oldest is null)
+            {
+                continue; // shown only while a store still holds pages in an aggregate table
+            }
+
             var status = new RetentionStatus(step.Table, step.Tier, step.Setting, step.Age(_options).TotalDays, step.Cutoff(now, _options), oldest is null ? null : step.TimeOf(oldest.Value.PartitionKey, oldest.Value.RowKey));
             statuses.Add(status);
             if (step.Guard == RetentionGuard.Calls)

@@ -52,13 +52,29 @@ internal enum RetentionGuard
 /// <param name="Guard">What must hold before a row goes.</param>
 /// <param name="Payloads">Rows may name a payload blob (<see cref="PayloadColumns.Blob"/>) that goes with them.</param>
 /// <param name="Page">
-/// For a page step (<see cref="CoarsePages"/>): the page kind. Pages live in <c>P</c>yyyyMM partitions and are keyed by
-/// their day in the RowKey; a day's page goes as soon as any row it packs is due — the hour page of a day once the
-/// first hour of that day is (its rows go by their own step, which follows), the day page with its daily rows.
+/// For a page step (<see cref="CoarsePages"/>, on a pages table <see cref="TableNames.PagesOf"/>): the page kind. Pages
+/// live in <c>P</c>yyyyMM partitions and are keyed by their day in the RowKey; a day's page goes as soon as any row it
+/// packs is due — the hour page of a day once the first hour of that day is (its rows go by their own step, which
+/// follows), the day page with its daily rows.
+/// </param>
+/// <param name="OldPages">
+/// The pages a store written before pages had their own table holds in the aggregate table itself (<c>P</c> partitions):
+/// no query reads them any more, so they all go, whatever their age (bounded per run like every step).
 /// </param>
 internal sealed record RetentionStep(
-    string Table, string Tier, string Setting, Func<RetentionOptions, TimeSpan> Age, RetentionUnit Unit, string Prefix, RetentionGuard Guard, bool Payloads, char? Page = null)
+    string Table, string Tier, string Setting, Func<RetentionOptions, TimeSpan> Age, RetentionUnit Unit, string Prefix, RetentionGuard Guard, bool Payloads, char? Page = null,
+    bool OldPages = false)
 {
+    /// <summary>The tier of the <see cref="OldPages"/> steps.</summary>
+    public const string OldPagesTier = "old-pages";
+
+    /// <summary>The tier of the hourly rows.</summary>
+    public const string HourTier = "hour";
+
+    /// <summary>The hour-page step of an aggregate table (null for any other table).</summary>
+    public static RetentionStep? HourPagesOf(string table) =>
+        All.FirstOrDefault(s => s.Page == CoarsePages.HourPage && s.Table == TableNames.PagesOf(table));
+
     /// <summary>Every step in the order a run takes them: data first, then the aggregates from the finest tier up.</summary>
     public static IReadOnlyList<RetentionStep> All { get; } = Build();
 
@@ -71,11 +87,13 @@ internal sealed record RetentionStep(
         };
         steps.AddRange(CoarseTiers.Tables.Select(t => new RetentionStep(t, "minute", nameof(RetentionOptions.MinuteAggregates), o => o.MinuteAggregates, RetentionUnit.Minute, string.Empty, RetentionGuard.HourAndDayRows, false)));
         steps.AddRange(CoarseTiers.Tables.Select(t => new RetentionStep(
-            t, "hour-pages", nameof(RetentionOptions.HourlyAggregates), o => o.HourlyAggregates, RetentionUnit.Day, "P", RetentionGuard.None, false, CoarsePages.HourPage)));
-        steps.AddRange(CoarseTiers.Tables.Select(t => new RetentionStep(t, "hour", nameof(RetentionOptions.HourlyAggregates), o => o.HourlyAggregates, RetentionUnit.Hour, "H", RetentionGuard.DayRows, false)));
+            TableNames.PagesOf(t), "hour-pages", nameof(RetentionOptions.HourlyAggregates), o => o.HourlyAggregates, RetentionUnit.Day, "P", RetentionGuard.None, false, CoarsePages.HourPage)));
+        steps.AddRange(CoarseTiers.Tables.Select(t => new RetentionStep(t, HourTier, nameof(RetentionOptions.HourlyAggregates), o => o.HourlyAggregates, RetentionUnit.Hour, "H", RetentionGuard.DayRows, false)));
         steps.AddRange(CoarseTiers.Tables.Select(t => new RetentionStep(
-            t, "day-pages", nameof(RetentionOptions.DailyAggregates), o => o.DailyAggregates, RetentionUnit.Day, "P", RetentionGuard.None, false, CoarsePages.DayPage)));
+            TableNames.PagesOf(t), "day-pages", nameof(RetentionOptions.DailyAggregates), o => o.DailyAggregates, RetentionUnit.Day, "P", RetentionGuard.None, false, CoarsePages.DayPage)));
         steps.AddRange(CoarseTiers.Tables.Select(t => new RetentionStep(t, "day", nameof(RetentionOptions.DailyAggregates), o => o.DailyAggregates, RetentionUnit.Day, "D", RetentionGuard.None, false)));
+        steps.AddRange(CoarseTiers.Tables.Select(t => new RetentionStep(
+            t, OldPagesTier, "(none: moved to " + TableNames.PagesOf(t) + ")", _ => TimeSpan.Zero, RetentionUnit.Day, "P", RetentionGuard.None, false, OldPages: true)));
         steps.Add(new(TableNames.DeadLetters, "rows", nameof(RetentionOptions.DeadLetters), o => o.DeadLetters, RetentionUnit.Day, string.Empty, RetentionGuard.None, Payloads: true));
         steps.Add(new(HealthStore.Table, "rows", nameof(RetentionOptions.IngestHealth), o => o.IngestHealth, RetentionUnit.Hour, string.Empty, RetentionGuard.None, false));
         steps.Add(new(ReconcileResultStore.TableName, "rows", nameof(RetentionOptions.Reconciliation), o => o.Reconciliation, RetentionUnit.Minute, string.Empty, RetentionGuard.None, false));
@@ -97,6 +115,11 @@ internal sealed record RetentionStep(
     public DateTimeOffset Cutoff(DateTimeOffset now, RetentionOptions options)
     {
         var at = (now - Age(options)).ToUniversalTime();
+        if (OldPages)
+        {
+            return CoarseTiers.FloorDay(at).AddDays(1); // every page day (today's included) is before it
+        }
+
         if (Page == CoarsePages.HourPage && CoarseTiers.FloorHour(at) is var hour && hour > CoarseTiers.FloorDay(hour))
         {
             return CoarseTiers.FloorDay(hour).AddDays(1); // the day of the hourly cutoff has a due hour: its page goes
@@ -116,18 +139,18 @@ internal sealed record RetentionStep(
     /// <summary>The time a row of this step starts at: its partition key's (<see cref="TimeOf(string)"/>), or for a page its day.</summary>
     public DateTimeOffset? TimeOf(string partitionKey, string rowKey)
     {
-        if (Page is not { } kind)
+        if (Page is not { } kind && !OldPages)
         {
             return TimeOf(partitionKey);
         }
 
-        return partitionKey.StartsWith(Prefix, StringComparison.Ordinal) && CoarsePages.DayOf(rowKey) is { } page && page.Kind == kind ? page.Day : null;
+        return partitionKey.StartsWith(Prefix, StringComparison.Ordinal) && CoarsePages.DayOf(rowKey) is { } page && (OldPages || page.Kind == Page) ? page.Day : null;
     }
 
     /// <summary>The time a partition key starts with; null when the key does not start with a time of this step (or this is a page step).</summary>
     public DateTimeOffset? TimeOf(string partitionKey)
     {
-        if (Page is not null)
+        if (Page is not null || OldPages)
         {
             return null;
         }
@@ -143,11 +166,13 @@ internal sealed record RetentionStep(
     private string End => Prefix.Length == 0 ? "A" : ((char)(Prefix[0] + 1)).ToString();
 
     /// <summary>The partitions that go: keys from this tier's first up to (not including) the cutoff's.</summary>
-    public string ExpiredFilter(DateTimeOffset cutoff) => Page is { } kind
-        ? CoarsePages.RangeFilter(kind, DateTimeOffset.MinValue, cutoff)
-        : Prefix.Length == 0
-            ? TableClient.CreateQueryFilter($"PartitionKey lt {Key(cutoff)}")
-            : TableReads.PartitionRangeFilter(Prefix, Key(cutoff));
+    public string ExpiredFilter(DateTimeOffset cutoff) => this switch
+    {
+        { Page: { } kind } => CoarsePages.RangeFilter(kind, DateTimeOffset.MinValue, cutoff),
+        { OldPages: true } => TierFilter(), // every old page goes
+        { Prefix.Length: 0 } => TableClient.CreateQueryFilter($"PartitionKey lt {Key(cutoff)}"),
+        _ => TableReads.PartitionRangeFilter(Prefix, Key(cutoff)),
+    };
 
     /// <summary>Every partition of this tier (to find the oldest row kept).</summary>
     public string TierFilter() => Page is { } kind

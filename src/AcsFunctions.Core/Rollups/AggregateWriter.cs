@@ -76,7 +76,8 @@ internal sealed class AggregateWriter
     }
 
     /// <summary>
-    /// Replaces pages of one day (<see cref="CoarsePages"/>): each kind in <paramref name="pages"/> is written from its rows,
+    /// Replaces pages of one day of the aggregate table <paramref name="table"/> (<see cref="CoarsePages"/>, in its pages
+    /// table <see cref="TableNames.PagesOf"/>): each kind in <paramref name="pages"/> is written from its rows,
     /// or deleted when they are null; kinds not named are left alone. Every chunk written and every stale chunk deleted
     /// goes in one entity-group transaction of the month's page partition. A page that cannot be stored (a column type a
     /// page does not hold, or more than one transaction together with the others) is not written and its old chunks
@@ -85,10 +86,11 @@ internal sealed class AggregateWriter
     public async Task ReplacePagesAsync(
         string table, DateTimeOffset day, IReadOnlyList<(char Kind, IReadOnlyList<TableEntity>? Rows)> pages, RollupCounters counters, CancellationToken cancellationToken)
     {
+        var pagesTable = TableNames.PagesOf(table);
         var partition = CoarsePages.PartitionKey(day);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}") + " and ("
             + string.Join(" or ", pages.Select(p => TableClient.CreateQueryFilter($"(RowKey ge {CoarsePages.RowKeyPrefix(p.Kind, day)} and RowKey lt {CoarsePages.RowKeyBound(p.Kind, day) + "/"})"))) + ")";
-        var existing = await TableReads.QueryAsync(_storage.GetTable(table), filter, ["RowKey"], counters.Reads, cancellationToken);
+        var existing = await TableReads.QueryAsync(_storage.GetTable(pagesTable), filter, ["RowKey"], counters.Reads, cancellationToken);
         counters.AggregateRowsRead(existing.Count);
         var chunks = new List<TableEntity>();
         long bytes = 0;
@@ -134,7 +136,7 @@ internal sealed class AggregateWriter
         }
 
         counters.WriteRequests(1);
-        await _writer.SubmitTransactionAsync(table, actions, cancellationToken);
+        await _writer.SubmitTransactionAsync(pagesTable, actions, cancellationToken); // creates the pages table on its first page
         counters.Written(chunks.Count);
         counters.Deleted(actions.Count - chunks.Count);
     }

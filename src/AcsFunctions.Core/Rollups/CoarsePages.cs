@@ -6,19 +6,22 @@ using AcsFunctions.Storage;
 namespace AcsFunctions.Rollups;
 
 /// <summary>
-/// Pages: the coarse rows of one day packed into a few binary entities, next to the rows in the same aggregate table,
-/// so that a long query reads a handful of entities per day instead of one per row. The <b>hour page</b> of a day holds
-/// every hourly row of that day (its 24 <c>H</c> partitions), the <b>day page</b> its daily rows (its <c>D</c> partition).
+/// Pages: the coarse rows of one day packed into a few binary entities, so that a long query reads a handful of entities
+/// per day instead of one per row. The <b>hour page</b> of a day holds every hourly row of that day (its 24 <c>H</c>
+/// partitions), the <b>day page</b> its daily rows (its <c>D</c> partition). Pages live in a table of their own per
+/// aggregate table (<see cref="TableNames.PagesOf"/>, e.g. <c>AggApiRequestsPages</c>): whoever reads an aggregate table
+/// sees only aggregate rows, a page read scans no aggregate row, and pages have their own retention and health lines.
 /// <para>
-/// Keys: PartitionKey <c>P</c>yyyyMM (one partition per month; letters sort after digits and <c>P</c> after <c>D</c> and
-/// <c>H</c>, so no minute, hour or day range reads a page), RowKey <c>h</c>yyyyMMdd<c>.</c>NN (hour page) or
-/// <c>d</c>yyyyMMdd<c>.</c>NN (day page), NN the chunk. A page is a version byte and the Deflate-compressed rows (a
-/// table of property names and one of texts, each stored once, then per row its keys and every property with its type);
-/// it is split into binary properties of
-/// at most 64 KiB and into chunk entities well under the entity limit. Every chunk carries the page's id (a hash of
-/// its bytes) and chunk count, so a page with a missing or foreign chunk — or an unknown version — reads as absent, and the query reads the
-/// day's rows instead. Written by the day recompute (<see cref="TierRollup"/>); used by queries only for days without a
-/// pending hour or day mark (see docs/rollups.md).
+/// Keys: PartitionKey <c>P</c>yyyyMM (one partition per month, so a day's pages are replaced in one transaction), RowKey
+/// <c>h</c>yyyyMMdd<c>.</c>NN (hour page) or <c>d</c>yyyyMMdd<c>.</c>NN (day page), NN the chunk. A page is a version
+/// byte and the Deflate-compressed rows (a table of property names and one of texts, each stored once, then per row its
+/// keys and every property with its type); it is split into binary properties of at most 64 KiB and into chunk entities
+/// well under the entity limit. Every chunk carries the page's id (a hash of its bytes) and chunk count, so a page with a
+/// missing or foreign chunk — or an unknown version — reads as absent, and the query reads the day's rows instead.
+/// Written by the day recompute (<see cref="TierRollup"/>); used by queries only for days without a pending hour or day
+/// mark (see docs/rollups.md). Stores written before pages had their own table (6 December) hold them in the aggregate
+/// table itself under the same keys: queries no longer read them (those days are read from their rows until the roll-up
+/// writes their pages again) and retention deletes them (tier <c>old-pages</c>).
 /// </para>
 /// </summary>
 public static class CoarsePages

@@ -6,7 +6,8 @@ namespace AcsFunctions.Rollups;
 /// bucket's representative value <c>2γ^i / (γ + 1)</c> is within α (1%) of every value in it, so every quantile
 /// is within 1% of the exact order statistic. Values at or below <see cref="MinPositive"/> (zeros, and negatives,
 /// which a duration cannot be) are counted in a zero bucket. Merging adds bucket counts exactly, so the merge of
-/// many 1-minute histograms is the histogram of all their values. Not thread-safe.
+/// many 1-minute histograms is the histogram of all their values. The buckets are two sorted arrays (index, count), so
+/// reading one from its bytes and merging two are linear, with no allocation per bucket. Not thread-safe.
 /// </summary>
 public sealed class LogHistogram
 {
@@ -20,7 +21,9 @@ public sealed class LogHistogram
     private static readonly double _gamma = (1 + RelativeAccuracy) / (1 - RelativeAccuracy);
     private static readonly double _logGamma = Math.Log(_gamma);
 
-    private readonly SortedDictionary<int, long> _buckets = [];
+    private int[] _indexes = [];
+    private long[] _counts = [];
+    private int _length;
 
     /// <summary>Number of values added.</summary>
     public long Count { get; private set; }
@@ -29,7 +32,7 @@ public sealed class LogHistogram
     public long ZeroCount { get; private set; }
 
     /// <summary>Number of non-empty buckets (besides the zero bucket).</summary>
-    public int BucketCount => _buckets.Count;
+    public int BucketCount => _length;
 
     /// <summary>Adds <paramref name="count"/> occurrences of <paramref name="value"/>; NaN and infinities are ignored.</summary>
     public void Add(double value, long count = 1)
@@ -48,7 +51,15 @@ public sealed class LogHistogram
         }
 
         var index = IndexOf(value);
-        _buckets[index] = _buckets.GetValueOrDefault(index) + count;
+        var at = Array.BinarySearch(_indexes, 0, _length, index);
+        if (at >= 0)
+        {
+            _counts[at] += count;
+        }
+        else
+        {
+            Insert(~at, index, count);
+        }
     }
 
     /// <summary>Adds every bucket of <paramref name="other"/> (exact).</summary>
@@ -56,10 +67,46 @@ public sealed class LogHistogram
     {
         Count += other.Count;
         ZeroCount += other.ZeroCount;
-        foreach (var (index, count) in other._buckets)
+        if (other._length == 0)
         {
-            _buckets[index] = _buckets.GetValueOrDefault(index) + count;
+            return;
         }
+
+        if (_length == 0)
+        {
+            _indexes = other._indexes[..other._length];
+            _counts = other._counts[..other._length];
+            _length = other._length;
+            return;
+        }
+
+        // Both sorted: one pass over the two, into arrays of the union's size.
+        var indexes = new int[_length + other._length];
+        var counts = new long[indexes.Length];
+        var (i, j, n) = (0, 0, 0);
+        while (i < _length || j < other._length)
+        {
+            if (j == other._length || (i < _length && _indexes[i] < other._indexes[j]))
+            {
+                (indexes[n], counts[n]) = (_indexes[i], _counts[i]);
+                i++;
+            }
+            else if (i == _length || other._indexes[j] < _indexes[i])
+            {
+                (indexes[n], counts[n]) = (other._indexes[j], other._counts[j]);
+                j++;
+            }
+            else
+            {
+                (indexes[n], counts[n]) = (_indexes[i], _counts[i] + other._counts[j]);
+                i++;
+                j++;
+            }
+
+            n++;
+        }
+
+        (_indexes, _counts, _length) = (indexes, counts, n);
     }
 
     /// <summary>
@@ -82,16 +129,16 @@ public sealed class LogHistogram
         }
 
         var seen = ZeroCount;
-        foreach (var (index, count) in _buckets)
+        for (var i = 0; i < _length; i++)
         {
-            seen += count;
+            seen += _counts[i];
             if (seen >= rank)
             {
-                return ValueOf(index);
+                return ValueOf(_indexes[i]);
             }
         }
 
-        return ValueOf(_buckets.Keys.Last());
+        return ValueOf(_indexes[_length - 1]);
     }
 
     /// <summary>The compact binary form: version, zero count, then (index delta, count) per bucket as varints.</summary>
@@ -107,13 +154,13 @@ public sealed class LogHistogram
     {
         writer.WriteByte(FormatVersion);
         writer.WriteVarUInt((ulong)ZeroCount);
-        writer.WriteVarUInt((ulong)_buckets.Count);
+        writer.WriteVarUInt((ulong)_length);
         var previous = 0L;
-        foreach (var (index, count) in _buckets)
+        for (var i = 0; i < _length; i++)
         {
-            writer.WriteVarInt(index - previous);
-            writer.WriteVarUInt((ulong)count);
-            previous = index;
+            writer.WriteVarInt(_indexes[i] - previous);
+            writer.WriteVarUInt((ulong)_counts[i]);
+            previous = _indexes[i];
         }
     }
 
@@ -139,6 +186,8 @@ public sealed class LogHistogram
         var histogram = new LogHistogram { ZeroCount = (long)reader.ReadVarUInt() };
         histogram.Count = histogram.ZeroCount;
         var buckets = reader.ReadCount();
+        histogram._indexes = new int[buckets];
+        histogram._counts = new long[buckets];
         var index = 0L;
         for (var i = 0; i < buckets; i++)
         {
@@ -149,11 +198,49 @@ public sealed class LogHistogram
                 throw new FormatException("A histogram bucket is out of range.");
             }
 
-            histogram._buckets[(int)index] = count;
+            if (histogram._length == 0 || index > histogram._indexes[histogram._length - 1])
+            {
+                (histogram._indexes[histogram._length], histogram._counts[histogram._length]) = ((int)index, count);
+                histogram._length++;
+            }
+            else
+            {
+                histogram.Put((int)index, count); // not written by Write (ascending): as before, the last count of an index stands
+            }
+
             histogram.Count += count;
         }
 
         return histogram;
+    }
+
+    /// <summary>Sets the count of a bucket (inserted in order when new).</summary>
+    private void Put(int index, long count)
+    {
+        var at = Array.BinarySearch(_indexes, 0, _length, index);
+        if (at >= 0)
+        {
+            _counts[at] = count;
+        }
+        else
+        {
+            Insert(~at, index, count);
+        }
+    }
+
+    private void Insert(int at, int index, long count)
+    {
+        if (_length == _indexes.Length)
+        {
+            var capacity = Math.Max(4, _length * 2);
+            Array.Resize(ref _indexes, capacity);
+            Array.Resize(ref _counts, capacity);
+        }
+
+        Array.Copy(_indexes, at, _indexes, at + 1, _length - at);
+        Array.Copy(_counts, at, _counts, at + 1, _length - at);
+        (_indexes[at], _counts[at]) = (index, count);
+        _length++;
     }
 
     private static int IndexOf(double value) => (int)Math.Ceiling(Math.Log(value) / _logGamma);

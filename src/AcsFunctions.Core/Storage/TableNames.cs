@@ -38,4 +38,10 @@ public static class TableNames
 
     /// <summary>Usage quantity per (minute window, resource, usage type, unit).</summary>
     public const string AggUsage = "AggUsage";
+
+    /// <summary>
+    /// The table holding the pages of a windowed aggregate table (its hourly and daily rows packed per day; see
+    /// <c>Rollups.CoarsePages</c>): the aggregate table's name followed by <c>Pages</c>, e.g. <c>AggApiRequestsPages</c>.
+    /// </summary>
+    public static string PagesOf(string aggregateTable) => aggregateTable + "Pages";
 }

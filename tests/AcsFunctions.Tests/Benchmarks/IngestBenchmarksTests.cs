@@ -49,6 +49,8 @@ public sealed class IngestBenchmarksTests(AzuriteFixture azurite)
         Assert.Equal(["P2a", "P2b"], p2.Select(f => f.Id));
         var stored = (await storage.AllAsync(TableNames.Records)).Count + (await storage.AllAsync(TableNames.CallRecords)).Count;
         Assert.Contains($"{stored + (await storage.AllAsync(TableNames.RollupPending)).Count + (await storage.AllAsync(TableNames.DeadLetters)).Count:N0} entities", p2[0].Volume, StringComparison.Ordinal);
+        // Where each side's time went in this process (storage shares the cores): CPU and GC pauses, ingest then raw.
+        Assert.Matches(@"this process's CPU [\d.,]+ s and [\d.,]+ s, of which GC pauses [\d.,]+ s and [\d.,]+ s\)$", p2[0].Volume);
         // The baseline's copies (the ingest tables' names plus "B" and 6 hex digits) are dropped afterwards.
         Assert.DoesNotContain(await storage.TablesAsync(), t => System.Text.RegularExpressions.Regex.IsMatch(t, "^(Records|CallRecords|DeadLetters|RollupPending)B[0-9a-f]{6}$"));
     }

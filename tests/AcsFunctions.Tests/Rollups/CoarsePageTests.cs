@@ -123,11 +123,13 @@ public sealed class CoarsePageTests(AzuriteFixture azurite)
         Assert.Equal(0, first.Failed + second.Failed);
         Assert.True(second.Days > 0, "late data recomputes the days it lands in");
 
-        // Every page equals the rows it packs, as storage returns them: keys, property names, types and values.
+        // Every page equals the rows it packs, as storage returns them: keys, property names, types and values. Pages
+        // are in their own table: the aggregate table holds aggregate rows only.
         var types = new HashSet<Type>();
         foreach (var table in CoarseTiers.Tables)
         {
-            var pages = CoarsePages.Read(await storage.AllAsync(table));
+            Assert.Empty(await TableReads.QueryAsync(storage.Table(table), TableReads.PartitionRangeFilter("P", "Q"), []));
+            var pages = CoarsePages.Read(await storage.AllAsync(TableNames.PagesOf(table)));
             Assert.Contains(pages.Keys, p => p.Kind == CoarsePages.HourPage);
             Assert.Contains(pages.Keys, p => p.Kind == CoarsePages.DayPage);
             foreach (var ((kind, day), rows) in pages)
@@ -168,7 +170,7 @@ public sealed class CoarsePageTests(AzuriteFixture azurite)
         Assert.True(compared.ReadWithPages < compared.ReadWithout / 2, $"rows read with pages {compared.ReadWithPages}, without {compared.ReadWithout}");
 
         // A store written before pages (or whose pages are gone) answers the same from its rows.
-        foreach (var table in CoarseTiers.Tables)
+        foreach (var table in CoarseTiers.Tables.Select(TableNames.PagesOf))
         {
             foreach (var chunk in await TableReads.QueryAsync(storage.Table(table), TableReads.PartitionRangeFilter("P", "Q"), []))
             {
@@ -257,14 +259,14 @@ public sealed class CoarsePageTests(AzuriteFixture azurite)
             };
         }).ToList();
         await Retention.RetentionTestData.WriteAsync(storage, TableNames.AggUsage, hours);
-        await Retention.RetentionTestData.WriteAsync(storage, TableNames.AggUsage, CoarsePages.Chunks(CoarsePages.HourPage, day, CoarsePages.Pack(hours.Take(1))));
+        await Retention.RetentionTestData.WriteAsync(storage, TableNames.PagesOf(TableNames.AggUsage), CoarsePages.Chunks(CoarsePages.HourPage, day, CoarsePages.Pack(hours.Take(1))));
         var marks = storage.Services.GetRequiredService<MarkStore>();
         await marks.MarkAsync(RollupMarkKinds.Day, CoarseTiers.MarkKey(CoarseTiers.DayKey(day), TableNames.AggUsage), string.Empty, RollupMarkKinds.Day, day, default);
 
         var rollup = await RollupTestData.RollupAsync(storage);
         Assert.Equal((0, 1), (rollup.Failed, rollup.Days));
         Assert.NotEmpty(await TableReads.QueryAsync(storage.Table(TableNames.AggUsage), TableClient.CreateQueryFilter($"PartitionKey eq {CoarseTiers.DayKey(day)}"), []));
-        Assert.Empty(await TableReads.QueryAsync(storage.Table(TableNames.AggUsage), TableReads.PartitionRangeFilter("P", "Q"), []));
+        Assert.Empty(await TableReads.QueryAsync(storage.Table(TableNames.PagesOf(TableNames.AggUsage)), TableReads.PartitionRangeFilter("P", "Q"), []));
         foreach (var interval in new[] { "PT1H", "P1D" })
         {
             var paged = await QueryAsync(storage, QueryKinds.Usage, null, day, day.AddDays(1), interval);
@@ -309,13 +311,91 @@ public sealed class CoarsePageTests(AzuriteFixture azurite)
         Assert.Empty(await PagesAsync(storage));
         Assert.Empty(await TableReads.QueryAsync(storage.Table(TableNames.AggApiRequests), TableReads.PartitionRangeFilter("D", "E"), []));
         var status = await storage.Services.GetRequiredService<AcsFunctions.Retention.RetentionService>().StatusAsync();
-        Assert.Contains(status, s => s.Table == TableNames.AggApiRequests && s.Tier == "day-pages");
+        Assert.Contains(status, s => s.Table == TableNames.PagesOf(TableNames.AggApiRequests) && s.Tier == "day-pages");
+    }
+
+    [Fact]
+    public async Task Retention_DeletesHourPagesAgainAfterTheHourlyRows_WhenARollupRewroteOneInBetween()
+    {
+        await using var storage = StorageFaults.Create(azurite.ConnectionString, out var faults);
+        var old = CoarseTiers.FloorDay(storage.Time.GetUtcNow().AddDays(-100)); // every hour past the hourly setting (93 days)
+        await storage.Pipeline.IngestAsync([RollupTestData.Body(new[] { old.AddHours(6), old.AddHours(18) }.SelectMany(t => Enumerable.Range(0, 3).Select(i => RollupTestData.Request(t.AddMinutes(i), 10 + i))))]);
+        Assert.Equal(0, (await RollupTestData.RollupAsync(storage)).Failed);
+        var pagesTable = storage.Table(TableNames.PagesOf(TableNames.AggApiRequests));
+        var hourPage = await TableReads.QueryAsync(pagesTable, CoarsePages.RangeFilter(CoarsePages.HourPage, old, old.AddDays(1)), null);
+        Assert.NotEmpty(hourPage);
+
+        // A roll-up that loaded the retention state before this run raised it writes the day's hour page again after the
+        // run deleted it, while the run reads the expired hourly rows.
+        var aggregates = storage.Table(TableNames.AggApiRequests).Name;
+        var rewritten = 0;
+        faults.BeforeSend = async request =>
+        {
+            if (rewritten == 0 && request.Method == HttpMethod.Get && request.RequestUri!.AbsolutePath.EndsWith(aggregates + "()", StringComparison.Ordinal)
+                && Uri.UnescapeDataString(request.RequestUri.Query).Contains("PartitionKey ge 'H'", StringComparison.Ordinal))
+            {
+                rewritten++;
+                var direct = new TableClient(azurite.ConnectionString, pagesTable.Name);
+                foreach (var chunk in hourPage)
+                {
+                    await direct.UpsertEntityAsync(new TableEntity(chunk.Where(p => p.Key is not ("odata.etag" or "Timestamp")).ToDictionary(p => p.Key, p => p.Value)), TableUpdateMode.Replace);
+                }
+            }
+        };
+        var run = await Retention.RetentionTestData.RunAsync(storage);
+        faults.BeforeSend = null;
+        Assert.Equal(1, rewritten);
+        Assert.Equal(0, run.Tables.Sum(t => t.Kept + t.Conflicts));
+        Assert.Equal([('d', old)], await PagesAsync(storage));
+        Assert.Equal(2, run.Tables.Count(t => t.Table == TableNames.PagesOf(TableNames.AggApiRequests) && t.Tier == "hour-pages" && t.Deleted == hourPage.Count));
+    }
+
+    [Fact]
+    public async Task PagesLeftInAnAggregateTable_AreNeverRead_AndRetentionDeletesThemInBoundedBatches()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString, new Dictionary<string, string?> { ["AcsFunctions:Retention:MaxRowsPerTable"] = "100" });
+        await using var noPages = Sibling(storage, "Pages");
+        var day = CoarseTiers.FloorDay(storage.Time.GetUtcNow().AddDays(-3));
+        await storage.Pipeline.IngestAsync([RollupTestData.Body(Enumerable.Range(0, 6).Select(i => RollupTestData.Request(day.AddHours(i * 9), 10 + i)))]);
+        Assert.Equal(0, (await RollupTestData.RollupAsync(storage)).Failed);
+        var pagesBefore = await PagesAsync(storage);
+        Assert.Contains(('d', day), pagesBefore);
+
+        // A store written before pages had their own table: pages of 120 days in the aggregate table itself, with rows
+        // that are not the day's (a query that read them would answer 999 requests a day).
+        var bogus = new TableEntity(CoarseTiers.DayKey(day), "x") { ["ResourceName"] = "old", ["Count"] = 999L };
+        var oldPages = Enumerable.Range(0, 120).SelectMany(i => CoarsePages.Chunks(CoarsePages.DayPage, day.AddDays(2 - i), CoarsePages.Pack([bogus]))).ToList();
+        await Retention.RetentionTestData.WriteAsync(storage, TableNames.AggApiRequests, oldPages);
+        var (from, to) = (day.AddDays(-1), day.AddDays(2));
+        foreach (var interval in new[] { "PT1H", "P1D" })
+        {
+            Assert.Equal((await QueryAsync(noPages, QueryKinds.ApiRequests, null, from, to, interval)).Json, (await QueryAsync(storage, QueryKinds.ApiRequests, null, from, to, interval)).Json);
+        }
+
+        var service = storage.Services.GetRequiredService<AcsFunctions.Retention.RetentionService>();
+        var status = Assert.Single(await service.StatusAsync(), s => s.Tier == AcsFunctions.Retention.RetentionStep.OldPagesTier);
+        Assert.Equal((TableNames.AggApiRequests, day.AddDays(-117)), (status.Table, status.OldestRow));
+
+        // A dry run shows what would go and deletes nothing; real runs delete them 100 rows at a time, and nothing else.
+        var dry = await Retention.RetentionTestData.RunAsync(storage, dryRun: true);
+        var wouldGo = Assert.Single(dry.Tables, t => t.Tier == AcsFunctions.Retention.RetentionStep.OldPagesTier);
+        Assert.Equal((TableNames.AggApiRequests, 100L, true), (wouldGo.Table, wouldGo.Deleted, wouldGo.More));
+        Assert.Equal(120, (await TableReads.QueryAsync(storage.Table(TableNames.AggApiRequests), TableReads.PartitionRangeFilter("P", "Q"), [])).Count);
+        var first = Assert.Single((await Retention.RetentionTestData.RunAsync(storage)).Tables, t => t.Tier == AcsFunctions.Retention.RetentionStep.OldPagesTier);
+        Assert.Equal((100L, true), (first.Deleted, first.More));
+        var second = Assert.Single((await Retention.RetentionTestData.RunAsync(storage)).Tables, t => t.Tier == AcsFunctions.Retention.RetentionStep.OldPagesTier);
+        Assert.Equal((20L, false), (second.Deleted, second.More));
+        Assert.Empty(await TableReads.QueryAsync(storage.Table(TableNames.AggApiRequests), TableReads.PartitionRangeFilter("P", "Q"), []));
+        Assert.DoesNotContain((await Retention.RetentionTestData.RunAsync(storage)).Tables, t => t.Tier == AcsFunctions.Retention.RetentionStep.OldPagesTier);
+        Assert.DoesNotContain(await service.StatusAsync(), s => s.Tier == AcsFunctions.Retention.RetentionStep.OldPagesTier);
+        Assert.Equal(pagesBefore.Order(), (await PagesAsync(storage)).Order());
+        Assert.NotEmpty(await TableReads.QueryAsync(storage.Table(TableNames.AggApiRequests), TableClient.CreateQueryFilter($"PartitionKey eq {CoarseTiers.DayKey(day)}"), []));
     }
 
     [Fact]
     public async Task PendingHourAndDayMarks_FlagP1DRows_WithOneReadOfTheMarks()
     {
-        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        await using var storage = StorageFaults.Create(azurite.ConnectionString, out var faults);
         var day = new DateTimeOffset(2025, 6, 10, 0, 0, 0, TimeSpan.Zero);
         await storage.Pipeline.IngestAsync([RollupTestData.Body(Enumerable.Range(0, 4).Select(i => RollupTestData.Request(day.AddDays(i).AddHours(12), 10 + i)))]);
         Assert.Equal(0, (await RollupTestData.RollupAsync(storage)).Failed);
@@ -327,14 +407,31 @@ public sealed class CoarsePageTests(AzuriteFixture azurite)
         await MarkAsync(RollupMarkKinds.Day, CoarseTiers.DayKey(day.AddDays(2)), day.AddDays(2));
         await MarkAsync(RollupMarkKinds.Day, CoarseTiers.DayKey(day.AddDays(3)), day.AddDays(3), TableNames.AggUsage); // another table's
 
+        // The page decision and the flags share one read of the hour and day marks per query.
+        var markReads = 0;
+        faults.BeforeSend = request =>
+        {
+            if (request.Method == HttpMethod.Get && request.RequestUri!.AbsolutePath.Contains(storage.Table(TableNames.RollupPending).Name, StringComparison.Ordinal)
+                && Uri.UnescapeDataString(request.RequestUri.Query).Contains($"PartitionKey eq '{RollupMarkKinds.Day}'", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref markReads);
+            }
+
+            return Task.CompletedTask;
+        };
         var daily = await QueryAsync(storage, QueryKinds.ApiRequests, null, day.AddHours(6), day.AddDays(4), "P1D");
         Assert.Equal([day.AddDays(1).AddHours(5), day.AddDays(2)], daily.IncompleteWindows);
+        Assert.Equal(1, markReads);
         var hourly = await QueryAsync(storage, QueryKinds.ApiRequests, null, day.AddHours(6), day.AddDays(4), "PT1H");
         Assert.Equal([day.AddDays(1).AddHours(5)], hourly.IncompleteWindows); // a day mark does not flag hourly rows
+        Assert.Equal(2, markReads);
+        var inOneDay = await QueryAsync(storage, QueryKinds.ApiRequests, null, day.AddDays(1).AddHours(2), day.AddDays(1).AddHours(9), "PT1H");
+        Assert.Equal([day.AddDays(1).AddHours(5)], inOneDay.IncompleteWindows); // no whole day, no page: the flags read the marks
+        Assert.Equal(3, markReads);
     }
 
     private static async Task<List<(char Kind, DateTimeOffset Day)>> PagesAsync(TestStorage storage) =>
-        [.. (await TableReads.QueryAsync(storage.Table(TableNames.AggApiRequests), TableReads.PartitionRangeFilter("P", "Q"), []))
+        [.. (await TableReads.QueryAsync(storage.Table(TableNames.PagesOf(TableNames.AggApiRequests)), TableReads.PartitionRangeFilter("P", "Q"), []))
             .Select(c => CoarsePages.DayOf(c.RowKey)!.Value).Distinct()];
 
     /// <summary>
