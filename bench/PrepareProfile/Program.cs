@@ -13,7 +13,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 // `acs-diag bench`) --repeat times, printing one ratio per round. Storage is configured but never contacted:
 // Prepare does not write. Use --repeat to keep the process busy for a CPU trace (dotnet-trace collect -- ...).
 // --set Key=Value (repeatable) overrides a setting, e.g. --set AcsFunctions:Drift:Enabled=false to measure without
-// the drift observer. --stages adds a stopwatch breakdown of one thread's Prepare by stage (see Stages.cs).
+// the drift observer. --stages adds a stopwatch breakdown of one thread's Prepare by stage, --loop the front of the record
+// path per record, before (body document) and after (body split, bytes path) in turn (see Stages.cs).
 var mb = Arg("--mb", 20);
 var bytes = 0L;
 var repeat = Arg("--repeat", 1);
@@ -69,6 +70,11 @@ for (var i = 0; i < repeat; i++)
         }
 
         parse = parsing.Elapsed < parse ? parsing.Elapsed : parse;
+    }
+
+    if (args.Contains("--loop"))
+    {
+        AcsFunctions.Bench.PrepareProfile.Stages.Loop(provider, bodies);
     }
 
     if (args.Contains("--stages"))

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Text;
 using System.Text.Json;
 using AcsFunctions.Records;
 
@@ -65,6 +66,77 @@ public static class Categories
         DiagnosticRecord.TryGetProperty(record, "category", out var category) && category.ValueKind == JsonValueKind.String
             ? Canonicalize(DiagnosticRecord.ReadString(category))
             : string.Empty;
+
+    /// <summary>
+    /// <see cref="OfRecord(JsonElement)"/> from the record's UTF-8 bytes (one JSON object), without a document: the
+    /// last member named exactly <c>category</c>, else the first in any casing, as the DOM lookup finds it. False when
+    /// the bytes hold what only the DOM lookup decides the same way (a top-level name or the category value with an
+    /// escape or a non-ASCII character); the caller then parses the record and asks <see cref="OfRecord(JsonElement)"/>.
+    /// </summary>
+    internal static bool TryOfRecord(ReadOnlySpan<byte> record, out string category)
+    {
+        category = string.Empty;
+        var reader = new Utf8JsonReader(record, new JsonReaderOptions { MaxDepth = 64 });
+        return reader.Read() && reader.TokenType == JsonTokenType.StartObject && TryOfRecord(ref reader, out category);
+    }
+
+    /// <summary>
+    /// <see cref="TryOfRecord(ReadOnlySpan{byte}, out string)"/> with the reader on the record's <c>{</c>: reads the whole
+    /// record (the reader ends on its <c>}</c>) whatever it returns.
+    /// </summary>
+    internal static bool TryOfRecord(ref Utf8JsonReader reader, out string category)
+    {
+        category = string.Empty;
+        var decided = true;
+        var found = false;
+        var isString = false;
+        ReadOnlySpan<byte> value = default;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.ValueSpan;
+            if (reader.ValueIsEscaped || !Ascii.IsValid(name))
+            {
+                decided = false; // only the DOM lookup compares it the same way (the record is still read to its end)
+            }
+
+            var isExact = name.SequenceEqual("category"u8);
+            var take = isExact || (!found && Ascii.EqualsIgnoreCase(name, "category"u8));
+            reader.Read();
+            if (take)
+            {
+                if (reader.TokenType == JsonTokenType.String && (reader.ValueIsEscaped || !Ascii.IsValid(reader.ValueSpan)))
+                {
+                    decided = false;
+                }
+
+                found = true;
+                isString = reader.TokenType == JsonTokenType.String;
+                value = isString ? reader.ValueSpan : default;
+            }
+
+            reader.Skip();
+        }
+
+        if (!decided || !found || !isString)
+        {
+            return decided;
+        }
+
+        // A known name in any casing (nearly every record) costs no string.
+        if (value.Length <= 128)
+        {
+            Span<char> chars = stackalloc char[value.Length];
+            Ascii.ToUtf16(value, chars, out _);
+            if (_knownByName.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars, out var known))
+            {
+                category = known;
+                return true;
+            }
+        }
+
+        category = Canonicalize(Encoding.ASCII.GetString(value));
+        return true;
+    }
 
     /// <summary>
     /// The canonical form of a category string: case is ignored, the old <c>PRIVATEPREVIEW</c> suffix is dropped,

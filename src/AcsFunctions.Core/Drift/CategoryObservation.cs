@@ -65,7 +65,7 @@ internal sealed class CategoryObservation(string category, string partition, Rec
             Last = context.Time;
         }
 
-        if (shapes?.Of(context.Record) is { } shape)
+        if (shapes?.Of(Category, context.Record) is { } shape)
         {
             Count(shape, context.RecordId);
             return;

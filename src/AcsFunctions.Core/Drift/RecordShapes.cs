@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using AcsFunctions.Records;
@@ -23,8 +24,11 @@ internal sealed class RecordShape(RecordShape.Entry[] entries)
 /// <summary>
 /// The shapes an observer has met (thread-safe, shared by every batch): a record's shape is found by its signature —
 /// the raw UTF-8 names and value kinds of its members, compared byte for byte, never by hash alone — so the same
-/// members in the same order with the same kinds are one shape and anything else is another. Bounded: emptied when
-/// full (a shape is then worked out again).
+/// members in the same order with the same kinds are one shape and anything else is another. Bounded: emptied when it
+/// holds <see cref="MaxShapes"/> shapes or <see cref="MaxHeldBytes"/> bytes of signatures (a shape is then worked out
+/// again); a category that has shown more than <see cref="MaxShapesPerCategory"/> shapes (records whose names or kinds
+/// keep changing) is counted member by member from then on, so it can neither fill the set for the others nor make a
+/// shape per record.
 /// </summary>
 internal sealed class RecordShapes
 {
@@ -34,6 +38,15 @@ internal sealed class RecordShapes
     /// <summary>A record whose signature is longer than this is counted member by member.</summary>
     internal const int MaxSignatureBytes = 16 * 1024;
 
+    /// <summary>Signature bytes held (all shapes together) before the set is emptied.</summary>
+    internal const int MaxHeldBytes = 2 * 1024 * 1024;
+
+    /// <summary>Shapes a category may make before its records are counted member by member.</summary>
+    internal const int MaxShapesPerCategory = 256;
+
+    /// <summary>Categories whose shape counts are kept before those counts are started again.</summary>
+    private const int MaxCategories = 1024;
+
     private const byte TopLevel = (byte)'T';
     private const byte PropertiesLevel = (byte)'P';
 
@@ -41,14 +54,41 @@ internal sealed class RecordShapes
     private static byte[]? t_signature;
 
     private readonly ConcurrentDictionary<byte[], RecordShape> _shapes = new(SignatureComparer.Instance);
+    private readonly ConcurrentDictionary<string, StrongBox<int>> _made = new(StringComparer.Ordinal);
+    private readonly int _maxHeldBytes;
+    private readonly int _maxPerCategory;
     private int _count; // ConcurrentDictionary.Count takes every lock
+    private long _heldBytes;
+
+    /// <summary>Creates the set with the default bounds.</summary>
+    public RecordShapes()
+        : this(MaxHeldBytes, MaxShapesPerCategory)
+    {
+    }
+
+    /// <summary>Creates the set with the given bounds (tests).</summary>
+    internal RecordShapes(int maxHeldBytes, int maxShapesPerCategory)
+    {
+        _maxHeldBytes = maxHeldBytes;
+        _maxPerCategory = maxShapesPerCategory;
+    }
+
+    /// <summary>Signature bytes held now (all shapes).</summary>
+    internal long HeldBytes => Interlocked.Read(ref _heldBytes);
 
     /// <summary>
     /// The shape of <paramref name="record"/>, or null when the record must be counted member by member (a signature
-    /// too long, or a name that cannot be decoded — that way reports its failure as before).
+    /// too long, a name that cannot be decoded — that way reports its failure as before —, or a category with too many
+    /// shapes).
     /// </summary>
-    public RecordShape? Of(DiagnosticRecord record)
+    public RecordShape? Of(string category, DiagnosticRecord record)
     {
+        var made = _made.GetValueOrDefault(category);
+        if (made is not null && Volatile.Read(ref made.Value) > _maxPerCategory)
+        {
+            return null;
+        }
+
         var buffer = t_signature ??= new byte[MaxSignatureBytes];
         var length = 0;
         if (record.Root.ValueKind == JsonValueKind.Object && !Append(buffer, ref length, record.Root, TopLevel))
@@ -77,10 +117,26 @@ internal sealed class RecordShapes
             return null;
         }
 
-        if (Interlocked.Increment(ref _count) > MaxShapes)
+        if (made is null)
+        {
+            if (_made.Count >= MaxCategories)
+            {
+                _made.Clear();
+            }
+
+            made = _made.GetOrAdd(category, static _ => new StrongBox<int>());
+        }
+
+        if (Interlocked.Increment(ref made.Value) > _maxPerCategory)
+        {
+            return null; // this one and every later record of the category: member by member
+        }
+
+        if (Interlocked.Increment(ref _count) > MaxShapes || Interlocked.Add(ref _heldBytes, signature.Length) > _maxHeldBytes)
         {
             _shapes.Clear();
             Volatile.Write(ref _count, 1);
+            Interlocked.Exchange(ref _heldBytes, signature.Length);
         }
 
         return _shapes.GetOrAdd(signature.ToArray(), shape);

@@ -144,7 +144,7 @@ public sealed class BatchPreparer
             }
             else
             {
-                _records.Process(batch, item.Record, item.Lineage);
+                _records.Process(batch, item);
             }
         }
     }

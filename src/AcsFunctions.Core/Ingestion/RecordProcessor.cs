@@ -27,7 +27,8 @@ internal sealed class RecordProcessor(RecordDispatch dispatch, DeadLetterRows de
         var dead = batch.DeadLetters.Count;
         try
         {
-            ProcessRecord(batch, element, lineage);
+            using var sanitized = sanitizer.Sanitize(Categories.OfRecord(element), element);
+            ProcessRecord(batch, sanitized, lineage);
         }
         catch (Exception ex) when (ex is not OperationCanceledException && batch.Pending.Count == pending && batch.DeadLetters.Count == dead)
         {
@@ -36,9 +37,57 @@ internal sealed class RecordProcessor(RecordDispatch dispatch, DeadLetterRows de
         }
     }
 
-    private void ProcessRecord(BatchState batch, JsonElement element, Lineage lineage)
+    /// <summary>
+    /// Processes one decoded record: one known by its bytes (split out of its body without a document) is parsed once,
+    /// after the privacy pass; one known by its element goes as <see cref="Process(BatchState, JsonElement, Lineage)"/>.
+    /// </summary>
+    public void Process(BatchState batch, DecodedItem item)
     {
-        using var sanitized = sanitizer.Sanitize(Categories.OfRecord(element), element);
+        var utf8 = item.Utf8;
+        if (utf8.IsEmpty)
+        {
+            Process(batch, item.Record, item.Lineage);
+            return;
+        }
+
+        var pending = batch.Pending.Count;
+        var dead = batch.DeadLetters.Count;
+        try
+        {
+            using var sanitized = Sanitize(sanitizer, utf8, item.Category);
+            ProcessRecord(batch, sanitized, item.Lineage);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && batch.Pending.Count == pending && batch.DeadLetters.Count == dead)
+        {
+            deadLetters.Add(batch, new DeadLetter(DeadLetterReasons.HandlerError, $"IngestPipeline: {ex.GetType().Name}: {ex.Message}", utf8.ToArray(), item.Lineage), null);
+        }
+    }
+
+    /// <summary>
+    /// The privacy stage of a record known by its bytes: with its <paramref name="category"/> when the split read it, else
+    /// the category read from the bytes, else from its parsed element.
+    /// </summary>
+    internal static SanitizedRecord Sanitize(IRecordSanitizer sanitizer, ReadOnlyMemory<byte> utf8, string? category = null)
+    {
+        if (category is not null || Categories.TryOfRecord(utf8.Span, out category))
+        {
+            return sanitizer.Sanitize(category, utf8);
+        }
+
+        var document = JsonDocument.Parse(utf8);
+        try
+        {
+            return sanitizer.Sanitize(Categories.OfRecord(document.RootElement), document.RootElement).Owning(document);
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
+    }
+
+    private void ProcessRecord(BatchState batch, in SanitizedRecord sanitized, Lineage lineage)
+    {
         using var record = new DiagnosticRecord(sanitized.Element);
         var payload = sanitized.Utf8Span;
 

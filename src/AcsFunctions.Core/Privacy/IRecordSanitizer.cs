@@ -15,6 +15,24 @@ public interface IRecordSanitizer
     /// </summary>
     SanitizedRecord Sanitize(string category, JsonElement record);
 
+    /// <summary>
+    /// As <see cref="Sanitize(string, JsonElement)"/> for a record known by its UTF-8 text (one JSON object): the result
+    /// owns whatever was parsed (dispose it after use). By default the text is parsed and the element sanitized.
+    /// </summary>
+    SanitizedRecord Sanitize(string category, ReadOnlyMemory<byte> utf8)
+    {
+        var document = JsonDocument.Parse(utf8);
+        try
+        {
+            return Sanitize(category, document.RootElement).Owning(document);
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Scrubs bytes that could not be parsed as JSON (dead-lettered bodies and lines) by pattern.</summary>
     ReadOnlyMemory<byte> SanitizeUnparsed(ReadOnlyMemory<byte> payload);
 
@@ -26,6 +44,7 @@ public interface IRecordSanitizer
 public readonly struct SanitizedRecord : IDisposable
 {
     private readonly IDisposable? _owner;
+    private readonly IDisposable? _source;
     private readonly ReadOnlyMemory<byte> _utf8;
     private readonly bool _unchanged;
 
@@ -37,10 +56,17 @@ public readonly struct SanitizedRecord : IDisposable
         _owner = owner;
     }
 
-    private SanitizedRecord(JsonElement element)
+    private SanitizedRecord(JsonElement element, IDisposable? source)
     {
         Element = element;
         _unchanged = true;
+        _source = source;
+    }
+
+    private SanitizedRecord(SanitizedRecord result, IDisposable source)
+    {
+        this = result;
+        _source = source;
     }
 
     /// <summary>
@@ -59,10 +85,17 @@ public readonly struct SanitizedRecord : IDisposable
     public ReadOnlySpan<byte> Utf8Span => _unchanged ? JsonMarshal.GetRawUtf8Value(Element) : _utf8.Span;
 
     /// <summary>The result for a record the policy left as it was (its text is the element's own bytes, not copied).</summary>
-    public static SanitizedRecord Unchanged(JsonElement element) => new(element);
+    public static SanitizedRecord Unchanged(JsonElement element) => new(element, null);
+
+    /// <summary>The result, also owning <paramref name="source"/> (the document the sanitized element was read from).</summary>
+    internal SanitizedRecord Owning(IDisposable source) => _source is null ? new SanitizedRecord(this, source) : throw new InvalidOperationException("The result already owns its source.");
 
     /// <inheritdoc />
-    public void Dispose() => _owner?.Dispose();
+    public void Dispose()
+    {
+        _owner?.Dispose();
+        _source?.Dispose();
+    }
 }
 
 /// <summary>A sanitizer that changes nothing (for tests and tools that explicitly opt out).</summary>

@@ -35,6 +35,32 @@ internal static class PlainUrls
         Masked,
     }
 
+    /// <summary>
+    /// Masks a string value from its raw JSON bytes (without quotes; <paramref name="escaped"/> when they hold an escape):
+    /// <see cref="Outcome.Masked"/> only when the mask differs from the value (<paramref name="masked"/> is then set),
+    /// <see cref="Outcome.Unchanged"/> when the value is its own mask (copied as it is, no string made),
+    /// <see cref="Outcome.NotPlain"/> when it is not a plain URL. The one test both privacy paths use.
+    /// </summary>
+    public static Outcome TryMaskUtf8(ReadOnlySpan<byte> raw, bool escaped, TextScrubber scrubber, out string? masked)
+    {
+        masked = null;
+        if (raw.Length > MaxLength || escaped || !Ascii.IsValid(raw))
+        {
+            return Outcome.NotPlain;
+        }
+
+        Span<char> chars = stackalloc char[raw.Length]; // ASCII without escapes: the same characters as the string
+        Ascii.ToUtf16(raw, chars, out _);
+        var outcome = TryMask(chars, scrubber, out masked);
+        if (outcome == Outcome.Masked && chars.SequenceEqual(masked))
+        {
+            masked = null;
+            return Outcome.Unchanged;
+        }
+
+        return outcome;
+    }
+
     /// <summary>The mask of <paramref name="text"/> when it is a plain URL (the same instance when nothing changes); else null.</summary>
     public static string? TryMask(string text, TextScrubber scrubber) => TryMask(text.AsSpan(), scrubber, out var masked) switch
     {

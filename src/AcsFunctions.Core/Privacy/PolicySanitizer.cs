@@ -72,6 +72,50 @@ public sealed class PolicySanitizer : IRecordSanitizer
         return SanitizeByWriter(rules, record);
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// The record is parsed once: the rewritten text when the reader pass takes the record and changes it, else its own
+    /// text; only what the pass does not take is parsed as it arrived and then rewritten by the writer walk.
+    /// </remarks>
+    public SanitizedRecord Sanitize(string category, ReadOnlyMemory<byte> utf8)
+    {
+        var rules = _policy.For(category);
+        if (rules.HasEffect && !rules.ScrubUnlisted &&
+            RecordRewrite.TryRun(utf8.Span, rules, _values, _policy.Scrubber, out var rewritten, out var rewrittenLength, out var recordId))
+        {
+            if (rewritten is not null)
+            {
+                try
+                {
+                    return Parsed(rewritten, rewrittenLength) with { RecordId = recordId };
+                }
+                catch (JsonException)
+                {
+                    // Never expected (the pass writes what the writer walk would): the walk decides, below.
+                }
+            }
+            else
+            {
+                var unchanged = JsonDocument.Parse(utf8);
+                return Unchanged(unchanged.RootElement).Owning(unchanged) with { RecordId = recordId };
+            }
+        }
+
+        // No rule applies, or the pass did not take the record: the writer walk, as for an element (without the pass again).
+        var document = JsonDocument.Parse(utf8);
+        try
+        {
+            var root = document.RootElement;
+            var result = root.ValueKind != JsonValueKind.Object || !rules.HasEffect ? Unchanged(root) : SanitizeByWriter(rules, root);
+            return result.Owning(document);
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>
     /// The writer walk: the policy applied to the record's DOM through a <see cref="Utf8JsonWriter"/> (the reference that
     /// <see cref="RecordRewrite"/> reproduces, and the path of what it does not take).
@@ -317,25 +361,15 @@ public sealed class PolicySanitizer : IRecordSanitizer
     {
         changed = false;
         var raw = JsonMarshal.GetRawUtf8Value(property.Value)[1..^1];
-        if (raw.Length > PlainUrls.MaxLength || raw.IndexOf((byte)'\\') >= 0 || !Ascii.IsValid(raw))
-        {
-            return false;
-        }
-
-        Span<char> chars = stackalloc char[raw.Length]; // ASCII without escapes: the same characters as the string
-        Ascii.ToUtf16(raw, chars, out _);
-        switch (PlainUrls.TryMask(chars, _policy.Scrubber, out var masked))
+        switch (PlainUrls.TryMaskUtf8(raw, raw.IndexOf((byte)'\\') >= 0, _policy.Scrubber, out var masked))
         {
             case PlainUrls.Outcome.Unchanged:
                 changed = WriteUnchanged(writer, property, name);
                 return true;
-            case PlainUrls.Outcome.Masked when !chars.SequenceEqual(masked):
+            case PlainUrls.Outcome.Masked:
                 WriteName(writer, name);
                 writer.WriteStringValue(masked);
                 changed = true;
-                return true;
-            case PlainUrls.Outcome.Masked:
-                changed = WriteUnchanged(writer, property, name);
                 return true;
             default:
                 return false;
@@ -412,16 +446,7 @@ public sealed class PolicySanitizer : IRecordSanitizer
         return false;
     }
 
-    private bool NameNeedsScrub(ReadOnlySpan<char> name)
-    {
-        if (!TextPatterns.MayContainPersonal(name))
-        {
-            return false;
-        }
-
-        var text = name.ToString();
-        return !string.Equals(text, _policy.Scrubber.Scrub(text), StringComparison.Ordinal);
-    }
+    private bool NameNeedsScrub(ReadOnlySpan<char> name) => _policy.Scrubber.NameNeedsScrub(name);
 
     private bool WriteUnchanged(Utf8JsonWriter writer, JsonProperty property, ReadOnlySpan<char> name)
     {

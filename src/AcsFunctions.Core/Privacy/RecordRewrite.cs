@@ -125,7 +125,7 @@ internal sealed class RecordRewrite
 
             Ascii.ToUtf16(name, chars, out var decoded);
             var nameChars = chars[..decoded];
-            if (name.ContainsAny(_nameHints) && NameNeedsScrub(nameChars))
+            if (name.ContainsAny(_nameHints) && _scrubber.NameNeedsScrub(nameChars))
             {
                 return false; // a name that is itself personal data: the writer walk renames it
             }
@@ -256,25 +256,17 @@ internal sealed class RecordRewrite
         }
     }
 
-    /// <summary>A URL masked from its bytes (as <c>PolicySanitizer.TryMaskPlainUrl</c>); false when it is not a plain URL.</summary>
+    /// <summary>A URL masked from its bytes (<see cref="PlainUrls.TryMaskUtf8"/>, as the writer walk does); false when it is not a plain URL.</summary>
     private bool TryPlainUrl(ref Utf8JsonReader reader, out Outcome outcome)
     {
         outcome = Outcome.Bail;
-        var raw = reader.ValueSpan;
-        if (raw.Length > PlainUrls.MaxLength || reader.ValueIsEscaped || !Ascii.IsValid(raw))
+        switch (PlainUrls.TryMaskUtf8(reader.ValueSpan, reader.ValueIsEscaped, _scrubber, out var masked))
         {
-            return false;
-        }
-
-        Span<char> chars = stackalloc char[raw.Length];
-        Ascii.ToUtf16(raw, chars, out _);
-        switch (PlainUrls.TryMask(chars, _scrubber, out var masked))
-        {
-            case PlainUrls.Outcome.Masked when !chars.SequenceEqual(masked):
+            case PlainUrls.Outcome.Masked:
                 WriteReplacement(masked!);
                 outcome = Outcome.Replaced;
                 return true;
-            case PlainUrls.Outcome.Masked or PlainUrls.Outcome.Unchanged:
+            case PlainUrls.Outcome.Unchanged:
                 outcome = Copy(ref reader) ? Outcome.Kept : Outcome.Bail;
                 return true;
             default:
@@ -282,27 +274,13 @@ internal sealed class RecordRewrite
         }
     }
 
-    /// <summary>As <c>AbsentValues.IsAbsent</c>, from the token.</summary>
-    private static bool IsAbsent(ref Utf8JsonReader reader)
+    /// <summary>As <see cref="AbsentValues.IsAbsent"/>, from the token.</summary>
+    private static bool IsAbsent(ref Utf8JsonReader reader) => reader.TokenType switch
     {
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.String)
-        {
-            return false;
-        }
-
-        var raw = reader.ValueSpan;
-        if (!reader.ValueIsEscaped && raw.Length > 0 && raw[0] > (byte)' ' && raw[^1] > (byte)' ' && Ascii.IsValid(raw))
-        {
-            return raw.SequenceEqual("-"u8) || Ascii.EqualsIgnoreCase(raw, "null"u8) || Ascii.EqualsIgnoreCase(raw, "Redacted"u8);
-        }
-
-        return DiagnosticRecord.ClassifyText(reader.GetString()) != FieldState.Present;
-    }
+        JsonTokenType.Null => true,
+        JsonTokenType.String => AbsentValues.IsAbsentRaw(reader.ValueSpan, reader.ValueIsEscaped) ?? AbsentValues.IsAbsentText(reader.GetString()),
+        _ => false,
+    };
 
     /// <summary>
     /// Copies the value the reader is on (with everything inside it) as <see cref="Utf8JsonWriter"/> writes it, and writes
@@ -406,17 +384,6 @@ internal sealed class RecordRewrite
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
-    }
-
-    private bool NameNeedsScrub(ReadOnlySpan<char> name)
-    {
-        if (!TextPatterns.MayContainPersonal(name))
-        {
-            return false;
-        }
-
-        var text = name.ToString();
-        return !string.Equals(text, _scrubber.Scrub(text), StringComparison.Ordinal);
     }
 
     /// <summary>Bytes <see cref="Utf8JsonWriter"/> (relaxed escaping) writes as they are: printable ASCII (no quote or backslash, absent from a raw token without escapes).</summary>

@@ -36,6 +36,21 @@ public sealed class TextScrubber
     }
 
     /// <summary>
+    /// True when a member name is itself personal data (an e-mail, a phone number, an IP address) and is stored
+    /// scrubbed; the one test both privacy paths (the reader pass and the writer walk) use.
+    /// </summary>
+    internal bool NameNeedsScrub(ReadOnlySpan<char> name)
+    {
+        if (!TextPatterns.MayContainPersonal(name))
+        {
+            return false;
+        }
+
+        var text = name.ToString();
+        return !string.Equals(text, Scrub(text), StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// Scrubs bytes that are not (valid) JSON: they are read one byte per character (Latin-1), so bytes that are not
     /// valid UTF-8 survive untouched; the patterns are ASCII. Returns <paramref name="payload"/> itself when nothing matched.
     /// </summary>

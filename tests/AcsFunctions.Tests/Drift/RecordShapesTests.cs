@@ -82,13 +82,74 @@ public sealed class RecordShapesTests
         using var kind = JsonDocument.Parse("""{"ab":"2","properties":{"c":"y"}}""");
         using var level = JsonDocument.Parse("""{"ab":1,"c":"x"}""");
 
-        var shape = shapes.Of(new DiagnosticRecord(first.RootElement));
+        var shape = shapes.Of("c", new DiagnosticRecord(first.RootElement));
 
-        Assert.Same(shape, shapes.Of(new DiagnosticRecord(same.RootElement)));
-        Assert.NotSame(shape, shapes.Of(new DiagnosticRecord(kind.RootElement)));
-        Assert.NotSame(shape, shapes.Of(new DiagnosticRecord(level.RootElement)));
+        Assert.Same(shape, shapes.Of("c", new DiagnosticRecord(same.RootElement)));
+        Assert.NotSame(shape, shapes.Of("c", new DiagnosticRecord(kind.RootElement)));
+        Assert.NotSame(shape, shapes.Of("c", new DiagnosticRecord(level.RootElement)));
         Assert.Equal(["ab", "properties.c"], shape!.Entries.Select(e => e.Path));
     }
+
+    [Fact]
+    public void ACategoryWithVeryManyShapes_IsCountedMemberByMember_ExactlyAsBefore()
+    {
+        var shapes = new RecordShapes(RecordShapes.MaxHeldBytes, maxShapesPerCategory: 8);
+        var byShape = new CategoryObservation("wild", "p", shapes);
+        var byMember = new CategoryObservation("wild", "p");
+        var calm = new CategoryObservation("calm", "p", shapes);
+        for (var i = 0; i < 40; i++)
+        {
+            // Every wild record has a name of its own (and a kind that changes); calm records share one shape.
+            var wild = i % 3 == 0 ? """{"a":1,"b":"x","properties":{"c":"12"}}""" : "{\"a\":1,\"n" + i + "\":" + (i % 2 == 0 ? "\"s\"" : "2") + ",\"properties\":{\"c\":\"12\",\"m" + (i % 5) + "\":true}}";
+            using var document = JsonDocument.Parse(wild);
+            using var record = new DiagnosticRecord(document.RootElement);
+            var context = Context(record, "wild", i);
+            byMember.See(context);
+            byShape.See(context);
+
+            using var calmDocument = JsonDocument.Parse("""{"a":1,"b":"x","properties":{"c":"12"}}""");
+            using var calmRecord = new DiagnosticRecord(calmDocument.RootElement);
+            calm.See(Context(calmRecord, "calm", i));
+        }
+
+        Assert.Equal(Describe(byMember), Describe(byShape));
+        using var fresh = JsonDocument.Parse("""{"a":1,"b":"x","properties":{"c":"12"}}""");
+        using var freshRecord = new DiagnosticRecord(fresh.RootElement);
+        Assert.Null(shapes.Of("wild", freshRecord));
+        Assert.NotNull(shapes.Of("calm", freshRecord));
+        Assert.Equal(40, calm.Records);
+    }
+
+    [Fact]
+    public void HeldSignatureBytes_StayUnderTheCap_AndShapesAreStillFound()
+    {
+        const int cap = 4096;
+        var shapes = new RecordShapes(cap, RecordShapes.MaxShapesPerCategory);
+        var last = 0L;
+        for (var i = 0; i < 300; i++)
+        {
+            using var document = JsonDocument.Parse("{\"" + new string('a', 40) + i + "\":1,\"" + new string('b', 40) + "\":\"x\",\"properties\":{\"c\":\"12\"}}");
+            using var record = new DiagnosticRecord(document.RootElement);
+            var shape = shapes.Of("c" + (i % 7), record);
+            Assert.NotNull(shape);
+            Assert.Same(shape, shapes.Of("c" + (i % 7), record));
+            Assert.InRange(shapes.HeldBytes, 1, cap);
+            last = Math.Max(last, shapes.HeldBytes);
+        }
+
+        Assert.True(last > cap / 2, $"the cap was never approached ({last} bytes)");
+    }
+
+    private static RecordContext Context(DiagnosticRecord record, string category, int i) => new()
+    {
+        Record = record,
+        Category = category,
+        RawCategory = category,
+        Time = DateTimeOffset.UnixEpoch.AddSeconds(i % 97),
+        Resource = _resource,
+        Lineage = Lineage.None,
+        RecordId = "r" + i,
+    };
 
     private static string? See(CategoryObservation observation, RecordContext context)
     {
