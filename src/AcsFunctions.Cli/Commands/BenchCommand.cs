@@ -148,7 +148,7 @@ internal static class BenchCommand
                 Write(figures, asJson, machine);
             }
 
-            return figures.All(f => f.Met) ? ExitCodes.Success : ExitCodes.Failure;
+            return figures.All(f => f.Met || f.Informational) ? ExitCodes.Success : ExitCodes.Failure;
         });
         return command;
     }
@@ -239,7 +239,7 @@ internal static class BenchCommand
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         foreach (var f in figures)
         {
-            Console.WriteLine($"| {f.Id} | {f.What} | {Number(f.Ours)} {f.Unit} | {Number(f.Baseline)} {f.Unit} | {f.Ratio.ToString("N2", CultureInfo.InvariantCulture)} | {f.Goal} | {(f.Met ? "met" : "missed")} | {f.Volume} |");
+            Console.WriteLine($"| {f.Id} | {f.What} | {Number(f.Ours)} {f.Unit} | {Number(f.Baseline)} {f.Unit} | {f.Ratio.ToString("N2", CultureInfo.InvariantCulture)} | {f.Goal} | {f.Status} | {f.Volume} |");
         }
     }
 
@@ -268,7 +268,7 @@ internal static class BenchCommand
     {
         if (asJson)
         {
-            Console.WriteLine(JsonSerializer.Serialize(figures.Select(f => new { f.Id, f.What, f.Ours, f.Baseline, f.Unit, f.Ratio, f.Goal, f.Met, f.Volume })));
+            Console.WriteLine(JsonSerializer.Serialize(figures.Select(f => new { f.Id, f.What, f.Ours, f.Baseline, f.Unit, f.Ratio, f.Goal, f.Met, f.Informational, f.Volume })));
             return;
         }
 
@@ -282,7 +282,7 @@ internal static class BenchCommand
                 Markup.Escape($"{Number(f.Baseline)} {f.Unit}"),
                 f.Ratio.ToString("N2", CultureInfo.InvariantCulture),
                 Markup.Escape(f.Goal),
-                f.Met ? "[green]met[/]" : "[red]missed[/]",
+                f.Informational ? "information" : f.Met ? "[green]met[/]" : "[red]missed[/]",
                 Markup.Escape(f.Volume));
         }
 

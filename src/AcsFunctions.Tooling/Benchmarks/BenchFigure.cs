@@ -16,4 +16,10 @@ public sealed record BenchFigure(string Id, string What, double Ours, double Bas
 {
     /// <summary>Ours / baseline.</summary>
     public double Ratio => Baseline <= 0 ? 0 : Ours / Baseline;
+
+    /// <summary>A figure shown for information only: it has no goal, and neither meets nor misses one.</summary>
+    public bool Informational { get; init; }
+
+    /// <summary>What the status column shows: <c>met</c>, <c>missed</c>, or <c>information</c>.</summary>
+    public string Status => Informational ? "information" : Met ? "met" : "missed";
 }

@@ -188,7 +188,8 @@ public static class IngestBenchmarks
         return
         [
             new BenchFigure("P2a", "end-to-end ingest vs raw batched upserts of the same entities", ours, raw, "entities/s", "≥ 0.9", ours / raw >= 0.9, volume),
-            new BenchFigure("P2b", "end-to-end ingest vs one-by-one upserts", ours, oneByOne, "entities/s", "≥ 8×", ours / oneByOne >= 8, volume + $" (one-by-one on {sample.Count:N0})"),
+            // Issue 18 dropped P2b's goal (raw batched is itself only ~5.5× one-by-one on Azurite): kept as information.
+            new BenchFigure("P2b", "end-to-end ingest vs one-by-one upserts", ours, oneByOne, "entities/s", "— (no goal)", false, volume + $" (one-by-one on {sample.Count:N0})") { Informational = true },
         ];
     }
 
