@@ -46,7 +46,13 @@ internal sealed class PendingPeriods
         var periods = new PendingPeriods(marks);
         if (keep)
         {
-            _byQuery.AddOrUpdate(parameters, periods);
+            // A kind that reads two tables (email: delivery, then engagement) reads the marks once per table: the flags
+            // use every mark seen by any of its reads, so rows read before a later read (whose mark may be gone by then)
+            // stay flagged (review).
+            var kept = _byQuery.TryGetValue(parameters, out var earlier)
+                ? new PendingPeriods([.. earlier._marks.Union(marks)])
+                : periods;
+            _byQuery.AddOrUpdate(parameters, kept);
         }
 
         return periods;

@@ -257,6 +257,11 @@ public sealed class RetentionService
 
     private async Task<bool> MayGoAsync(RetentionStep step, TableEntity row, PendingMarks marks, CoarseRows coarse, RetentionTableResult result, RetentionRun run, CancellationToken cancellationToken)
     {
+        if (step.OldPages && step.TimeOf(row.PartitionKey, row.RowKey) is null)
+        {
+            return false; // only a page chunk's key goes by this step, never another row filed under "P" (review)
+        }
+
         switch (step.Guard)
         {
             case RetentionGuard.WindowMarks:

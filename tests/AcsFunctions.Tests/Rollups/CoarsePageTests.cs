@@ -393,6 +393,21 @@ public sealed class CoarsePageTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task OldPagesRetention_DeletesOnlyPageChunks_NeverAnotherRowFiledUnderP()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var day = CoarseTiers.FloorDay(storage.Time.GetUtcNow().AddDays(-3));
+        var page = CoarsePages.Chunks(CoarsePages.DayPage, day, CoarsePages.Pack([new TableEntity(CoarseTiers.DayKey(day), "x") { ["Count"] = 1L }]));
+        var notAPage = new TableEntity(CoarsePages.PartitionKey(day), "not-a-page") { ["Count"] = 7L };
+        await Retention.RetentionTestData.WriteAsync(storage, TableNames.AggApiRequests, [.. page, notAPage]);
+
+        await Retention.RetentionTestData.RunAsync(storage);
+
+        var left = await TableReads.QueryAsync(storage.Table(TableNames.AggApiRequests), TableReads.PartitionRangeFilter("P", "Q"), []);
+        Assert.Equal("not-a-page", Assert.Single(left).RowKey);
+    }
+
+    [Fact]
     public async Task PendingHourAndDayMarks_FlagP1DRows_WithOneReadOfTheMarks()
     {
         await using var storage = StorageFaults.Create(azurite.ConnectionString, out var faults);
