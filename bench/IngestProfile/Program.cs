@@ -52,6 +52,26 @@ IServiceProvider NewStore()
 }
 
 var bodies = IngestBenchmarks.GenerateBodies(mb * 1_048_576L);
+if (args.Contains("--retained"))
+{
+    // What a prepared group of ~2 MiB keeps alive until its rows are written (GC.GetTotalMemory around Prepare).
+    var group = new List<AcsFunctions.Decoding.EventBody>();
+    for (var size = 0L; size < AcsFunctions.Ingestion.StreamingIngest.GroupBytes && group.Count < bodies.Count; size += bodies[group.Count - 1].Data.Length)
+    {
+        group.Add(bodies[group.Count]);
+    }
+
+    var pipeline = NewStore().GetRequiredService<AcsFunctions.Ingestion.IngestPipeline>();
+    pipeline.Preparer.Prepare(group); // warm
+    var before = GC.GetTotalMemory(forceFullCollection: true);
+    var prepared = pipeline.Preparer.Prepare(group);
+    var after = GC.GetTotalMemory(forceFullCollection: true);
+    var input = group.Sum(b => (long)b.Data.Length);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"a group of {group.Count} bodies, {input / 1_048_576.0:N2} MiB: {prepared.Records:N0} records, {(after - before) / 1_048_576.0:N1} MiB retained ({(after - before) / (double)input:N1} bytes per input byte)"));
+    GC.KeepAlive(prepared);
+    return;
+}
+
 var slice = bodies.Take(Math.Max(1, bodies.Count / 8)).ToList();
 var (cold, coldWritten) = await IngestBenchmarks.IngestRoundAsync(NewStore, slice, CancellationToken.None);
 Print("warm-up ingest", cold, coldWritten.Count);

@@ -166,6 +166,7 @@ public static class IngestBenchmarks
             + $"({PerThousand(ingest.Transactions, written.Count):N0} and {PerThousand(raw.Transactions, written.Count):N0} per 1,000 entities; roll-up marks {ingest.Marks:N0} and {raw.Marks:N0} of them); "
             + $"best of {Math.Max(1, rounds)} alternated rounds after a warm-up on {slice.Count:N0} bodies (cold, information: ingest {coldIngest.PerSecond(coldEntities.Count):N0} "
             + $"and raw {coldRaw.PerSecond(coldEntities.Count):N0} entities/s, this process's CPU {coldIngest.Cost.Cpu.TotalSeconds:N1} s and {coldRaw.Cost.Cpu.TotalSeconds:N1} s for {coldEntities.Count:N0} entities); "
+            + $"Azurite's CPU {ingest.Cost.StorageCpu.TotalSeconds:N1} s and {raw.Cost.StorageCpu.TotalSeconds:N1} s; "
             + $"this process's CPU {ingest.Cost.Cpu.TotalSeconds:N1} s and {raw.Cost.Cpu.TotalSeconds:N1} s, of which GC pauses {ingest.Cost.GcPause.TotalSeconds:N1} s and {raw.Cost.GcPause.TotalSeconds:N1} s)";
         return
         [
