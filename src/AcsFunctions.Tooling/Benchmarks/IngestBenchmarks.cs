@@ -257,16 +257,18 @@ public static class IngestBenchmarks
         },
         cancellationToken);
 
-    /// <summary>Runs <paramref name="round"/> on a new store, then deletes the store's tables and disposes it.</summary>
+    /// <summary>
+    /// Runs <paramref name="round"/> on a new store, disposes the store (observers write what they hold at shutdown, as
+    /// at the end of a process), then deletes its tables.
+    /// </summary>
     private static async Task<T> OnStoreAsync<T>(Func<IServiceProvider> newStore, Func<IServiceProvider, AcsStorage, Task<T>> round, CancellationToken cancellationToken)
     {
         var services = newStore();
+        var storage = services.GetRequiredService<AcsStorage>();
+        T result;
         try
         {
-            var storage = services.GetRequiredService<AcsStorage>();
-            var result = await round(services, storage);
-            await DeleteTablesAsync(storage, cancellationToken);
-            return result;
+            result = await round(services, storage);
         }
         finally
         {
@@ -279,6 +281,9 @@ public static class IngestBenchmarks
                 disposable.Dispose();
             }
         }
+
+        await DeleteTablesAsync(storage, cancellationToken);
+        return result;
     }
 
     private static async Task<Dictionary<string, TableClient>> CreateTablesAsync(AcsStorage storage, List<(string Table, TableEntity Entity)> written, CancellationToken cancellationToken)
