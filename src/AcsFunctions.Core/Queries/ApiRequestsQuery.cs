@@ -49,10 +49,14 @@ public sealed class ApiRequestsQuery : IQueryKind
     public IReadOnlyList<string> Views { get; } = [DetailView, OperationsView, StatusCodesView, StatusClassesView];
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default) =>
+        RunAsync(parameters, new QueryContext(), cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, QueryContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var aggregates = await AggregatesAsync(parameters, cancellationToken);
+        var aggregates = await AggregatesAsync(parameters, context, cancellationToken);
         return parameters.View switch
         {
             OperationsView => [.. Regroup(aggregates, a => (a.Category, a.Operation, string.Empty, string.Empty)).Select(ApiRequestOperationRow.From)],
@@ -63,14 +67,20 @@ public sealed class ApiRequestsQuery : IQueryKind
     }
 
     /// <summary>The merged aggregates (one per interval and key), ordered by window, resource, category, operation, status.</summary>
-    public async Task<IReadOnlyList<ApiRequestAggregate>> AggregatesAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ApiRequestAggregate>> AggregatesAsync(QueryParameters parameters, CancellationToken cancellationToken = default) =>
+        AggregatesAsync(parameters, null, cancellationToken);
+
+    /// <summary>The merged aggregates, the marks read for pages kept in <paramref name="context"/> (the run's, when there is one).</summary>
+    public async Task<IReadOnlyList<ApiRequestAggregate>> AggregatesAsync(QueryParameters parameters, QueryContext? context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var rows = await AggregateQuery.ReadTiledAsync(_storage, TableNames.AggApiRequests, parameters, _coarse, cancellationToken, ("Category", parameters.Category), ("Operation", parameters.Operation));
+        // Rows of pages are read straight from the page bytes (no entity per row), the others from their entities.
+        var rows = await AggregateQuery.ReadTiledAsync(
+            _storage, TableNames.AggApiRequests, parameters, _coarse, context, ApiRequestAggregate.FromEntity, ApiRequestAggregate.FromPage, cancellationToken,
+            ("Category", parameters.Category), ("Operation", parameters.Operation));
         var merged = AggregateQuery.MergeInPlace(
-            rows.Select(e =>
+            rows.Select(aggregate =>
             {
-                var aggregate = ApiRequestAggregate.FromEntity(e);
                 aggregate.WindowStart = parameters.Interval.Floor(aggregate.WindowStart);
                 return aggregate;
             }),

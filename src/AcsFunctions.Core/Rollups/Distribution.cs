@@ -100,6 +100,29 @@ public sealed class Distribution
         return distribution;
     }
 
+    /// <summary>Reads the columns of a page row as <see cref="ReadFrom(TableEntity, string)"/> reads them from the row as stored.</summary>
+    /// <exception cref="FormatException">The histogram column is malformed.</exception>
+    public static Distribution ReadFrom(in PageRow row, string name)
+    {
+        var distribution = new Distribution();
+        var count = row.Int64(name + "Count") ?? 0;
+        if (count == 0)
+        {
+            return distribution;
+        }
+
+        distribution.Count = count;
+        distribution.Sum = row.Double(name + "Sum") ?? 0;
+        distribution.Min = row.Double(name + "Min");
+        distribution.Max = row.Double(name + "Max");
+        if (row.TryGetBinary(name + "Histogram", out var bytes))
+        {
+            distribution.Histogram = LogHistogram.FromBytes(bytes);
+        }
+
+        return distribution;
+    }
+
     /// <summary>Writes the compact binary form (for state nested in another column).</summary>
     public void Write(CompactWriter writer)
     {
