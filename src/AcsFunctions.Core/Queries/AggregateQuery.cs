@@ -353,22 +353,35 @@ public static class AggregateQuery
         where TKey : notnull
         where TItem : class
     {
-        var groups = new Dictionary<TKey, TItem>();
-        var order = new List<TItem>();
+        // A set of the first items, compared by their keys: an entry is the item's reference, not a copy of its key (a
+        // long answer's keys of five parts made the table a large object per query, and the collections that go with it).
+        // The merges leave the key parts alone.
+        var count = items is IReadOnlyCollection<TItem> known ? known.Count : 0;
+        var groups = new HashSet<TItem>(count, new KeyComparer<TItem, TKey>(key));
+        var order = new List<TItem>(count);
         foreach (var item in items)
         {
-            if (groups.TryGetValue(key(item), out var first))
+            if (groups.TryGetValue(item, out var first))
             {
                 merge(first, item);
             }
             else
             {
-                groups[key(item)] = item;
+                groups.Add(item);
                 order.Add(item);
             }
         }
 
         return order;
+    }
+
+    /// <summary>Items equal when their keys are.</summary>
+    private sealed class KeyComparer<TItem, TKey>(Func<TItem, TKey> key) : IEqualityComparer<TItem>
+        where TKey : notnull
+    {
+        public bool Equals(TItem? x, TItem? y) => x is not null && y is not null && EqualityComparer<TKey>.Default.Equals(key(x), key(y));
+
+        public int GetHashCode(TItem obj) => EqualityComparer<TKey>.Default.GetHashCode(key(obj));
     }
 
     /// <summary>Groups items by a key and merges each group into a fresh accumulator.</summary>

@@ -115,7 +115,10 @@ public static class CoarsePages
 
         using var output = new MemoryStream();
         output.WriteByte(Version);
-        using (var deflate = new DeflateStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        // Optimal, not Fastest: pages are written once per day recompute and read by every long query; a quarter fewer
+        // bytes keep the page read's response (base64 in JSON, buffered by the client) under the large-object size that
+        // made every long query pay a gen-2 collection (docs/benchmarks.md, P5 third round). Same format: any Deflate reads.
+        using (var deflate = new DeflateStream(output, CompressionLevel.Optimal, leaveOpen: true))
         {
             deflate.Write(header.ToArray());
             deflate.Write(body.ToArray());
