@@ -90,6 +90,11 @@ internal static class RetentionCommand
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(
             $"{result.RowsRead:N0} expired rows read, {result.GuardRowsRead:N0} guard rows (pending marks, hour/day rows), {result.ReadQueries:N0} queries, {result.Transactions:N0} transactions.");
+        if (result.OrphanBlobsDeleted > 0)
+        {
+            AnsiConsole.MarkupLine($"{result.OrphanBlobsDeleted:N0} payload blobs deleted whose rows an earlier run deleted before it stopped.");
+        }
+
         if (result.Tables.Sum(t => t.Kept) > 0)
         {
             AnsiConsole.MarkupLine("[yellow]Kept rows are older than their cutoff but still needed by the roll-up (a pending mark, or no hour/day row yet); a later run deletes them.[/]");

@@ -8,7 +8,9 @@ namespace AcsFunctions.Retention;
 /// <summary>
 /// The deletes of a retention run: rows in transactions of ≤ 100 of one partition, If-Match, then their payload blobs.
 /// A row goes before its blob, so a row never names a missing blob: when the row delete fails (412, the row changed
-/// meanwhile) the blob stays with the row; when a run stops between the two, the blob is an orphan nobody reads.
+/// meanwhile) the blob stays with the row. A transaction whose rows name blobs first records them (<see cref="BlobIntent"/>),
+/// so when a run stops between the two deletes the next run finds the blobs and deletes those whose row is gone
+/// (<see cref="RecoverAsync"/>): no blob is orphaned for good.
 /// </summary>
 internal sealed class RetentionDeletes(AcsStorage storage, TableWriter writer, ILogger logger)
 {
@@ -43,6 +45,12 @@ internal sealed class RetentionDeletes(AcsStorage storage, TableWriter writer, I
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = storage.Options.MaxParallelBatches, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(batches, parallel, async (batch, ct) =>
         {
+            var intents = payloads ? BlobIntent.Of(table, batch) : [];
+            foreach (var intent in intents)
+            {
+                await RetentionState.WriteIntentAsync(storage, intent, ct);
+            }
+
             try
             {
                 run.Transaction();
@@ -50,6 +58,8 @@ internal sealed class RetentionDeletes(AcsStorage storage, TableWriter writer, I
             }
             catch (RequestFailedException ex) when (ex.Status is 404 or 412)
             {
+                await ForgetAsync(intents, ct);
+
                 // The transaction is all or nothing: every row of the batch stays, and so do the blobs they name.
                 RetentionLog.RetentionConflict(logger, batch.Length, table, batch[0].PartitionKey, ex.Status);
                 Interlocked.Add(ref conflicts, batch.Length);
@@ -61,7 +71,8 @@ internal sealed class RetentionDeletes(AcsStorage storage, TableWriter writer, I
                 return;
             }
 
-            var blobs = payloads ? await DeleteBlobsAsync(batch, ct) : 0;
+            var blobs = payloads ? await DeleteBlobsAsync(batch.Select(r => r.GetString(PayloadColumns.Blob)), ct) : 0;
+            await ForgetAsync(intents, ct);
             lock (result)
             {
                 result.Deleted += batch.Length;
@@ -71,10 +82,51 @@ internal sealed class RetentionDeletes(AcsStorage storage, TableWriter writer, I
         return conflicts;
     }
 
-    /// <summary>The payload blobs that deleted rows named (after the rows: a row never names a missing blob).</summary>
-    private async Task<int> DeleteBlobsAsync(IEnumerable<TableEntity> rows, CancellationToken cancellationToken)
+    /// <summary>
+    /// Finishes the blob deletes of runs that stopped between a row delete and its blob delete: every blob an intent names
+    /// whose row is gone is deleted (one point read per row), then the intent. A row that still exists keeps its blob.
+    /// </summary>
+    /// <returns>The orphan blobs deleted.</returns>
+    public async Task<int> RecoverAsync(IReadOnlyList<BlobIntent> intents, RetentionRun run, CancellationToken cancellationToken)
     {
-        var names = rows.Select(r => r.GetString(PayloadColumns.Blob)).OfType<string>().ToList();
+        var deleted = 0;
+        foreach (var intent in intents)
+        {
+            var gone = new List<string>();
+            foreach (var (rowKey, blob) in intent.Rows)
+            {
+                var row = await storage.GetTable(intent.Table).GetEntityIfExistsAsync<TableEntity>(intent.PartitionKey, rowKey, ["PartitionKey"], cancellationToken);
+                run.Guards.Add(1, row.HasValue ? 1 : 0);
+                if (!row.HasValue)
+                {
+                    gone.Add(blob);
+                }
+            }
+
+            deleted += await DeleteBlobsAsync(gone, cancellationToken);
+            await RetentionState.DeleteIntentAsync(storage, intent, cancellationToken);
+        }
+
+        if (deleted > 0)
+        {
+            RetentionLog.OrphanBlobsDeleted(logger, deleted, intents.Count);
+        }
+
+        return deleted;
+    }
+
+    private async Task ForgetAsync(List<BlobIntent> intents, CancellationToken cancellationToken)
+    {
+        foreach (var intent in intents)
+        {
+            await RetentionState.DeleteIntentAsync(storage, intent, cancellationToken);
+        }
+    }
+
+    /// <summary>The payload blobs that deleted rows named (after the rows: a row never names a missing blob).</summary>
+    private async Task<int> DeleteBlobsAsync(IEnumerable<string?> blobs, CancellationToken cancellationToken)
+    {
+        var names = blobs.OfType<string>().ToList();
         if (names.Count == 0 || storage.BlobService is not { } service)
         {
             return 0;

@@ -16,4 +16,8 @@ internal static partial class RetentionLog
     [LoggerMessage(EventId = 3102, EventName = "RetentionConflict", Level = LogLevel.Debug,
         Message = "Retention left {Count} rows of {Table} partition {PartitionKey}: they changed or went meanwhile ({Status}); the next run retries")]
     public static partial void RetentionConflict(ILogger logger, int count, string table, string partitionKey, int status);
+
+    [LoggerMessage(EventId = 3103, EventName = "OrphanBlobsDeleted", Level = LogLevel.Information,
+        Message = "Retention deleted {Count} payload blobs whose rows an earlier run deleted before it stopped ({Intents} intents finished)")]
+    public static partial void OrphanBlobsDeleted(ILogger logger, int count, int intents);
 }

@@ -33,6 +33,12 @@ public sealed record RetentionResult
     /// <summary>True when some table stopped at its per-run bound; the next run continues.</summary>
     public bool More => Tables.Any(t => t.More);
 
+    /// <summary>
+    /// Payload blobs deleted because an earlier run deleted their rows and stopped before their blobs (finished from the
+    /// intents it recorded; 0 in a dry run).
+    /// </summary>
+    public long OrphanBlobsDeleted { get; init; }
+
     /// <summary>How long the run took.</summary>
     public TimeSpan Elapsed { get; init; }
 }

@@ -90,6 +90,7 @@ public sealed class RetentionService
         var run = new RetentionRun(dryRun);
         var latest = RetentionStep.All.Where(s => !s.OldPages).Max(s => s.Cutoff(now, _options));
         var state = await RetentionState.LoadAsync(_storage, run.Guards, cancellationToken);
+        var orphans = dryRun ? 0 : await _deletes.RecoverAsync(state.BlobIntents, run, cancellationToken);
         if (!dryRun)
         {
             // Before the marks are read: a roll-up that reads these cutoffs afterwards, and the marks it leaves pending,
@@ -144,7 +145,7 @@ public sealed class RetentionService
         var outcome = new RetentionResult
         {
             DryRun = dryRun, Now = now, Tables = tables, GuardRowsRead = run.Guards.Rows, ReadQueries = run.Guards.Queries + run.Expired.Queries,
-            Transactions = run.Transactions, Elapsed = _time.GetElapsedTime(started),
+            Transactions = run.Transactions, OrphanBlobsDeleted = orphans, Elapsed = _time.GetElapsedTime(started),
         };
         RetentionLog.RetentionCompleted(_logger, dryRun ? " (dry run)" : string.Empty, outcome.Deleted, tables.Sum(t => t.Kept), outcome.RowsRead, outcome.GuardRowsRead,
             outcome.ReadQueries, outcome.Transactions, outcome.More, outcome.Elapsed);

@@ -13,6 +13,8 @@ namespace AcsFunctions.Retention;
 /// <item><b>Resume</b> (per table and tier): the key of the last row a run read when it stopped at its bound, so the
 /// next run continues after rows a guard kept instead of reading them again; cleared when a run reaches the end of the
 /// expired range (the next one starts at the front again and re-checks the kept rows).</item>
+/// <item><b>Blob intents</b> (partition <c>blobs</c>): the payload blobs a transaction in flight is about to orphan
+/// (<see cref="BlobIntent"/>); one left behind means a run stopped between its row and blob deletes.</item>
 /// </list>
 /// </summary>
 internal sealed class RetentionState
@@ -29,17 +31,28 @@ internal sealed class RetentionState
 
     private readonly Dictionary<string, DateTimeOffset> _trimmed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string PartitionKey, string RowKey)> _resume = new(StringComparer.Ordinal);
+    private readonly List<BlobIntent> _blobIntents = [];
 
     /// <summary>The key of a table's tier (<c>table|tier</c>).</summary>
     public static string KeyOf(string table, string tier) => table + "|" + tier;
 
-    /// <summary>Reads the state (one query; empty when retention never ran).</summary>
+    /// <summary>The blob intents left by runs that stopped between a row delete and its blob delete.</summary>
+    public IReadOnlyList<BlobIntent> BlobIntents => _blobIntents;
+
+    /// <summary>Reads the state and the blob intents left behind (one query; empty when retention never ran).</summary>
     public static async Task<RetentionState> LoadAsync(AcsStorage storage, ReadCost? cost, CancellationToken cancellationToken)
     {
         var state = new RetentionState();
-        foreach (var row in await TableReads.QueryAsync(storage.GetTable(TableName), TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), null, cost, cancellationToken))
+        foreach (var row in await TableReads.QueryAsync(storage.GetTable(TableName), TableClient.CreateQueryFilter($"PartitionKey eq {Partition} or PartitionKey eq {BlobIntent.Partition}"), null, cost, cancellationToken))
         {
-            if (row.RowKey.StartsWith(TrimmedPrefix, StringComparison.Ordinal) && row.GetDateTimeOffset(BeforeColumn) is { } before)
+            if (row.PartitionKey == BlobIntent.Partition)
+            {
+                if (BlobIntent.Read(row) is { } intent)
+                {
+                    state._blobIntents.Add(intent);
+                }
+            }
+            else if (row.RowKey.StartsWith(TrimmedPrefix, StringComparison.Ordinal) && row.GetDateTimeOffset(BeforeColumn) is { } before)
             {
                 state._trimmed[row.RowKey[TrimmedPrefix.Length..]] = before;
             }
@@ -110,6 +123,25 @@ internal sealed class RetentionState
         }
 
         _resume.Remove(key);
+    }
+
+    /// <summary>Records <paramref name="intent"/> before its rows are deleted.</summary>
+    public static async Task WriteIntentAsync(AcsStorage storage, BlobIntent intent, CancellationToken cancellationToken)
+    {
+        await storage.EnsureTableAsync(TableName, cancellationToken);
+        await storage.GetTable(TableName).UpsertEntityAsync(intent.ToEntity(), TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>Forgets an intent once its blobs are dealt with (gone with their rows, or kept with them).</summary>
+    public static async Task DeleteIntentAsync(AcsStorage storage, BlobIntent intent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await storage.GetTable(TableName).DeleteEntityAsync(BlobIntent.Partition, intent.Id, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+        }
     }
 
     private DateTimeOffset TrimmedBefore(string key) => _trimmed.GetValueOrDefault(key, DateTimeOffset.MinValue);

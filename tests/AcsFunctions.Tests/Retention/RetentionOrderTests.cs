@@ -12,7 +12,8 @@ namespace AcsFunctions.Tests.Retention;
 
 /// <summary>
 /// Retention review holes (issue 17): rows a guard keeps at the front of a table do not stall the expired rows behind
-/// them (a resume point per step), and a row whose delete fails keeps its payload blob (rows go before their blobs).
+/// them (a resume point per step), and a row whose delete fails keeps its payload blob (rows go before their blobs); a run
+/// that stops between its row and blob deletes leaves no orphan blob for good (the next run finishes from its intents).
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class RetentionOrderTests(AzuriteFixture azurite)
@@ -62,22 +63,7 @@ public sealed class RetentionOrderTests(AzuriteFixture azurite)
     public async Task ARowThatChangesBeforeItsDelete_KeepsItsPayloadBlob_AndBothGoOnTheNextRun()
     {
         await using var storage = StorageFaults.Create(azurite.ConnectionString, out var faults);
-        var now = storage.Time.GetUtcNow();
-        var expired = now.AddDays(-40);
-        var container = storage.Storage.BlobService!.GetBlobContainerClient(storage.Storage.Options.PayloadContainer);
-        await container.CreateIfNotExistsAsync();
-        var rows = Enumerable.Range(0, 2).Select(i =>
-        {
-            var row = Record(expired, i);
-            row[PayloadColumns.Blob] = $"records/{i}.json";
-            return row;
-        }).ToList();
-        foreach (var row in rows)
-        {
-            await container.UploadBlobAsync(row.GetString(PayloadColumns.Blob), BinaryData.FromString("{\"payload\":true}"));
-        }
-
-        await WriteAsync(storage, TableNames.Records, rows);
+        var (container, rows) = await RowsWithBlobsAsync(storage, count: 2);
 
         // Between the run's read and its delete, a re-delivery rewrites one of the rows (a new ETag): the delete gets 412.
         var (readRecords, rewritten) = (0, 0);
@@ -111,4 +97,94 @@ public sealed class RetentionOrderTests(AzuriteFixture azurite)
         Assert.Empty(await storage.AllAsync(TableNames.Records));
         Assert.Empty(await container.GetBlobsAsync().ToListAsync());
     }
+
+    [Fact]
+    public async Task ARunThatStopsBetweenItsRowAndBlobDeletes_LeavesNoOrphan_TheNextRunDeletesTheBlobs()
+    {
+        await using var storage = StorageFaults.Create(azurite.ConnectionString, out var faults);
+        var (container, _) = await RowsWithBlobsAsync(storage, count: 2);
+
+        // The run is stopped as it sends its first blob delete: the rows are gone, their blobs are not.
+        using var stop = new CancellationTokenSource();
+        faults.BeforeSend = request =>
+        {
+            if (request.Method == HttpMethod.Delete && request.RequestUri!.AbsolutePath.Contains("/" + container.Name + "/", StringComparison.Ordinal))
+            {
+                stop.Cancel();
+            }
+
+            return Task.CompletedTask;
+        };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => storage.Services.GetRequiredService<AcsFunctions.Retention.RetentionService>().RunAsync(dryRun: false, cancellationToken: stop.Token));
+        faults.BeforeSend = null;
+
+        Assert.Empty(await storage.AllAsync(TableNames.Records));
+        Assert.Equal(2, (await container.GetBlobsAsync().ToListAsync()).Count);
+        Assert.Single(await IntentsAsync(storage));
+
+        var next = await RunAsync(storage);
+        Assert.Equal(2L, next.OrphanBlobsDeleted);
+        Assert.Empty(await container.GetBlobsAsync().ToListAsync());
+        Assert.Empty(await IntentsAsync(storage));
+    }
+
+    [Fact]
+    public async Task ARunThatStopsBeforeItsRowDeletes_KeepsTheBlobsWithTheirRows_AndBothGoOnTheNextRun()
+    {
+        await using var storage = StorageFaults.Create(azurite.ConnectionString, out var faults);
+        var (container, _) = await RowsWithBlobsAsync(storage, count: 3);
+
+        // Stopped as it sends the rows' transaction (the first transaction after the intent is written): no row is deleted.
+        using var stop = new CancellationTokenSource();
+        var intentWritten = 0;
+        faults.BeforeSend = request =>
+        {
+            var uri = Uri.UnescapeDataString(request.RequestUri!.AbsolutePath);
+            if (request.Method == HttpMethod.Put && uri.Contains("PartitionKey='blobs'", StringComparison.Ordinal))
+            {
+                Interlocked.Exchange(ref intentWritten, 1);
+            }
+            else if (request.Method == HttpMethod.Post && uri.EndsWith("$batch", StringComparison.Ordinal) && Volatile.Read(ref intentWritten) == 1)
+            {
+                stop.Cancel();
+            }
+
+            return Task.CompletedTask;
+        };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => storage.Services.GetRequiredService<AcsFunctions.Retention.RetentionService>().RunAsync(dryRun: false, cancellationToken: stop.Token));
+        faults.BeforeSend = null;
+        Assert.Equal(3, (await storage.AllAsync(TableNames.Records)).Count);
+        Assert.Single(await IntentsAsync(storage));
+
+        // The next run finds the intent with every row still there: no blob goes with it; then the rows expire as usual.
+        var next = await RunAsync(storage);
+        var records = next.Tables.Single(t => t.Table == TableNames.Records);
+        Assert.Equal((0L, 3L, 3L), (next.OrphanBlobsDeleted, records.Deleted, records.BlobsDeleted));
+        Assert.Empty(await storage.AllAsync(TableNames.Records));
+        Assert.Empty(await container.GetBlobsAsync().ToListAsync());
+        Assert.Empty(await IntentsAsync(storage));
+    }
+
+    private static async Task<(Azure.Storage.Blobs.BlobContainerClient Container, List<TableEntity> Rows)> RowsWithBlobsAsync(TestStorage storage, int count)
+    {
+        var expired = storage.Time.GetUtcNow().AddDays(-40);
+        var container = storage.Storage.BlobService!.GetBlobContainerClient(storage.Storage.Options.PayloadContainer);
+        await container.CreateIfNotExistsAsync();
+        var rows = Enumerable.Range(0, count).Select(i =>
+        {
+            var row = Record(expired, i);
+            row[PayloadColumns.Blob] = $"records/{i}.json";
+            return row;
+        }).ToList();
+        foreach (var row in rows)
+        {
+            await container.UploadBlobAsync(row.GetString(PayloadColumns.Blob), BinaryData.FromString("{\"payload\":true}"));
+        }
+
+        await WriteAsync(storage, TableNames.Records, rows);
+        return (container, rows);
+    }
+
+    private static async Task<List<TableEntity>> IntentsAsync(TestStorage storage) =>
+        [.. (await storage.AllAsync("RetentionState")).Where(r => r.PartitionKey == "blobs")];
 }
