@@ -44,6 +44,22 @@ var clock = Stopwatch.StartNew();
 var bodies = IngestBenchmarks.GenerateBodies(mb * 1_048_576L);
 bytes = bodies.Sum(b => (long)b.Data.Length);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generated {bodies.Count} bodies in {clock.Elapsed.TotalSeconds:N1} s"));
+if (args.Contains("--cpu-only"))
+{
+    // Prepare alone on one thread, best of --repeat passes of 3 (for A/B runs of two builds in turn on a loaded machine).
+    var (cpuBest, _, _, cpuRecord) = PrepareCpu(1);
+    for (var i = 1; i < repeat; i++)
+    {
+        var (cpu, _, _, _) = PrepareCpu(1);
+        cpuBest = cpu < cpuBest ? cpu : cpuBest;
+    }
+
+    Console.WriteLine(string.Create(
+        CultureInfo.InvariantCulture,
+        $"   Prepare alone: CPU {cpuBest.TotalSeconds * 10 * 1_048_576 / bytes:N3} s per 10 MiB ({bytes / 1_048_576.0 / cpuBest.TotalSeconds:N1} MiB per CPU-second), allocated {cpuRecord.Allocated * 10.0 / bytes:N1} MiB per 10 MiB ({cpuRecord.Allocated / (double)cpuRecord.Records:N0} bytes per record)"));
+    return;
+}
+
 for (var i = 0; i < repeat; i++)
 {
     var gc = GC.CollectionCount(0);
@@ -56,8 +72,8 @@ for (var i = 0; i < repeat; i++)
 
     // Three more passes of Prepare alone on one thread, in CPU time (less sensitive to other load on a shared machine
     // than wall time); the best is printed. Then the same on every core (CPU time summed over the threads, and wall).
-    var (best, pause, _) = PrepareCpu(1);
-    var (bestAll, pauseAll, wallAll) = PrepareCpu(Environment.ProcessorCount);
+    var (best, pause, _, perRecord) = PrepareCpu(1);
+    var (bestAll, pauseAll, wallAll, _) = PrepareCpu(Environment.ProcessorCount);
 
     // For scale: JsonDocument.Parse of the same bodies and nothing else (what any DOM-based decoder pays).
     var parse = TimeSpan.MaxValue;
@@ -85,15 +101,17 @@ for (var i = 0; i < repeat; i++)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   JsonDocument.Parse alone, best of 3: {bytes / 1_048_576.0 / parse.TotalSeconds:N1} MiB/s"));
     Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
-        $"   Prepare alone, best of 3: CPU {best.TotalSeconds:N2} s ({bytes / 1_048_576.0 / best.TotalSeconds:N1} MiB per CPU-second), GC pauses {pause.TotalSeconds:N2} s"));
+        $"   Prepare alone, best of 3: CPU {best.TotalSeconds:N2} s ({bytes / 1_048_576.0 / best.TotalSeconds:N1} MiB per CPU-second), GC pauses {pause.TotalSeconds:N2} s, allocated {perRecord.Allocated / 1_048_576.0 * 10 * 1_048_576 / bytes:N1} MiB per 10 MiB ({perRecord.Allocated / (double)perRecord.Records:N0} bytes per record)"));
     Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
         $"   Prepare on {Environment.ProcessorCount} threads, best of 3: CPU {bestAll.TotalSeconds:N2} s ({bytes / 1_048_576.0 / bestAll.TotalSeconds:N1} MiB per CPU-second), wall {wallAll.TotalSeconds:N2} s ({bytes / 1_048_576.0 / wallAll.TotalSeconds:N1} MiB/s), GC pauses {pauseAll.TotalSeconds:N2} s"));
 }
 
-(TimeSpan Cpu, TimeSpan Pause, TimeSpan Wall) PrepareCpu(int parallelism)
+(TimeSpan Cpu, TimeSpan Pause, TimeSpan Wall, (long Allocated, long Records) PerRecord) PrepareCpu(int parallelism)
 {
     var best = TimeSpan.MaxValue;
+    var allocated = 0L;
+    var records = 0L;
     var pause = TimeSpan.Zero;
     var wall = TimeSpan.MaxValue;
     for (var pass = 0; pass < 3; pass++)
@@ -101,10 +119,14 @@ for (var i = 0; i < repeat; i++)
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var paused = GC.GetTotalPauseDuration();
         var clock = Stopwatch.StartNew();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        records = 0;
         foreach (var batch in bodies.Chunk(IngestBenchmarks.BodiesPerBatch))
         {
-            pipeline.Preparer.Prepare(batch, parallelism);
+            records += pipeline.Preparer.Prepare(batch, parallelism).Records;
         }
+
+        allocated = GC.GetAllocatedBytesForCurrentThread() - before; // one thread's (the figure that counts for parallelism 1)
 
         wall = clock.Elapsed < wall ? clock.Elapsed : wall;
         var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
@@ -115,7 +137,7 @@ for (var i = 0; i < repeat; i++)
         }
     }
 
-    return (best, pause, wall);
+    return (best, pause, wall, (allocated, records));
 }
 
 int Arg(string name, int fallback)

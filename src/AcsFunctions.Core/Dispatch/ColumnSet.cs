@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections;
 using AcsFunctions.Records;
 
@@ -9,8 +10,8 @@ namespace AcsFunctions.Dispatch;
 /// Allowed value types: string, bool, int, long, double, DateTimeOffset, Guid, byte[].
 /// </summary>
 /// <remarks>
-/// One set is made per record, so it is lean: one array sized by the handler (it knows how many columns it can add),
-/// and the values every record repeats — booleans, small whole numbers — are shared boxes instead of a new box each.
+/// One set is made per record, so it is lean: one pooled array sized by the handler (it knows how many columns it can
+/// add), given back by the pipeline once the record's row is built, and the values every record repeats — booleans, small whole numbers — are shared boxes instead of a new box each.
 /// </remarks>
 public sealed class ColumnSet : IEnumerable<KeyValuePair<string, object>>
 {
@@ -33,7 +34,9 @@ public sealed class ColumnSet : IEnumerable<KeyValuePair<string, object>>
     /// <summary>An empty set with room for <paramref name="capacity"/> columns (it grows when more are added).</summary>
     public ColumnSet(int capacity)
     {
-        _columns = new KeyValuePair<string, object>[Math.Max(capacity, 4)];
+        // A pooled array (issue 18: one set per record, ~0.5 KB): the pipeline gives it back once the record's row is
+        // built and its observers have seen it (Release); a set nobody releases is simply collected.
+        _columns = ArrayPool<KeyValuePair<string, object>>.Shared.Rent(Math.Max(capacity, 4));
     }
 
     /// <summary>Number of columns.</summary>
@@ -180,11 +183,40 @@ public sealed class ColumnSet : IEnumerable<KeyValuePair<string, object>>
         return this;
     }
 
+    /// <summary>
+    /// Gives the set's array back to the pool and leaves the set empty: called by the pipeline once nothing reads the
+    /// set any more (its row is built and the observers have seen the record).
+    /// </summary>
+    internal void Release()
+    {
+        var columns = _columns;
+        var count = _count;
+        _columns = [];
+        _count = 0;
+        if (columns.Length > 0)
+        {
+            Return(columns, count);
+        }
+    }
+
+    private static void Return(KeyValuePair<string, object>[] columns, int count)
+    {
+        columns.AsSpan(0, count).Clear(); // no references kept alive by the pool
+        ArrayPool<KeyValuePair<string, object>>.Shared.Return(columns);
+    }
+
     private void Append(string name, object value)
     {
         if (_count == _columns.Length)
         {
-            Array.Resize(ref _columns, _columns.Length * 2);
+            var larger = ArrayPool<KeyValuePair<string, object>>.Shared.Rent(Math.Max(_columns.Length * 2, 4));
+            _columns.AsSpan(0, _count).CopyTo(larger);
+            if (_columns.Length > 0)
+            {
+                Return(_columns, _count);
+            }
+
+            _columns = larger;
         }
 
         _columns[_count++] = new(name, value);

@@ -134,5 +134,7 @@ internal sealed class RecordProcessor(RecordDispatch dispatch, DeadLetterRows de
         {
             observation.OnStored(context, enriched);
         }
+
+        enriched.Columns.Release(); // the row holds its own copy of every column; nothing reads the set any more
     }
 }

@@ -35,6 +35,7 @@ internal sealed class RecordRewrite
     private static Utf8JsonWriter? t_escaper;
 
     private readonly ArrayBufferWriter<byte> _escaped = new(256);
+    private readonly char[] _chars = new char[256];
     private readonly PooledBytes _output = new();
     private bool _changed;
     private RecordCanonicalizer _canonical = null!;
@@ -211,7 +212,7 @@ internal sealed class RecordRewrite
         }
 
         var raw = reader.TokenType == JsonTokenType.String ? reader.ValueSpan : container ? json[start..(int)reader.BytesConsumed] : reader.ValueSpan;
-        Span<char> stack = stackalloc char[256];
+        Span<char> stack = _chars; // the pass's own buffer: no stack buffer cleared per ruled field
         char[]? rented = null;
         try
         {

@@ -34,10 +34,25 @@ internal static class RepeatedStrings
             return false;
         }
 
-        Span<char> chars = stackalloc char[MaxLength];
-        var value = chars[..Encoding.UTF8.GetChars(utf8, chars)];
         var slots = t_slots ??= new string?[Slots];
         ref var slot = ref slots[Slot(utf8)];
+
+        // A plain ASCII value (nearly all) is compared by its bytes and decoded only when it is not the cached one
+        // (issue 18: no 1 KiB character buffer cleared and filled per lookup).
+        if (Ascii.IsValid(utf8))
+        {
+            if (slot is { } same && same.Length == utf8.Length && Ascii.Equals(utf8, same))
+            {
+                text = same;
+                return true;
+            }
+
+            text = slot = Encoding.ASCII.GetString(utf8);
+            return true;
+        }
+
+        Span<char> chars = stackalloc char[MaxLength];
+        var value = chars[..Encoding.UTF8.GetChars(utf8, chars)];
         if (slot is { } cached && value.SequenceEqual(cached))
         {
             text = cached;

@@ -57,4 +57,41 @@ public sealed class ColumnSetTests
         Assert.Equal("yesterday", columns.Get("StartRaw"));
         Assert.Equal(true, columns.Get("CountRedacted"));
     }
+
+    [Fact]
+    public void GrowingPastItsCapacity_KeepsEveryColumnInOrder_AndReleaseLeavesItEmpty()
+    {
+        // The array is pooled (issue 18): growth moves the columns to a larger pooled array; Release gives it back and
+        // leaves the set empty, so a late reader sees nothing rather than another record's columns.
+        var columns = new ColumnSet(4);
+        for (var i = 0; i < 40; i++)
+        {
+            columns.Add("C" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), (int?)i);
+        }
+
+        Assert.Equal(40, columns.Count);
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => "C" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)), columns.Select(c => c.Key));
+        Assert.Equal(39, columns.Get("C39"));
+
+        columns.Release();
+        Assert.Equal(0, columns.Count);
+        Assert.Empty(columns);
+        Assert.Null(columns.Get("C0"));
+        columns.Release(); // twice is harmless
+        columns.Add("After", "x"); // and the set can still be filled
+        Assert.Equal("x", columns.Get("After"));
+    }
+
+    [Fact]
+    public void ReleasedArrays_AreNotSharedWithALiveSet()
+    {
+        // A set released and a new one made at once: the new one's columns never show the old one's.
+        var first = new ColumnSet(8).Add("A", "first");
+        first.Release();
+        var second = new ColumnSet(8);
+        Assert.Empty(second);
+        second.Add("B", "second");
+        Assert.Equal(["B"], second.Select(c => c.Key));
+        Assert.Empty(first);
+    }
 }
