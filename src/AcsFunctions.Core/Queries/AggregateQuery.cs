@@ -51,18 +51,41 @@ public static class AggregateQuery
     /// days of an hourly tile from their hour pages (<see cref="CoarsePages"/>; one range query each, after one read of
     /// the pending hour and day marks of those days), the filters applied to the unpacked rows as the service applies
     /// them. A day with a pending hour or day mark of the table, or without a complete page, is read from its
-    /// partitions as above; so is a period the page has no row for under the filters.
+    /// partitions as above; so is a period the page has no row for under the filters. The marks read are added to
+    /// <paramref name="context"/> (the run's), whose flags then use them (<see cref="PendingWindows"/>).
     /// </para>
     /// </summary>
-    public static async Task<List<TableEntity>> ReadTiledAsync(AcsStorage storage, string table, QueryParameters parameters, TierReads reads, CancellationToken cancellationToken, params (string Column, string? Value)[] equals)
+    public static Task<List<TableEntity>> ReadTiledAsync(
+        AcsStorage storage, string table, QueryParameters parameters, TierReads reads, QueryContext? context, CancellationToken cancellationToken, params (string Column, string? Value)[] equals) =>
+        ReadTiledAsync(storage, table, parameters, reads, context, static e => e, static (in PageRow row) => row.ToEntity(), cancellationToken, equals);
+
+    /// <summary>
+    /// Reads the rows of a windowed aggregate table as <see cref="ReadTiledAsync(AcsStorage, string, QueryParameters, TierReads, QueryContext?, CancellationToken, ValueTuple{string, string?}[])"/>
+    /// does, each row made into what the kind needs as it is read: <paramref name="fromEntity"/> for rows read from
+    /// their partitions, <paramref name="fromPage"/> for rows read from pages, decoded straight from the page bytes
+    /// (<see cref="CoarsePages.Read{T}"/>: no <see cref="TableEntity"/> per row). Both must read a row alike.
+    /// </summary>
+    public static async Task<List<T>> ReadTiledAsync<T>(
+        AcsStorage storage,
+        string table,
+        QueryParameters parameters,
+        TierReads reads,
+        QueryContext? context,
+        Func<TableEntity, T> fromEntity,
+        PageRowReader<T> fromPage,
+        CancellationToken cancellationToken,
+        params (string Column, string? Value)[] equals)
+        where T : class
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(fromEntity);
+        ArgumentNullException.ThrowIfNull(fromPage);
         var client = storage.GetTable(table);
-        var reader = new TierReader(client, (from, to) => WithColumns(TableReads.PartitionRangeFilter(from, to), parameters, equals));
+        var reader = new TierReader<T>(client, (from, to) => WithColumns(TableReads.PartitionRangeFilter(from, to), parameters, equals), fromEntity);
         var tiles = reads.Coarse ? TimeTiles(parameters) : [new Tile(Minute, Windows.Parse(parameters.FromWindowKey), Windows.Parse(parameters.ToWindowKey))];
         var pages = reads.Coarse && reads.Pages
-            ? await DayPages.ReadAsync(storage, table, parameters, tiles, row => Matches(row, parameters, equals), cancellationToken)
+            ? await DayPages<T>.ReadAsync(storage, table, parameters, tiles, (in PageRow row) => Matches(row, parameters, equals) ? fromPage(in row) : null, context, cancellationToken)
             : null;
         foreach (var tile in tiles)
         {
@@ -93,6 +116,25 @@ public static class AggregateQuery
 
     private static bool Equal(TableEntity row, string column, string value) =>
         row.TryGetValue(column, out var stored) && stored is string text && string.Equals(text, value, StringComparison.Ordinal);
+
+    /// <summary><see cref="Matches(TableEntity, QueryParameters, ValueTuple{string, string?}[])"/> on a row of a page.</summary>
+    private static bool Matches(in PageRow row, QueryParameters parameters, (string Column, string? Value)[] equals)
+    {
+        if (parameters.Resource is { } resource && !row.IsString("ResourceName", resource))
+        {
+            return false;
+        }
+
+        foreach (var (column, value) in equals)
+        {
+            if (value is not null && !row.IsString(column, value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>The partition-key ranges <c>[from, to)</c> that tile a query's range at its interval, coarsest first.</summary>
     public static IReadOnlyList<(string From, string To)> Tiles(QueryParameters parameters)
@@ -159,15 +201,17 @@ public static class AggregateQuery
     /// The pages a query may use: for each whole day of a daily tile its day page, of an hourly tile its hour page —
     /// the rows under the filters, for days with a complete page and no pending hour or day mark of the table.
     /// </summary>
-    private sealed class DayPages
+    private sealed class DayPages<T>
+        where T : class
     {
-        private readonly Dictionary<(char Kind, DateTimeOffset Day), List<TableEntity>> _days = [];
+        private readonly Dictionary<(char Kind, DateTimeOffset Day), List<(string PartitionKey, T Item)>> _days = [];
 
-        public bool TryGet(TimeSpan unit, DateTimeOffset day, out List<TableEntity> rows) =>
+        public bool TryGet(TimeSpan unit, DateTimeOffset day, out List<(string PartitionKey, T Item)> rows) =>
             _days.TryGetValue((unit == Day ? CoarsePages.DayPage : CoarsePages.HourPage, day), out rows!);
 
-        public static async Task<DayPages?> ReadAsync(
-            AcsStorage storage, string table, QueryParameters parameters, IReadOnlyList<Tile> tiles, Func<TableEntity, bool> filter, CancellationToken cancellationToken)
+        /// <summary>The pages' rows under the filters, each read by <paramref name="read"/> (null: filtered out).</summary>
+        public static async Task<DayPages<T>?> ReadAsync(
+            AcsStorage storage, string table, QueryParameters parameters, IReadOnlyList<Tile> tiles, PageRowReader<T> read, QueryContext? context, CancellationToken cancellationToken)
         {
             var wanted = new List<(char Kind, DateTimeOffset From, DateTimeOffset To)>();
             foreach (var tile in tiles.Where(t => t.Unit != Minute))
@@ -186,18 +230,20 @@ public static class AggregateQuery
 
             // The marks first: a day without a pending hour or day mark now has pages equal to its rows now, and any
             // page written later was written from the rows at that later time (see docs/rollups.md). The same read
-            // flags the query's rows (PendingPeriods).
-            var pending = (await PendingPeriods.ReadAsync(storage, parameters, keep: true, cancellationToken)).DaysOf(table);
-            var pages = new DayPages();
+            // flags the query's rows (kept in its context).
+            var periods = await PendingPeriods.ReadAsync(storage, parameters, cancellationToken);
+            context?.Add(periods);
+            var pending = periods.DaysOf(table);
+            var pages = new DayPages<T>();
             var client = storage.GetTable(TableNames.PagesOf(table));
             foreach (var (kind, from, to) in wanted)
             {
                 var chunks = await TableReads.QueryAsync(client, CoarsePages.RangeFilter(kind, from, to), null, cancellationToken);
-                foreach (var ((pageKind, day), rows) in CoarsePages.Read(chunks))
+                foreach (var ((pageKind, day), rows) in CoarsePages.Read(chunks, read))
                 {
                     if (rows is not null && pageKind == kind && day >= from && day < to && !pending.Contains(DayKey(day)))
                     {
-                        pages._days[(kind, day)] = [.. rows.Where(filter)];
+                        pages._days[(kind, day)] = rows;
                     }
                 }
             }
@@ -209,14 +255,15 @@ public static class AggregateQuery
     }
 
     /// <summary>Reads tiles, falling back to the tier below for the periods a coarse tier has no row for.</summary>
-    private sealed class TierReader(TableClient table, Func<string, string, string> rangeFilter)
+    private sealed class TierReader<T>(TableClient table, Func<string, string, string> rangeFilter, Func<TableEntity, T> fromEntity)
+        where T : class
     {
-        public List<TableEntity> Rows { get; } = [];
+        public List<T> Rows { get; } = [];
 
         /// <summary>Reads a tile: whole days from <paramref name="pages"/> where it has them, the rest by partition range.</summary>
-        public async Task ReadAsync(Tile tile, DayPages? pages, CancellationToken cancellationToken)
+        public async Task ReadAsync(Tile tile, DayPages<T>? pages, CancellationToken cancellationToken)
         {
-            var found = new List<TableEntity>();
+            var found = new List<(string PartitionKey, T Item)>();
             if (pages is null || tile.Unit == Minute)
             {
                 found.AddRange(await QueryAsync(tile.Unit, tile.From, tile.To, cancellationToken));
@@ -251,7 +298,11 @@ public static class AggregateQuery
                 }
             }
 
-            Rows.AddRange(found);
+            foreach (var (_, item) in found)
+            {
+                Rows.Add(item);
+            }
+
             if (tile.Unit == Minute)
             {
                 return;
@@ -279,8 +330,8 @@ public static class AggregateQuery
             }
         }
 
-        private Task<List<TableEntity>> QueryAsync(TimeSpan unit, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
-            TableReads.QueryAsync(table, rangeFilter(KeyOf(unit, from), KeyOf(unit, to)), null, cancellationToken);
+        private async Task<IEnumerable<(string PartitionKey, T Item)>> QueryAsync(TimeSpan unit, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+            (await TableReads.QueryAsync(table, rangeFilter(KeyOf(unit, from), KeyOf(unit, to)), null, cancellationToken)).Select(e => (e.PartitionKey, fromEntity(e)));
     }
 
     private static DateTimeOffset Ceiling(DateTimeOffset time, TimeSpan unit)
@@ -302,22 +353,35 @@ public static class AggregateQuery
         where TKey : notnull
         where TItem : class
     {
-        var groups = new Dictionary<TKey, TItem>();
-        var order = new List<TItem>();
+        // A set of the first items, compared by their keys: an entry is the item's reference, not a copy of its key (a
+        // long answer's keys of five parts made the table a large object per query, and the collections that go with it).
+        // The merges leave the key parts alone.
+        var count = items is IReadOnlyCollection<TItem> known ? known.Count : 0;
+        var groups = new HashSet<TItem>(count, new KeyComparer<TItem, TKey>(key));
+        var order = new List<TItem>(count);
         foreach (var item in items)
         {
-            if (groups.TryGetValue(key(item), out var first))
+            if (groups.TryGetValue(item, out var first))
             {
                 merge(first, item);
             }
             else
             {
-                groups[key(item)] = item;
+                groups.Add(item);
                 order.Add(item);
             }
         }
 
         return order;
+    }
+
+    /// <summary>Items equal when their keys are.</summary>
+    private sealed class KeyComparer<TItem, TKey>(Func<TItem, TKey> key) : IEqualityComparer<TItem>
+        where TKey : notnull
+    {
+        public bool Equals(TItem? x, TItem? y) => x is not null && y is not null && EqualityComparer<TKey>.Default.Equals(key(x), key(y));
+
+        public int GetHashCode(TItem obj) => EqualityComparer<TKey>.Default.GetHashCode(key(obj));
     }
 
     /// <summary>Groups items by a key and merges each group into a fresh accumulator.</summary>

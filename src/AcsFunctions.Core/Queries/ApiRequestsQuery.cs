@@ -49,10 +49,14 @@ public sealed class ApiRequestsQuery : IQueryKind
     public IReadOnlyList<string> Views { get; } = [DetailView, OperationsView, StatusCodesView, StatusClassesView];
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default) =>
+        RunAsync(parameters, new QueryContext(), cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, QueryContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var aggregates = await AggregatesAsync(parameters, cancellationToken);
+        var aggregates = await AggregatesAsync(parameters, context, cancellationToken);
         return parameters.View switch
         {
             OperationsView => [.. Regroup(aggregates, a => (a.Category, a.Operation, string.Empty, string.Empty)).Select(ApiRequestOperationRow.From)],
@@ -63,17 +67,24 @@ public sealed class ApiRequestsQuery : IQueryKind
     }
 
     /// <summary>The merged aggregates (one per interval and key), ordered by window, resource, category, operation, status.</summary>
-    public async Task<IReadOnlyList<ApiRequestAggregate>> AggregatesAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ApiRequestAggregate>> AggregatesAsync(QueryParameters parameters, CancellationToken cancellationToken = default) =>
+        AggregatesAsync(parameters, null, cancellationToken);
+
+    /// <summary>The merged aggregates, the marks read for pages kept in <paramref name="context"/> (the run's, when there is one).</summary>
+    public async Task<IReadOnlyList<ApiRequestAggregate>> AggregatesAsync(QueryParameters parameters, QueryContext? context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var rows = await AggregateQuery.ReadTiledAsync(_storage, TableNames.AggApiRequests, parameters, _coarse, cancellationToken, ("Category", parameters.Category), ("Operation", parameters.Operation));
+        // Rows of pages are read straight from the page bytes (no entity per row), the others from their entities.
+        var rows = await AggregateQuery.ReadTiledAsync(
+            _storage, TableNames.AggApiRequests, parameters, _coarse, context, ApiRequestAggregate.FromEntity, ApiRequestAggregate.FromPage, cancellationToken,
+            ("Category", parameters.Category), ("Operation", parameters.Operation));
+        foreach (var aggregate in rows)
+        {
+            aggregate.WindowStart = parameters.Interval.Floor(aggregate.WindowStart);
+        }
+
         var merged = AggregateQuery.MergeInPlace(
-            rows.Select(e =>
-            {
-                var aggregate = ApiRequestAggregate.FromEntity(e);
-                aggregate.WindowStart = parameters.Interval.Floor(aggregate.WindowStart);
-                return aggregate;
-            }),
+            rows,
             a => (a.WindowStart, a.Resource.Key, a.Category, a.Operation, a.StatusCode),
             (first, a) => first.Merge(a));
         return
@@ -92,27 +103,48 @@ public sealed class ApiRequestsQuery : IQueryKind
     /// </summary>
     private static IEnumerable<ApiRequestAggregate> Regroup(
         IReadOnlyList<ApiRequestAggregate> aggregates,
-        Func<ApiRequestAggregate, (string Category, string Operation, string StatusCode, string StatusClass)> key) =>
-        AggregateQuery.Merge(
-                aggregates,
-                a => (a.WindowStart, key(a)),
-                a =>
+        Func<ApiRequestAggregate, (string Category, string Operation, string StatusCode, string StatusClass)> key)
+    {
+        // An accumulator holds its key's parts, so its key is the key of the aggregates it sums: a set of accumulators
+        // compared by key finds an aggregate's group without a table of keys (with a long answer's many five-part keys,
+        // that table was a large object per query). Each aggregate is merged into a fresh accumulator, in order.
+        var groups = new HashSet<ApiRequestAggregate>(aggregates.Count, new GroupComparer(key));
+        var order = new List<ApiRequestAggregate>();
+        foreach (var a in aggregates)
+        {
+            if (!groups.TryGetValue(a, out var accumulator))
+            {
+                var (category, operation, statusCode, statusClass) = key(a);
+                accumulator = new ApiRequestAggregate
                 {
-                    var (category, operation, statusCode, statusClass) = key(a);
-                    return new ApiRequestAggregate
-                    {
-                        WindowStart = a.WindowStart,
-                        Resource = a.Resource,
-                        Category = category,
-                        Operation = operation,
-                        StatusCode = statusCode,
-                        StatusClass = statusClass,
-                    };
-                },
-                (acc, a) => acc.Merge(a))
+                    WindowStart = a.WindowStart,
+                    Resource = a.Resource,
+                    Category = category,
+                    Operation = operation,
+                    StatusCode = statusCode,
+                    StatusClass = statusClass,
+                };
+                groups.Add(accumulator);
+                order.Add(accumulator);
+            }
+
+            accumulator.Merge(a);
+        }
+
+        return order
             .OrderBy(a => a.WindowStart)
             .ThenBy(a => a.Category, StringComparer.Ordinal)
             .ThenBy(a => a.Operation, StringComparer.Ordinal)
             .ThenBy(a => a.StatusClass, StringComparer.Ordinal)
             .ThenBy(a => a.StatusCode, StringComparer.Ordinal);
+    }
+
+    /// <summary>Aggregates equal when their window and regrouping key are.</summary>
+    private sealed class GroupComparer(Func<ApiRequestAggregate, (string, string, string, string)> key) : IEqualityComparer<ApiRequestAggregate>
+    {
+        public bool Equals(ApiRequestAggregate? x, ApiRequestAggregate? y) =>
+            x is not null && y is not null && x.WindowStart == y.WindowStart && key(x) == key(y);
+
+        public int GetHashCode(ApiRequestAggregate obj) => HashCode.Combine(obj.WindowStart, key(obj));
+    }
 }

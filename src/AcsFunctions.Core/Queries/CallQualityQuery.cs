@@ -41,9 +41,13 @@ public sealed class CallQualityQuery : IQueryKind
     public IReadOnlyList<string> Views { get; } = [DetailView, TotalsView];
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default) =>
+        RunAsync(parameters, new QueryContext(), cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, QueryContext context, CancellationToken cancellationToken)
     {
-        var rows = await AggregateQuery.ReadTiledAsync(_storage, TableNames.AggStreamQuality, parameters, _coarse, cancellationToken);
+        var rows = await AggregateQuery.ReadTiledAsync(_storage, TableNames.AggStreamQuality, parameters, _coarse, context, cancellationToken);
         var merged = AggregateQuery.Merge(
             rows.Select(e => (Window: parameters.Interval.Floor(EntityValues.Time(e, "WindowStart") ?? Windows.Parse(e.PartitionKey)), Resource: ResourceInfo.Read(e), Group: StreamGroup.FromEntity(e))),
             r => (r.Window, r.Resource.Key, r.Group.MediaType, r.Group.Direction, r.Group.Transport),

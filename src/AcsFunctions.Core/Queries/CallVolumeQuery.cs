@@ -40,9 +40,13 @@ public sealed class CallVolumeQuery : IQueryKind
     public IReadOnlyList<string> Views { get; } = [DetailView, TotalsView];
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default) =>
+        RunAsync(parameters, new QueryContext(), cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, QueryContext context, CancellationToken cancellationToken)
     {
-        var rows = await AggregateQuery.ReadTiledAsync(_storage, TableNames.AggCallWindows, parameters, _coarse, cancellationToken);
+        var rows = await AggregateQuery.ReadTiledAsync(_storage, TableNames.AggCallWindows, parameters, _coarse, context, cancellationToken);
         var merged = AggregateQuery.MergeInPlace(
             rows.Select(e =>
             {

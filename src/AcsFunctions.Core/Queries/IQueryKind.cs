@@ -26,4 +26,11 @@ public interface IQueryKind
 
     /// <summary>Runs the query.</summary>
     Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs the query as one run of <see cref="QueryService"/>: a kind that reads aggregate tiles
+    /// (<see cref="AggregateQuery.ReadTiledAsync"/>) passes <paramref name="context"/> to them, so the hour and day marks
+    /// they read flag its rows. By default, <see cref="RunAsync(QueryParameters, CancellationToken)"/>.
+    /// </summary>
+    Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, QueryContext context, CancellationToken cancellationToken) => RunAsync(parameters, cancellationToken);
 }

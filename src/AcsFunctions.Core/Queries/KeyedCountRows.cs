@@ -15,10 +15,11 @@ public static class KeyedCountRows
     /// <param name="Quantity">Summed quantity (0 when the aggregator sums none).</param>
     public sealed record Row(DateTimeOffset WindowStart, ResourceInfo Resource, IReadOnlyList<string> Keys, long Count, double Quantity);
 
-    /// <summary>Reads and merges the rows of <paramref name="aggregator"/>'s table.</summary>
-    public static async Task<List<Row>> ReadAsync(AcsStorage storage, KeyedCountAggregator aggregator, QueryParameters parameters, TierReads? reads = null, CancellationToken cancellationToken = default)
+    /// <summary>Reads and merges the rows of <paramref name="aggregator"/>'s table; the marks its page reads see go to <paramref name="context"/>.</summary>
+    public static async Task<List<Row>> ReadAsync(
+        AcsStorage storage, KeyedCountAggregator aggregator, QueryParameters parameters, TierReads? reads = null, QueryContext? context = null, CancellationToken cancellationToken = default)
     {
-        var entities = await AggregateQuery.ReadTiledAsync(storage, aggregator.Table, parameters, reads ?? TierReads.All, cancellationToken);
+        var entities = await AggregateQuery.ReadTiledAsync(storage, aggregator.Table, parameters, reads ?? TierReads.All, context, cancellationToken);
         var merged = AggregateQuery.Merge(
             entities.Select(e => ToRow(e, aggregator.KeyColumns, parameters.Interval)),
             r => (r.WindowStart, r.Resource.Key, string.Join('\u001f', r.Keys)),

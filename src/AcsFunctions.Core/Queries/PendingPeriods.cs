@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Azure.Data.Tables;
 using AcsFunctions.Rollups;
 using AcsFunctions.Storage;
@@ -8,26 +7,20 @@ namespace AcsFunctions.Queries;
 /// <summary>
 /// The pending hour and day marks of a query's range (every table's), read once per query: a <c>PT1H</c> or
 /// <c>P1D</c> query that reads pages reads them before its rows (<see cref="AggregateQuery"/>: a day with a pending mark
-/// is read from its rows), and the incomplete flags (<see cref="PendingWindows"/>) use the same read instead of reading
-/// them again. Every row is then exact as of some moment during the query, or flagged: a day without a mark when they
-/// were read had exact coarse rows and pages then, and whatever the roll-up writes later is exact as of that later time.
-/// A query that reads no page (no whole day in range, or pages off) leaves nothing here, and the flags read the marks
-/// after the rows as before.
+/// is read from its rows) and keeps them in its <see cref="QueryContext"/>, and the incomplete flags
+/// (<see cref="PendingWindows"/>) use the same marks instead of reading them again. Every row is then exact as of some
+/// moment during the query, or flagged: a day without a mark when they were read had exact coarse rows and pages then,
+/// and whatever the roll-up writes later is exact as of that later time. A query that reads no page leaves its context
+/// empty, and the flags read the marks after the rows as before.
 /// </summary>
 internal sealed class PendingPeriods
 {
-    private static readonly ConditionalWeakTable<QueryParameters, PendingPeriods> _byQuery = [];
-
     private readonly List<(string Kind, string RowKey, DateTimeOffset Start, string Table)> _marks;
 
     private PendingPeriods(List<(string Kind, string RowKey, DateTimeOffset Start, string Table)> marks) => _marks = marks;
 
-    /// <summary>
-    /// Reads the hour and day marks whose period starts on the first day of the query's range or later, up to its end
-    /// (one query); with <paramref name="keep"/>, keeps them for the flags of this query (<paramref name="parameters"/>, by
-    /// reference; see <see cref="Take"/>).
-    /// </summary>
-    public static async Task<PendingPeriods> ReadAsync(AcsStorage storage, QueryParameters parameters, bool keep, CancellationToken cancellationToken)
+    /// <summary>Reads the hour and day marks whose period starts on the first day of the query's range or later, up to its end (one query).</summary>
+    public static async Task<PendingPeriods> ReadAsync(AcsStorage storage, QueryParameters parameters, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter(
             $"(PartitionKey eq {RollupMarkKinds.Hour} or PartitionKey eq {RollupMarkKinds.Day}) and RowKey ge {parameters.FromWindowKey[..8]} and RowKey lt {parameters.ToWindowKey}");
@@ -43,32 +36,11 @@ internal sealed class PendingPeriods
             marks.Add((mark.PartitionKey, mark.RowKey, start, table));
         }
 
-        var periods = new PendingPeriods(marks);
-        if (keep)
-        {
-            // A kind that reads two tables (email: delivery, then engagement) reads the marks once per table: the flags
-            // use every mark seen by any of its reads, so rows read before a later read (whose mark may be gone by then)
-            // stay flagged (review).
-            var kept = _byQuery.TryGetValue(parameters, out var earlier)
-                ? new PendingPeriods([.. earlier._marks.Union(marks)])
-                : periods;
-            _byQuery.AddOrUpdate(parameters, kept);
-        }
-
-        return periods;
+        return new PendingPeriods(marks);
     }
 
-    /// <summary>The marks read for <paramref name="parameters"/> by this query, if it read them (taken: a later query with the same parameters reads again).</summary>
-    public static PendingPeriods? Take(QueryParameters parameters)
-    {
-        if (_byQuery.TryGetValue(parameters, out var periods))
-        {
-            _byQuery.Remove(parameters);
-            return periods;
-        }
-
-        return null;
-    }
+    /// <summary>The marks of both reads (each once).</summary>
+    public PendingPeriods Union(PendingPeriods other) => new([.. _marks.Union(other._marks)]);
 
     /// <summary>The days (<c>yyyyMMdd</c>) with a pending hour or day mark of <paramref name="table"/>.</summary>
     public HashSet<string> DaysOf(string table) =>

@@ -29,8 +29,12 @@ public sealed class PendingWindows
     /// <summary>The pending minutes in <c>[from, to)</c> that affect <paramref name="parameters"/>' kind, sorted.</summary>
     /// <param name="parameters">The query.</param>
     /// <param name="tables">The aggregate tables its kind reads (<see cref="IQueryKind.AggregateTables"/>).</param>
+    /// <param name="context">
+    /// The run's context: the hour and day marks its page reads saw are used as read (no second read); without any, they
+    /// are read now.
+    /// </param>
     /// <param name="cancellationToken">Cancels the reads.</param>
-    public async Task<IReadOnlyList<DateTimeOffset>> ReadAsync(QueryParameters parameters, IReadOnlyList<string> tables, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<DateTimeOffset>> ReadAsync(QueryParameters parameters, IReadOnlyList<string> tables, QueryContext? context = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(tables);
@@ -58,10 +62,10 @@ public sealed class PendingWindows
         }
 
         // Coarse rows are read only at PT1H and P1D: a pending hour (day) flags the rows of that hour (day). The marks
-        // the query read for its pages when it read any (PendingPeriods), else one read now.
+        // the query read for its pages when it read any (its context), else one read now.
         if (parameters.Interval.Length >= TimeSpan.FromHours(1))
         {
-            var periods = PendingPeriods.Take(parameters) ?? await PendingPeriods.ReadAsync(_storage, parameters, keep: false, cancellationToken);
+            var periods = context?.Periods ?? await PendingPeriods.ReadAsync(_storage, parameters, cancellationToken);
             minutes.UnionWith(periods.Flagging(tables, parameters.Interval, parameters.FromWindowKey[..10]));
         }
 

@@ -82,11 +82,12 @@ public sealed class QueryService
         {
             ReadCost.Current = cost;
             var kind = Resolve(parameters.Kind);
-            rows = await kind.RunAsync(parameters, cancellationToken);
+            var context = new QueryContext(); // this run's: the marks its page reads saw, for its flags
+            rows = await kind.RunAsync(parameters, context, cancellationToken);
             if (_pending is not null)
             {
                 // Read after the rows: a mark completed in between only over-flags; one added in between is newer than the rows anyway.
-                incomplete = await _pending.ReadAsync(parameters, kind.AggregateTables, cancellationToken);
+                incomplete = await _pending.ReadAsync(parameters, kind.AggregateTables, context, cancellationToken);
                 rows = PendingWindows.Flag(rows, incomplete, parameters.Interval);
             }
         }

@@ -42,18 +42,6 @@ public static class CoarsePages
     private const string ChunksColumn = "Chunks";
     private const string DataColumn = "B";
 
-    private enum Tag : byte
-    {
-        String = 1,
-        Int32 = 2,
-        Int64 = 3,
-        Double = 4,
-        Bool = 5,
-        Time = 6,
-        Binary = 7,
-        Guid = 8,
-    }
-
     /// <summary>The PartitionKey of the pages of the month holding <paramref name="day"/>.</summary>
     public static string PartitionKey(DateTimeOffset day) => "P" + day.UtcDateTime.ToString("yyyyMM", CultureInfo.InvariantCulture);
 
@@ -127,7 +115,10 @@ public static class CoarsePages
 
         using var output = new MemoryStream();
         output.WriteByte(Version);
-        using (var deflate = new DeflateStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        // Optimal, not Fastest: pages are written once per day recompute and read by every long query; a quarter fewer
+        // bytes keep the page read's response (base64 in JSON, buffered by the client) under the large-object size that
+        // made every long query pay a gen-2 collection (docs/benchmarks.md, P5 third round). Same format: any Deflate reads.
+        using (var deflate = new DeflateStream(output, CompressionLevel.Optimal, leaveOpen: true))
         {
             deflate.Write(header.ToArray());
             deflate.Write(body.ToArray());
@@ -236,6 +227,104 @@ public static class CoarsePages
     }
 
     /// <summary>
+    /// Reassembles the pages in <paramref name="chunks"/> as <see cref="Read(IEnumerable{TableEntity})"/> does, but decodes
+    /// each page straight from its bytes (pooled buffers, no <see cref="TableEntity"/> per row: the query path) into what
+    /// <paramref name="read"/> makes of its rows, in page order, each with its PartitionKey; a row it returns null for
+    /// is left out. A page that reads as null there reads as null here (damaged pages included: the whole page is
+    /// decoded and checked before the first row is read); exceptions of <paramref name="read"/> itself propagate.
+    /// </summary>
+    public static Dictionary<(char Kind, DateTimeOffset Day), List<(string PartitionKey, T Item)>?> Read<T>(IEnumerable<TableEntity> chunks, PageRowReader<T> read)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
+        ArgumentNullException.ThrowIfNull(read);
+        var pages = new Dictionary<(char, DateTimeOffset), List<(string, T)>?>();
+        foreach (var page in chunks.Where(c => DayOf(c.RowKey) is not null).GroupBy(c => DayOf(c.RowKey)!.Value))
+        {
+            using var decoded = Decode([.. page.OrderBy(c => c.RowKey, StringComparer.Ordinal)]);
+            if (decoded is null)
+            {
+                pages[page.Key] = null;
+                continue;
+            }
+
+            var items = new List<(string, T)>(decoded.RowCount);
+            for (var row = 0; row < decoded.RowCount; row++)
+            {
+                var pageRow = new PageRow(decoded, row);
+                if (read(in pageRow) is { } item)
+                {
+                    items.Add((pageRow.PartitionKey, item));
+                }
+            }
+
+            pages[page.Key] = items;
+        }
+
+        return pages;
+    }
+
+    /// <summary>
+    /// One page's chunks decoded in place (<see cref="DecodedPage"/>); null when they are not one whole page or are
+    /// damaged in any way, as <see cref="Assemble"/> reads them. A page in one binary column (most pages) is inflated
+    /// from the column's bytes as read; a longer one is joined in a pooled buffer first.
+    /// </summary>
+    private static DecodedPage? Decode(List<TableEntity> chunks)
+    {
+        byte[]? joined = null;
+        try
+        {
+            var id = chunks[0].GetGuid(IdColumn);
+            var count = chunks[0].GetInt32(ChunksColumn);
+            if (id is null || count != chunks.Count || chunks.Any(c => c.GetGuid(IdColumn) != id || c.GetInt32(ChunksColumn) != count))
+            {
+                return null;
+            }
+
+            var parts = new List<byte[]>();
+            for (var c = 0; c < chunks.Count; c++)
+            {
+                if (!chunks[c].RowKey.EndsWith("." + c.ToString("00", CultureInfo.InvariantCulture), StringComparison.Ordinal))
+                {
+                    return null;
+                }
+
+                for (var p = 0; chunks[c].GetBinary(DataColumn + p.ToString("00", CultureInfo.InvariantCulture)) is { } part; p++)
+                {
+                    parts.Add(part);
+                }
+            }
+
+            if (parts.Count == 1)
+            {
+                return DecodedPage.Decode(parts[0]);
+            }
+
+            var length = parts.Sum(p => (long)p.Length);
+            joined = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Min(length, int.MaxValue));
+            var at = 0;
+            foreach (var part in parts)
+            {
+                part.CopyTo(joined, at);
+                at += part.Length;
+            }
+
+            return DecodedPage.Decode(joined.AsMemory(0, at));
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException or ArgumentException or OverflowException or OutOfMemoryException)
+        {
+            return null; // a damaged page is as good as none
+        }
+        finally
+        {
+            if (joined is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(joined);
+            }
+        }
+    }
+
+    /// <summary>
     /// The rows of one page's chunks; null when they are not one whole page or are damaged in any way (a column of the
     /// wrong type, a count or index out of range, bytes that are not a page): the day is then read from its rows.
     /// </summary>
@@ -312,31 +401,31 @@ public static class CoarsePages
         switch (value)
         {
             case string s:
-                writer.WriteByte((byte)Tag.String);
+                writer.WriteByte((byte)PageTag.String);
                 WriteText(writer, strings, s);
                 break;
             case int i:
-                writer.WriteByte((byte)Tag.Int32);
+                writer.WriteByte((byte)PageTag.Int32);
                 writer.WriteVarInt(i);
                 break;
             case long l:
-                writer.WriteByte((byte)Tag.Int64);
+                writer.WriteByte((byte)PageTag.Int64);
                 writer.WriteVarInt(l);
                 break;
             case double d:
-                writer.WriteByte((byte)Tag.Double);
+                writer.WriteByte((byte)PageTag.Double);
                 writer.WriteDouble(d);
                 break;
             case bool b:
-                writer.WriteByte((byte)Tag.Bool);
+                writer.WriteByte((byte)PageTag.Bool);
                 writer.WriteByte(b ? (byte)1 : (byte)0);
                 break;
             case DateTimeOffset t:
-                writer.WriteByte((byte)Tag.Time);
+                writer.WriteByte((byte)PageTag.Time);
                 writer.WriteVarInt(t.UtcTicks);
                 break;
             case DateTime t:
-                writer.WriteByte((byte)Tag.Time);
+                writer.WriteByte((byte)PageTag.Time);
                 writer.WriteVarInt(DateTime.SpecifyKind(t, t.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : t.Kind).ToUniversalTime().Ticks);
                 break;
             case byte[] bytes:
@@ -346,7 +435,7 @@ public static class CoarsePages
                 WriteBinary(writer, binary.ToArray());
                 break;
             case Guid g:
-                writer.WriteByte((byte)Tag.Guid);
+                writer.WriteByte((byte)PageTag.Guid);
                 writer.WriteBytes(g.ToByteArray());
                 break;
             default:
@@ -356,33 +445,33 @@ public static class CoarsePages
 
     private static void WriteBinary(CompactWriter writer, byte[] bytes)
     {
-        writer.WriteByte((byte)Tag.Binary);
+        writer.WriteByte((byte)PageTag.Binary);
         writer.WriteVarUInt((ulong)bytes.Length);
         writer.WriteBytes(bytes);
     }
 
     private static object ReadValue(ref CompactReader reader, string[] strings)
     {
-        var tag = (Tag)reader.ReadByte();
+        var tag = (PageTag)reader.ReadByte();
         switch (tag)
         {
-            case Tag.String:
+            case PageTag.String:
                 return ReadText(ref reader, strings);
-            case Tag.Int32:
+            case PageTag.Int32:
                 var i = reader.ReadVarInt();
                 return i is >= int.MinValue and <= int.MaxValue ? (int)i : throw new FormatException($"Int32 value {i} is out of range.");
-            case Tag.Int64:
+            case PageTag.Int64:
                 return reader.ReadVarInt();
-            case Tag.Double:
+            case PageTag.Double:
                 return reader.ReadDouble();
-            case Tag.Bool:
+            case PageTag.Bool:
                 return reader.ReadByte() != 0;
-            case Tag.Time:
+            case PageTag.Time:
                 var ticks = reader.ReadVarInt();
                 return ticks is >= 0 and <= 3155378975999999999 ? new DateTimeOffset(ticks, TimeSpan.Zero) : throw new FormatException($"Time {ticks} is out of range.");
-            case Tag.Binary:
+            case PageTag.Binary:
                 return reader.ReadBytes(reader.ReadCount());
-            case Tag.Guid:
+            case PageTag.Guid:
                 return new Guid(reader.ReadBytes(16));
             default:
                 throw new FormatException($"Unknown value type {(byte)tag} in a page.");

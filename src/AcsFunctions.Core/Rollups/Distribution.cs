@@ -10,6 +10,8 @@ namespace AcsFunctions.Rollups;
 /// </summary>
 public sealed class Distribution
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Count, string Sum, string Min, string Max, string Histogram)> _columns = new(StringComparer.Ordinal);
+
     /// <summary>The histogram of the values.</summary>
     public LogHistogram Histogram { get; private set; } = new();
 
@@ -93,6 +95,30 @@ public sealed class Distribution
         distribution.Min = entity.GetDouble(name + "Min");
         distribution.Max = entity.GetDouble(name + "Max");
         if (entity.GetBinary(name + "Histogram") is { } bytes)
+        {
+            distribution.Histogram = LogHistogram.FromBytes(bytes);
+        }
+
+        return distribution;
+    }
+
+    /// <summary>Reads the columns of a page row as <see cref="ReadFrom(TableEntity, string)"/> reads them from the row as stored.</summary>
+    /// <exception cref="FormatException">The histogram column is malformed.</exception>
+    public static Distribution ReadFrom(in PageRow row, string name)
+    {
+        var distribution = new Distribution();
+        var columns = _columns.GetOrAdd(name, static n => (n + "Count", n + "Sum", n + "Min", n + "Max", n + "Histogram")); // no names built per row
+        var count = row.Int64(columns.Count) ?? 0;
+        if (count == 0)
+        {
+            return distribution;
+        }
+
+        distribution.Count = count;
+        distribution.Sum = row.Double(columns.Sum) ?? 0;
+        distribution.Min = row.Double(columns.Min);
+        distribution.Max = row.Double(columns.Max);
+        if (row.TryGetBinary(columns.Histogram, out var bytes))
         {
             distribution.Histogram = LogHistogram.FromBytes(bytes);
         }

@@ -16,6 +16,14 @@ public sealed record ResourceInfo(string Key, string Id, string Name)
         return new ResourceInfo(key, EntityValues.Text(entity, "ResourceId") ?? "/" + name, name);
     }
 
+    /// <summary>Reads the resource columns of a page row, as <see cref="Read(TableEntity, string?)"/> reads them from the row as stored.</summary>
+    public static ResourceInfo Read(in PageRow row)
+    {
+        var key = row.Text("ResourceKey") ?? "UNKNOWN";
+        var name = row.Text("ResourceName") ?? key.Split('~')[0];
+        return new ResourceInfo(key, row.Text("ResourceId") ?? "/" + name, name);
+    }
+
     /// <summary>Writes the resource columns and the window start onto an aggregate entity.</summary>
     public void WriteTo(TableEntity entity, DateTimeOffset windowStart)
     {

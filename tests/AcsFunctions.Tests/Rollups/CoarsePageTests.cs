@@ -109,6 +109,126 @@ public sealed class CoarsePageTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public void ThePooledDecoder_ReadsEveryPageAsUnpack_WithTheEntityReadsSemantics_AndADamagedPageAsNoPage()
+    {
+        var time = new DateTimeOffset(2025, 5, 3, 4, 0, 0, TimeSpan.Zero);
+        var day = (CoarsePages.HourPage, CoarseTiers.FloorDay(time));
+        var row = new TableEntity("H2025050304", "a|b")
+        {
+            ["S"] = "text ü", ["E"] = string.Empty, ["I"] = -7, ["L"] = long.MaxValue, ["F"] = 2.5, ["B"] = true, ["T"] = time, ["X"] = new byte[] { 0, 1, 255 },
+            ["G"] = Guid.Parse("5a0f0c3e-8f34-4f7c-9b1e-2d6f7a8b9c0d"),
+        };
+        var random = new Random(5);
+        var big = Enumerable.Range(0, 40).Select(i =>
+        {
+            var bytes = new byte[30_000];
+            random.NextBytes(bytes);
+            return new TableEntity("H2025050300", i.ToString("000", CultureInfo.InvariantCulture)) { ["Blob"] = bytes, ["Count"] = (long)i };
+        }).ToList();
+        foreach (var rows in new List<TableEntity>[] { [row, new TableEntity("H2025050305", "c")], big, [] })
+        {
+            var chunks = CoarsePages.Chunks(CoarsePages.HourPage, time, CoarsePages.Pack(rows));
+            var unpacked = CoarsePages.Read(Enumerable.Reverse(chunks))[day]!;
+            var decoded = CoarsePages.Read(Enumerable.Reverse(chunks), static (in PageRow r) => r.ToEntity())[day]!;
+            Assert.Equal(unpacked.Count, decoded.Count);
+            Assert.All(unpacked.Zip(decoded), p =>
+            {
+                AssertSame(p.First, p.Second.Item);
+                Assert.Equal(p.First.PartitionKey, p.Second.PartitionKey);
+            });
+        }
+
+        // Every typed read of a page row answers as the entity read it replaces, for every stored type (or fails alike).
+        var columns = row.Keys.Where(k => k.Length == 1).Append("Missing").ToList();
+        var reads = CoarsePages.Read(CoarsePages.Chunks(CoarsePages.HourPage, time, CoarsePages.Pack([row])), (in PageRow r) =>
+        {
+            var outcomes = new List<string[]>();
+            foreach (var c in columns)
+            {
+                outcomes.Add([.. Enumerable.Range(0, 6).Select(_ => string.Empty)]);
+                for (var read = 0; read < 6; read++)
+                {
+                    outcomes[^1][read] = PageRead(r, c, read);
+                }
+            }
+
+            return outcomes;
+        })[day]!;
+        var expected = columns.Select(c => new[]
+        {
+            Outcome(() => EntityValues.Text(row, c)), Outcome(() => row.GetInt64(c)), Outcome(() => row.GetDouble(c)), Outcome(() => EntityValues.Time(row, c)),
+            Outcome(() => EntityValues.Number(row, c)), Outcome(() => row.GetBinary(c) is { } bytes ? Convert.ToHexString(bytes) : null),
+        }).ToList();
+        Assert.Equal(expected, Assert.Single(reads).Item);
+
+        // Damaged pages read as no page, never throw — as Read reads them.
+        var small = Enumerable.Range(0, 3).Select(i => new TableEntity("H2025050300", i.ToString("000", CultureInfo.InvariantCulture)) { ["Count"] = (long)i }).ToList();
+        TableEntity[] Fresh() => [.. CoarsePages.Chunks(CoarsePages.HourPage, time, CoarsePages.Pack(small))];
+        var damaged = new List<IEnumerable<TableEntity>>();
+        var wrongId = Fresh();
+        wrongId[0]["Page"] = "not a guid";
+        var wrongCount = Fresh();
+        wrongCount[0]["Chunks"] = "one";
+        var wrongData = Fresh();
+        wrongData[0]["B00"] = "text, not bytes";
+        var noise = Fresh();
+        var noiseBytes = new byte[4096];
+        new Random(7).NextBytes(noiseBytes);
+        noiseBytes[0] = CoarsePages.Version;
+        noise[0]["B00"] = noiseBytes;
+        var future = CoarsePages.Pack(small);
+        future[0] = CoarsePages.Version + 1;
+        var bigChunks = CoarsePages.Chunks(CoarsePages.HourPage, time, CoarsePages.Pack(big));
+        var truncated = Fresh();
+        truncated[0]["B00"] = ((byte[])truncated[0]["B00"])[..^3];
+        foreach (var chunks in new IEnumerable<TableEntity>[]
+        {
+            wrongId, wrongCount, wrongData, noise, truncated, CoarsePages.Chunks(CoarsePages.HourPage, time, future), bigChunks.Skip(1),
+            [bigChunks[0], .. CoarsePages.Chunks(CoarsePages.HourPage, time, CoarsePages.Pack(big.Take(39))).Skip(1)],
+        })
+        {
+            Assert.Null(CoarsePages.Read(chunks)[day]);
+            Assert.Null(CoarsePages.Read(chunks, static (in PageRow r) => r.ToEntity())[day]);
+        }
+
+        Assert.Equal(small.Count, CoarsePages.Read(Fresh(), static (in PageRow r) => r.ToEntity())[day]!.Count);
+    }
+
+    private static string Outcome<T>(Func<T> read)
+    {
+        try
+        {
+            return Describe(read());
+        }
+        catch (Exception ex)
+        {
+            return ex.GetType().Name;
+        }
+    }
+
+    private static string PageRead(in PageRow row, string column, int read)
+    {
+        try
+        {
+            return Describe(read switch
+            {
+                0 => row.Text(column),
+                1 => row.Int64(column),
+                2 => row.Double(column),
+                3 => row.Time(column),
+                4 => row.Number(column),
+                _ => row.TryGetBinary(column, out var bytes) ? Convert.ToHexString(bytes) : null,
+            });
+        }
+        catch (Exception ex)
+        {
+            return ex.GetType().Name;
+        }
+    }
+
+    private static string Describe(object? value) => value is null ? "null" : value.GetType().Name + ":" + Convert.ToString(value, CultureInfo.InvariantCulture);
+
+    [Fact]
     public async Task Pages_HoldExactlyTheStoredRows_OfEveryWindowedTable_AndQueriesAnswerAsRowsAndMinutes()
     {
         await using var storage = TestStorage.Create(azurite.ConnectionString);
@@ -129,7 +249,25 @@ public sealed class CoarsePageTests(AzuriteFixture azurite)
         foreach (var table in CoarseTiers.Tables)
         {
             Assert.Empty(await TableReads.QueryAsync(storage.Table(table), TableReads.PartitionRangeFilter("P", "Q"), []));
-            var pages = CoarsePages.Read(await storage.AllAsync(TableNames.PagesOf(table)));
+            var chunks = await storage.AllAsync(TableNames.PagesOf(table));
+            var pages = CoarsePages.Read(chunks);
+
+            // The query path's decoder (pooled, no entity per row) reads every page as Unpack does; api-requests rows
+            // read straight from a page are the aggregates read from their entities.
+            var decoded = CoarsePages.Read(chunks, static (in PageRow r) => r.ToEntity());
+            Assert.Equal(pages.Keys.Order(), decoded.Keys.Order());
+            foreach (var (page, rows) in pages)
+            {
+                Assert.Equal(rows!.Count, decoded[page]!.Count);
+                Assert.All(rows.Zip(decoded[page]!), p => AssertSame(p.First, p.Second.Item));
+            }
+
+            if (table == TableNames.AggApiRequests)
+            {
+                var aggregates = CoarsePages.Read(chunks, ApiRequestAggregate.FromPage);
+                Assert.All(pages, p => Assert.All(p.Value!.Zip(aggregates[p.Key]!), r => AssertSame(ApiRequestAggregate.FromEntity(r.First).ToEntity(), r.Second.Item.ToEntity())));
+            }
+
             Assert.Contains(pages.Keys, p => p.Kind == CoarsePages.HourPage);
             Assert.Contains(pages.Keys, p => p.Kind == CoarsePages.DayPage);
             foreach (var ((kind, day), rows) in pages)

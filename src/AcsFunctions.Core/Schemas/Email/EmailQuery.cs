@@ -41,9 +41,13 @@ public sealed class EmailQuery : IQueryKind
     public IReadOnlyList<string> Views { get; } = [DetailView, DeliveryStatusView];
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default) =>
+        RunAsync(parameters, new QueryContext(), cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, QueryContext context, CancellationToken cancellationToken)
     {
-        var delivery = await KeyedCountRows.ReadAsync(_storage, EmailModule.Delivery, parameters, _coarse, cancellationToken);
+        var delivery = await KeyedCountRows.ReadAsync(_storage, EmailModule.Delivery, parameters, _coarse, context, cancellationToken);
         if (parameters.View == DeliveryStatusView)
         {
             var statuses = AggregateQuery.Merge(
@@ -58,7 +62,7 @@ public sealed class EmailQuery : IQueryKind
             ];
         }
 
-        var engagement = await KeyedCountRows.ReadAsync(_storage, EmailModule.Engagement, parameters, _coarse, cancellationToken);
+        var engagement = await KeyedCountRows.ReadAsync(_storage, EmailModule.Engagement, parameters, _coarse, context, cancellationToken);
         var rows = delivery.Select(r => new EmailRow
         {
             WindowStart = r.WindowStart,

@@ -28,9 +28,13 @@ public sealed class UsageQuery : IQueryKind
     public QueryFilters Filters => QueryFilters.Interval | QueryFilters.Resource;
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default) =>
+        RunAsync(parameters, new QueryContext(), cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, QueryContext context, CancellationToken cancellationToken)
     {
-        var rows = await KeyedCountRows.ReadAsync(_storage, UsageModule.Aggregate, parameters, _coarse, cancellationToken);
+        var rows = await KeyedCountRows.ReadAsync(_storage, UsageModule.Aggregate, parameters, _coarse, context, cancellationToken);
         return
         [
             .. rows.Select(r => new UsageRow
