@@ -16,14 +16,20 @@ namespace AcsFunctions.Retention;
 /// <param name="Table">The logical table of the rows.</param>
 /// <param name="PartitionKey">The rows' partition (a transaction is one partition).</param>
 /// <param name="Rows">Each row's key and the blob it names.</param>
-internal sealed record BlobIntent(string Id, string Table, string PartitionKey, IReadOnlyList<(string RowKey, string Blob)> Rows)
+/// <param name="Written">When the intent was written (the run's clock); a run finishes only intents older than
+/// <see cref="Grace"/>, so it never takes over the intent of a run still in flight.</param>
+internal sealed record BlobIntent(string Id, string Table, string PartitionKey, IReadOnlyList<(string RowKey, string Blob)> Rows, DateTimeOffset Written)
 {
+    /// <summary>How old an intent must be before another run finishes it (a run's transactions take seconds).</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromHours(1);
+
     /// <summary>The partition of <see cref="RetentionState.TableName"/> that holds intents.</summary>
     public const string Partition = "blobs";
 
     private const string TableColumn = "Table";
     private const string PartitionColumn = "Partition";
     private const string RowsColumn = "Rows";
+    private const string WrittenColumn = "Written";
 
     /// <summary>Most characters in <see cref="RowsColumn"/> (a string property holds 32,768; keys are at most 1 KiB each).</summary>
     private const int MaxRowsText = 30_000;
@@ -32,7 +38,7 @@ internal sealed record BlobIntent(string Id, string Table, string PartitionKey, 
     /// The intents of one transaction's <paramref name="rows"/> (one partition): none when no row names a blob, more than
     /// one only when their keys and names do not fit one property.
     /// </summary>
-    public static List<BlobIntent> Of(string table, IReadOnlyList<TableEntity> rows)
+    public static List<BlobIntent> Of(string table, IReadOnlyList<TableEntity> rows, DateTimeOffset now)
     {
         var intents = new List<BlobIntent>();
         var named = new List<(string RowKey, string Blob)>();
@@ -47,7 +53,7 @@ internal sealed record BlobIntent(string Id, string Table, string PartitionKey, 
             var line = row.RowKey.Length + blob.Length + 2;
             if (named.Count > 0 && length + line > MaxRowsText)
             {
-                intents.Add(Create(table, rows[0].PartitionKey, named));
+                intents.Add(Create(table, rows[0].PartitionKey, named, now));
                 named = [];
                 length = 0;
             }
@@ -58,7 +64,7 @@ internal sealed record BlobIntent(string Id, string Table, string PartitionKey, 
 
         if (named.Count > 0)
         {
-            intents.Add(Create(table, rows[0].PartitionKey, named));
+            intents.Add(Create(table, rows[0].PartitionKey, named, now));
         }
 
         return intents;
@@ -67,7 +73,8 @@ internal sealed record BlobIntent(string Id, string Table, string PartitionKey, 
     /// <summary>Reads an intent row; null when it is not one (a damaged row is left for an operator, never guessed at).</summary>
     public static BlobIntent? Read(TableEntity row)
     {
-        if (row.GetString(TableColumn) is not { } table || row.GetString(PartitionColumn) is not { } partition || row.GetString(RowsColumn) is not { } text)
+        if (row.GetString(TableColumn) is not { } table || row.GetString(PartitionColumn) is not { } partition || row.GetString(RowsColumn) is not { } text
+            || row.GetDateTimeOffset(WrittenColumn) is not { } written)
         {
             return null;
         }
@@ -84,7 +91,7 @@ internal sealed record BlobIntent(string Id, string Table, string PartitionKey, 
             rows.Add((rowKey, blob));
         }
 
-        return new BlobIntent(row.RowKey, table, partition, rows);
+        return new BlobIntent(row.RowKey, table, partition, rows, written);
     }
 
     /// <summary>The intent as a row of <see cref="RetentionState.TableName"/>.</summary>
@@ -96,9 +103,9 @@ internal sealed record BlobIntent(string Id, string Table, string PartitionKey, 
             text.Append(rowKey).Append('\t').Append(blob).Append('\n');
         }
 
-        return new TableEntity(Partition, Id) { [TableColumn] = Table, [PartitionColumn] = PartitionKey, [RowsColumn] = text.ToString() };
+        return new TableEntity(Partition, Id) { [TableColumn] = Table, [PartitionColumn] = PartitionKey, [RowsColumn] = text.ToString(), [WrittenColumn] = Written };
     }
 
-    private static BlobIntent Create(string table, string partitionKey, List<(string RowKey, string Blob)> rows) =>
-        new(RecordId.HashBytes(Encoding.UTF8.GetBytes($"{table}\n{partitionKey}\n{rows[0].RowKey}")), table, partitionKey, rows);
+    private static BlobIntent Create(string table, string partitionKey, List<(string RowKey, string Blob)> rows, DateTimeOffset now) =>
+        new(RecordId.HashBytes(Encoding.UTF8.GetBytes($"{table}\n{partitionKey}\n{rows[0].RowKey}")), table, partitionKey, rows, now);
 }

@@ -12,7 +12,7 @@ namespace AcsFunctions.Retention;
 /// so when a run stops between the two deletes the next run finds the blobs and deletes those whose row is gone
 /// (<see cref="RecoverAsync"/>): no blob is orphaned for good.
 /// </summary>
-internal sealed class RetentionDeletes(AcsStorage storage, TableWriter writer, ILogger logger)
+internal sealed class RetentionDeletes(AcsStorage storage, TableWriter writer, TimeProvider time, ILogger logger)
 {
     public async Task DeleteIfExistsAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken)
     {
@@ -45,10 +45,10 @@ internal sealed class RetentionDeletes(AcsStorage storage, TableWriter writer, I
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = storage.Options.MaxParallelBatches, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(batches, parallel, async (batch, ct) =>
         {
-            var intents = payloads ? BlobIntent.Of(table, batch) : [];
-            foreach (var intent in intents)
+            var intents = new List<(BlobIntent, ETag)>();
+            foreach (var intent in payloads ? BlobIntent.Of(table, batch, time.GetUtcNow()) : [])
             {
-                await RetentionState.WriteIntentAsync(storage, intent, ct);
+                intents.Add((intent, await RetentionState.WriteIntentAsync(storage, intent, ct)));
             }
 
             try
@@ -83,43 +83,45 @@ internal sealed class RetentionDeletes(AcsStorage storage, TableWriter writer, I
     }
 
     /// <summary>
-    /// Finishes the blob deletes of runs that stopped between a row delete and its blob delete: every blob an intent names
-    /// whose row is gone is deleted (one point read per row), then the intent. A row that still exists keeps its blob.
+    /// Finishes the blob deletes of runs that stopped between a row delete and its blob delete: every blob an intent older
+    /// than <see cref="BlobIntent.Grace"/> names is deleted right after a point read finds its row gone, then the intent
+    /// (If-Match). A row that still exists keeps its blob; a younger intent belongs to a run that may still be in flight.
     /// </summary>
     /// <returns>The orphan blobs deleted.</returns>
-    public async Task<int> RecoverAsync(IReadOnlyList<BlobIntent> intents, RetentionRun run, CancellationToken cancellationToken)
+    public async Task<int> RecoverAsync(IReadOnlyList<(BlobIntent Intent, ETag ETag)> intents, RetentionRun run, CancellationToken cancellationToken)
     {
         var deleted = 0;
-        foreach (var intent in intents)
+        var finished = 0;
+        var before = time.GetUtcNow() - BlobIntent.Grace;
+        foreach (var (intent, etag) in intents.Where(i => i.Intent.Written < before))
         {
-            var gone = new List<string>();
             foreach (var (rowKey, blob) in intent.Rows)
             {
                 var row = await storage.GetTable(intent.Table).GetEntityIfExistsAsync<TableEntity>(intent.PartitionKey, rowKey, ["PartitionKey"], cancellationToken);
                 run.Guards.Add(1, row.HasValue ? 1 : 0);
                 if (!row.HasValue)
                 {
-                    gone.Add(blob);
+                    deleted += await DeleteBlobsAsync([blob], cancellationToken);
                 }
             }
 
-            deleted += await DeleteBlobsAsync(gone, cancellationToken);
-            await RetentionState.DeleteIntentAsync(storage, intent, cancellationToken);
+            await RetentionState.DeleteIntentAsync(storage, intent, etag, cancellationToken);
+            finished++;
         }
 
         if (deleted > 0)
         {
-            RetentionLog.OrphanBlobsDeleted(logger, deleted, intents.Count);
+            RetentionLog.OrphanBlobsDeleted(logger, deleted, finished);
         }
 
         return deleted;
     }
 
-    private async Task ForgetAsync(List<BlobIntent> intents, CancellationToken cancellationToken)
+    private async Task ForgetAsync(List<(BlobIntent Intent, ETag ETag)> intents, CancellationToken cancellationToken)
     {
-        foreach (var intent in intents)
+        foreach (var (intent, etag) in intents)
         {
-            await RetentionState.DeleteIntentAsync(storage, intent, cancellationToken);
+            await RetentionState.DeleteIntentAsync(storage, intent, etag, cancellationToken);
         }
     }
 

@@ -39,7 +39,7 @@ public sealed class RetentionService
     internal RetentionService(AcsStorage storage, TableWriter writer, MarkStore marks, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionService> logger)
     {
         _storage = storage;
-        _deletes = new RetentionDeletes(storage, writer, logger);
+        _deletes = new RetentionDeletes(storage, writer, time, logger);
         _marks = marks;
         _options = options.Value;
         _time = time;

@@ -31,13 +31,13 @@ internal sealed class RetentionState
 
     private readonly Dictionary<string, DateTimeOffset> _trimmed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string PartitionKey, string RowKey)> _resume = new(StringComparer.Ordinal);
-    private readonly List<BlobIntent> _blobIntents = [];
+    private readonly List<(BlobIntent Intent, ETag ETag)> _blobIntents = [];
 
     /// <summary>The key of a table's tier (<c>table|tier</c>).</summary>
     public static string KeyOf(string table, string tier) => table + "|" + tier;
 
     /// <summary>The blob intents left by runs that stopped between a row delete and its blob delete.</summary>
-    public IReadOnlyList<BlobIntent> BlobIntents => _blobIntents;
+    public IReadOnlyList<(BlobIntent Intent, ETag ETag)> BlobIntents => _blobIntents;
 
     /// <summary>Reads the state and the blob intents left behind (one query; empty when retention never ran).</summary>
     public static async Task<RetentionState> LoadAsync(AcsStorage storage, ReadCost? cost, CancellationToken cancellationToken)
@@ -49,7 +49,7 @@ internal sealed class RetentionState
             {
                 if (BlobIntent.Read(row) is { } intent)
                 {
-                    state._blobIntents.Add(intent);
+                    state._blobIntents.Add((intent, row.ETag));
                 }
             }
             else if (row.RowKey.StartsWith(TrimmedPrefix, StringComparison.Ordinal) && row.GetDateTimeOffset(BeforeColumn) is { } before)
@@ -125,21 +125,25 @@ internal sealed class RetentionState
         _resume.Remove(key);
     }
 
-    /// <summary>Records <paramref name="intent"/> before its rows are deleted.</summary>
-    public static async Task WriteIntentAsync(AcsStorage storage, BlobIntent intent, CancellationToken cancellationToken)
+    /// <summary>Records <paramref name="intent"/> before its rows are deleted; returns the ETag of what was written.</summary>
+    public static async Task<ETag> WriteIntentAsync(AcsStorage storage, BlobIntent intent, CancellationToken cancellationToken)
     {
         await storage.EnsureTableAsync(TableName, cancellationToken);
-        await storage.GetTable(TableName).UpsertEntityAsync(intent.ToEntity(), TableUpdateMode.Replace, cancellationToken);
+        var response = await storage.GetTable(TableName).UpsertEntityAsync(intent.ToEntity(), TableUpdateMode.Replace, cancellationToken);
+        return response.Headers.ETag ?? ETag.All;
     }
 
-    /// <summary>Forgets an intent once its blobs are dealt with (gone with their rows, or kept with them).</summary>
-    public static async Task DeleteIntentAsync(AcsStorage storage, BlobIntent intent, CancellationToken cancellationToken)
+    /// <summary>
+    /// Forgets an intent once its blobs are dealt with (gone with their rows, or kept with them), If-Match
+    /// <paramref name="etag"/>: an intent another run wrote since (the same transaction's rows) stays for that run.
+    /// </summary>
+    public static async Task DeleteIntentAsync(AcsStorage storage, BlobIntent intent, ETag etag, CancellationToken cancellationToken)
     {
         try
         {
-            await storage.GetTable(TableName).DeleteEntityAsync(BlobIntent.Partition, intent.Id, ETag.All, cancellationToken);
+            await storage.GetTable(TableName).DeleteEntityAsync(BlobIntent.Partition, intent.Id, etag, cancellationToken);
         }
-        catch (RequestFailedException ex) when (ex.Status == 404)
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
         }
     }

@@ -231,7 +231,8 @@ public static class CoarsePages
     /// each page straight from its bytes (pooled buffers, no <see cref="TableEntity"/> per row: the query path) into what
     /// <paramref name="read"/> makes of its rows, in page order, each with its PartitionKey; a row it returns null for
     /// is left out. A page that reads as null there reads as null here (damaged pages included: the whole page is
-    /// decoded and checked before the first row is read); exceptions of <paramref name="read"/> itself propagate.
+    /// decoded and checked before the first row is read), and so does a page with a row <paramref name="read"/> fails on
+    /// with a format, argument, overflow or data error (a damaged value).
     /// </summary>
     public static Dictionary<(char Kind, DateTimeOffset Day), List<(string PartitionKey, T Item)>?> Read<T>(IEnumerable<TableEntity> chunks, PageRowReader<T> read)
         where T : class
@@ -248,7 +249,22 @@ public static class CoarsePages
                 continue;
             }
 
-            var items = new List<(string, T)>(decoded.RowCount);
+            pages[page.Key] = ReadRows(decoded, read);
+        }
+
+        return pages;
+    }
+
+    /// <summary>
+    /// The rows of a decoded page as <paramref name="read"/> makes them; null when a row cannot be read (a damaged value,
+    /// e.g. a histogram's bytes): the page is then as good as none and the day is read from its rows, as for any damage.
+    /// </summary>
+    private static List<(string, T)>? ReadRows<T>(DecodedPage decoded, PageRowReader<T> read)
+        where T : class
+    {
+        var items = new List<(string, T)>(decoded.RowCount);
+        try
+        {
             for (var row = 0; row < decoded.RowCount; row++)
             {
                 var pageRow = new PageRow(decoded, row);
@@ -257,11 +273,13 @@ public static class CoarsePages
                     items.Add((pageRow.PartitionKey, item));
                 }
             }
-
-            pages[page.Key] = items;
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException or ArgumentException or OverflowException or InvalidDataException)
+        {
+            return null;
         }
 
-        return pages;
+        return items;
     }
 
     /// <summary>

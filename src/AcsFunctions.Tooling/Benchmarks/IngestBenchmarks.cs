@@ -265,6 +265,12 @@ public static class IngestBenchmarks
     {
         var services = newStore();
         var storage = services.GetRequiredService<AcsStorage>();
+        if ((await TablesOfAsync(storage, cancellationToken)).Count > 0)
+        {
+            // A round deletes every table of its prefix afterwards: never on a store that already holds tables.
+            throw new InvalidOperationException($"A benchmark round needs a store of its own: tables with the prefix '{storage.Options.TablePrefix}' already exist.");
+        }
+
         T result;
         try
         {
@@ -301,6 +307,14 @@ public static class IngestBenchmarks
     /// <summary>Deletes every table of the store's prefix (a round's tables do not grow the next round's storage).</summary>
     private static async Task DeleteTablesAsync(AcsStorage storage, CancellationToken cancellationToken)
     {
+        foreach (var name in await TablesOfAsync(storage, cancellationToken))
+        {
+            await storage.TableService.DeleteTableAsync(name, cancellationToken);
+        }
+    }
+
+    private static async Task<List<string>> TablesOfAsync(AcsStorage storage, CancellationToken cancellationToken)
+    {
         var prefix = storage.Options.TablePrefix;
         var names = new List<string>();
         await foreach (var table in storage.TableService.QueryAsync(cancellationToken: cancellationToken))
@@ -311,10 +325,7 @@ public static class IngestBenchmarks
             }
         }
 
-        foreach (var name in names)
-        {
-            await storage.TableService.DeleteTableAsync(name, cancellationToken);
-        }
+        return names;
     }
 
     /// <summary>Collects the previous round's garbage before the clock starts, so that no round pays for another's.</summary>

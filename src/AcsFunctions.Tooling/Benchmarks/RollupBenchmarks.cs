@@ -72,15 +72,16 @@ public static class RollupBenchmarks
         }
 
         var (small, large) = (measurements[0], measurements[1]);
-        var ratio = large.Elapsed.TotalMilliseconds / Math.Max(0.001, small.Elapsed.TotalMilliseconds);
         var figure = new BenchFigure(
             "P3",
             $"one window's roll-up with {Count(large.OtherRows)} vs {Count(small.OtherRows)} other rows in the tables",
             large.Elapsed.TotalMilliseconds,
             small.Elapsed.TotalMilliseconds,
             "ms",
-            "0.8–1.2",
-            ratio is >= 0.8 and <= 1.2,
+            "same rows read and round trips (time: information)",
+            // Issue 17 restated P3 by rows read and round trips: Azurite filters its whole table for every query, so its
+            // time grows with the table whatever we read; Table Storage serves a partition-key range by index.
+            small.Result.RowsRead == large.Result.RowsRead && small.Result.ReadQueries == large.Result.ReadQueries,
             $"{ingested.Records:N0} records, {large.Result.Processed:N0} marks; rows read {small.Result.RowsRead:N0} vs {large.Result.RowsRead:N0}; read round trips {small.Result.ReadQueries:N0} vs {large.Result.ReadQueries:N0}; median of {rounds}");
         return (figure, measurements);
     }

@@ -29,6 +29,8 @@ public sealed class RollupBenchmarksTests(AzuriteFixture azurite)
         Assert.True(small.Processed > 0 && small.RecordRowsRead > 0, small.ToString());
         Assert.Equal((small.Processed, small.RecordRowsRead, small.AggregateRowsRead, small.RowsWritten), (large.Processed, large.RecordRowsRead, large.AggregateRowsRead, large.RowsWritten));
         Assert.Equal(0, large.Failed);
+        Assert.Equal((small.RowsRead, small.ReadQueries), (large.RowsRead, large.ReadQueries));
+        Assert.True(figure.Met, figure.ToString()); // P3 is judged by rows read and round trips (issue 17), not by Azurite's time
 
         // The store holds the window's own rows plus the other rows, spread over many more partitions than the window's.
         var records = await storage.AllAsync(TableNames.Records);
