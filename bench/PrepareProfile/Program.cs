@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 // `acs-diag bench`) --repeat times, printing one ratio per round. Storage is configured but never contacted:
 // Prepare does not write. Use --repeat to keep the process busy for a CPU trace (dotnet-trace collect -- ...).
 // --set Key=Value (repeatable) overrides a setting, e.g. --set AcsFunctions:Drift:Enabled=false to measure without
-// the drift observer. --stages adds a stopwatch breakdown of one thread's Prepare by stage, --loop the front of the record
+// the drift observer. --alloc prints what one thread's Prepare allocates, by type (sampled). --stages adds a stopwatch breakdown of one thread's Prepare by stage, --loop the front of the record
 // path per record, before (body document) and after (body split, bytes path) in turn (see Stages.cs).
 var mb = Arg("--mb", 20);
 var bytes = 0L;
@@ -44,13 +44,31 @@ var clock = Stopwatch.StartNew();
 var bodies = IngestBenchmarks.GenerateBodies(mb * 1_048_576L);
 bytes = bodies.Sum(b => (long)b.Data.Length);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generated {bodies.Count} bodies in {clock.Elapsed.TotalSeconds:N1} s"));
+if (args.Contains("--alloc"))
+{
+    // Prepare on one thread (warm: two passes first), with the runtime's allocation ticks counted by type.
+    PrepareCpu(1);
+    using var ticks = new AcsFunctions.Bench.PrepareProfile.Allocations();
+    var counted = 0L;
+    ticks.Start();
+    foreach (var batch in bodies.Chunk(IngestBenchmarks.BodiesPerBatch))
+    {
+        counted += pipeline.Preparer.Prepare(batch, 1).Records;
+    }
+
+    ticks.Stop();
+    ticks.Print(counted);
+    return;
+}
+
 if (args.Contains("--cpu-only"))
 {
     // Prepare alone on one thread, best of --repeat passes of 3 (for A/B runs of two builds in turn on a loaded machine).
-    var (cpuBest, _, _, cpuRecord) = PrepareCpu(1);
+    var threads = Arg("--threads", 1);
+    var (cpuBest, _, _, cpuRecord) = PrepareCpu(threads);
     for (var i = 1; i < repeat; i++)
     {
-        var (cpu, _, _, _) = PrepareCpu(1);
+        var (cpu, _, _, _) = PrepareCpu(threads);
         cpuBest = cpu < cpuBest ? cpu : cpuBest;
     }
 
