@@ -62,9 +62,10 @@ public sealed class BatchPreparer
         if (runs.Length <= 1)
         {
             batch.Observe(_observers);
+            using var decoded = new DecodedBody();
             foreach (var body in bodies)
             {
-                DecodeBody(batch, body, cancellationToken);
+                DecodeBody(batch, body, decoded, cancellationToken);
             }
 
             return new PreparedBatch(batch);
@@ -75,9 +76,10 @@ public sealed class BatchPreparer
         {
             var part = new BatchState(batch.Now).Observe(_observers);
             var (start, end) = runs[i];
+            using var decoded = new DecodedBody();
             for (var b = start; b < end; b++)
             {
-                DecodeBody(part, bodies[b], cancellationToken);
+                DecodeBody(part, bodies[b], decoded, cancellationToken);
             }
 
             parts[i] = part;
@@ -130,10 +132,11 @@ public sealed class BatchPreparer
         return [.. runs];
     }
 
-    private void DecodeBody(BatchState batch, EventBody body, CancellationToken cancellationToken)
+    /// <summary>Decodes one body into <paramref name="decoded"/> (reused body after body) and processes its units.</summary>
+    private void DecodeBody(BatchState batch, EventBody body, DecodedBody decoded, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var decoded = BodyDecoder.Decode(body);
+        BodyDecoder.Decode(body, decoded);
         batch.Bodies += decoded.Bodies;
         foreach (var item in decoded.Items)
         {
