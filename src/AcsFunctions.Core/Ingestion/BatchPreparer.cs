@@ -22,6 +22,9 @@ public sealed class BatchPreparer
     /// <summary>The smallest run (a run's part is merged and its observations committed: not worth less).</summary>
     internal const int MinBytesPerRun = 64 * 1024;
 
+    [ThreadStatic]
+    private static DecodedBody? t_decoded;
+
     private readonly RecordProcessor _records;
     private readonly DeadLetterRows _deadLetters;
     private readonly IIngestObserver[] _observers;
@@ -62,11 +65,7 @@ public sealed class BatchPreparer
         if (runs.Length <= 1)
         {
             batch.Observe(_observers);
-            using var decoded = new DecodedBody();
-            foreach (var body in bodies)
-            {
-                DecodeBody(batch, body, decoded, cancellationToken);
-            }
+            DecodeRun(batch, bodies, 0, bodies.Count, cancellationToken);
 
             return new PreparedBatch(batch);
         }
@@ -76,11 +75,7 @@ public sealed class BatchPreparer
         {
             var part = new BatchState(batch.Now).Observe(_observers);
             var (start, end) = runs[i];
-            using var decoded = new DecodedBody();
-            for (var b = start; b < end; b++)
-            {
-                DecodeBody(part, bodies[b], decoded, cancellationToken);
-            }
+            DecodeRun(part, bodies, start, end, cancellationToken);
 
             parts[i] = part;
         });
@@ -130,6 +125,27 @@ public sealed class BatchPreparer
         }
 
         return [.. runs];
+    }
+
+    /// <summary>
+    /// Decodes and processes bodies [<paramref name="start"/>, <paramref name="end"/>) into <paramref name="batch"/>, with
+    /// the thread's decoded-body result (its list of items grows once per thread, not once per body or batch); emptied
+    /// after, so it keeps no body alive.
+    /// </summary>
+    private void DecodeRun(BatchState batch, IReadOnlyList<EventBody> bodies, int start, int end, CancellationToken cancellationToken)
+    {
+        var decoded = t_decoded ??= new DecodedBody();
+        try
+        {
+            for (var b = start; b < end; b++)
+            {
+                DecodeBody(batch, bodies[b], decoded, cancellationToken);
+            }
+        }
+        finally
+        {
+            decoded.Reset(1);
+        }
     }
 
     /// <summary>Decodes one body into <paramref name="decoded"/> (reused body after body) and processes its units.</summary>
