@@ -177,14 +177,15 @@ for (var i = 0; i < repeat; i++)
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var paused = GC.GetTotalPauseDuration();
         var clock = Stopwatch.StartNew();
-        var before = GC.GetAllocatedBytesForCurrentThread();
+        // One thread's allocation exactly; on several threads the whole process's (the helper threads allocate too).
+        var before = parallelism == 1 ? GC.GetAllocatedBytesForCurrentThread() : GC.GetTotalAllocatedBytes(precise: true);
         records = 0;
         foreach (var batch in bodies.Chunk(IngestBenchmarks.BodiesPerBatch))
         {
             records += pipeline.Preparer.Prepare(batch, parallelism).Records;
         }
 
-        allocated = GC.GetAllocatedBytesForCurrentThread() - before; // one thread's (the figure that counts for parallelism 1)
+        allocated = (parallelism == 1 ? GC.GetAllocatedBytesForCurrentThread() : GC.GetTotalAllocatedBytes(precise: true)) - before;
 
         wall = clock.Elapsed < wall ? clock.Elapsed : wall;
         var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
