@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 // `acs-diag bench`) --repeat times, printing one ratio per round. Storage is configured but never contacted:
 // Prepare does not write. Use --repeat to keep the process busy for a CPU trace (dotnet-trace collect -- ...).
 // --set Key=Value (repeatable) overrides a setting, e.g. --set AcsFunctions:Drift:Enabled=false to measure without
-// the drift observer. --columns prints which stored columns hold values made for their row alone. --alloc prints what one thread's Prepare allocates, by type (sampled). --stages adds a stopwatch breakdown of one thread's Prepare by stage, --loop the front of the record
+// the drift observer. --columns prints which stored columns hold values made for their row alone. --alloc prints what one thread's Prepare (or --threads N threads') allocates, by type (sampled). --stages adds a stopwatch breakdown of one thread's Prepare by stage, --loop the front of the record
 // path per record, before (body document) and after (body split, bytes path) in turn (see Stages.cs).
 var mb = Arg("--mb", 20);
 var bytes = 0L;
@@ -53,7 +53,7 @@ if (args.Contains("--alloc"))
     ticks.Start();
     foreach (var batch in bodies.Chunk(IngestBenchmarks.BodiesPerBatch))
     {
-        counted += pipeline.Preparer.Prepare(batch, 1).Records;
+        counted += pipeline.Preparer.Prepare(batch, Arg("--threads", 1)).Records;
     }
 
     ticks.Stop();

@@ -79,6 +79,7 @@ public sealed class BatchPreparer
 
             parts[i] = part;
         });
+        batch.Pending.Capacity = parts.Sum(p => p.Pending.Count); // one list of the batch's rows, not regrown per part
         foreach (var part in parts)
         {
             batch.Merge(part);

@@ -130,9 +130,8 @@ internal sealed class RecordProcessor(RecordDispatch dispatch, DeadLetterRows de
         }
 
         // One mark for all shards of a window (#20), made when the batch first meets the partition.
-        if (!partition.Marked)
+        if (batch.Partitions.TryMark(partition))
         {
-            partition.Marked = true;
             batch.Marks.TryAdd(
                 (partition.MarkKind, partition.MarkRowKey),
                 RollupMarks.Create(partition.MarkKind, entity.PartitionKey, context.Resource.Key, context.Category, Windows.MinuteOf(context.Time), batch.Now));
