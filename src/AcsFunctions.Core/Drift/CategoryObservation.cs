@@ -14,6 +14,8 @@ namespace AcsFunctions.Drift;
 /// </summary>
 internal sealed class CategoryObservation(string category, string partition, RecordShapes? shapes = null)
 {
+    private readonly RecordShapes.Category? _shapes = shapes?.For(category);
+
     /// <summary>The <c>properties</c> member's children are reported as <c>properties.Name</c>.</summary>
     public const string PropertiesPrefix = "properties.";
 
@@ -65,7 +67,7 @@ internal sealed class CategoryObservation(string category, string partition, Rec
             Last = context.Time;
         }
 
-        if (shapes?.Of(Category, context.Record) is { } shape)
+        if (_shapes?.Of(context.Record, _last?.Shape) is { } shape)
         {
             Count(shape, context.RecordId);
             return;
@@ -141,11 +143,13 @@ internal sealed class CategoryObservation(string category, string partition, Rec
 
         foreach (var records in _unsettled)
         {
-            var entries = records.Shape.Entries;
+            var shape = records.Shape;
+            var entries = shape.Names.Fields;
             records.Fields ??= new FieldObservation[entries.Length];
             for (var i = 0; i < entries.Length; i++)
             {
-                var entry = entries[i];
+                ref readonly var entry = ref entries[i];
+                var kind = shape.KindOf(entry);
                 var field = records.Fields[i];
                 if (field is null)
                 {
@@ -156,13 +160,13 @@ internal sealed class CategoryObservation(string category, string partition, Rec
                     }
 
                     // The shape's first record, counted as itself: it may bring the field or a kind of it first.
-                    field.See(entry.Kind, records.FirstRecord, records.FirstRecordId);
-                    field.Add(entry.Kind, records.Count - 1, records.LastRecord);
+                    field.See(kind, records.FirstRecord, records.FirstRecordId);
+                    field.Add(kind, records.Count - 1, records.LastRecord);
                     records.Fields[i] = field;
                 }
                 else
                 {
-                    field.Add(entry.Kind, records.Count, records.LastRecord);
+                    field.Add(kind, records.Count, records.LastRecord);
                 }
             }
 

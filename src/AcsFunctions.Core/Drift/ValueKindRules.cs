@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using AcsFunctions.Records;
 
 namespace AcsFunctions.Drift;
 
@@ -23,6 +24,13 @@ public static class ValueKindRules
     /// cannot appear unescaped in a JSON string). Text with any other byte is not a number without parsing it.
     /// </summary>
     private static readonly SearchValues<byte> _numberBytes = SearchValues.Create("0123456789+-.eEiInNfFtTyYaA"u8);
+
+    /// <summary>
+    /// The bytes trimmed text that is not plain text can start with: a number's digit, sign or point and the first
+    /// letters of "Infinity", "NaN", "true", "false" and "null" in any case; also the blanks that are trimmed and the
+    /// escape (text with an escape is text, decided by the full check).
+    /// </summary>
+    private static readonly SearchValues<byte> _startBytes = SearchValues.Create("0123456789+-.iInNtTfF \t\\"u8);
 
     /// <summary>The number of kinds (bits of <see cref="ValueKinds"/>).</summary>
     public const int KindCount = 7;
@@ -167,20 +175,40 @@ public static class ValueKindRules
         // Raw UTF-8 with its quotes, never unescaped (so a lone surrogate cannot throw); long or escaped text is
         // never a number, boolean or "null".
         var raw = JsonMarshal.GetRawUtf8Value(value);
-        if (raw.Length > 42 || raw.IndexOf((byte)'\\') >= 0)
+        if (raw.Length > 42)
+        {
+            return ValueKinds.String;
+        }
+
+        if (raw.Length == 2)
+        {
+            return ValueKinds.None;
+        }
+
+        // Most text is told by its first byte: a number, a boolean, "null" and blank text can only start with one of
+        // _startBytes (no other byte starts what double.TryParse accepts with NumberStyles.Float; an escape is text).
+        if (!_startBytes.Contains(raw[1]) || raw.IndexOf((byte)'\\') >= 0)
         {
             return ValueKinds.String;
         }
 
         var text = raw[1..^1].Trim(" \t"u8);
-        if (text.IsEmpty || Ascii.EqualsIgnoreCase(text, "null"u8))
+        if (text.IsEmpty)
         {
             return ValueKinds.None;
         }
 
-        if (Ascii.EqualsIgnoreCase(text, "true"u8) || Ascii.EqualsIgnoreCase(text, "false"u8))
+        if (text.Length <= 5)
         {
-            return ValueKinds.BooleanString;
+            if (Ascii.EqualsIgnoreCase(text, "null"u8))
+            {
+                return ValueKinds.None;
+            }
+
+            if (Ascii.EqualsIgnoreCase(text, "true"u8) || Ascii.EqualsIgnoreCase(text, "false"u8))
+            {
+                return ValueKinds.BooleanString;
+            }
         }
 
         if (text.IndexOfAnyExcept(_numberBytes) >= 0)
@@ -188,6 +216,9 @@ public static class ValueKindRules
             return ValueKinds.String;
         }
 
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? ValueKinds.NumericString : ValueKinds.String;
+        // Text in the JSON number grammar always parses (out-of-range values as infinities): no parse needed.
+        return JsonNumberText.IsJsonNumber(text) || double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+            ? ValueKinds.NumericString
+            : ValueKinds.String;
     }
 }

@@ -140,7 +140,7 @@ public sealed class RecordShapesTests
         Assert.True(last > cap / 2, $"the cap was never approached ({last} bytes)");
     }
 
-    private static RecordContext Context(DiagnosticRecord record, string category, int i) => new()
+    internal static RecordContext Context(DiagnosticRecord record, string category, int i) => new()
     {
         Record = record,
         Category = category,
