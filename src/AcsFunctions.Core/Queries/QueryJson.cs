@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace AcsFunctions.Queries;
 
 /// <summary>
-/// The JSON conventions of every query result: camelCase, ISO-8601 UTC times, nulls kept; indented for people
+/// The JSON conventions of every query result: camelCase, ISO-8601 UTC times, nulls kept, a non-finite number as null; indented for people
 /// (<c>acs-diag query --format json</c>), compact on the wire (the HTTP API and the dashboard), same content.
 /// An answer is written once, as UTF-8, from its rows straight to the destination stream through the serializer's
 /// pooled buffer (flushed every ~16 KB): no JSON string and no array of the whole answer (docs/query-api.md).
@@ -16,7 +16,7 @@ public static class QueryJson
     {
         WriteIndented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new UtcTimeJsonConverter() },
+        Converters = { new UtcTimeJsonConverter(), new FiniteNumberJsonConverter() },
     };
 
     /// <summary>The same conventions without indentation: the body of the HTTP API.</summary>
