@@ -107,7 +107,8 @@ if (args.Contains("--retained"))
     return;
 }
 
-var previousBgc = BackgroundGcCpu();
+var bgcSeen = new Dictionary<string, long>(StringComparer.Ordinal);
+BackgroundGcCpu();
 var slice = bodies.Take(Math.Max(1, bodies.Count / 8)).ToList();
 var (cold, coldWritten) = await IngestBenchmarks.IngestRoundAsync(NewStore, slice, CancellationToken.None, timed);
 Print("warm-up ingest", cold, coldWritten.Count);
@@ -161,15 +162,14 @@ void Print(string what, IngestBenchmarks.P2Round run, int entities)
 
     allocations?.Print(entities); // "per record" there: per entity written here
     var bgc = BackgroundGcCpu();
-    var lastBgc = previousBgc;
-    previousBgc = bgc;
     var c = run.Cost;
     Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
-        $"{what}: {entities:N0} entities in {run.Elapsed.TotalSeconds:N2} s ({run.PerSecond(entities):N0}/s), CPU {c.Cpu.TotalSeconds:N2} s, GC pauses {c.GcPause.TotalSeconds:N2} s (gen0/1/2 {c.Gen0}/{c.Gen1}/{c.Gen2}), allocated {c.Allocated / 1_048_576.0:N0} MiB, transactions {run.Transactions:N0} (marks {run.Marks:N0}), Azurite CPU {c.StorageCpu.TotalSeconds:N2} s; background GC thread {(bgc - lastBgc).TotalSeconds:N2} s since the last line; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+        $"{what}: {entities:N0} entities in {run.Elapsed.TotalSeconds:N2} s ({run.PerSecond(entities):N0}/s), CPU {c.Cpu.TotalSeconds:N2} s, GC pauses {c.GcPause.TotalSeconds:N2} s (gen0/1/2 {c.Gen0}/{c.Gen1}/{c.Gen2}), allocated {c.Allocated / 1_048_576.0:N0} MiB, transactions {run.Transactions:N0} (marks {run.Marks:N0}), Azurite CPU {c.StorageCpu.TotalSeconds:N2} s; background GC thread {bgc.TotalSeconds:N2} s since the last line; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
 }
 
-// CPU of the background GC thread so far (Linux /proc; its concurrent marking is in no GC pause).
+// CPU of the background GC thread since the last call (Linux /proc; its concurrent marking is in no GC pause). The
+// runtime ends an idle BGC thread and starts another, so each thread is counted from its own last reading.
 TimeSpan BackgroundGcCpu()
 {
     var ticks = 0L;
@@ -183,7 +183,9 @@ TimeSpan BackgroundGcCpu()
             if (stat[(open + 1)..close] == ".NET BGC")
             {
                 var fields = stat[(close + 2)..].Split(' ');
-                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                var own = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                ticks += own - bgcSeen.GetValueOrDefault(task);
+                bgcSeen[task] = own;
             }
         }
         catch (IOException)

@@ -105,7 +105,7 @@ internal sealed partial class RequestCounter : HttpPipelinePolicy
         Interlocked.Add(ref tally.Received, received);
     }
 
-    [GeneratedRegex(@"(?:PUT|PATCH|MERGE|POST|DELETE) https?://[^ ]*/([A-Za-z0-9]+)\(")]
+    [GeneratedRegex(@"(?:PUT|PATCH|MERGE|POST|DELETE) https?://[^/ ]+/[^/ ]+/([A-Za-z0-9]+)[( ?]")]
     private static partial Regex BatchTable();
 
     [GeneratedRegex(@"\r?\n(?:PUT|PATCH|MERGE|POST|DELETE) ")]
