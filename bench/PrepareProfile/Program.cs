@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 // `acs-diag bench`) --repeat times, printing one ratio per round. Storage is configured but never contacted:
 // Prepare does not write. Use --repeat to keep the process busy for a CPU trace (dotnet-trace collect -- ...).
 // --set Key=Value (repeatable) overrides a setting, e.g. --set AcsFunctions:Drift:Enabled=false to measure without
-// the drift observer. --alloc prints what one thread's Prepare allocates, by type (sampled). --stages adds a stopwatch breakdown of one thread's Prepare by stage, --loop the front of the record
+// the drift observer. --columns prints which stored columns hold values made for their row alone. --alloc prints what one thread's Prepare (or --threads N threads') allocates, by type (sampled). --stages adds a stopwatch breakdown of one thread's Prepare by stage, --loop the front of the record
 // path per record, before (body document) and after (body split, bytes path) in turn (see Stages.cs).
 var mb = Arg("--mb", 20);
 var bytes = 0L;
@@ -53,11 +53,51 @@ if (args.Contains("--alloc"))
     ticks.Start();
     foreach (var batch in bodies.Chunk(IngestBenchmarks.BodiesPerBatch))
     {
-        counted += pipeline.Preparer.Prepare(batch, 1).Records;
+        counted += pipeline.Preparer.Prepare(batch, Arg("--threads", 1)).Records;
     }
 
     ticks.Stop();
     ticks.Print(counted);
+    return;
+}
+
+if (args.Contains("--columns"))
+{
+    // Which stored columns hold a string, boxed value or array made for this row alone (not shared with another row):
+    // the row's own bytes per record, by column.
+    var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
+    var own = new Dictionary<string, (long Bytes, long Count)>(StringComparer.Ordinal);
+    var rows = 0L;
+    foreach (var batch in bodies.Chunk(IngestBenchmarks.BodiesPerBatch))
+    {
+        foreach (var pending in pipeline.Preparer.Prepare(batch, 1).State.Pending)
+        {
+            rows++;
+            foreach (var (name, value) in pending.Write.Entity)
+            {
+                if (value is null || !seen.Add(value))
+                {
+                    continue;
+                }
+
+                var size = value switch
+                {
+                    string text => 22L + (2L * text.Length),
+                    byte[] array => 24L + array.Length,
+                    _ => 24L,
+                };
+                var (sum, count) = own.GetValueOrDefault(name);
+                own[name] = (sum + ((size + 7) & ~7L), count + 1);
+            }
+        }
+    }
+
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {rows:N0} rows, {own.Values.Sum(c => c.Bytes) / (double)rows:N0} bytes per row in values of their own"));
+    foreach (var (name, (sum, count)) in own.OrderByDescending(c => c.Value.Bytes).Take(30))
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {sum / (double)rows,7:N1} B/row  {count * 100.0 / rows,5:N0} % of rows  {name}"));
+    }
+
     return;
 }
 
@@ -137,14 +177,15 @@ for (var i = 0; i < repeat; i++)
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var paused = GC.GetTotalPauseDuration();
         var clock = Stopwatch.StartNew();
-        var before = GC.GetAllocatedBytesForCurrentThread();
+        // One thread's allocation exactly; on several threads the whole process's (the helper threads allocate too).
+        var before = parallelism == 1 ? GC.GetAllocatedBytesForCurrentThread() : GC.GetTotalAllocatedBytes(precise: true);
         records = 0;
         foreach (var batch in bodies.Chunk(IngestBenchmarks.BodiesPerBatch))
         {
             records += pipeline.Preparer.Prepare(batch, parallelism).Records;
         }
 
-        allocated = GC.GetAllocatedBytesForCurrentThread() - before; // one thread's (the figure that counts for parallelism 1)
+        allocated = (parallelism == 1 ? GC.GetAllocatedBytesForCurrentThread() : GC.GetTotalAllocatedBytes(precise: true)) - before;
 
         wall = clock.Elapsed < wall ? clock.Elapsed : wall;
         var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;

@@ -18,9 +18,17 @@ public static class BodyDecoder
     public static DecodedBody Decode(EventBody body) => Decode(body, split: true);
 
     /// <summary>Decodes one body; without <paramref name="split"/> every body goes through its document (the reference, for tests).</summary>
-    internal static DecodedBody Decode(EventBody body, bool split)
+    internal static DecodedBody Decode(EventBody body, bool split) => Decode(body, split, new DecodedBody());
+
+    /// <summary>
+    /// Decodes one body into <paramref name="result"/>, emptied first (its documents disposed): a caller that decodes
+    /// body after body reuses one result, so its list of items grows once instead of once per body (issue 18).
+    /// </summary>
+    internal static DecodedBody Decode(EventBody body, DecodedBody result) => Decode(body, split: true, result);
+
+    private static DecodedBody Decode(EventBody body, bool split, DecodedBody result)
     {
-        var result = new DecodedBody { Bodies = body.SourceBodies };
+        result.Reset(body.SourceBodies);
         var data = StripBom(body.Data);
         if (IsBlank(data.Span))
         {

@@ -15,6 +15,14 @@ public sealed class DecodedBody : IDisposable
 
     internal void Own(JsonDocument document) => _documents.Add(document);
 
+    /// <summary>Empties the result for the next body: its documents disposed, no items, <paramref name="bodies"/> bodies.</summary>
+    internal void Reset(int bodies)
+    {
+        Dispose();
+        Items.Clear();
+        Bodies = bodies;
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

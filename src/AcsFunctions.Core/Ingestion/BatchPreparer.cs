@@ -22,6 +22,9 @@ public sealed class BatchPreparer
     /// <summary>The smallest run (a run's part is merged and its observations committed: not worth less).</summary>
     internal const int MinBytesPerRun = 64 * 1024;
 
+    [ThreadStatic]
+    private static DecodedBody? t_decoded;
+
     private readonly RecordProcessor _records;
     private readonly DeadLetterRows _deadLetters;
     private readonly IIngestObserver[] _observers;
@@ -62,10 +65,7 @@ public sealed class BatchPreparer
         if (runs.Length <= 1)
         {
             batch.Observe(_observers);
-            foreach (var body in bodies)
-            {
-                DecodeBody(batch, body, cancellationToken);
-            }
+            DecodeRun(batch, bodies, 0, bodies.Count, cancellationToken);
 
             return new PreparedBatch(batch);
         }
@@ -75,13 +75,11 @@ public sealed class BatchPreparer
         {
             var part = new BatchState(batch.Now).Observe(_observers);
             var (start, end) = runs[i];
-            for (var b = start; b < end; b++)
-            {
-                DecodeBody(part, bodies[b], cancellationToken);
-            }
+            DecodeRun(part, bodies, start, end, cancellationToken);
 
             parts[i] = part;
         });
+        batch.Pending.Capacity = parts.Sum(p => p.Pending.Count); // one list of the batch's rows, not regrown per part
         foreach (var part in parts)
         {
             batch.Merge(part);
@@ -130,10 +128,32 @@ public sealed class BatchPreparer
         return [.. runs];
     }
 
-    private void DecodeBody(BatchState batch, EventBody body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decodes and processes bodies [<paramref name="start"/>, <paramref name="end"/>) into <paramref name="batch"/>, with
+    /// the thread's decoded-body result (its list of items grows once per thread, not once per body or batch); emptied
+    /// after, so it keeps no body alive.
+    /// </summary>
+    private void DecodeRun(BatchState batch, IReadOnlyList<EventBody> bodies, int start, int end, CancellationToken cancellationToken)
+    {
+        var decoded = t_decoded ??= new DecodedBody();
+        try
+        {
+            for (var b = start; b < end; b++)
+            {
+                DecodeBody(batch, bodies[b], decoded, cancellationToken);
+            }
+        }
+        finally
+        {
+            decoded.Reset(1);
+        }
+    }
+
+    /// <summary>Decodes one body into <paramref name="decoded"/> (reused body after body) and processes its units.</summary>
+    private void DecodeBody(BatchState batch, EventBody body, DecodedBody decoded, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var decoded = BodyDecoder.Decode(body);
+        BodyDecoder.Decode(body, decoded);
         batch.Bodies += decoded.Bodies;
         foreach (var item in decoded.Items)
         {

@@ -21,6 +21,20 @@ internal static class RecordEnvelope
         string recordId,
         Lineage lineage,
         [NotNullWhen(true)] out RecordContext? context,
+        [NotNullWhen(false)] out DeadLetter? deadLetter) =>
+        TryRead(record, payload, recordId, lineage, null, out context, out deadLetter);
+
+    /// <summary>
+    /// As <see cref="TryRead(DiagnosticRecord, ReadOnlySpan{byte}, string, Lineage, out RecordContext?, out DeadLetter?)"/>,
+    /// filling <paramref name="reuse"/> (the thread's context, see <see cref="RecordContext.Reuse"/>) when given instead of a new context.
+    /// </summary>
+    public static bool TryRead(
+        DiagnosticRecord record,
+        ReadOnlySpan<byte> payload,
+        string recordId,
+        Lineage lineage,
+        RecordContext? reuse,
+        [NotNullWhen(true)] out RecordContext? context,
         [NotNullWhen(false)] out DeadLetter? deadLetter)
     {
         context = null;
@@ -59,6 +73,21 @@ internal static class RecordEnvelope
         }
 
         deadLetter = null;
+        if (reuse is not null)
+        {
+            context = reuse.Reuse(
+                record,
+                category,
+                rawCategory,
+                time.Value,
+                ResourceOf(record),
+                lineage,
+                recordId,
+                record.GetString("correlationId", "correlationIdentifier").OrNull(),
+                record.GetString("operationName").OrNull());
+            return true;
+        }
+
         context = new RecordContext
         {
             Record = record,

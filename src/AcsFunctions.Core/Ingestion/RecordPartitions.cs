@@ -6,14 +6,28 @@ namespace AcsFunctions.Ingestion;
 /// <summary>
 /// The record partitions one batch (or one thread's part of it) has met, so each partition's keys are made once
 /// instead of once per record: its PartitionKeys (a window's 16 shards, a call's key), its roll-up mark's RowKey and
-/// kind, the boxed <c>Window</c> column, and whether the batch already holds its mark. An entry is made by
+/// kind, the boxed <c>Window</c> column, and whether the batch (or part) already holds its mark. An entry is made by
 /// <see cref="RecordPartition.For"/>, exactly what one record without the cache gets, so the keys never depend on it.
-/// Not thread-safe: one per <see cref="BatchState"/>.
+/// The keys are kept per thread across parts and batches (issue 18: a batch prepared on two threads is 8 parts, and
+/// each made every partition's keys again, ~300 bytes per record), at most <see cref="MaxKept"/> partitions of each
+/// kind (emptied when full); whether a part holds a partition's mark is a stamp of the part on the entry. Not
+/// thread-safe: one per <see cref="BatchState"/>, used by one thread at a time.
 /// </summary>
 internal sealed class RecordPartitions
 {
-    private readonly Dictionary<(long Minute, string ResourceKey, string Category), RecordPartition> _windows = [];
-    private readonly Dictionary<(string ResourceKey, string CorrelationId), RecordPartition> _calls = [];
+    /// <summary>The most partitions of each kind a thread keeps the keys of (a batch meets a few minutes × categories).</summary>
+    internal const int MaxKept = 512;
+
+    private static int s_lastId;
+
+    [ThreadStatic]
+    private static Dictionary<(long Minute, string ResourceKey, string Category), RecordPartition>? t_windows;
+
+    [ThreadStatic]
+    private static Dictionary<(string ResourceKey, string CorrelationId), RecordPartition>? t_calls;
+
+    // This batch's (or part's) stamp on the entries it marked: unique per instance, never 0 (an unmarked entry's).
+    private readonly int _id = NextId();
 
     // Records of one body mostly share their partition: the last one is checked first, by reference.
     private RecordPartition? _last;
@@ -30,10 +44,11 @@ internal sealed class RecordPartitions
                 return lastCall;
             }
 
-            if (!_calls.TryGetValue((resourceKey, correlationId), out var call))
+            var calls = t_calls ??= [];
+            if (!calls.TryGetValue((resourceKey, correlationId), out var call))
             {
                 call = RecordPartition.For(context, placement);
-                _calls[(resourceKey, correlationId)] = call;
+                Keep(calls, (resourceKey, correlationId), call);
             }
 
             return _last = call;
@@ -45,13 +60,53 @@ internal sealed class RecordPartitions
             return last;
         }
 
-        if (!_windows.TryGetValue((minute, resourceKey, context.Category), out var window))
+        var windows = t_windows ??= [];
+        if (!windows.TryGetValue((minute, resourceKey, context.Category), out var window))
         {
             window = RecordPartition.For(context, placement);
-            _windows[(minute, resourceKey, context.Category)] = window;
+            Keep(windows, (minute, resourceKey, context.Category), window);
         }
 
         return _last = window;
+    }
+
+    /// <summary>
+    /// True the first time this batch (or part) meets <paramref name="partition"/> — its roll-up mark is to be made —
+    /// false after.
+    /// </summary>
+    public bool TryMark(RecordPartition partition)
+    {
+        ArgumentNullException.ThrowIfNull(partition);
+        if (partition.MarkedBy == _id)
+        {
+            return false;
+        }
+
+        partition.MarkedBy = _id;
+        return true;
+    }
+
+    private static int NextId()
+    {
+        int id;
+        do
+        {
+            id = Interlocked.Increment(ref s_lastId);
+        }
+        while (id == 0);
+
+        return id;
+    }
+
+    private static void Keep<TKey>(Dictionary<TKey, RecordPartition> kept, TKey key, RecordPartition partition)
+        where TKey : notnull
+    {
+        if (kept.Count >= MaxKept)
+        {
+            kept.Clear();
+        }
+
+        kept[key] = partition;
     }
 }
 
@@ -100,8 +155,8 @@ internal sealed class RecordPartition
     /// </summary>
     public string MarkRowKey { get; }
 
-    /// <summary>Whether the batch holds this partition's mark.</summary>
-    public bool Marked { get; set; }
+    /// <summary>The stamp of the last batch (or part) that made this partition's mark (see <see cref="RecordPartitions.TryMark"/>); 0 for none.</summary>
+    public int MarkedBy { get; set; }
 
     /// <summary>The keys of <paramref name="context"/>'s partition, computed as for a single record.</summary>
     public static RecordPartition For(RecordContext context, RecordPlacement placement)

@@ -13,12 +13,48 @@ namespace AcsFunctions.Records;
 /// </summary>
 public sealed class DiagnosticRecord : IDisposable
 {
-    private readonly JsonDocument? _propertiesDocument;
+    private JsonDocument? _propertiesDocument;
     private FieldIndex _index;
     private bool _indexed;
 
     /// <summary>Creates a view over <paramref name="root"/>, which must be a JSON object.</summary>
     public DiagnosticRecord(JsonElement root)
+    {
+        View(root);
+    }
+
+    /// <summary>An empty view, for <see cref="Reuse"/> (one per preparing thread).</summary>
+    internal DiagnosticRecord()
+    {
+    }
+
+    /// <summary>The record object.</summary>
+    public JsonElement Root { get; private set; }
+
+    /// <summary>The <c>properties</c> object, when there is one (parsed from a string if needed).</summary>
+    public JsonElement? Properties { get; private set; }
+
+    /// <summary>True when <c>properties</c> arrived as a JSON string holding an object.</summary>
+    public bool PropertiesWasString { get; private set; }
+
+    /// <summary>
+    /// Makes this (disposed or empty) view a view over <paramref name="root"/>, exactly as a new one: the record path
+    /// keeps one view per thread instead of one per record (issue 18), since nothing reads a record's view after the
+    /// record (it is disposed with its document).
+    /// </summary>
+    internal DiagnosticRecord Reuse(JsonElement root)
+    {
+        Dispose();
+        _propertiesDocument = null;
+        _index = default;
+        _indexed = false;
+        Properties = null;
+        PropertiesWasString = false;
+        View(root);
+        return this;
+    }
+
+    private void View(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -52,15 +88,6 @@ public sealed class DiagnosticRecord : IDisposable
             }
         }
     }
-
-    /// <summary>The record object.</summary>
-    public JsonElement Root { get; }
-
-    /// <summary>The <c>properties</c> object, when there is one (parsed from a string if needed).</summary>
-    public JsonElement? Properties { get; }
-
-    /// <summary>True when <c>properties</c> arrived as a JSON string holding an object.</summary>
-    public bool PropertiesWasString { get; }
 
     /// <summary>Finds the raw JSON value of the first of <paramref name="names"/> present (top level first, then properties).</summary>
     public bool TryGetRaw(out JsonElement value, params ReadOnlySpan<string> names)
@@ -388,6 +415,7 @@ public sealed class DiagnosticRecord : IDisposable
     public void Dispose()
     {
         _propertiesDocument?.Dispose();
+        _propertiesDocument = null;
         _index.Dispose();
     }
 }

@@ -31,6 +31,9 @@ public static class PayloadColumns
 
     private const int SafetyMargin = 16 * 1024;
 
+    [ThreadStatic]
+    private static object?[]? t_lengths;
+
     /// <summary>
     /// Puts <paramref name="utf8"/> on <paramref name="entity"/>. Returns false when it does not fit on the entity
     /// at all; the caller must then store it with <see cref="PayloadStore"/> and call <see cref="SetBlob"/>.
@@ -40,7 +43,7 @@ public static class PayloadColumns
     /// <summary>As <see cref="TryAdd(TableEntity, ReadOnlySpan{byte})"/>, on the columns of an entity not built yet.</summary>
     public static bool TryAdd(IDictionary<string, object> entity, ReadOnlySpan<byte> utf8)
     {
-        entity[Length] = (long)utf8.Length;
+        entity[Length] = BoxedLength(utf8.Length);
         var budget = EntityLimits.MaxEntityBytes - EntityLimits.EstimateSize(entity) - SafetyMargin;
 
         // UTF-8 never decodes to more characters than bytes: when the byte count fits, so does the text (no counting pass).
@@ -67,6 +70,22 @@ public static class PayloadColumns
 
         entity[GzipChunks] = chunks;
         return true;
+    }
+
+    /// <summary>
+    /// The boxed byte count: records of a stream are mostly of a few hundred lengths, so each thread keeps the last box
+    /// of each length modulo 1,024 instead of boxing a new <see cref="long"/> per row (issue 18).
+    /// </summary>
+    private static object BoxedLength(int length)
+    {
+        var boxes = t_lengths ??= new object?[1024];
+        ref var slot = ref boxes[length & 1023];
+        if (slot is long known && known == length)
+        {
+            return slot;
+        }
+
+        return slot = (long)length;
     }
 
     private static bool FitsAsText(int charCount, long budget) =>
