@@ -100,7 +100,7 @@ public sealed class TableBatch
                 var size = EntityLimits.EstimateSize(entity);
                 if (chunk.Count > 0 && (chunk.Count == EntityLimits.MaxBatchActions || bytes + size > EntityLimits.MaxBatchBytes))
                 {
-                    yield return Create(table, chunk);
+                    yield return Planned(table, chunk, bytes);
                     chunk = new List<TableEntity>(EntityLimits.MaxBatchActions);
                     bytes = 0;
                 }
@@ -111,8 +111,16 @@ public sealed class TableBatch
 
             if (chunk.Count > 0)
             {
-                yield return Create(table, chunk);
+                yield return Planned(table, chunk, bytes);
             }
         }
     }
+
+    /// <summary>
+    /// A chunk <see cref="Plan"/> made: one PartitionKey, each RowKey once (a dictionary by RowKey), at most 100 actions
+    /// and its size already summed, so it is not checked and sized a second time (the ingest plans every row while it
+    /// writes). A single entity over the payload limit still goes through <see cref="Create"/>, which refuses it.
+    /// </summary>
+    private static TableBatch Planned(string table, List<TableEntity> chunk, long bytes) =>
+        bytes > EntityLimits.MaxBatchBytes ? Create(table, chunk) : new TableBatch(table, chunk[0].PartitionKey, chunk, bytes);
 }

@@ -183,18 +183,21 @@ public static class IngestBenchmarks
     /// <param name="newStore">Creates the round's store (disposed after it).</param>
     /// <param name="bodies">The bodies to ingest.</param>
     /// <param name="cancellationToken">Cancels the round.</param>
+    /// <param name="timed">Called with true when the round's clock starts and false when it stops (a profile counts the requests in between).</param>
     public static Task<(P2Round Run, List<(string Table, TableEntity Entity)> Written)> IngestRoundAsync(
-        Func<IServiceProvider> newStore, IReadOnlyList<EventBody> bodies, CancellationToken cancellationToken) =>
+        Func<IServiceProvider> newStore, IReadOnlyList<EventBody> bodies, CancellationToken cancellationToken, Action<bool>? timed = null) =>
         OnStoreAsync(newStore, async (services, storage) =>
         {
             var pipeline = services.GetRequiredService<IngestPipeline>();
             var writer = services.GetRequiredService<TableWriter>();
             Settle();
+            timed?.Invoke(true);
             var cost = ProcessCost.Start();
             var clock = Stopwatch.StartNew();
             await pipeline.IngestAsync(bodies.ToAsyncEnumerable(), cancellationToken: cancellationToken);
             var elapsed = clock.Elapsed;
             var used = cost.Stop();
+            timed?.Invoke(false);
             var run = new P2Round(elapsed, used, writer.Transactions, writer.TransactionsByTable.GetValueOrDefault(TableNames.RollupPending));
 
             var written = new List<(string Table, TableEntity Entity)>();
@@ -223,7 +226,9 @@ public static class IngestBenchmarks
     /// <param name="newStore">Creates the round's store (disposed after it).</param>
     /// <param name="written">The entities to write, by logical table (what <see cref="IngestRoundAsync"/> read back).</param>
     /// <param name="cancellationToken">Cancels the round.</param>
-    public static Task<P2Round> RawRoundAsync(Func<IServiceProvider> newStore, List<(string Table, TableEntity Entity)> written, CancellationToken cancellationToken) =>
+    /// <param name="timed">Called with true when the round's clock starts and false when it stops.</param>
+    public static Task<P2Round> RawRoundAsync(
+        Func<IServiceProvider> newStore, List<(string Table, TableEntity Entity)> written, CancellationToken cancellationToken, Action<bool>? timed = null) =>
         OnStoreAsync(newStore, async (_, storage) =>
         {
             var tables = await CreateTablesAsync(storage, written, cancellationToken);
@@ -231,6 +236,7 @@ public static class IngestBenchmarks
                 .SelectMany(g => TableBatch.Plan(g.Key, g.Select(w => w.Entity)))
                 .ToList();
             Settle();
+            timed?.Invoke(true);
             var cost = ProcessCost.Start();
             var clock = Stopwatch.StartNew();
             await Parallel.ForEachAsync(
@@ -238,7 +244,9 @@ public static class IngestBenchmarks
                 new ParallelOptions { MaxDegreeOfParallelism = storage.Options.MaxParallelBatches, CancellationToken = cancellationToken },
                 async (plan, ct) => await tables[plan.Table].SubmitTransactionAsync(plan.Actions, ct));
             var elapsed = clock.Elapsed;
-            return new P2Round(elapsed, cost.Stop(), plans.Count, plans.Count(p => p.Table == TableNames.RollupPending));
+            var used = cost.Stop();
+            timed?.Invoke(false);
+            return new P2Round(elapsed, used, plans.Count, plans.Count(p => p.Table == TableNames.RollupPending));
         },
         cancellationToken);
 
