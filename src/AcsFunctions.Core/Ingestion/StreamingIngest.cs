@@ -233,9 +233,11 @@ public static class StreamingIngest
     }
 
     /// <summary>
-    /// Prepares a group on a thread of its own: preparing takes seconds of CPU, and on a thread-pool thread it would
-    /// starve the continuations of the writes it is meant to overlap (a small machine has as few pool threads as cores).
+    /// Prepares a group on a long-lived preparing thread (<see cref="PreparingThreads"/>): preparing takes seconds of CPU,
+    /// and on a thread-pool thread it would starve the continuations of the writes it is meant to overlap (a small machine
+    /// has as few pool threads as cores); a thread of its own per group (as before) built the record path's per-thread
+    /// buffers and tables again for every group.
     /// </summary>
     private static Task<PreparedBatch> PrepareAsync(IngestPipeline pipeline, List<EventBody> group, CancellationToken cancellationToken) =>
-        Task.Factory.StartNew(() => pipeline.Preparer.Prepare(group, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        PreparingThreads.RunAsync(() => pipeline.Preparer.Prepare(group, cancellationToken), cancellationToken);
 }
