@@ -44,6 +44,12 @@ var clock = Stopwatch.StartNew();
 var bodies = IngestBenchmarks.GenerateBodies(mb * 1_048_576L);
 bytes = bodies.Sum(b => (long)b.Data.Length);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generated {bodies.Count} bodies in {clock.Elapsed.TotalSeconds:N1} s"));
+if (args.Contains("--scaling"))
+{
+    AcsFunctions.Bench.PrepareProfile.Scaling.Print(provider, bodies);
+    return;
+}
+
 if (args.Contains("--alloc"))
 {
     // Prepare on one thread (warm: two passes first), with the runtime's allocation ticks counted by type.

@@ -207,7 +207,7 @@ internal static class Stages
         }
     }
 
-    private static void Run(EventBody body, int depth, IRecordSanitizer sanitizer, HandlerRegistry registry, RecordPartitions partitions)
+    internal static void Run(EventBody body, int depth, IRecordSanitizer sanitizer, HandlerRegistry registry, RecordPartitions partitions)
     {
         using var decoded = BodyDecoder.Decode(body);
         if (depth == 0)
