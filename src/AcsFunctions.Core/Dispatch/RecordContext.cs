@@ -25,7 +25,7 @@ public sealed class RecordContext
     {
     }
 
-    /// <summary>An empty context for <see cref="Reuse"/> (one per preparing thread); nothing reads it before then.</summary>
+    /// <summary>An empty context, filled by <see cref="Reuse"/> before anything reads it (the envelope fills a thread's reused one or a new one).</summary>
 #pragma warning disable CS8618 // its members are set by Reuse before anything reads them
     [SetsRequiredMembers]
     internal RecordContext(bool reusable)

@@ -73,33 +73,16 @@ internal static class RecordEnvelope
         }
 
         deadLetter = null;
-        if (reuse is not null)
-        {
-            context = reuse.Reuse(
-                record,
-                category,
-                rawCategory,
-                time.Value,
-                ResourceOf(record),
-                lineage,
-                recordId,
-                record.GetString("correlationId", "correlationIdentifier").OrNull(),
-                record.GetString("operationName").OrNull());
-            return true;
-        }
-
-        context = new RecordContext
-        {
-            Record = record,
-            Category = category,
-            RawCategory = rawCategory,
-            Time = time.Value,
-            Resource = ResourceOf(record),
-            Lineage = lineage,
-            RecordId = recordId,
-            CorrelationId = record.GetString("correlationId", "correlationIdentifier").OrNull(),
-            OperationName = record.GetString("operationName").OrNull(),
-        };
+        context = (reuse ?? new RecordContext(reusable: true)).Reuse(
+            record,
+            category,
+            rawCategory,
+            time.Value,
+            ResourceOf(record),
+            lineage,
+            recordId,
+            record.GetString("correlationId", "correlationIdentifier").OrNull(),
+            record.GetString("operationName").OrNull());
         return true;
     }
 
