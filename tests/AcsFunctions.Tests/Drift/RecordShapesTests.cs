@@ -140,6 +140,50 @@ public sealed class RecordShapesTests
         Assert.True(last > cap / 2, $"the cap was never approached ({last} bytes)");
     }
 
+    [Fact]
+    public void UnderSmallBounds_WhatTheSetCountsIsWhatItHolds_NoCategoryPassesItsShare_AndCountsAreMemberByMember()
+    {
+        // Two dozen categories on one set small enough to be emptied, to start kinds again and to send categories member
+        // by member: names drawn from sets shared between categories, kinds at random.
+        const int maxShapes = 96;
+        const int maxBytes = 2048;
+        var shapes = new RecordShapes(maxBytes, maxShapesPerCategory: 8, maxShapes, maxKindsPerNames: 8);
+        var random = new Random(18);
+        string[] values = ["null", "\"x\"", "1", "\"2\"", "true", "{}"];
+        var byShape = new Dictionary<string, CategoryObservation>();
+        var byMember = new Dictionary<string, CategoryObservation>();
+        for (var i = 0; i < 8_000; i++)
+        {
+            // Categories c0..c11 keep to two name sets and few kinds; c12..c23 roam over forty name sets and every kind.
+            var c = random.Next(24);
+            var category = "c" + c;
+            var names = c < 12 ? random.Next(2) : random.Next(40);
+            string Value() => values[c < 12 ? random.Next(2) : random.Next(values.Length)];
+            var json = "{\"a" + names + "\":" + Value() + ",\"b\":" + Value() + ",\"properties\":{\"c" + (names % 3) + "\":" + Value() + ",\"d\":" + Value() + "}}";
+            using var document = JsonDocument.Parse(json);
+            using var record = new DiagnosticRecord(document.RootElement);
+            var context = Context(record, category, i);
+            (byMember.TryGetValue(category, out var member) ? member : byMember[category] = new CategoryObservation(category, "p")).See(context);
+            (byShape.TryGetValue(category, out var shape) ? shape : byShape[category] = new CategoryObservation(category, "p", shapes)).See(context);
+
+            Assert.Equal(shapes.Tally(), (shapes.Count, shapes.HeldBytes));
+            Assert.InRange(shapes.Count, 0, maxShapes);
+            Assert.InRange(shapes.HeldBytes, 0, maxBytes);
+
+            // One add may take a category past its share (it is counted member by member from then on), never further.
+            Assert.InRange(shapes.For(category).HeldShapes, 0, (maxShapes / RecordShapes.CategoryShare) + 2);
+        }
+
+        foreach (var (category, observation) in byMember)
+        {
+            Assert.Equal(Describe(observation), Describe(byShape[category]));
+        }
+
+        Assert.True(shapes.Generation > 0, "the set was never emptied");
+        Assert.Contains(Enumerable.Range(0, 24), c => shapes.For("c" + c).ByMember);
+        Assert.Contains(Enumerable.Range(0, 24), c => !shapes.For("c" + c).ByMember);
+    }
+
     internal static RecordContext Context(DiagnosticRecord record, string category, int i) => new()
     {
         Record = record,
