@@ -94,9 +94,9 @@ internal sealed class NameShape
         {
             // Values whose kinds keep changing: start this name shape's kinds again rather than hold every combination,
             // giving back what each held to the set and to the category it was counted for.
-            foreach (var shape in _kinds.Values)
+            foreach (var dropped in _kinds.Values)
             {
-                shape.Charged?.Release(Generation, 1, shape.Kinds.Length);
+                dropped.Charged?.Release(Generation, 1, dropped.Kinds.Length);
             }
 
             _kinds.Clear();
@@ -106,7 +106,21 @@ internal sealed class NameShape
         Interlocked.Add(ref _heldBytes, kinds.Length);
         var counted = first || _owner.HoldKinds(this, kinds.Length, category);
         var key = kinds.ToArray();
-        return _kinds.GetOrAdd(key, new RecordShape(this, key, counted ? category : null));
+        var made = new RecordShape(this, key, counted ? category : null);
+        var shape = _kinds.GetOrAdd(key, made);
+        if (!ReferenceEquals(shape, made))
+        {
+            // Another thread added these kinds first: what this one counted is not held.
+            Interlocked.Decrement(ref _count);
+            Interlocked.Add(ref _heldBytes, -key.Length);
+            if (counted)
+            {
+                _owner.Release(Generation, 1, key.Length);
+                category.Release(Generation, 1, key.Length);
+            }
+        }
+
+        return shape;
     }
 
     /// <summary>
