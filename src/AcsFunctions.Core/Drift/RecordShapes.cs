@@ -138,7 +138,8 @@ internal sealed class NameShape
 /// hint: a record with the same names and kinds is then known without a lookup. Bounded: emptied when it holds
 /// <see cref="MaxShapes"/> name shapes and shapes or <see cref="MaxHeldBytes"/> bytes of signatures and kinds (a shape
 /// is then worked out again). No category can empty it alone: a category that has shown more than
-/// <see cref="MaxShapesPerCategory"/> different member names (records whose names keep changing), or that holds more
+/// <see cref="MaxShapesPerCategory"/> different member names since the set was last emptied (records whose names keep
+/// changing; names made again after an emptying others caused are not new), or that holds more
 /// than a <see cref="CategoryShare"/>th of either bound (values whose kinds keep changing under its names), is counted
 /// member by member from then on. One set of names whose kinds keep changing starts its kinds again after
 /// <see cref="MaxKindsPerNames"/>.
@@ -154,7 +155,7 @@ internal sealed class RecordShapes
     /// <summary>Signature and kind bytes held (all shapes together) before the set is emptied.</summary>
     internal const int MaxHeldBytes = 2 * 1024 * 1024;
 
-    /// <summary>Different member names a category may show before its records are counted member by member.</summary>
+    /// <summary>Different member names a category may show (since the set was last emptied) before its records are counted member by member.</summary>
     internal const int MaxShapesPerCategory = 256;
 
     /// <summary>Shapes (kinds) kept per set of member names before they are started again.</summary>
@@ -368,12 +369,12 @@ internal sealed class RecordShapes
     }
 
     /// <summary>
-    /// The shapes of one category: how many different member names it has shown, and what it holds of the set since
-    /// the set was last emptied (shapes and bytes, each with that generation in its high 32 bits).
+    /// The shapes of one category: how many different member names it has shown and what it holds of the set since
+    /// the set was last emptied (name shapes, shapes and bytes, each with that generation in its high 32 bits).
     /// </summary>
     internal sealed class Category(RecordShapes owner)
     {
-        private int _made;
+        private long _made;
         private long _heldShapes;
         private long _heldBytes;
         private bool _byMember;
@@ -489,7 +490,7 @@ internal sealed class RecordShapes
                 return null;
             }
 
-            if (Interlocked.Increment(ref _made) > owner._maxPerCategory)
+            if (Add(ref _made, owner.Generation, 1) > owner._maxPerCategory)
             {
                 Volatile.Write(ref _byMember, true);
                 return null; // this one and every later record of the category: member by member

@@ -125,6 +125,33 @@ public sealed class RecordShapesTests
     }
 
     [Fact]
+    public void ACategoryWithAFewNameSets_IsNotSentMemberByMember_ByEmptyingsOthersCause()
+    {
+        // Each time other categories fill the set it is emptied and "steady" makes its four name sets again: only more
+        // than maxShapesPerCategory name sets at once means names that keep changing.
+        var shapes = new RecordShapes(RecordShapes.MaxHeldBytes, maxShapesPerCategory: 8, maxShapes: 64);
+        var steady = shapes.For("steady");
+        var filler = 0;
+        for (var round = 0; round < 6; round++)
+        {
+            for (var n = 0; n < 4; n++)
+            {
+                using var document = JsonDocument.Parse("{\"a" + n + "\":1,\"properties\":{\"c\":\"x\"}}");
+                Assert.NotNull(steady.Of(new DiagnosticRecord(document.RootElement), hint: null));
+            }
+
+            for (var generation = shapes.Generation; shapes.Generation == generation; filler++)
+            {
+                using var document = JsonDocument.Parse("{\"f" + filler + "\":1}");
+                Assert.NotNull(shapes.Of("fill" + filler, new DiagnosticRecord(document.RootElement)));
+            }
+        }
+
+        Assert.Equal(6, shapes.Generation);
+        Assert.False(steady.ByMember);
+    }
+
+    [Fact]
     public void HeldSignatureBytes_StayUnderTheCap_AndShapesAreStillFound()
     {
         const int cap = 4096;
