@@ -77,8 +77,8 @@ internal sealed class NameShape
     /// </summary>
     internal int Generation { get; set; }
 
-    /// <summary>The shapes (kinds) kept now.</summary>
-    internal ICollection<RecordShape> Shapes => _kinds.Values;
+    /// <summary>The shapes (kinds) kept now (enumerated without taking the dictionary's locks, as <c>Values</c> would).</summary>
+    internal IEnumerable<RecordShape> Shapes => _kinds.Select(static pair => pair.Value);
 
     /// <summary>The shape of these names with <paramref name="kinds"/> (one per member), made on first sight for <paramref name="category"/>.</summary>
     internal RecordShape Of(ReadOnlySpan<byte> kinds, RecordShapes.Category category) =>
@@ -94,7 +94,7 @@ internal sealed class NameShape
         {
             // Values whose kinds keep changing: start this name shape's kinds again rather than hold every combination,
             // giving back what each held to the set and to the category it was counted for.
-            foreach (var dropped in _kinds.Values)
+            foreach (var (_, dropped) in _kinds)
             {
                 dropped.Charged?.Release(Generation, 1, dropped.Kinds.Length);
             }
