@@ -104,19 +104,6 @@ internal sealed class BatchState(DateTimeOffset now)
     /// <summary>Where this batch's (or part's) rows keep their columns until written.</summary>
     public RowColumns Rows { get; } = new();
 
-    /// <summary>This batch's <see cref="Rows"/> and those of the parts merged into it.</summary>
-    private List<RowColumns>? _mergedRows;
-
-    /// <summary>Gives the chunks of every row set to the next batches: once every row of the batch is an entity.</summary>
-    public void RecycleRows()
-    {
-        Rows.Recycle();
-        foreach (var rows in _mergedRows ?? [])
-        {
-            rows.Recycle();
-        }
-    }
-
     public List<TableWrite> DeadLetters { get; } = [];
 
     public Dictionary<string, int> DeadByReason { get; } = new(StringComparer.Ordinal);
@@ -151,7 +138,6 @@ internal sealed class BatchState(DateTimeOffset now)
         Units += part.Units;
         Bodies += part.Bodies;
         Pending.AddRange(part.Pending);
-        (_mergedRows ??= []).Add(part.Rows);
         DeadLetters.AddRange(part.DeadLetters);
         foreach (var (reason, count) in part.DeadByReason)
         {

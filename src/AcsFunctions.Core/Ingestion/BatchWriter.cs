@@ -98,7 +98,6 @@ public sealed class BatchWriter
     {
         var writes = new List<TableWrite>(batch.Pending.Count + batch.DeadLetters.Count);
         writes.AddRange(batch.Pending.Select(p => p.Write));
-        batch.RecycleRows(); // every row is an entity now (or released): its compact columns go to the next batches
         writes.AddRange(batch.DeadLetters);
         await PayloadOffload.MoveAsync(_payloads, writes, batch.Offload, cancellationToken);
         return writes;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using Azure.Data.Tables;
 
@@ -28,22 +27,13 @@ internal sealed class RowColumns
     /// <summary>Stands for the row's <c>Raw</c> text among its values until the row is made an entity.</summary>
     internal static readonly object DeferredText = new();
 
-    /// <summary>Full-size chunks kept for the next batches once every row of theirs is an entity (each kind).</summary>
-    internal const int MaxPooledChunks = 32;
-
-    private static readonly ConcurrentQueue<object[]> _pooledPairs = new();
-    private static readonly ConcurrentQueue<byte[]> _pooledText = new();
-
     [ThreadStatic]
     private static Dictionary<string, object>? t_columns;
 
-    private readonly List<object[]> _pairChunks = [];
-    private readonly List<byte[]> _textChunks = [];
     private object[] _pairs = [];
     private int _pairsUsed;
     private byte[] _text = [];
     private int _textUsed;
-    private int _epoch;
 
     /// <summary>
     /// Keeps <paramref name="columns"/> (in their order; a <c>Raw</c> of <see cref="DeferredText"/> stands for
@@ -54,12 +44,8 @@ internal sealed class RowColumns
         var needed = columns.Count * 2;
         if (_pairsUsed + needed > _pairs.Length)
         {
-            // A chunk given back by a written batch, else a new one: chunks grow from 1 Ki to 8 Ki references, so a small
-            // part (a run of a few bodies) zeroes no more than it uses.
-            _pairs = needed <= PairsPerChunk && _pooledPairs.TryDequeue(out var pooled)
-                ? pooled
-                : new object[Math.Max(Math.Clamp(_pairs.Length * 2, 1024, PairsPerChunk), needed)];
-            _pairChunks.Add(_pairs);
+            // Chunks grow from 1 Ki to 8 Ki references: a small part (a run of a few bodies) zeroes no more than it uses.
+            _pairs = new object[Math.Max(Math.Clamp(_pairs.Length * 2, 1024, PairsPerChunk), needed)];
             _pairsUsed = 0;
         }
 
@@ -76,10 +62,7 @@ internal sealed class RowColumns
         {
             if (_textUsed + text.Length > _text.Length)
             {
-                _text = text.Length <= BytesPerChunk && _pooledText.TryDequeue(out var pooled)
-                    ? pooled
-                    : new byte[Math.Max(Math.Clamp(_text.Length * 2, 8 * 1024, BytesPerChunk), text.Length)];
-                _textChunks.Add(_text);
+                _text = new byte[Math.Max(Math.Clamp(_text.Length * 2, 8 * 1024, BytesPerChunk), text.Length)];
                 _textUsed = 0;
             }
 
@@ -89,44 +72,14 @@ internal sealed class RowColumns
             _textUsed += text.Length;
         }
 
-        return new CompactRow(this, _epoch, partitionKey, rowKey, _pairs, start, needed, chunk, textStart, text.Length);
-    }
-
-    /// <summary>
-    /// Gives the chunks to the next batches: call once every row kept here is an entity (the write made them all). A
-    /// row of an earlier filling that is made an entity after this throws instead of reading another row's columns.
-    /// </summary>
-    public void Recycle()
-    {
-        _epoch++;
-        foreach (var chunk in _pairChunks)
-        {
-            Array.Clear(chunk); // no value outlives its row
-            if (chunk.Length == PairsPerChunk && _pooledPairs.Count < MaxPooledChunks)
-            {
-                _pooledPairs.Enqueue(chunk);
-            }
-        }
-
-        foreach (var chunk in _textChunks)
-        {
-            if (chunk.Length == BytesPerChunk && _pooledText.Count < MaxPooledChunks)
-            {
-                _pooledText.Enqueue(chunk);
-            }
-        }
-
-        _pairChunks.Clear();
-        _textChunks.Clear();
-        (_pairs, _pairsUsed, _text, _textUsed) = ([], 0, [], 0);
+        return new CompactRow(partitionKey, rowKey, _pairs, start, needed, chunk, textStart, text.Length);
     }
 
     /// <summary>The scratch dictionary a row's entity is made from (one per thread, copied into the entity).</summary>
     internal static Dictionary<string, object> Scratch() => t_columns ??= new Dictionary<string, object>(64);
 
     /// <summary>A row's keys and where its columns and payload text are kept.</summary>
-    internal readonly struct CompactRow(
-        RowColumns owner, int epoch, string partitionKey, string rowKey, object[] pairs, int start, int length, byte[]? text, int textStart, int textLength)
+    internal readonly struct CompactRow(string partitionKey, string rowKey, object[] pairs, int start, int length, byte[]? text, int textStart, int textLength)
     {
         public string PartitionKey { get; } = partitionKey;
 
@@ -135,11 +88,6 @@ internal sealed class RowColumns
         /// <summary>The entity the SDK writes: the kept columns in their order, the payload text decoded in its place.</summary>
         public TableEntity ToEntity()
         {
-            if (owner is null || owner._epoch != epoch)
-            {
-                throw new InvalidOperationException("A prepared row was made an entity after its batch gave its columns back.");
-            }
-
             var columns = Scratch();
             columns.Clear();
             for (var i = start; i < start + length; i += 2)

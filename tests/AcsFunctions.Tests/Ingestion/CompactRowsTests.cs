@@ -68,50 +68,6 @@ public sealed class CompactRowsTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public void ChunksGivenBack_AreReusedByLaterRows_AndARowOfTheEarlierFillingCannotReadThem()
-    {
-        var first = new RowColumns();
-        var stale = Keep(first, 0, 300);
-        Assert.All(stale, r => Assert.Equal(r.Text, r.Row.ToEntity().GetString(PayloadColumns.Raw)));
-        first.Recycle();
-        Assert.Throws<InvalidOperationException>(() => stale[0].Row.ToEntity());
-
-        // The next batch's rows (on this set and on another) fill the chunks given back; each reads its own columns.
-        var again = Keep(first, 1_000, 300).Concat(Keep(new RowColumns(), 2_000, 300)).ToList();
-        foreach (var (row, text) in again)
-        {
-            var entity = row.ToEntity();
-            Assert.Equal(text, entity.GetString(PayloadColumns.Raw));
-            Assert.Equal("v" + entity.RowKey, entity.GetString("Value"));
-        }
-    }
-
-    private static List<(RowColumns.CompactRow Row, string Text)> Keep(RowColumns rows, int from, int count)
-    {
-        var kept = new List<(RowColumns.CompactRow, string)>();
-        for (var i = from; i < from + count; i++)
-        {
-            var key = i.ToString(CultureInfo.InvariantCulture);
-            var text = new string((char)('a' + (i % 26)), 500 + (i % 700)) + key;
-            var columns = new Dictionary<string, object>
-            {
-                ["PartitionKey"] = "pk",
-                ["RowKey"] = key,
-                ["Value"] = "v" + key,
-                [PayloadColumns.Raw] = RowColumns.DeferredText,
-            };
-            for (var c = 0; c < 40; c++)
-            {
-                columns["C" + c.ToString(CultureInfo.InvariantCulture)] = (long)c;
-            }
-
-            kept.Add((rows.Add("pk", key, columns, Encoding.UTF8.GetBytes(text)), text));
-        }
-
-        return kept;
-    }
-
-    [Fact]
     public async Task APreparedRow_IsOneEntity_UntilReleased_AndALongPayloadIsDecodedAtOnce()
     {
         await using var storage = TestStorage.Create(azurite.ConnectionString);
