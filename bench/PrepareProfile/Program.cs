@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 // `acs-diag bench`) --repeat times, printing one ratio per round. Storage is configured but never contacted:
 // Prepare does not write. Use --repeat to keep the process busy for a CPU trace (dotnet-trace collect -- ...).
 // --set Key=Value (repeatable) overrides a setting, e.g. --set AcsFunctions:Drift:Enabled=false to measure without
-// the drift observer. --columns prints which stored columns hold values made for their row alone. --entities prints Prepare's CPU per row beside the CPU of making each row's SDK entity when it is written. --alloc prints what one thread's Prepare (or --threads N threads') allocates, by type (sampled). --stages adds a stopwatch breakdown of one thread's Prepare by stage, --loop the front of the record
+// the drift observer. --columns prints which stored columns hold values made for their row alone. --alloc prints what one thread's Prepare (or --threads N threads') allocates, by type (sampled). --stages adds a stopwatch breakdown of one thread's Prepare by stage, --loop the front of the record
 // path per record, before (body document) and after (body split, bytes path) in turn (see Stages.cs).
 var mb = Arg("--mb", 20);
 var bytes = 0L;
@@ -104,40 +104,6 @@ if (args.Contains("--columns"))
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {sum / (double)rows,7:N1} B/row  {count * 100.0 / rows,5:N0} % of rows  {name}"));
     }
 
-    return;
-}
-
-if (args.Contains("--entities"))
-{
-    // What moved from Prepare to the write when rows became compact (issue 18): Prepare on one thread, then making the
-    // SDK entity of every row as the write does, each timed in CPU, best of 3; the two together are the old Prepare's work.
-    PrepareCpu(1);
-    var (prepareBest, makeBest, rows) = (TimeSpan.MaxValue, TimeSpan.MaxValue, 0L);
-    for (var pass = 0; pass < 3; pass++)
-    {
-        var (prepare, make) = (TimeSpan.Zero, TimeSpan.Zero);
-        rows = 0;
-        foreach (var batch in bodies.Chunk(IngestBenchmarks.BodiesPerBatch))
-        {
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var prepared = pipeline.Preparer.Prepare(batch, 1);
-            var made = Process.GetCurrentProcess().TotalProcessorTime;
-            foreach (var pending in prepared.State.Pending)
-            {
-                rows += pending.Write.Entity is null ? 0 : 1;
-            }
-
-            prepare += made - cpu;
-            make += Process.GetCurrentProcess().TotalProcessorTime - made;
-        }
-
-        prepareBest = prepare < prepareBest ? prepare : prepareBest;
-        makeBest = make < makeBest ? make : makeBest;
-    }
-
-    Console.WriteLine(string.Create(
-        CultureInfo.InvariantCulture,
-        $"   {rows:N0} rows: Prepare {prepareBest.TotalMicroseconds / rows:N2} µs CPU per row, making their entities at write {makeBest.TotalMicroseconds / rows:N2} µs per row"));
     return;
 }
 

@@ -4,85 +4,24 @@ using AcsFunctions.Storage;
 
 namespace AcsFunctions.Ingestion;
 
-/// <summary>
-/// A record's row waiting to be written, with what its dead letter would need if the service refused it. The row is
-/// kept compact (<see cref="RowColumns"/>) and made the SDK's entity when its write first reads it.
-/// </summary>
-internal sealed class PendingRecord
+/// <summary>A record's row waiting to be written, with what its dead letter would need if the service refused it.</summary>
+internal sealed class PendingRecord(TableWrite write, string category, bool unclassified, DateTimeOffset time, Lineage lineage)
 {
-    private RowColumns.CompactRow _row;
-    private TableEntity? _entity;
-    private bool _released;
+    /// <summary>The row; <c>default</c> once released (written, and no longer needed to match a refusal).</summary>
+    public TableWrite Write { get; private set; } = write;
 
-    /// <summary>A row made an entity already (one whose payload goes to a blob, or one a test builds).</summary>
-    public PendingRecord(TableWrite write, string category, bool unclassified, DateTimeOffset time, Lineage lineage)
-        : this(write.Table, category, unclassified, time, lineage)
-    {
-        _entity = write.Entity;
-    }
+    public string Category { get; } = category;
 
-    /// <summary>A row kept compact until it is written.</summary>
-    public PendingRecord(string table, RowColumns.CompactRow row, string category, bool unclassified, DateTimeOffset time, Lineage lineage)
-        : this(table, category, unclassified, time, lineage)
-    {
-        _row = row;
-    }
+    public bool Unclassified { get; } = unclassified;
 
-    private PendingRecord(string table, string category, bool unclassified, DateTimeOffset time, Lineage lineage)
-    {
-        Table = table;
-        Category = category;
-        Unclassified = unclassified;
-        Time = time;
-        Lineage = lineage;
-    }
+    public DateTimeOffset Time { get; } = time;
 
-    /// <summary>The logical table the row goes to.</summary>
-    public string Table { get; }
-
-    /// <summary>
-    /// The row, made the SDK's entity on first read (the same entity every read after); <c>default</c> once released
-    /// (written, and no longer needed to match a refusal). Read by one thread at a time (the batch's writer).
-    /// </summary>
-    public TableWrite Write
-    {
-        get
-        {
-            if (_released)
-            {
-                return default;
-            }
-
-            if (_entity is null)
-            {
-                _entity = _row.ToEntity();
-                _row = default; // its chunks may go once every row kept in them is an entity
-            }
-
-            return new TableWrite(Table, _entity);
-        }
-    }
-
-    /// <summary>Whether the row is still kept compact (not yet made an entity, not released).</summary>
-    internal bool IsCompact => !_released && _entity is null;
-
-    public string Category { get; }
-
-    public bool Unclassified { get; }
-
-    public DateTimeOffset Time { get; }
-
-    public Lineage Lineage { get; }
+    public Lineage Lineage { get; } = lineage;
 
     public bool Rejected { get; set; }
 
     /// <summary>Drops the reference to the written row (its memory), keeping what the counts need.</summary>
-    public void Release()
-    {
-        _released = true;
-        _entity = null;
-        _row = default;
-    }
+    public void Release() => Write = default;
 }
 
 /// <summary>
@@ -100,9 +39,6 @@ internal sealed class BatchState(DateTimeOffset now)
     public int Bodies { get; set; }
 
     public List<PendingRecord> Pending { get; } = [];
-
-    /// <summary>Where this batch's (or part's) rows keep their columns until written.</summary>
-    public RowColumns Rows { get; } = new();
 
     public List<TableWrite> DeadLetters { get; } = [];
 

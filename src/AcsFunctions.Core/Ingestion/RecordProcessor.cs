@@ -117,24 +117,13 @@ internal sealed class RecordProcessor(RecordDispatch dispatch, DeadLetterRows de
 
         var table = RecordRows.TableFor(enriched.Placement);
         var partition = batch.Partitions.Of(context, enriched.Placement);
-        var fits = RecordRows.TryBuild(context, enriched, payload, partition, batch.Rows, out var row, out var entity);
-        string partitionKey;
-        if (entity is null)
+        var fits = RecordRows.TryBuild(context, enriched, payload, partition, out var entity);
+        if (!fits)
         {
-            partitionKey = row.PartitionKey;
-            batch.Pending.Add(new PendingRecord(table, row, context.Category, enriched.Unclassified, context.Time, lineage));
-        }
-        else
-        {
-            if (!fits)
-            {
-                batch.Offload[entity] = payload.ToArray();
-            }
-
-            partitionKey = entity.PartitionKey;
-            batch.Pending.Add(new PendingRecord(new TableWrite(table, entity), context.Category, enriched.Unclassified, context.Time, lineage));
+            batch.Offload[entity] = payload.ToArray();
         }
 
+        batch.Pending.Add(new PendingRecord(new TableWrite(table, entity), context.Category, enriched.Unclassified, context.Time, lineage));
         if (enriched.Unclassified)
         {
             Log.UnknownCategory(logger, context.Category);
@@ -145,7 +134,7 @@ internal sealed class RecordProcessor(RecordDispatch dispatch, DeadLetterRows de
         {
             batch.Marks.TryAdd(
                 (partition.MarkKind, partition.MarkRowKey),
-                RollupMarks.Create(partition.MarkKind, partitionKey, context.Resource.Key, context.Category, Windows.MinuteOf(context.Time), batch.Now));
+                RollupMarks.Create(partition.MarkKind, entity.PartitionKey, context.Resource.Key, context.Category, Windows.MinuteOf(context.Time), batch.Now));
         }
 
         foreach (var observation in batch.Observations)

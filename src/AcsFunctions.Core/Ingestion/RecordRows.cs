@@ -40,44 +40,6 @@ public static class RecordRows
     /// </summary>
     internal static bool TryBuild(RecordContext context, EnrichedRecord enriched, ReadOnlySpan<byte> payload, RecordPartition partition, out TableEntity entity)
     {
-        var columns = Columns(context, enriched, partition);
-        var fits = PayloadColumns.TryAdd(columns, payload);
-        entity = new TableEntity(columns);
-        columns.Clear();
-        return fits;
-    }
-
-    /// <summary>
-    /// As <see cref="TryBuild(RecordContext, EnrichedRecord, ReadOnlySpan{byte}, RecordPartition, out TableEntity)"/>,
-    /// keeping the row compact in <paramref name="rows"/> until it is written (<see cref="RowColumns"/>): the same
-    /// columns, with the payload's readable copy kept as its UTF-8 bytes. A payload that does not fit on the row as text
-    /// is compressed or sent to a blob as before: that row is made an entity at once (<paramref name="entity"/>), and
-    /// false is returned when its payload must go to a blob.
-    /// </summary>
-    internal static bool TryBuild(
-        RecordContext context, EnrichedRecord enriched, ReadOnlySpan<byte> payload, RecordPartition partition, RowColumns rows, out RowColumns.CompactRow row, out TableEntity? entity)
-    {
-        var columns = Columns(context, enriched, partition);
-        var deferred = payload.Length <= RowColumns.MaxDeferredBytes ? RowColumns.DeferredText : null;
-        var fits = PayloadColumns.TryAdd(columns, payload, deferred);
-        if (deferred is not null && ReferenceEquals(columns.GetValueOrDefault(PayloadColumns.Raw), deferred))
-        {
-            row = rows.Add((string)columns["PartitionKey"], (string)columns["RowKey"], columns, payload);
-            entity = null;
-        }
-        else
-        {
-            row = default;
-            entity = new TableEntity(columns);
-        }
-
-        columns.Clear();
-        return fits;
-    }
-
-    /// <summary>The row's columns, without its payload, in the thread's reused dictionary (empty it after use).</summary>
-    private static Dictionary<string, object> Columns(RecordContext context, EnrichedRecord enriched, RecordPartition partition)
-    {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(enriched);
         var rk = enriched.Placement == RecordPlacement.Call ? KeyEncoder.Cap(enriched.CallRowKey ?? context.RecordId) : context.RecordId;
@@ -129,7 +91,10 @@ public static class RecordRows
             RecordEntities.AddFitted(columns, name, value);
         }
 
-        return columns;
+        var fits = PayloadColumns.TryAdd(columns, payload);
+        entity = new TableEntity(columns);
+        columns.Clear();
+        return fits;
     }
 
     /// <summary>

@@ -41,14 +41,7 @@ public static class PayloadColumns
     public static bool TryAdd(TableEntity entity, ReadOnlySpan<byte> utf8) => TryAdd((IDictionary<string, object>)entity, utf8);
 
     /// <summary>As <see cref="TryAdd(TableEntity, ReadOnlySpan{byte})"/>, on the columns of an entity not built yet.</summary>
-    public static bool TryAdd(IDictionary<string, object> entity, ReadOnlySpan<byte> utf8) => TryAdd(entity, utf8, null);
-
-    /// <summary>
-    /// As <see cref="TryAdd(IDictionary{string, object}, ReadOnlySpan{byte})"/>; when the payload fits as text and
-    /// <paramref name="deferredText"/> is given, <c>Raw</c> is set to it instead of the decoded text (the caller keeps
-    /// the bytes and decodes them when the entity is made).
-    /// </summary>
-    internal static bool TryAdd(IDictionary<string, object> entity, ReadOnlySpan<byte> utf8, object? deferredText)
+    public static bool TryAdd(IDictionary<string, object> entity, ReadOnlySpan<byte> utf8)
     {
         entity[Length] = BoxedLength(utf8.Length);
         var budget = EntityLimits.MaxEntityBytes - EntityLimits.EstimateSize(entity) - SafetyMargin;
@@ -56,7 +49,7 @@ public static class PayloadColumns
         // UTF-8 never decodes to more characters than bytes: when the byte count fits, so does the text (no counting pass).
         if (FitsAsText(utf8.Length, budget) || FitsAsText(Encoding.UTF8.GetCharCount(utf8), budget))
         {
-            entity[Raw] = deferredText ?? Encoding.UTF8.GetString(utf8);
+            entity[Raw] = Encoding.UTF8.GetString(utf8);
             return true;
         }
 
