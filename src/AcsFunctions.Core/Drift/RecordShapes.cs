@@ -50,6 +50,7 @@ internal sealed class RecordShape
 internal sealed class NameShape
 {
     private readonly ConcurrentDictionary<byte[], RecordShape> _kinds = new(ByteComparer.Instance);
+    private readonly Lock _restart = new();
     private readonly RecordShapes _owner;
     private int _count;
     private long _heldBytes;
@@ -93,14 +94,21 @@ internal sealed class NameShape
         if (Interlocked.Increment(ref _count) > _owner.KindsPerNames)
         {
             // Values whose kinds keep changing: start this name shape's kinds again rather than hold every combination,
-            // giving back what each held to the set and to the category it was counted for.
-            foreach (var (_, dropped) in _kinds)
+            // giving back what each held to the set and to the category it was counted for. One thread restarts (rare:
+            // once per KindsPerNames new kinds); a thread that passed the bound at the same time finds it restarted.
+            lock (_restart)
             {
-                dropped.Charged?.Release(Generation, 1, dropped.Kinds.Length);
-            }
+                if (Volatile.Read(ref _count) > _owner.KindsPerNames)
+                {
+                    foreach (var (_, dropped) in _kinds)
+                    {
+                        dropped.Charged?.Release(Generation, 1, dropped.Kinds.Length);
+                    }
 
-            _kinds.Clear();
-            _owner.Release(Generation, Interlocked.Exchange(ref _count, 1) - 1, Interlocked.Exchange(ref _heldBytes, 0));
+                    _kinds.Clear();
+                    _owner.Release(Generation, Interlocked.Exchange(ref _count, 1) - 1, Interlocked.Exchange(ref _heldBytes, 0));
+                }
+            }
         }
 
         Interlocked.Add(ref _heldBytes, kinds.Length);
@@ -502,9 +510,10 @@ internal sealed class RecordShapes
             var held = owner._names.GetOrAdd(names.Signature, names);
             if (!ReferenceEquals(held, names))
             {
-                // Another thread added these names first: count the kinds with its name shape.
+                // Another thread added these names first: count the kinds with its name shape (and these names once).
                 owner.Release(generation, 2, bytes);
                 Release(generation, 2, bytes);
+                Add(ref _made, generation, -1);
                 return held.Of(kinds, this);
             }
 
