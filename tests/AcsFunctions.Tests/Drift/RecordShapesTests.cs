@@ -13,7 +13,11 @@ namespace AcsFunctions.Tests.Drift;
 /// </summary>
 public sealed class RecordShapesTests
 {
+    private const int SmallShapes = 96;
+    private const int SmallBytes = 2048;
+
     private static readonly ResourceRef _resource = ResourceRef.Parse(null);
+    private static readonly string[] _mixedValues = ["null", "\"x\"", "1", "\"2\"", "true", "{}"];
 
     [Fact]
     public void ByShape_CountsExactlyAsMemberByMember_OnAGeneratedStreamAndOddRecords()
@@ -121,6 +125,33 @@ public sealed class RecordShapesTests
     }
 
     [Fact]
+    public void ACategoryWithAFewNameSets_IsNotSentMemberByMember_ByEmptyingsOthersCause()
+    {
+        // Each time other categories fill the set it is emptied and "steady" makes its four name sets again: only more
+        // than maxShapesPerCategory name sets at once means names that keep changing.
+        var shapes = new RecordShapes(RecordShapes.MaxHeldBytes, maxShapesPerCategory: 8, maxShapes: 64);
+        var steady = shapes.For("steady");
+        var filler = 0;
+        for (var round = 0; round < 6; round++)
+        {
+            for (var n = 0; n < 4; n++)
+            {
+                using var document = JsonDocument.Parse("{\"a" + n + "\":1,\"properties\":{\"c\":\"x\"}}");
+                Assert.NotNull(steady.Of(new DiagnosticRecord(document.RootElement), hint: null));
+            }
+
+            for (var generation = shapes.Generation; shapes.Generation == generation; filler++)
+            {
+                using var document = JsonDocument.Parse("{\"f" + filler + "\":1}");
+                Assert.NotNull(shapes.Of("fill" + filler, new DiagnosticRecord(document.RootElement)));
+            }
+        }
+
+        Assert.Equal(6, shapes.Generation);
+        Assert.False(steady.ByMember);
+    }
+
+    [Fact]
     public void HeldSignatureBytes_StayUnderTheCap_AndShapesAreStillFound()
     {
         const int cap = 4096;
@@ -140,6 +171,76 @@ public sealed class RecordShapesTests
         Assert.True(last > cap / 2, $"the cap was never approached ({last} bytes)");
     }
 
+    [Fact]
+    public void UnderSmallBounds_WhatTheSetCountsIsWhatItHolds_NoCategoryPassesItsShare_AndCountsAreMemberByMember()
+    {
+        // Sixteen categories on one set small enough to be emptied, to start kinds again and to send categories member
+        // by member (see Mixed).
+        var shapes = new RecordShapes(SmallBytes, maxShapesPerCategory: 64, SmallShapes, maxKindsPerNames: 8);
+        var random = new Random(18);
+        var byShape = new Dictionary<string, CategoryObservation>();
+        var byMember = new Dictionary<string, CategoryObservation>();
+        for (var i = 0; i < 8_000; i++)
+        {
+            SeeMixed(random, i, shapes, byShape, byMember);
+            Assert.Equal(shapes.Tally(), (shapes.Count, shapes.HeldBytes));
+            Assert.InRange(shapes.Count, 0, SmallShapes);
+            Assert.InRange(shapes.HeldBytes, 0, SmallBytes);
+
+            // One add may take a category past its share (it is counted member by member from then on), never further.
+            Assert.All(byShape.Keys, c => Assert.InRange(shapes.For(c).HeldShapes, 0, (SmallShapes / RecordShapes.CategoryShare) + 2));
+        }
+
+        foreach (var (category, observation) in byMember)
+        {
+            Assert.Equal(Describe(observation), Describe(byShape[category]));
+        }
+
+        Assert.True(shapes.Generation > 0, "the set was never emptied");
+        Assert.True(shapes.For("c12").ByMember);
+        Assert.Contains(Enumerable.Range(0, 12), c => !shapes.For("c" + c).ByMember);
+    }
+
+    [Fact]
+    public void TwoThreadsOnOneSet_EachCountsExactlyAsMemberByMember_AndTheBoundsHold()
+    {
+        // Preparing threads share the set (lock-free): shapes made, emptied, started again and categories switched to
+        // member by member under each other's feet must not change what either counts.
+        var shapes = new RecordShapes(SmallBytes, maxShapesPerCategory: 64, SmallShapes, maxKindsPerNames: 8);
+        using var start = new Barrier(2);
+        var results = new (Dictionary<string, CategoryObservation> ByShape, Dictionary<string, CategoryObservation> ByMember)[2];
+        var threads = Enumerable.Range(0, 2).Select(t => new Thread(() =>
+        {
+            var random = new Random(18 + t);
+            var byShape = new Dictionary<string, CategoryObservation>();
+            var byMember = new Dictionary<string, CategoryObservation>();
+            start.SignalAndWait();
+            for (var i = 0; i < 8_000; i++)
+            {
+                SeeMixed(random, i, shapes, byShape, byMember);
+            }
+
+            results[t] = (byShape, byMember);
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        foreach (var (byShape, byMember) in results)
+        {
+            Assert.Equal(16, byMember.Count);
+            foreach (var (category, observation) in byMember)
+            {
+                Assert.Equal(Describe(observation), Describe(byShape[category]));
+            }
+        }
+
+        // An add that would pass a bound empties the set first, so what is counted never ends above it (a thread giving
+        // back shapes while another empties the set may leave the counts a little low until the next emptying).
+        Assert.True(shapes.Count <= SmallShapes, $"{shapes.Count} shapes counted");
+        Assert.True(shapes.HeldBytes <= SmallBytes, $"{shapes.HeldBytes} bytes counted");
+        Assert.True(shapes.Generation > 0, "the set was never emptied");
+    }
+
     internal static RecordContext Context(DiagnosticRecord record, string category, int i) => new()
     {
         Record = record,
@@ -150,6 +251,24 @@ public sealed class RecordShapesTests
         Lineage = Lineage.None,
         RecordId = "r" + i,
     };
+
+    /// <summary>
+    /// One record of a mixed stream, seen both ways: categories c0..c11 keep to two name sets and few kinds; c12..c15
+    /// roam over forty name sets and every kind, and c12 has 40 % of the records (alone, it would hold most of a small set).
+    /// </summary>
+    private static void SeeMixed(Random random, int i, RecordShapes shapes, Dictionary<string, CategoryObservation> byShape, Dictionary<string, CategoryObservation> byMember)
+    {
+        var c = random.Next(10) < 4 ? 12 : random.Next(16);
+        var category = "c" + c;
+        var names = c < 12 ? random.Next(2) : random.Next(40);
+        string Value() => _mixedValues[c < 12 ? random.Next(2) : random.Next(_mixedValues.Length)];
+        var json = "{\"a" + names + "\":" + Value() + ",\"b\":" + Value() + ",\"properties\":{\"c" + (names % 3) + "\":" + Value() + ",\"d\":" + Value() + "}}";
+        using var document = JsonDocument.Parse(json);
+        using var record = new DiagnosticRecord(document.RootElement);
+        var context = Context(record, category, i);
+        (byMember.TryGetValue(category, out var member) ? member : byMember[category] = new CategoryObservation(category, "p")).See(context);
+        (byShape.TryGetValue(category, out var shape) ? shape : byShape[category] = new CategoryObservation(category, "p", shapes)).See(context);
+    }
 
     private static string? See(CategoryObservation observation, RecordContext context)
     {

@@ -48,8 +48,9 @@ public sealed class ShapeKindsTests
     [Fact]
     public void ValuesWhoseKindsKeepChanging_AreCountedByShapeExactlyAsMemberByMember_PastEveryBound()
     {
-        // One set of names, more combinations of kinds than one name shape keeps (it starts its kinds again), and a
-        // category with many such combinations is never sent member by member.
+        // One set of names, more combinations of kinds than one name shape keeps (it starts its kinds again): every
+        // record of the category is counted by shape — the category is never sent member by member (that switch is
+        // for good, so it being off at the end means it never happened) — and still counts as member by member does.
         var shapes = new RecordShapes();
         var byShape = new CategoryObservation("kinds", "p", shapes);
         var byMember = new CategoryObservation("kinds", "p");
@@ -71,8 +72,91 @@ public sealed class ShapeKindsTests
 
         Assert.Equal(Describe(byMember), Describe(byShape));
         Assert.InRange(shapes.HeldBytes, 1, RecordShapes.MaxHeldBytes);
+        Assert.False(shapes.For("kinds").ByMember);
         using var again = JsonDocument.Parse("""{"a":1,"b":"x","properties":{"c":true,"d":null}}""");
         Assert.NotNull(shapes.Of("kinds", new DiagnosticRecord(again.RootElement)));
+    }
+
+    [Fact]
+    public void ACategoryWhoseKindsKeepChanging_NeverEmptiesTheSetTheOthersShare()
+    {
+        // A category may show MaxShapesPerCategory name sets and each may keep MaxKindsPerNames kind combinations: a
+        // few such name sets alone hold more than the whole set. The category is counted member by member past its
+        // share instead, exactly as before, and the shapes of every other category stay where they are (the set
+        // emptied would make them again).
+        var shapes = new RecordShapes();
+        using var calmDocument = JsonDocument.Parse("""{"a":1,"b":"x","properties":{"c":"12"}}""");
+        var calm = new DiagnosticRecord(calmDocument.RootElement);
+        var calmShape = shapes.Of("calm", calm);
+        var byShape = new CategoryObservation("churn", "p", shapes);
+        var byMember = new CategoryObservation("churn", "p");
+        var combinations = RecordShapes.MaxKindsPerNames;
+        var nameSets = (RecordShapes.MaxShapes / (combinations + 1)) + 2;
+        for (var i = 0; i < nameSets * combinations; i++)
+        {
+            var (names, n) = Math.DivRem(i, combinations);
+            var json = string.Create(
+                CultureInfo.InvariantCulture,
+                $$$"""{"a{{{names}}}":{{{_values[n % 8]}}},"b":{{{_values[n / 8 % 8]}}},"properties":{"c":{{{_values[n / 64 % 8]}}},"d":{{{_values[n / 512 % 8]}}}}}""");
+            using var document = JsonDocument.Parse(json);
+            using var record = new DiagnosticRecord(document.RootElement);
+            var context = RecordShapesTests.Context(record, "churn", i);
+            byMember.See(context);
+            byShape.See(context);
+            if (n == 0)
+            {
+                Assert.Same(calmShape, shapes.Of("calm", calm));
+            }
+        }
+
+        Assert.Equal(Describe(byMember), Describe(byShape));
+        Assert.Same(calmShape, shapes.Of("calm", calm));
+        Assert.Equal(0, shapes.Generation);
+        Assert.True(shapes.For("churn").ByMember);
+        Assert.False(shapes.For("calm").ByMember);
+        Assert.Equal(shapes.Tally(), (shapes.Count, shapes.HeldBytes));
+    }
+
+    [Fact]
+    public void NamesTheSetWasEmptiedOf_AddNothingToWhatItCounts()
+    {
+        // The previous record's shape (a caller's hint) may outlive an emptying of the set: records with its names
+        // and other kinds must not be counted into the new set, which does not hold those names.
+        var shapes = new RecordShapes(RecordShapes.MaxHeldBytes, RecordShapes.MaxShapesPerCategory, maxShapes: 64, maxKindsPerNames: 8);
+        var old = shapes.For("old");
+        var first = Shape(old, """{"a":1,"properties":{"c":"x"}}""", hint: null);
+        Assert.Equal(0, first!.Names.Generation);
+
+        // Other categories, one name set each (none passes its own share), fill the set until it is emptied.
+        for (var i = 0; shapes.Generation == 0; i++)
+        {
+            Assert.NotNull(Shape(shapes.For("fill" + i), "{\"f" + i + "\":1}", hint: null));
+            Assert.Equal(shapes.Tally(), (shapes.Count, shapes.HeldBytes));
+        }
+
+        // From the stale hint, other kinds: found or made in the set as it is now, and counted as what it holds.
+        var hint = first;
+        for (var k = 0; k < 12; k++)
+        {
+            var json = string.Create(CultureInfo.InvariantCulture, $$$"""{"a":{{{_values[k % 8]}}},"properties":{"c":{{{_values[k / 8 % 8]}}}}}""");
+            hint = Shape(old, json, hint);
+            Assert.NotNull(hint);
+            Assert.Equal(shapes.Tally(), (shapes.Count, shapes.HeldBytes));
+        }
+
+        // The stale name shape itself, given more kinds than it keeps: it adds nothing, and starting its kinds again
+        // gives nothing back.
+        var count = shapes.Count;
+        var bytes = shapes.HeldBytes;
+        for (var k = 0; k < 20; k++)
+        {
+            var kinds = new byte[first.Kinds.Length];
+            kinds[0] = (byte)k;
+            Assert.NotNull(first.Names.Of(kinds, old));
+            Assert.Equal((count, bytes), (shapes.Count, shapes.HeldBytes));
+        }
+
+        Assert.Equal(shapes.Tally(), (shapes.Count, shapes.HeldBytes));
     }
 
     [Theory]
