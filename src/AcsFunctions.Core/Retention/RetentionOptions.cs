@@ -47,7 +47,10 @@ public sealed class RetentionOptions : IValidatableObject
     [Range(typeof(TimeSpan), MinAge, MaxAge, ErrorMessage = AgeError)]
     public TimeSpan DeadLetters { get; set; } = TimeSpan.FromDays(30);
 
-    /// <value>Default 93 days. Pipeline-health counters (<c>IngestHealth</c>), by ingest hour.</value>
+    /// <value>
+    /// Default 93 days. Pipeline-health counters (<c>IngestHealth</c>), by ingest hour; and the roll-up's <c>late</c>
+    /// marks (shown by health), by the time they were last made.
+    /// </value>
     [Range(typeof(TimeSpan), MinAge, MaxAge, ErrorMessage = AgeError)]
     public TimeSpan IngestHealth { get; set; } = TimeSpan.FromDays(93);
 

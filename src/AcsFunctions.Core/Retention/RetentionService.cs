@@ -142,6 +142,12 @@ public sealed class RetentionService
             }
         }
 
+        var late = await RunLateMarksAsync(now, run, cancellationToken);
+        if (late.RowsRead > 0)
+        {
+            Report(late, progress, tables);
+        }
+
         var outcome = new RetentionResult
         {
             DryRun = dryRun, Now = now, Tables = tables, GuardRowsRead = run.Guards.Rows, ReadQueries = run.Guards.Queries + run.Expired.Queries,
@@ -150,6 +156,29 @@ public sealed class RetentionService
         RetentionLog.RetentionCompleted(_logger, dryRun ? " (dry run)" : string.Empty, outcome.Deleted, tables.Sum(t => t.Kept), outcome.RowsRead, outcome.GuardRowsRead,
             outcome.ReadQueries, outcome.Transactions, outcome.More, outcome.Elapsed);
         return outcome;
+    }
+
+    /// <summary>
+    /// The <c>late</c> marks (docs/retention.md, late data after retention): each records a period whose late data could
+    /// not be added exactly, and health shows it with its age. A mark goes with the health counters of its time, once it
+    /// was last marked longer ago than <see cref="RetentionOptions.IngestHealth"/>; a mark made again meanwhile (its ETag
+    /// changed) stays.
+    /// </summary>
+    private async Task<RetentionTableResult> RunLateMarksAsync(DateTimeOffset now, RetentionRun run, CancellationToken cancellationToken)
+    {
+        var cutoff = now - _options.IngestHealth;
+        var result = new RetentionTableResult
+        {
+            Table = TableNames.RollupPending, Tier = RollupMarkKinds.Late, Setting = nameof(RetentionOptions.IngestHealth),
+            RetentionDays = _options.IngestHealth.TotalDays, Cutoff = cutoff,
+        };
+        var marks = await TableReads.QueryAsync(
+            _storage.GetTable(TableNames.RollupPending), RollupMarks.KindFilter(RollupMarkKinds.Late), ["RowKey", "MarkedAt"], run.Expired, cancellationToken);
+        result.RowsRead = marks.Count;
+        var expired = marks.Where(m => m.GetDateTimeOffset("MarkedAt") is not { } marked || marked < cutoff).ToList();
+        result.Oldest = expired.Select(m => m.GetDateTimeOffset("MarkedAt")).Min(); // when the oldest expired mark was made
+        await _deletes.DeleteAsync(TableNames.RollupPending, expired, payloads: false, result, run, cancellationToken);
+        return result;
     }
 
     private void Report(RetentionTableResult result, IProgress<RetentionTableResult>? progress, List<RetentionTableResult> tables)

@@ -98,10 +98,23 @@ public sealed class RetentionLateDataTests(AzuriteFixture azurite)
         var health = await storage.Services.GetRequiredService<QueryService>().QueryAsync(QueryKinds.Health, new Dictionary<string, string?> { ["from"] = "now-1h", ["to"] = "now" });
         Assert.Contains(health.Rows.Cast<HealthRow>(), r => r.Category == RollupMarkKinds.Late && r.RollupPendingWindows == 1);
 
-        // The next roll-up does not take the late mark again; the next retention run deletes the stale minute rows.
+        // The next roll-up does not take the late mark again; the next retention run deletes the stale minute rows and
+        // keeps the mark (made now: younger than the health counters' setting).
         Assert.Equal(0, (await RollupAsync(storage)).Processed);
-        await RunAsync(storage);
+        var kept = await RunAsync(storage);
         Assert.Equal(12, await CountAsync(storage, day, day.AddDays(1), "P1D"));
+        var lateRow = kept.Tables.Single(t => t.Table == TableNames.RollupPending && t.Tier == RollupMarkKinds.Late);
+        Assert.Equal((1, 0), (lateRow.RowsRead, lateRow.Deleted));
+        Assert.Contains(await storage.AllAsync(TableNames.RollupPending), m => m.PartitionKey == RollupMarkKinds.Late);
+
+        // Past the health setting (93 days) the mark goes with the health counters of its time: a dry run only counts it.
+        storage.Time.Advance(TimeSpan.FromDays(94));
+        var dry = await RunAsync(storage, dryRun: true);
+        Assert.Equal(1, dry.Tables.Single(t => t.Tier == RollupMarkKinds.Late).Deleted);
+        Assert.Contains(await storage.AllAsync(TableNames.RollupPending), m => m.PartitionKey == RollupMarkKinds.Late);
+        var expired = await RunAsync(storage);
+        Assert.Equal(1, expired.Tables.Single(t => t.Tier == RollupMarkKinds.Late).Deleted);
+        Assert.DoesNotContain(await storage.AllAsync(TableNames.RollupPending), m => m.PartitionKey == RollupMarkKinds.Late);
     }
 
     [Fact]
