@@ -44,8 +44,7 @@ public sealed class DiagnosticRecord : IDisposable
     /// </summary>
     internal DiagnosticRecord Reuse(JsonElement root)
     {
-        Dispose();
-        _propertiesDocument = null;
+        Dispose(); // also forgets the properties document
         _index = default;
         _indexed = false;
         Properties = null;

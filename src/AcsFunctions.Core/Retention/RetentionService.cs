@@ -173,7 +173,7 @@ public sealed class RetentionService
             RetentionDays = _options.IngestHealth.TotalDays, Cutoff = cutoff,
         };
         var marks = await TableReads.QueryAsync(
-            _storage.GetTable(TableNames.RollupPending), RollupMarks.KindFilter(RollupMarkKinds.Late), ["RowKey", "MarkedAt"], run.Expired, cancellationToken);
+            _storage.GetTable(TableNames.RollupPending), RollupMarks.KindFilter(RollupMarkKinds.Late), ["MarkedAt"], run.Expired, cancellationToken);
         result.RowsRead = marks.Count;
         var expired = marks.Where(m => m.GetDateTimeOffset("MarkedAt") is not { } marked || marked < cutoff).ToList();
         result.Oldest = expired.Select(m => m.GetDateTimeOffset("MarkedAt")).Min(); // when the oldest expired mark was made
