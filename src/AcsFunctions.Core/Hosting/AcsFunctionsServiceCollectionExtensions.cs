@@ -37,11 +37,13 @@ public static class AcsFunctionsServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        services.TryAddSingleton(sp => CreateTableService(sp.GetRequiredService<IOptions<StorageOptions>>().Value, Attempts(sp)));
+        services.TryAddSingleton(sp => new StorageCredential(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.TryAddSingleton(sp => CreateTableService(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<StorageCredential>(), Attempts(sp)));
         services.TryAddSingleton(sp => new AcsStorage(
             sp.GetRequiredService<TableServiceClient>(),
-            CreateBlobService(sp.GetRequiredService<IOptions<StorageOptions>>().Value, Attempts(sp)),
-            sp.GetRequiredService<IOptions<StorageOptions>>()));
+            CreateBlobService(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<StorageCredential>(), Attempts(sp)),
+            sp.GetRequiredService<IOptions<StorageOptions>>(),
+            CreateTransactionSender(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<StorageCredential>(), Attempts(sp))));
         services.TryAddSingleton<TableWriter>();
         services.TryAddSingleton<PayloadStore>();
         services.AddPrivacy(configuration);
@@ -67,7 +69,7 @@ public static class AcsFunctionsServiceCollectionExtensions
             services.GetService<ILoggerFactory>()?.CreateLogger("AcsFunctions.Storage") ?? NullLogger.Instance,
             services.GetRequiredService<IOptions<StorageOptions>>().Value);
 
-    private static TableServiceClient CreateTableService(StorageOptions options, StorageAttemptPolicy attempts)
+    private static TableServiceClient CreateTableService(StorageOptions options, StorageCredential credential, StorageAttemptPolicy attempts)
     {
         var clientOptions = StorageClientOptions.Bound(new TableClientOptions(), options, attempts);
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
@@ -77,11 +79,25 @@ public static class AcsFunctionsServiceCollectionExtensions
 
         return new TableServiceClient(
             options.TableServiceUri ?? throw new OptionsValidationException(nameof(StorageOptions), typeof(StorageOptions), ["AcsFunctions:Storage:TableServiceUri is not set."]),
-            Credential(options),
+            credential.Value,
             clientOptions);
     }
 
-    private static BlobServiceClient? CreateBlobService(StorageOptions options, StorageAttemptPolicy attempts)
+    /// <summary>The app's own transaction sender (<see cref="StorageOptions.DirectTransactions"/>), with the table client's bounds and credential.</summary>
+    private static TransactionSender? CreateTransactionSender(StorageOptions options, TableServiceClient tableService, StorageCredential credential, StorageAttemptPolicy attempts)
+    {
+        if (!options.DirectTransactions)
+        {
+            return null;
+        }
+
+        var clientOptions = StorageClientOptions.Bound(new TableClientOptions(), options, attempts);
+        return string.IsNullOrWhiteSpace(options.ConnectionString)
+            ? TransactionSender.ForToken(credential.Value, tableService.Uri, clientOptions)
+            : TransactionSender.ForConnectionString(options.ConnectionString, tableService.Uri, clientOptions);
+    }
+
+    private static BlobServiceClient? CreateBlobService(StorageOptions options, StorageCredential credential, StorageAttemptPolicy attempts)
     {
         var clientOptions = StorageClientOptions.Bound(new BlobClientOptions(), options, attempts);
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
@@ -89,11 +105,20 @@ public static class AcsFunctionsServiceCollectionExtensions
             return new BlobServiceClient(options.ConnectionString, clientOptions);
         }
 
-        return options.BlobServiceUri is { } uri ? new BlobServiceClient(uri, Credential(options), clientOptions) : null;
+        return options.BlobServiceUri is { } uri ? new BlobServiceClient(uri, credential.Value, clientOptions) : null;
     }
 
-    private static TokenCredential Credential(StorageOptions options) =>
-        string.IsNullOrWhiteSpace(options.ManagedIdentityClientId)
-            ? new DefaultAzureCredential()
-            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId));
+    /// <summary>
+    /// The one credential of identity-based access, shared by the table client, the blob client and the transaction
+    /// sender (one token cache); made on first use, so a connection string never creates it.
+    /// </summary>
+    private sealed class StorageCredential(StorageOptions options)
+    {
+        private readonly Lazy<TokenCredential> _value = new(() =>
+            string.IsNullOrWhiteSpace(options.ManagedIdentityClientId)
+                ? new DefaultAzureCredential()
+                : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId)));
+
+        public TokenCredential Value => _value.Value;
+    }
 }

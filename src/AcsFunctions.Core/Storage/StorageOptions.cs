@@ -35,6 +35,14 @@ public sealed class StorageOptions : IValidatableObject
     [Range(1, 64)]
     public int MaxParallelBatches { get; set; } = 4;
 
+    /// <value>
+    /// Default true. Entity-group transactions are written by the app (the same request the Tables SDK sends, without
+    /// its ~35 µs and ~30 KB per entity) and signed with the account key or the managed identity's token. False sends
+    /// them through the SDK's <c>TableClient.SubmitTransactionAsync</c>, as before. A connection string with a shared
+    /// access signature instead of an account key always uses the SDK.
+    /// </value>
+    public bool DirectTransactions { get; set; } = true;
+
     /// <value>Default 6. Attempts per transaction on transient errors before the batch call fails.</value>
     [Range(1, 100)]
     public int MaxWriteAttempts { get; set; } = 6;

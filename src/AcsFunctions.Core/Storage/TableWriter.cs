@@ -179,7 +179,7 @@ public sealed class TableWriter
         ArgumentNullException.ThrowIfNull(actions);
         await RunWithRetryAsync(ct => _storage.EnsureTableAsync(table, ct), table, cancellationToken);
         Count(table);
-        await RunWithRetryAsync(ct => _storage.GetTable(table).SubmitTransactionAsync(actions, ct), table, cancellationToken);
+        await RunWithRetryAsync(ct => _storage.SubmitTransactionAsync(table, actions, ct), table, cancellationToken);
     }
 
     private async Task<IReadOnlyList<RejectedWrite>> SubmitAsync(TableBatch batch, CancellationToken cancellationToken)
@@ -188,7 +188,8 @@ public sealed class TableWriter
         Count(batch.Table);
         try
         {
-            await RunWithRetryAsync(ct => table.SubmitTransactionAsync(batch.Actions, ct), batch.Table, cancellationToken);
+            var actions = batch.Actions.ToList();
+            await RunWithRetryAsync(ct => _storage.SubmitTransactionAsync(batch.Table, actions, ct), batch.Table, cancellationToken);
             return [];
         }
         catch (RequestFailedException ex) when (!TransientErrors.IsTransient(ex))

@@ -76,7 +76,13 @@ public sealed class StorageFaults : DelegatingHandler
                 var options = sp.GetRequiredService<IOptions<StorageOptions>>();
                 var blobOptions = new BlobClientOptions { Transport = transport };
                 Quick(blobOptions.Retry);
-                return new AcsStorage(sp.GetRequiredService<TableServiceClient>(), new BlobServiceClient(options.Value.ConnectionString, blobOptions), options);
+                var tableService = sp.GetRequiredService<TableServiceClient>();
+                var senderOptions = new TableClientOptions { Transport = transport };
+                Quick(senderOptions.Retry);
+
+                // The app's own transactions go through the same faults, as they go through the same transport in production.
+                var sender = options.Value.DirectTransactions ? TransactionSender.ForConnectionString(options.Value.ConnectionString!, tableService.Uri, senderOptions) : null;
+                return new AcsStorage(tableService, new BlobServiceClient(options.Value.ConnectionString, blobOptions), options, sender);
             }));
         });
     }

@@ -1,0 +1,324 @@
+using System.Buffers;
+using System.Text;
+using System.Text.RegularExpressions;
+using AcsFunctions.Storage;
+using AcsFunctions.Tests.Infrastructure;
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AcsFunctions.Tests.Storage;
+
+/// <summary>
+/// The app's own entity-group transactions (<see cref="TransactionSender"/>): the request is the Tables SDK's, byte for
+/// byte (the SDK's is the one the real service is known to accept), the signature is the SDK's, and against Azurite
+/// the rows read back as the SDK's do and a refused transaction fails as the SDK's does.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed partial class TransactionSenderTests(AzuriteFixture azurite)
+{
+    private const string Account = "devstoreaccount1";
+    private static readonly byte[] Key = Enumerable.Range(0, 64).Select(i => (byte)(i * 7)).ToArray();
+
+    [Fact]
+    public async Task TheBody_IsTheSdksRequest_ByteForByte_ForEveryActionAndValueType()
+    {
+        var endpoint = new Uri("https://acct.table.core.windows.net");
+        var actions = EveryAction();
+        var sdk = await SdkRequestAsync(endpoint, "AcsRecords", actions);
+        var batch = Boundary().Match(sdk.ContentType).Groups[1].Value;
+        var changeset = Regex.Match(sdk.Body, "boundary=(changeset_[0-9a-f-]+)").Groups[1].Value;
+        var ours = new ArrayBufferWriter<byte>();
+
+        Assert.True(TransactionBody.TryWrite(ours, endpoint.AbsoluteUri.TrimEnd('/'), "AcsRecords", actions, batch, changeset));
+
+        Assert.False(string.IsNullOrEmpty(changeset));
+        Assert.Equal(sdk.Body, Encoding.UTF8.GetString(ours.WrittenSpan));
+        Assert.Equal("2020-12-06", sdk.Headers["x-ms-version"]);
+        Assert.Equal(TransactionSender.ServiceVersion, sdk.Headers["x-ms-version"]);
+        Assert.Equal("3.0", sdk.Headers["DataServiceVersion"]);
+        Assert.Equal("application/json", sdk.Headers["Accept"]);
+    }
+
+    [Fact]
+    public async Task TheSignature_IsTheSdksSharedKeyLiteSignature()
+    {
+        var endpoint = new Uri("http://127.0.0.1:10002/devstoreaccount1");
+        var sdk = await SdkRequestAsync(endpoint, "AcsRecords", [new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity("p", "r"))]);
+
+        var ours = TransactionSender.SharedKeyLitePolicy.Authorization(Account, Key, sdk.Headers["x-ms-date"], sdk.Uri);
+
+        Assert.StartsWith("SharedKeyLite devstoreaccount1:", sdk.Headers["Authorization"], StringComparison.Ordinal);
+        Assert.Equal(sdk.Headers["Authorization"], ours);
+    }
+
+    [Fact]
+    public void AValueOfATypeTheWriterDoesNotKnow_IsLeftToTheSdk()
+    {
+        var entity = new TableEntity("p", "r") { ["Single"] = 1.5f };
+
+        Assert.False(TransactionBody.TryWrite(new ArrayBufferWriter<byte>(), "https://acct.table.core.windows.net", "t", [new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity)], "batch_1", "changeset_1"));
+    }
+
+    [Fact]
+    public async Task AgainstAzurite_EveryValueReadsBackAsTheSdkWroteIt_AndAnUnknownTypeStillLands()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var sender = storage.Storage.Transactions;
+        Assert.NotNull(sender);
+        var table = storage.Storage.GetTable("Direct");
+        await table.CreateIfNotExistsAsync();
+        var viaSdk = Values(new TableEntity("p'k ä%", "by-sdk"));
+        var viaUs = Values(new TableEntity("p'k ä%", "by-us"));
+        var single = new TableEntity("p'k ä%", "single") { ["Single"] = 1.5f };
+
+        await table.SubmitTransactionAsync([new TableTransactionAction(TableTransactionActionType.UpsertReplace, viaSdk)]);
+        await storage.Storage.SubmitTransactionAsync("Direct", [new TableTransactionAction(TableTransactionActionType.UpsertReplace, viaUs)]);
+        await storage.Storage.SubmitTransactionAsync("Direct", [new TableTransactionAction(TableTransactionActionType.UpsertReplace, single)]);
+
+        var sdkRow = (await table.GetEntityAsync<TableEntity>("p'k ä%", "by-sdk")).Value;
+        var ourRow = (await table.GetEntityAsync<TableEntity>("p'k ä%", "by-us")).Value;
+        Assert.Equal(Comparable(sdkRow), Comparable(ourRow));
+        Assert.Equal(Comparable(viaUs).Count, Comparable(ourRow).Count); // every non-null value came back
+        Assert.Equal(17, Comparable(ourRow).Count);
+        Assert.Equal(1.5, (await table.GetEntityAsync<TableEntity>("p'k ä%", "single")).Value.GetDouble("Single"));
+        Assert.Equal(1, sender.Sent); // the one with a single-precision value went to the SDK
+        Assert.Equal(1, sender.HandedToSdk);
+    }
+
+    [Fact]
+    public async Task AgainstAzurite_ARefusedActionFailsAsTheSdksDoes_AndNothingOfTheTransactionIsApplied()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var table = storage.Storage.GetTable("Refused");
+        await table.CreateIfNotExistsAsync();
+        await table.UpsertEntityAsync(new TableEntity("p", "old"));
+        var etag = (await table.GetEntityAsync<TableEntity>("p", "old")).Value.ETag;
+        await table.UpsertEntityAsync(new TableEntity("p", "old") { ["Changed"] = true }); // the ETag above is stale now
+        TableTransactionAction[] Actions(string row) =>
+        [
+            new(TableTransactionActionType.UpsertReplace, new TableEntity("p", row)),
+            new(TableTransactionActionType.Delete, new TableEntity("p", "old"), etag),
+        ];
+
+        var sdk = await Assert.ThrowsAnyAsync<RequestFailedException>(() => table.SubmitTransactionAsync(Actions("by-sdk")));
+        var ours = await Assert.ThrowsAnyAsync<RequestFailedException>(() => storage.Storage.Transactions!.TrySubmitAsync(storage.Storage.PhysicalName("Refused"), Actions("by-us"), CancellationToken.None));
+
+        Assert.Equal(412, ours.Status);
+        Assert.Equal(sdk.Status, ours.Status);
+        Assert.Equal(sdk.ErrorCode, ours.ErrorCode);
+        Assert.StartsWith("1:", ours.Message, StringComparison.Ordinal); // the index of the refused action, as the service words it
+        Assert.False(TransientErrors.IsTransient(ours));
+        Assert.Equal(["old"], (await storage.AllAsync("Refused")).Select(e => e.RowKey)); // neither upsert was applied
+    }
+
+    [Fact]
+    public async Task AgainstAzurite_DeletesWithTheirETags_AndMerges_AreApplied()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var table = storage.Storage.GetTable("Mixed");
+        await table.CreateIfNotExistsAsync();
+        await table.UpsertEntityAsync(new TableEntity("p", "a") { ["Keep"] = 1 });
+        await table.UpsertEntityAsync(new TableEntity("p", "b"));
+        var b = (await table.GetEntityAsync<TableEntity>("p", "b")).Value;
+
+        Assert.True(await storage.Storage.Transactions!.TrySubmitAsync(
+            storage.Storage.PhysicalName("Mixed"),
+            [
+                new(TableTransactionActionType.UpsertMerge, new TableEntity("p", "a") { ["Added"] = "x" }),
+                new(TableTransactionActionType.Delete, b, b.ETag),
+                new(TableTransactionActionType.Add, new TableEntity("p", "c") { ["New"] = 2L }),
+            ],
+            CancellationToken.None));
+
+        var rows = (await storage.AllAsync("Mixed")).ToDictionary(e => e.RowKey);
+        Assert.Equal(["a", "c"], rows.Keys.Order());
+        Assert.Equal(1, rows["a"].GetInt32("Keep"));
+        Assert.Equal("x", rows["a"].GetString("Added"));
+        Assert.Equal(2L, rows["c"].GetInt64("New"));
+    }
+
+    [Fact]
+    public async Task TheIngest_WritesEveryTransactionItself_AndTheSettingGivesThemBackToTheSdk()
+    {
+        await using var direct = TestStorage.Create(azurite.ConnectionString);
+        await using var sdk = TestStorage.Create(azurite.ConnectionString, new Dictionary<string, string?> { ["AcsFunctions:Storage:DirectTransactions"] = "false" });
+        var bodies = Directory.GetFiles(Samples.Path("samples"), "*.json").Order(StringComparer.Ordinal).Select(f => Samples.Body(Path.GetFileName(f))).ToList();
+
+        var ours = await direct.Pipeline.IngestAsync(bodies);
+        var theirs = await sdk.Pipeline.IngestAsync(bodies);
+
+        Assert.True(ours.Reconciles);
+        Assert.True(ours.Stored > 0);
+        Assert.Equal(theirs.Stored, ours.Stored);
+        Assert.Equal(theirs.DeadLettered, ours.DeadLettered);
+        Assert.True(direct.Storage.Transactions!.Sent > 0);
+        Assert.Equal(0, direct.Storage.Transactions.HandedToSdk);
+        Assert.Null(sdk.Storage.Transactions);
+        foreach (var table in new[] { TableNames.Records, TableNames.CallRecords, TableNames.DeadLetters })
+        {
+            var ourRows = (await direct.AllAsync(table)).Select(e => e.PartitionKey + "/" + e.RowKey + "|" + Flatten(Comparable(e))).Order(StringComparer.Ordinal).ToList();
+            var theirRows = (await sdk.AllAsync(table)).Select(e => e.PartitionKey + "/" + e.RowKey + "|" + Flatten(Comparable(e))).Order(StringComparer.Ordinal).ToList();
+            Assert.Equal(theirRows, ourRows);
+        }
+    }
+
+    [Fact]
+    public async Task WithAToken_TheRequestIsSignedWithTheBearerToken()
+    {
+        var capture = new Capture();
+        var options = new TableClientOptions { Transport = capture };
+        options.Retry.MaxRetries = 0;
+        var sender = TransactionSender.ForToken(new FixedToken("the-token"), new Uri("https://acct.table.core.windows.net"), options);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => sender.TrySubmitAsync("AcsRecords", [new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity("p", "r"))], CancellationToken.None));
+
+        Assert.Equal("Bearer the-token", capture.Headers["Authorization"]);
+        Assert.Equal(new Uri("https://acct.table.core.windows.net/$batch"), capture.Uri);
+        Assert.Contains("PUT https://acct.table.core.windows.net/AcsRecords(PartitionKey='p',RowKey='r')", capture.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AConnectionStringWithoutAnAccountKey_LeavesTransactionsToTheSdk()
+    {
+        var endpoint = new Uri("https://acct.table.core.windows.net");
+
+        Assert.Null(TransactionSender.ForConnectionString("TableEndpoint=https://acct.table.core.windows.net;SharedAccessSignature=sv=2020&sig=x", endpoint, new TableClientOptions()));
+        Assert.NotNull(TransactionSender.ForConnectionString("UseDevelopmentStorage=true", endpoint, new TableClientOptions()));
+        Assert.NotNull(TransactionSender.ForConnectionString($"AccountName=acct;AccountKey={Convert.ToBase64String(Key)};EndpointSuffix=core.windows.net", endpoint, new TableClientOptions()));
+    }
+
+    [Fact]
+    public void TheAnswer_ASuccess_AFailureWithItsIndexAndCode_AndAnUnreadableOne()
+    {
+        const string Success = "--batchresponse_1\r\nContent-Type: multipart/mixed; boundary=changesetresponse_1\r\n\r\n"
+            + "--changesetresponse_1\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\nHTTP/1.1 204 No Content\r\nX-Content-Type-Options: nosniff\r\nDataServiceVersion: 1.0;\r\nETag: W/\"datetime'2024-01-01T00%3A00%3A00Z'\"\r\n\r\n\r\n"
+            + "--changesetresponse_1\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\nHTTP/1.1 201 Created\r\n\r\n\r\n"
+            + "--changesetresponse_1--\r\n--batchresponse_1--\r\n";
+        const string Failure = "--batchresponse_2\r\nContent-Type: multipart/mixed; boundary=changesetresponse_2\r\n\r\n"
+            + "--changesetresponse_2\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\nHTTP/1.1 409 Conflict\r\nX-Content-Type-Options: nosniff\r\nContent-Type: application/json;odata=minimalmetadata;streaming=true;charset=utf-8\r\n\r\n"
+            + "{\"odata.error\":{\"code\":\"EntityAlreadyExists\",\"message\":{\"lang\":\"en-US\",\"value\":\"3:The specified entity already exists.\\nRequestId:abc\\nTime:2024-01-01T00:00:00.0000000Z\"}}}\r\n"
+            + "--changesetresponse_2--\r\n--batchresponse_2--\r\n";
+
+        Assert.Null(TransactionResponse.Failure(Encoding.ASCII.GetBytes(Success)));
+        var failure = TransactionResponse.Failure(Encoding.ASCII.GetBytes(Failure));
+        Assert.NotNull(failure);
+        Assert.Equal(409, failure.Status);
+        Assert.Equal("EntityAlreadyExists", failure.ErrorCode);
+        Assert.StartsWith("3:The specified entity already exists.", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(0, TransactionResponse.Failure("<html>gateway</html>"u8)!.Status); // no answer to any action: not a success
+    }
+
+    private static List<TableTransactionAction> EveryAction()
+    {
+        var full = Values(new TableEntity("p'k/ä#? %2F", "r k'%"));
+        var etagged = new TableEntity("p'k/ä#? %2F", "r2") { ["X"] = "y", Timestamp = DateTimeOffset.UnixEpoch, ETag = new ETag("W/\"datetime'2024-01-01T00%3A00%3A00Z'\"") };
+        return
+        [
+            new(TableTransactionActionType.UpsertReplace, full),
+            new(TableTransactionActionType.UpsertMerge, new TableEntity("p'k/ä#? %2F", "r3") { ["Nothing"] = null }),
+            new(TableTransactionActionType.Add, new TableEntity("p'k/ä#? %2F", "r4") { ["N"] = 1 }),
+            new(TableTransactionActionType.UpdateReplace, etagged, etagged.ETag),
+            new(TableTransactionActionType.UpdateMerge, new TableEntity("p'k/ä#? %2F", "r5"), ETag.All),
+            new(TableTransactionActionType.UpdateMerge, new TableEntity("p'k/ä#? %2F", "r5b")),
+            new(TableTransactionActionType.UpdateReplace, new TableEntity("p'k/ä#? %2F", "r5c")),
+            new(TableTransactionActionType.Delete, new TableEntity("p'k/ä#? %2F", "r6"), new ETag("W/\"x\"")),
+            new(TableTransactionActionType.Delete, new TableEntity("p'k/ä#? %2F", "r7")),
+        ];
+    }
+
+    /// <summary>One property of every type the app stores, with values that need escaping or special formats.</summary>
+    private static TableEntity Values(TableEntity entity)
+    {
+        entity["Text"] = "a\"b\\c é\u2028<>&'\n\t😀";
+        entity["Empty"] = string.Empty;
+        entity["Long"] = 12345678901L;
+        entity["Negative"] = -5L;
+        entity["Int"] = 42;
+        entity["Double"] = 1.5;
+        entity["Whole"] = 3.0;
+        entity["Tiny"] = 0.1;
+        entity["Huge"] = 1e300;
+        entity["NotANumber"] = double.NaN;
+        entity["Time"] = new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.FromHours(2)).AddTicks(1234567);
+        entity["WholeTime"] = new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        entity["UtcDateTime"] = new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        entity["Flag"] = true;
+        entity["Id"] = Guid.Parse("01234567-89ab-cdef-0123-456789abcdef");
+        entity["Bytes"] = new byte[] { 1, 2, 3, 250 };
+        entity["Data"] = BinaryData.FromBytes(new byte[] { 9 });
+        entity["Null"] = null;
+        return entity;
+    }
+
+    /// <summary>An entity's values without its system properties (as read back: binary as bytes, times as UTC).</summary>
+    private static SortedDictionary<string, string> Comparable(TableEntity entity) =>
+        new(
+            entity.Where(p => p.Key is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag") && p.Value is not null)
+                .ToDictionary(p => p.Key, p => p.Value switch
+                {
+                    byte[] bytes => "bytes:" + Convert.ToBase64String(bytes),
+                    BinaryData data => "bytes:" + Convert.ToBase64String(data.ToArray()),
+                    DateTimeOffset time => "time:" + time.UtcTicks,
+                    _ => p.Value!.GetType().Name + ":" + Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture),
+                }),
+            StringComparer.Ordinal);
+
+    private static string Flatten(SortedDictionary<string, string> row) => string.Join('|', row.Select(p => p.Key + "=" + p.Value));
+
+    /// <summary>What the SDK sends for <paramref name="actions"/> (the request is captured, then refused).</summary>
+    private static async Task<Capture> SdkRequestAsync(Uri endpoint, string table, IReadOnlyList<TableTransactionAction> actions)
+    {
+        var capture = new Capture();
+        var options = new TableClientOptions { Transport = capture };
+        options.Retry.MaxRetries = 0;
+        var client = new TableClient(endpoint, table, new TableSharedKeyCredential(Account, Convert.ToBase64String(Key)), options);
+        await Assert.ThrowsAnyAsync<Exception>(() => client.SubmitTransactionAsync(actions));
+        return capture;
+    }
+
+    [GeneratedRegex("boundary=(batch_[0-9a-f-]+)")]
+    private static partial Regex Boundary();
+
+    /// <summary>A transport that keeps the first request it is given and answers 400.</summary>
+    private sealed class Capture : HttpPipelineTransport
+    {
+        private readonly HttpClientTransport _real = new();
+
+        public string Body { get; private set; } = string.Empty;
+
+        public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        public Uri Uri { get; private set; } = new("http://unset");
+
+        public string ContentType => Headers["Content-Type"];
+
+        public override Request CreateRequest() => _real.CreateRequest();
+
+        public override void Process(HttpMessage message) => ProcessAsync(message).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(HttpMessage message)
+        {
+            var request = message.Request;
+            Uri = request.Uri.ToUri();
+            foreach (var header in request.Headers)
+            {
+                Headers[header.Name] = header.Value;
+            }
+
+            using var stream = new MemoryStream();
+            await request.Content!.WriteToAsync(stream, CancellationToken.None);
+            Body = Encoding.UTF8.GetString(stream.ToArray());
+            throw new RequestFailedException(400, "captured");
+        }
+    }
+
+    private sealed class FixedToken(string token) : TokenCredential
+    {
+        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) => new(token, DateTimeOffset.MaxValue);
+
+        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) => ValueTask.FromResult(GetToken(requestContext, cancellationToken));
+    }
+}
