@@ -76,7 +76,15 @@ IServiceProvider NewStore()
         var options = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
         var clientOptions = StorageClientOptions.Bound(new TableClientOptions(), options, NullLogger.Instance);
         clientOptions.AddPolicy(counter, HttpPipelinePosition.PerRetry);
-        services.AddSingleton(new TableServiceClient(azurite.ConnectionString, clientOptions));
+        var client = new TableServiceClient(azurite.ConnectionString, clientOptions);
+        services.AddSingleton(client);
+        if (options.DirectTransactions)
+        {
+            // The ingest's transactions, counted as well (the app writes them itself).
+            var senderOptions = StorageClientOptions.Bound(new TableClientOptions(), options, NullLogger.Instance);
+            senderOptions.AddPolicy(counter, HttpPipelinePosition.PerRetry);
+            services.AddSingleton(TransactionSender.ForConnectionString(azurite.ConnectionString, client.Uri, senderOptions)!);
+        }
     }
 
     services.AddSingleton<IConfiguration>(configuration);

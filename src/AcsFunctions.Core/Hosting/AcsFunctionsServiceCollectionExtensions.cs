@@ -39,11 +39,15 @@ public static class AcsFunctionsServiceCollectionExtensions
 
         services.TryAddSingleton(sp => new StorageCredential(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.TryAddSingleton(sp => CreateTableService(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<StorageCredential>(), Attempts(sp)));
+        // The app's own transaction sender, a singleton of its own so a host or test that replaces the table client
+        // (another transport, more policies) replaces it too; none (null) when DirectTransactions is off or the
+        // credentials are a shared access signature.
+        services.TryAddSingleton(sp => CreateTransactionSender(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<StorageCredential>(), Attempts(sp))!);
         services.TryAddSingleton(sp => new AcsStorage(
             sp.GetRequiredService<TableServiceClient>(),
             CreateBlobService(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<StorageCredential>(), Attempts(sp)),
             sp.GetRequiredService<IOptions<StorageOptions>>(),
-            CreateTransactionSender(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<StorageCredential>(), Attempts(sp))));
+            sp.GetService<TransactionSender>()));
         services.TryAddSingleton<TableWriter>();
         services.TryAddSingleton<PayloadStore>();
         services.AddPrivacy(configuration);

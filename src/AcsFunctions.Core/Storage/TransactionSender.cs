@@ -29,11 +29,19 @@ public sealed class TransactionSender
     // Azurite's and the storage emulator's published development key (not a secret).
     private const string DevelopmentKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private static readonly ConcurrentBag<ArrayBufferWriter<byte>> Buffers = [];
+    /// <summary>Bodies kept for reuse: at most <see cref="PooledBuffers"/> of at most <see cref="PooledBufferBytes"/> each (16 MiB in all).</summary>
+    private const int PooledBuffers = 16;
+
+    private const int PooledBufferBytes = 1024 * 1024;
+
+    private static readonly ConcurrentQueue<ArrayBufferWriter<byte>> Buffers = new();
+    private static int _pooled;
 
     private readonly HttpPipeline _pipeline;
     private readonly string _endpoint;
     private readonly Uri _batchUri;
+    private long _sent;
+    private long _handedToSdk;
 
     private TransactionSender(HttpPipeline pipeline, Uri endpoint)
     {
@@ -47,9 +55,6 @@ public sealed class TransactionSender
 
     /// <summary>Transactions handed to the SDK so far because a value had a type this writer does not write.</summary>
     public long HandedToSdk => Interlocked.Read(ref _handedToSdk);
-
-    private long _sent;
-    private long _handedToSdk;
 
     /// <summary>
     /// A sender for the account of <paramref name="connectionString"/> (its account key, or Azurite's development
@@ -76,7 +81,7 @@ public sealed class TransactionSender
             parts.TryGetValue("AccountKey", out key);
         }
 
-        if (string.IsNullOrEmpty(account) || string.IsNullOrEmpty(key))
+        if (string.IsNullOrEmpty(account) || string.IsNullOrEmpty(key) || !IsStorageEndpoint(endpoint))
         {
             return null;
         }
@@ -94,9 +99,23 @@ public sealed class TransactionSender
         return new TransactionSender(HttpPipelineBuilder.Build(clientOptions, new SharedKeyLitePolicy(account, secret)), endpoint);
     }
 
-    /// <summary>A sender that authenticates with <paramref name="credential"/> (a storage-scoped token) at <paramref name="endpoint"/>.</summary>
-    public static TransactionSender ForToken(TokenCredential credential, Uri endpoint, TableClientOptions clientOptions) =>
-        new(HttpPipelineBuilder.Build(clientOptions, new BearerTokenAuthenticationPolicy(credential, "https://storage.azure.com/.default")), endpoint);
+    /// <summary>
+    /// A sender that authenticates with <paramref name="credential"/> (a storage-scoped token) at <paramref name="endpoint"/>;
+    /// null for an endpoint that is not Azure Storage's (Cosmos DB's Table API takes merges differently: the SDK keeps those).
+    /// </summary>
+    public static TransactionSender? ForToken(TokenCredential credential, Uri endpoint, TableClientOptions clientOptions)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return IsStorageEndpoint(endpoint)
+            ? new(HttpPipelineBuilder.Build(clientOptions, new BearerTokenAuthenticationPolicy(credential, "https://storage.azure.com/.default")), endpoint)
+            : null;
+    }
+
+    /// <summary>False for Cosmos DB's Table API, whose transactions the SDK writes (it rewrites merges for it).</summary>
+    private static bool IsStorageEndpoint(Uri endpoint) =>
+        !endpoint.Host.EndsWith(".cosmos.azure.com", StringComparison.OrdinalIgnoreCase)
+        && !endpoint.Host.EndsWith(".documents.azure.com", StringComparison.OrdinalIgnoreCase)
+        && !endpoint.Host.Contains(".cosmos.", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Sends <paramref name="actions"/> as one transaction on <paramref name="table"/> (its physical name); false, with
@@ -106,7 +125,23 @@ public sealed class TransactionSender
     public async Task<bool> TrySubmitAsync(string table, IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actions);
-        var buffer = Buffers.TryTake(out var reused) ? reused : new ArrayBufferWriter<byte>(64 * 1024);
+        if (actions.Count == 0)
+        {
+            return false; // the SDK's answer to an empty transaction stays the SDK's
+        }
+
+        ArrayBufferWriter<byte> buffer;
+        if (Buffers.TryDequeue(out var reused))
+        {
+            Interlocked.Decrement(ref _pooled);
+            buffer = reused;
+        }
+        else
+        {
+            buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        }
+
+        var reusable = true; // false once the buffer was handed to the transport: only an answered request gives it back
         try
         {
             var batch = "batch_" + Guid.NewGuid().ToString("D");
@@ -125,14 +160,22 @@ public sealed class TransactionSender
             request.Headers.Add("Accept", "application/json");
             request.Headers.Add("Content-Type", "multipart/mixed; boundary=" + batch);
             request.Content = RequestContent.Create(buffer.WrittenMemory);
+            reusable = false;
             await _pipeline.SendAsync(message, cancellationToken);
             var response = message.Response;
+
+            // Answered: the transport has finished with the body (a request that failed or was cancelled may still be
+            // read by a send the transport abandoned, so its buffer is left to the collector).
+            reusable = true;
             if (response.Status != 202)
             {
-                throw new RequestFailedException(response);
+                // As the SDK reports it: the status, the service's error code (header or OData body) and its message.
+                var (code, text) = TransactionResponse.ODataError(response.Content.ToMemory().Span);
+                code ??= response.Headers.TryGetValue("x-ms-error-code", out var header) ? header : null;
+                throw new RequestFailedException(response.Status, text ?? $"The transaction failed: {response.Status} {response.ReasonPhrase}.", code, null);
             }
 
-            if (TransactionResponse.Failure(response.Content.ToMemory().Span) is { } failure)
+            if (TransactionResponse.Failure(response.Content.ToMemory().Span, actions.Count) is { } failure)
             {
                 throw failure;
             }
@@ -142,10 +185,14 @@ public sealed class TransactionSender
         }
         finally
         {
-            buffer.ResetWrittenCount();
-            if (buffer.Capacity <= 8 * 1024 * 1024 && Buffers.Count < 64)
+            if (reusable && buffer.Capacity <= PooledBufferBytes && Interlocked.Increment(ref _pooled) <= PooledBuffers)
             {
-                Buffers.Add(buffer);
+                buffer.ResetWrittenCount();
+                Buffers.Enqueue(buffer);
+            }
+            else if (reusable && buffer.Capacity <= PooledBufferBytes)
+            {
+                Interlocked.Decrement(ref _pooled); // the pool is full: this one goes to the collector
             }
         }
     }

@@ -39,7 +39,13 @@ public sealed class StorageKillSwitch : HttpPipelinePolicy
             {
                 var options = new TableClientOptions();
                 options.AddPolicy(this, HttpPipelinePosition.PerCall);
-                services.AddSingleton(new TableServiceClient(connectionString, options));
+                var client = new TableServiceClient(connectionString, options);
+                services.AddSingleton(client);
+
+                // The app's own transactions die with the process too.
+                var senderOptions = new TableClientOptions();
+                senderOptions.AddPolicy(this, HttpPipelinePosition.PerCall);
+                services.AddSingleton(AcsFunctions.Storage.TransactionSender.ForConnectionString(connectionString, client.Uri, senderOptions)!);
             });
 
     /// <summary>Fails every hung and later request at once (the dead process's task ends, having written nothing more).</summary>

@@ -52,14 +52,67 @@ public sealed partial class TransactionSenderTests(AzuriteFixture azurite)
 
         Assert.StartsWith("SharedKeyLite devstoreaccount1:", sdk.Headers["Authorization"], StringComparison.Ordinal);
         Assert.Equal(sdk.Headers["Authorization"], ours);
+
+        // Host-style, as the real service is addressed.
+        var real = await SdkRequestAsync(new Uri("https://devstoreaccount1.table.core.windows.net"), "AcsRecords", [new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity("p", "r"))]);
+        Assert.Equal(new Uri("https://devstoreaccount1.table.core.windows.net/$batch"), real.Uri);
+        Assert.Equal(real.Headers["Authorization"], TransactionSender.SharedKeyLitePolicy.Authorization(Account, Key, real.Headers["x-ms-date"], real.Uri));
+    }
+
+    [Fact]
+    public async Task TheSender_DatesAndSignsEveryRequest_AsTheSdksPolicyDoes()
+    {
+        var capture = new Capture();
+        var options = new TableClientOptions { Transport = capture };
+        options.Retry.MaxRetries = 0;
+        var sender = TransactionSender.ForConnectionString($"AccountName={Account};AccountKey={Convert.ToBase64String(Key)}", new Uri("https://devstoreaccount1.table.core.windows.net"), options)!;
+
+        await Assert.ThrowsAnyAsync<Exception>(() => sender.TrySubmitAsync("AcsRecords", [new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity("p", "r"))], CancellationToken.None));
+
+        var date = DateTimeOffset.ParseExact(capture.Headers["x-ms-date"], "R", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(DateTimeOffset.UtcNow - date, TimeSpan.FromMinutes(-1), TimeSpan.FromMinutes(1)); // the wall clock: the service allows 15 minutes of skew
+        Assert.Equal(TransactionSender.SharedKeyLitePolicy.Authorization(Account, Key, capture.Headers["x-ms-date"], capture.Uri), capture.Headers["Authorization"]);
+        Assert.Equal(TransactionSender.ServiceVersion, capture.Headers["x-ms-version"]);
+        Assert.Matches("^multipart/mixed; boundary=batch_[0-9a-f-]{36}$", capture.ContentType);
+        Assert.StartsWith("--" + capture.ContentType["multipart/mixed; boundary=".Length..] + "\r\n", capture.Body, StringComparison.Ordinal);
     }
 
     [Fact]
     public void AValueOfATypeTheWriterDoesNotKnow_IsLeftToTheSdk()
     {
-        var entity = new TableEntity("p", "r") { ["Single"] = 1.5f };
+        ITableEntity[] unknown =
+        [
+            new TableEntity("p", "r") { ["Single"] = 1.5f },
+            new TableEntity("p", "r") { ["Infinite"] = double.PositiveInfinity },
+            new TableEntity("p", "r") { ["Local"] = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Local) },
+            new TableEntity("p", "r") { ["Unspecified"] = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Unspecified) },
+            new NotADictionary(),
+        ];
 
-        Assert.False(TransactionBody.TryWrite(new ArrayBufferWriter<byte>(), "https://acct.table.core.windows.net", "t", [new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity)], "batch_1", "changeset_1"));
+        Assert.All(unknown, entity => Assert.False(TransactionBody.TryWrite(new ArrayBufferWriter<byte>(), "https://acct.table.core.windows.net", "t", [new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity)], "batch_1", "changeset_1")));
+        Assert.True(TransactionBody.TryWrite(new ArrayBufferWriter<byte>(), "https://acct.table.core.windows.net", "t", [new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity("p", "r") { ["Fine"] = 1.5 })], "batch_1", "changeset_1"));
+    }
+
+    [Fact]
+    public async Task CosmosEndpoints_AndAnEmptyTransaction_AreLeftToTheSdk()
+    {
+        var key = $"AccountName=acct;AccountKey={Convert.ToBase64String(Key)}";
+
+        Assert.Null(TransactionSender.ForConnectionString(key, new Uri("https://acct.table.cosmos.azure.com"), new TableClientOptions()));
+        Assert.Null(TransactionSender.ForToken(new FixedToken("t"), new Uri("https://acct.table.cosmos.azure.com"), new TableClientOptions()));
+        var sender = TransactionSender.ForConnectionString(key, new Uri("https://acct.table.core.windows.net"), new TableClientOptions())!;
+        Assert.False(await sender.TrySubmitAsync("t", [], CancellationToken.None));
+    }
+
+    private sealed class NotADictionary : ITableEntity
+    {
+        public string PartitionKey { get; set; } = "p";
+
+        public string RowKey { get; set; } = "r";
+
+        public DateTimeOffset? Timestamp { get; set; }
+
+        public ETag ETag { get; set; }
     }
 
     [Fact]
@@ -171,7 +224,7 @@ public sealed partial class TransactionSenderTests(AzuriteFixture azurite)
         var capture = new Capture();
         var options = new TableClientOptions { Transport = capture };
         options.Retry.MaxRetries = 0;
-        var sender = TransactionSender.ForToken(new FixedToken("the-token"), new Uri("https://acct.table.core.windows.net"), options);
+        var sender = TransactionSender.ForToken(new FixedToken("the-token"), new Uri("https://acct.table.core.windows.net"), options)!;
 
         await Assert.ThrowsAnyAsync<Exception>(() => sender.TrySubmitAsync("AcsRecords", [new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity("p", "r"))], CancellationToken.None));
 
@@ -202,13 +255,109 @@ public sealed partial class TransactionSenderTests(AzuriteFixture azurite)
             + "{\"odata.error\":{\"code\":\"EntityAlreadyExists\",\"message\":{\"lang\":\"en-US\",\"value\":\"3:The specified entity already exists.\\nRequestId:abc\\nTime:2024-01-01T00:00:00.0000000Z\"}}}\r\n"
             + "--changesetresponse_2--\r\n--batchresponse_2--\r\n";
 
-        Assert.Null(TransactionResponse.Failure(Encoding.ASCII.GetBytes(Success)));
-        var failure = TransactionResponse.Failure(Encoding.ASCII.GetBytes(Failure));
+        Assert.Null(TransactionResponse.Failure(Encoding.ASCII.GetBytes(Success), 2));
+        var failure = TransactionResponse.Failure(Encoding.ASCII.GetBytes(Failure), 5);
         Assert.NotNull(failure);
         Assert.Equal(409, failure.Status);
         Assert.Equal("EntityAlreadyExists", failure.ErrorCode);
         Assert.StartsWith("3:The specified entity already exists.", failure.Message, StringComparison.Ordinal);
-        Assert.Equal(0, TransactionResponse.Failure("<html>gateway</html>"u8)!.Status); // no answer to any action: not a success
+        Assert.False(TransientErrors.IsTransient(failure));
+
+        // An inner 503 is transient (the writer sends the transaction again), as the SDK's exception for it is.
+        var busy = TransactionResponse.Failure(Encoding.ASCII.GetBytes(Answer(503, "ServerBusy", "0:The server is busy.")), 1)!;
+        Assert.Equal(503, busy.Status);
+        Assert.Equal("ServerBusy", busy.ErrorCode);
+        Assert.True(TransientErrors.IsTransient(busy));
+
+        // No failure but not one success per action (or no answer at all): the service said 202, so it is not sent again.
+        foreach (var (body, actions) in new[] { (Success, 3), ("<html>gateway</html>", 1), (string.Empty, 1) })
+        {
+            var unreadable = TransactionResponse.Failure(Encoding.ASCII.GetBytes(body), actions)!;
+            Assert.Equal(202, unreadable.Status);
+            Assert.Equal(TransactionResponse.UnreadableCode, unreadable.ErrorCode);
+            Assert.False(TransientErrors.IsTransient(unreadable));
+        }
+    }
+
+    [Fact]
+    public async Task ThroughTheWriter_AnInner503IsSentAgain_AndAnInner400IsWrittenRowByRow_EverythingStoredOnce()
+    {
+        var bodies = Directory.GetFiles(Samples.Path("samples"), "*.json").Order(StringComparer.Ordinal).Select(f => Samples.Body(Path.GetFileName(f))).ToList();
+        await using var clean = TestStorage.Create(azurite.ConnectionString, new Dictionary<string, string?> { ["AcsFunctions:Storage:DirectTransactions"] = "false" });
+        var expected = await clean.Pipeline.IngestAsync(bodies);
+        var faults = new CannedAnswers(new Dictionary<int, string>
+        {
+            [2] = Answer(503, "ServerBusy", "0:The server is busy."),
+            [4] = Answer(400, "InvalidInput", "0:One of the request inputs is not valid."),
+        });
+        var options = new TableClientOptions { Transport = new HttpClientTransport(new HttpClient(faults)) };
+        await using var storage = TestStorage.Create(azurite.ConnectionString, configure: services =>
+            services.AddSingleton(TransactionSender.ForConnectionString(azurite.ConnectionString, new TableServiceClient(azurite.ConnectionString).Uri, options)!));
+
+        // The writer's retry waits on the app's clock (a fake one here): keep it running while the ingest runs.
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var ingest = storage.Pipeline.IngestAsync(bodies, limit.Token);
+        while (!ingest.IsCompleted)
+        {
+            storage.Time.Advance(TimeSpan.FromMilliseconds(200));
+            await Task.WhenAny(ingest, Task.Delay(2, CancellationToken.None));
+        }
+
+        var result = await ingest;
+
+        Assert.Equal([2, 4], faults.Answered);
+        Assert.True(faults.Batches > 5);
+
+        // The 503's transaction went again as a transaction (one more than the writer's first attempts); the 400's rows
+        // went one by one, through the SDK (no transaction more).
+        Assert.Equal(storage.Services.GetRequiredService<TableWriter>().Transactions + 1, faults.Batches);
+        Assert.True(result.Reconciles);
+        Assert.Equal(expected.Stored, result.Stored);
+        Assert.Equal(expected.DeadLettered, result.DeadLettered);
+        foreach (var table in new[] { TableNames.Records, TableNames.CallRecords, TableNames.DeadLetters })
+        {
+            var ours = (await storage.AllAsync(table)).Select(e => e.PartitionKey + "/" + e.RowKey + "|" + Flatten(Comparable(e))).Order(StringComparer.Ordinal);
+            var theirs = (await clean.AllAsync(table)).Select(e => e.PartitionKey + "/" + e.RowKey + "|" + Flatten(Comparable(e))).Order(StringComparer.Ordinal);
+            Assert.Equal(theirs, ours);
+        }
+    }
+
+    /// <summary>A 202 answer whose changeset holds one failed action.</summary>
+    private static string Answer(int status, string code, string message) =>
+        "--batchresponse_9\r\nContent-Type: multipart/mixed; boundary=changesetresponse_9\r\n\r\n"
+        + $"--changesetresponse_9\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\nHTTP/1.1 {status} Failed\r\nContent-Type: application/json;odata=minimalmetadata;streaming=true;charset=utf-8\r\n\r\n"
+        + $"{{\"odata.error\":{{\"code\":\"{code}\",\"message\":{{\"lang\":\"en-US\",\"value\":\"{message}\"}}}}}}\r\n"
+        + "--changesetresponse_9--\r\n--batchresponse_9--\r\n";
+
+    /// <summary>Forwards every request to Azurite except the numbered transactions, which it answers itself (not applied).</summary>
+    private sealed class CannedAnswers(Dictionary<int, string> answers) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private int _batches;
+
+        public int Batches => Volatile.Read(ref _batches);
+
+        public List<int> Answered { get; } = [];
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri!.AbsolutePath.EndsWith("/$batch", StringComparison.Ordinal))
+            {
+                var number = Interlocked.Increment(ref _batches);
+                if (answers.TryGetValue(number, out var answer))
+                {
+                    lock (Answered)
+                    {
+                        Answered.Add(number);
+                    }
+
+                    var content = new StringContent(answer, Encoding.ASCII);
+                    content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/mixed; boundary=batchresponse_9");
+                    return new HttpResponseMessage(System.Net.HttpStatusCode.Accepted) { Content = content };
+                }
+            }
+
+            return await base.SendAsync(request, cancellationToken);
+        }
     }
 
     private static List<TableTransactionAction> EveryAction()
