@@ -27,8 +27,10 @@ internal static class TransactionBody
     /// </summary>
     public static bool TryWrite(IBufferWriter<byte> output, string endpoint, string table, IReadOnlyList<TableTransactionAction> actions, string batchBoundary, string changesetBoundary)
     {
-        var host = new Uri(endpoint).Host;
-        var tableUri = endpoint + "/" + Uri.EscapeDataString(table);
+        // The endpoint is the sender's absolute URI: its host is what follows the scheme, up to a port or a path.
+        var authority = endpoint.AsSpan(endpoint.IndexOf("://", StringComparison.Ordinal) + 3);
+        var host = authority[..IndexOfAnyOrLength(authority, ':', '/')];
+        var escapedTable = Uri.EscapeDataString(table);
         Ascii(output, "--");
         Ascii(output, batchBoundary);
         Ascii(output, "\r\nContent-Type: multipart/mixed; boundary=");
@@ -56,7 +58,9 @@ internal static class TransactionBody
 
             Ascii(output, method);
             Ascii(output, " ");
-            Ascii(output, tableUri);
+            Ascii(output, endpoint);
+            Ascii(output, "/");
+            Ascii(output, escapedTable);
             if (keyed)
             {
                 Ascii(output, "(PartitionKey='");
@@ -222,7 +226,13 @@ internal static class TransactionBody
     /// <summary>A key as it appears in an entity's address: quotes doubled (OData), then percent-encoded.</summary>
     private static string Key(string key) => Uri.EscapeDataString(key.Replace("'", "''", StringComparison.Ordinal));
 
-    private static void Ascii(IBufferWriter<byte> output, string text)
+    private static int IndexOfAnyOrLength(ReadOnlySpan<char> text, char first, char second)
+    {
+        var at = text.IndexOfAny(first, second);
+        return at < 0 ? text.Length : at;
+    }
+
+    private static void Ascii(IBufferWriter<byte> output, ReadOnlySpan<char> text)
     {
         var span = output.GetSpan(text.Length);
         var written = Encoding.ASCII.GetBytes(text, span);

@@ -24,10 +24,11 @@ public sealed class TransactionSender
     /// <summary>The service version the requests name (the Tables SDK 12.13's).</summary>
     internal const string ServiceVersion = "2020-12-06";
 
-    private const string DevelopmentAccount = "devstoreaccount1";
+    /// <summary>Azurite's and the storage emulator's development account (the same as <c>AzuriteHost.DevAccountName</c>, which Core does not reference; a test pins both).</summary>
+    internal const string DevelopmentAccount = "devstoreaccount1";
 
-    // Azurite's and the storage emulator's published development key (not a secret).
-    private const string DevelopmentKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    /// <summary>Its published development key (not a secret; the same as <c>AzuriteHost.DevAccountKey</c>).</summary>
+    internal const string DevelopmentKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     /// <summary>Bodies kept for reuse: at most <see cref="PooledBuffers"/> of at most <see cref="PooledBufferBytes"/> each (16 MiB in all).</summary>
     private const int PooledBuffers = 16;
@@ -113,9 +114,8 @@ public sealed class TransactionSender
 
     /// <summary>False for Cosmos DB's Table API, whose transactions the SDK writes (it rewrites merges for it).</summary>
     private static bool IsStorageEndpoint(Uri endpoint) =>
-        !endpoint.Host.EndsWith(".cosmos.azure.com", StringComparison.OrdinalIgnoreCase)
-        && !endpoint.Host.EndsWith(".documents.azure.com", StringComparison.OrdinalIgnoreCase)
-        && !endpoint.Host.Contains(".cosmos.", StringComparison.OrdinalIgnoreCase);
+        !endpoint.Host.Contains(".cosmos.", StringComparison.OrdinalIgnoreCase)
+        && !endpoint.Host.EndsWith(".documents.azure.com", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Sends <paramref name="actions"/> as one transaction on <paramref name="table"/> (its physical name); false, with

@@ -240,6 +240,8 @@ public sealed partial class TransactionSenderTests(AzuriteFixture azurite)
 
         Assert.Null(TransactionSender.ForConnectionString("TableEndpoint=https://acct.table.core.windows.net;SharedAccessSignature=sv=2020&sig=x", endpoint, new TableClientOptions()));
         Assert.NotNull(TransactionSender.ForConnectionString("UseDevelopmentStorage=true", endpoint, new TableClientOptions()));
+        Assert.Equal(AcsFunctions.Azurite.AzuriteHost.DevAccountKey, TransactionSender.DevelopmentKey); // the key Azurite checks
+        Assert.Equal(AcsFunctions.Azurite.AzuriteHost.DevAccountName, TransactionSender.DevelopmentAccount);
         Assert.NotNull(TransactionSender.ForConnectionString($"AccountName=acct;AccountKey={Convert.ToBase64String(Key)};EndpointSuffix=core.windows.net", endpoint, new TableClientOptions()));
     }
 
