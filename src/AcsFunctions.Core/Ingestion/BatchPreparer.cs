@@ -10,8 +10,12 @@ namespace AcsFunctions.Ingestion;
 /// </summary>
 public sealed class BatchPreparer
 {
-    /// <summary>The smallest share of a batch worth a thread of its own.</summary>
-    internal const int MinBytesPerThread = 256 * 1024;
+    /// <summary>
+    /// The smallest share of a batch worth a thread of its own: ~1 ms of work on one core, against ~0.1 ms for a
+    /// helper to wake and claim a run. At 256 KiB (until 6 December) every batch under 512 KiB stayed on one thread:
+    /// 19 of P1's 87 batches of 16 generated bodies, and any small Event Hubs batch (docs/benchmarks.md, seventh round).
+    /// </summary>
+    internal const int MinBytesPerThread = 64 * 1024;
 
     /// <summary>
     /// Runs per thread: the threads claim runs one at a time, so a thread that gets slower records (or less CPU) does
@@ -20,7 +24,7 @@ public sealed class BatchPreparer
     internal const int RunsPerThread = 4;
 
     /// <summary>The smallest run (a run's part is merged and its observations committed: not worth less).</summary>
-    internal const int MinBytesPerRun = 64 * 1024;
+    internal const int MinBytesPerRun = 16 * 1024;
 
     [ThreadStatic]
     private static DecodedBody? t_decoded;

@@ -60,7 +60,8 @@ public sealed class IngestBenchmarksTests(AzuriteFixture azurite)
             rounds: 2,
             oneByOneSample: 50);
 
-        Assert.Equal(["P1", "P1t"], p1.Select(f => f.Id));
+        Assert.Equal(["P1", "P1t", "P1p"], p1.Select(f => f.Id));
+        Assert.True(p1[2].Informational && !p1[0].Informational && !p1[1].Informational, "P1p (partitions at once) is information; P1 and P1t have goals");
         Assert.All(p2.Concat(p1), f => Assert.True(f.Ours > 0 && f.Baseline > 0 && f.Ratio > 0, f.ToString()));
         Assert.Equal(["P2a", "P2c", "P2b"], p2.Select(f => f.Id));
         // P2b has no goal any more (issue 18), and P2c (the same raw writes through the app's own transaction writer)
