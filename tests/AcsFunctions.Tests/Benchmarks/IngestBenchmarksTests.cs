@@ -62,6 +62,8 @@ public sealed class IngestBenchmarksTests(AzuriteFixture azurite)
 
         Assert.Equal(["P1", "P1t", "P1p"], p1.Select(f => f.Id));
         Assert.True(p1[2].Informational && !p1[0].Informational && !p1[1].Informational, "P1p (partitions at once) is information; P1 and P1t have goals");
+        // What two threads cost in CPU against one (a Functions instance is billed for its CPU), per timed pass.
+        Assert.Matches(@"this process's CPU per pass [\d.]+ s \(GC pauses [\d.]+ s\) on one thread and [\d.]+ s \(GC pauses [\d.]+ s\) on 2$", p1[1].Volume);
         Assert.All(p2.Concat(p1), f => Assert.True(f.Ours > 0 && f.Baseline > 0 && f.Ratio > 0, f.ToString()));
         Assert.Equal(["P2a", "P2c", "P2b"], p2.Select(f => f.Id));
         // P2b has no goal any more (issue 18), and P2c (the same raw writes through the app's own transaction writer)
