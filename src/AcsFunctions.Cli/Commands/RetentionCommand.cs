@@ -95,6 +95,14 @@ internal static class RetentionCommand
             AnsiConsole.MarkupLine($"{result.OrphanBlobsDeleted:N0} payload blobs deleted whose rows an earlier run deleted before it stopped.");
         }
 
+        if (result.UnreadableIntents.Count > 0)
+        {
+            var keys = string.Join(", ", result.UnreadableIntents.Take(10));
+            AnsiConsole.MarkupLine("[yellow]" + Markup.Escape(
+                $"{result.UnreadableIntents.Count:N0} blob intents in the RetentionState table (partition blobs) cannot be read: {keys}. "
+                + "The payload blobs they name may stay after their rows: inspect each row, delete the blobs whose rows are gone, then the row (docs/retention.md).") + "[/]");
+        }
+
         if (result.Tables.Sum(t => t.Kept) > 0)
         {
             AnsiConsole.MarkupLine("[yellow]Kept rows are older than their cutoff but still needed by the roll-up (a pending mark, or no hour/day row yet); a later run deletes them.[/]");

@@ -20,4 +20,8 @@ internal static partial class RetentionLog
     [LoggerMessage(EventId = 3103, EventName = "OrphanBlobsDeleted", Level = LogLevel.Information,
         Message = "Retention deleted {Count} payload blobs whose rows an earlier run deleted before it stopped ({Intents} intents finished)")]
     public static partial void OrphanBlobsDeleted(ILogger logger, int count, int intents);
+
+    [LoggerMessage(EventId = 3104, EventName = "RetentionIntentsUnreadable", Level = LogLevel.Warning,
+        Message = "Retention cannot read {Count} blob intents in table {Table}, partition blobs (row keys: {RowKeys}): the payload blobs they name may stay after their rows; inspect each row, delete the blobs whose rows are gone, then the row")]
+    public static partial void UnreadableIntents(ILogger logger, int count, string table, string rowKeys);
 }

@@ -39,6 +39,13 @@ public sealed record RetentionResult
     /// </summary>
     public long OrphanBlobsDeleted { get; init; }
 
+    /// <summary>
+    /// Row keys of blob intents in the retention state table (partition <c>blobs</c>) that could not be read: the payload
+    /// blobs they name are never deleted by guesswork, so they may stay after their rows. Inspect each row, delete the
+    /// blobs whose rows are gone, then delete the row (docs/retention.md).
+    /// </summary>
+    public IReadOnlyList<string> UnreadableIntents { get; init; } = [];
+
     /// <summary>How long the run took.</summary>
     public TimeSpan Elapsed { get; init; }
 }

@@ -151,8 +151,13 @@ public sealed class RetentionService
         var outcome = new RetentionResult
         {
             DryRun = dryRun, Now = now, Tables = tables, GuardRowsRead = run.Guards.Rows, ReadQueries = run.Guards.Queries + run.Expired.Queries,
-            Transactions = run.Transactions, OrphanBlobsDeleted = orphans, Elapsed = _time.GetElapsedTime(started),
+            Transactions = run.Transactions, OrphanBlobsDeleted = orphans, UnreadableIntents = state.UnreadableIntents, Elapsed = _time.GetElapsedTime(started),
         };
+        if (state.UnreadableIntents.Count > 0)
+        {
+            RetentionLog.UnreadableIntents(_logger, state.UnreadableIntents.Count, RetentionState.TableName, string.Join(", ", state.UnreadableIntents.Take(10)));
+        }
+
         RetentionLog.RetentionCompleted(_logger, dryRun ? " (dry run)" : string.Empty, outcome.Deleted, tables.Sum(t => t.Kept), outcome.RowsRead, outcome.GuardRowsRead,
             outcome.ReadQueries, outcome.Transactions, outcome.More, outcome.Elapsed);
         return outcome;

@@ -32,12 +32,19 @@ internal sealed class RetentionState
     private readonly Dictionary<string, DateTimeOffset> _trimmed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string PartitionKey, string RowKey)> _resume = new(StringComparer.Ordinal);
     private readonly List<(BlobIntent Intent, ETag ETag)> _blobIntents = [];
+    private readonly List<string> _unreadableIntents = [];
 
     /// <summary>The key of a table's tier (<c>table|tier</c>).</summary>
     public static string KeyOf(string table, string tier) => table + "|" + tier;
 
     /// <summary>The blob intents left by runs that stopped between a row delete and its blob delete.</summary>
     public IReadOnlyList<(BlobIntent Intent, ETag ETag)> BlobIntents => _blobIntents;
+
+    /// <summary>
+    /// Row keys of blob intents that cannot be read (a column missing or edited by hand): never guessed at, so the blobs
+    /// they name may stay after their rows until an operator looks (each run reports them).
+    /// </summary>
+    public IReadOnlyList<string> UnreadableIntents => _unreadableIntents;
 
     /// <summary>Reads the state and the blob intents left behind (one query; empty when retention never ran).</summary>
     public static async Task<RetentionState> LoadAsync(AcsStorage storage, ReadCost? cost, CancellationToken cancellationToken)
@@ -50,6 +57,10 @@ internal sealed class RetentionState
                 if (BlobIntent.Read(row) is { } intent)
                 {
                     state._blobIntents.Add((intent, row.ETag));
+                }
+                else
+                {
+                    state._unreadableIntents.Add(row.RowKey);
                 }
             }
             else if (row.RowKey.StartsWith(TrimmedPrefix, StringComparison.Ordinal) && row.GetDateTimeOffset(BeforeColumn) is { } before)

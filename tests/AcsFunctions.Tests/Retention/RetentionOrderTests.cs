@@ -105,18 +105,7 @@ public sealed class RetentionOrderTests(AzuriteFixture azurite)
         var (container, _) = await RowsWithBlobsAsync(storage, count: 2);
 
         // The run is stopped as it sends its first blob delete: the rows are gone, their blobs are not.
-        using var stop = new CancellationTokenSource();
-        faults.BeforeSend = request =>
-        {
-            if (request.Method == HttpMethod.Delete && request.RequestUri!.AbsolutePath.Contains("/" + container.Name + "/", StringComparison.Ordinal))
-            {
-                stop.Cancel();
-            }
-
-            return Task.CompletedTask;
-        };
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => storage.Services.GetRequiredService<AcsFunctions.Retention.RetentionService>().RunAsync(dryRun: false, cancellationToken: stop.Token));
-        faults.BeforeSend = null;
+        await StopBeforeTheBlobDeletesAsync(storage, faults, container);
 
         Assert.Empty(await storage.AllAsync(TableNames.Records));
         Assert.Equal(2, (await container.GetBlobsAsync().ToListAsync()).Count);
@@ -171,6 +160,49 @@ public sealed class RetentionOrderTests(AzuriteFixture azurite)
         Assert.Empty(await storage.AllAsync(TableNames.Records));
         Assert.Empty(await container.GetBlobsAsync().ToListAsync());
         Assert.Empty(await IntentsAsync(storage));
+    }
+
+    [Fact]
+    public async Task AnIntentThatCannotBeRead_IsReportedEveryRun_AndItsBlobsAndRowStay()
+    {
+        await using var storage = StorageFaults.Create(azurite.ConnectionString, out var faults);
+        var (container, rows) = await RowsWithBlobsAsync(storage, count: 2);
+
+        // Both rows are deleted and the run stops before their blobs, leaving one intent; an operator then edits it so
+        // its rows no longer say which blob is whose (the tab between row key and blob name is gone).
+        await StopBeforeTheBlobDeletesAsync(storage, faults, container);
+        var intent = Assert.Single(await IntentsAsync(storage));
+        intent["Rows"] = intent.GetString("Rows")!.Replace('\t', ' ');
+        await storage.Storage.GetTable("RetentionState").UpdateEntityAsync(intent, ETag.All, TableUpdateMode.Replace);
+
+        storage.Time.Advance(TimeSpan.FromHours(2));
+        foreach (var dryRun in new[] { true, false, false })
+        {
+            var run = await RunAsync(storage, dryRun);
+            Assert.Equal([intent.RowKey], run.UnreadableIntents);
+            Assert.Equal(0L, run.OrphanBlobsDeleted);
+        }
+
+        // Never guessed at: the blobs and the record stay for the operator.
+        Assert.Equal(rows.Select(r => r.GetString(PayloadColumns.Blob)).Order(), (await container.GetBlobsAsync().ToListAsync()).Select(b => b.Name).Order());
+        Assert.Equal(intent.RowKey, Assert.Single(await IntentsAsync(storage)).RowKey);
+    }
+
+    /// <summary>A retention run stopped as it sends its first blob delete: the rows are gone, their blobs are not.</summary>
+    private static async Task StopBeforeTheBlobDeletesAsync(TestStorage storage, StorageFaults faults, Azure.Storage.Blobs.BlobContainerClient container)
+    {
+        using var stop = new CancellationTokenSource();
+        faults.BeforeSend = request =>
+        {
+            if (request.Method == HttpMethod.Delete && request.RequestUri!.AbsolutePath.Contains("/" + container.Name + "/", StringComparison.Ordinal))
+            {
+                stop.Cancel();
+            }
+
+            return Task.CompletedTask;
+        };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => storage.Services.GetRequiredService<AcsFunctions.Retention.RetentionService>().RunAsync(dryRun: false, cancellationToken: stop.Token));
+        faults.BeforeSend = null;
     }
 
     private static async Task<(Azure.Storage.Blobs.BlobContainerClient Container, List<TableEntity> Rows)> RowsWithBlobsAsync(TestStorage storage, int count)
