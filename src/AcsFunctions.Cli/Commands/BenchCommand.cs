@@ -16,7 +16,7 @@ namespace AcsFunctions.Cli.Commands;
 /// <c>acs-diag bench [--p1-mb 100] [--threads 2] [--p2-mb 20] [--p2-rounds 3] [--one-by-one 2000] [--p3-small 10000] [--p3-large 200000]
 /// [--rate 20000] [--p7-seconds 60] [--records-per-event 1] [--batch-events 100] [--storage cs] [--json|--markdown]</c>:
 /// the ingestion benchmarks of docs/benchmarks.md (P1–P3), each a ratio measured in this one run on this machine
-/// (P1t: P1's preparation on <c>--threads</c> threads against one); <c>--only P5 P6</c> runs the long-range benchmarks
+/// (P1t: P1's preparation on <c>--threads</c> threads against one; P1p, information: that many whole batches at once); <c>--only P5 P6</c> runs the long-range benchmarks
 /// (issue 17); P7 is the partition load of the keys (issue 20, computed from the keys: no storage). P4 (peak memory)
 /// is <c>bench/BackfillMemory --file</c>, which prints its row in the same Markdown form.
 /// </summary>
@@ -30,7 +30,7 @@ internal static class BenchCommand
         var single = new Option<int>("--one-by-one") { Description = "Entities written one by one for P2's naive baseline.", DefaultValueFactory = _ => 2_000 };
         var small = new Option<int>("--p3-small") { Description = "Other rows in the tables for P3's first roll-up.", DefaultValueFactory = _ => 10_000 };
         var large = new Option<int>("--p3-large") { Description = "Other rows in the tables for P3's second roll-up (1000000 for the issue's figure; loading takes minutes).", DefaultValueFactory = _ => 200_000 };
-        var threads = new Option<int>("--threads") { Description = "Threads for P1's scaling figure (P1t: preparation on this many threads vs one, same run).", DefaultValueFactory = _ => Math.Max(2, Environment.ProcessorCount) };
+        var threads = new Option<int>("--threads") { Description = "Threads for P1's scaling figures (P1t: one batch prepared on this many threads vs one; P1p: this many batches at once; same run).", DefaultValueFactory = _ => Math.Max(2, Environment.ProcessorCount) };
         var rate = new Option<int>("--rate") { Description = "P7: records per second of one resource × category.", DefaultValueFactory = _ => 20_000 };
         var p7Seconds = new Option<int>("--p7-seconds") { Description = "P7: seconds of event time generated.", DefaultValueFactory = _ => 60 };
         var perEvent = new Option<int>("--records-per-event") { Description = "P7: records per Event Hubs event (1 is the worst case; diagnostic settings pack many).", DefaultValueFactory = _ => 1 };

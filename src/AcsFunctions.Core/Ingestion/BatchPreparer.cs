@@ -13,7 +13,8 @@ public sealed class BatchPreparer
     /// <summary>
     /// The smallest share of a batch worth a thread of its own: ~1 ms of work on one core, against ~0.1 ms for a
     /// helper to wake and claim a run. At 256 KiB (until 6 December) every batch under 512 KiB stayed on one thread:
-    /// 19 of P1's 87 batches of 16 generated bodies, and any small Event Hubs batch (docs/benchmarks.md, seventh round).
+    /// 48 of P1's 180 batches of 16 generated bodies (18 % of its bytes), and any small Event Hubs batch
+    /// (docs/benchmarks.md, seventh round).
     /// </summary>
     internal const int MinBytesPerThread = 64 * 1024;
 
@@ -94,7 +95,8 @@ public sealed class BatchPreparer
 
     /// <summary>
     /// Splits the bodies into contiguous runs [start, end) of about equal bytes: <see cref="RunsPerThread"/> per thread,
-    /// each of at least <see cref="MinBytesPerRun"/>; a batch too small to give two threads
+    /// and no more runs than the batch holds <see cref="MinBytesPerRun"/>s (runs are cut where the running total passes
+    /// each share, so one large body can make its run larger and its neighbour's smaller); a batch too small to give two threads
     /// <see cref="MinBytesPerThread"/> each stays one run, on one thread.
     /// </summary>
     private static (int Start, int End)[] Runs(IReadOnlyList<EventBody> bodies, int parallelism)

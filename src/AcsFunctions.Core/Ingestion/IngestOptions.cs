@@ -12,7 +12,7 @@ public sealed class IngestOptions
     public const string SectionName = "AcsFunctions:Ingest";
 
     /// <value>
-    /// Default 1. Threads that decode, dispatch and enrich one batch (a batch of at least 512 KiB is split into
+    /// Default 1. Threads that decode, dispatch and enrich one batch (a batch of at least 128 KiB is split into
     /// contiguous runs; the rows are the same as on one thread). More threads only pay when the CPU half is the
     /// bottleneck and the cores are otherwise idle: on a 2-core machine that also runs the storage emulator, two
     /// threads made end-to-end ingest ~25 % slower, and in the 6 December round they added CPU (mostly GC pauses) for
