@@ -66,6 +66,7 @@ public class AcsStorage
             return;
         }
 
+        Utf8Text.ToStrings(actions); // the SDK writes strings, not the UTF-8 the app's writer keeps
         await GetTable(logicalTable).SubmitTransactionAsync(actions, cancellationToken);
     }
 

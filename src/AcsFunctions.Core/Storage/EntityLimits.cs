@@ -116,6 +116,8 @@ public static class EntityLimits
             {
                 case string s when s.Length > MaxStringChars:
                     return $"property '{name}' has {s.Length} characters (limit {MaxStringChars})";
+                case Utf8Text u when u.Length > MaxStringChars:
+                    return $"property '{name}' has {u.Length} characters (limit {MaxStringChars})";
                 case byte[] b when b.Length > MaxBinaryBytes:
                     return $"property '{name}' has {b.Length} bytes (limit {MaxBinaryBytes})";
                 case BinaryData bd when bd.ToMemory().Length > MaxBinaryBytes:
@@ -208,6 +210,7 @@ public static class EntityLimits
     {
         null => 0,
         string s => 4 + (s.Length * 2L),
+        Utf8Text u => 4 + (u.Length * 2L),
         byte[] b => 4 + Base64Length(b.Length),
         BinaryData bd => 4 + Base64Length(bd.ToMemory().Length),
         bool => 1,

@@ -47,9 +47,10 @@ public static class PayloadColumns
         var budget = EntityLimits.MaxEntityBytes - EntityLimits.EstimateSize(entity) - SafetyMargin;
 
         // UTF-8 never decodes to more characters than bytes: when the byte count fits, so does the text (no counting pass).
-        if (FitsAsText(utf8.Length, budget) || FitsAsText(Encoding.UTF8.GetCharCount(utf8), budget))
+        // Valid UTF-8 is kept as its bytes until written (half the size of the string, no decoding: Utf8Text).
+        if (FitsAsText(utf8.Length, budget) || FitsAsText(Utf8Text.CharCount(utf8), budget))
         {
-            entity[Raw] = Encoding.UTF8.GetString(utf8);
+            entity[Raw] = (object?)Utf8Text.TryCreate(utf8) ?? Encoding.UTF8.GetString(utf8);
             return true;
         }
 
@@ -94,12 +95,31 @@ public static class PayloadColumns
     /// <summary>Records that the payload lives in blob <paramref name="blobName"/>.</summary>
     public static void SetBlob(TableEntity entity, string blobName) => entity[Blob] = blobName;
 
+    /// <summary>The readable copy, when the payload is kept as one (<see cref="Raw"/>, on a row read back or one not written yet).</summary>
+    public static string? Text(TableEntity entity)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        return entity.TryGetValue(Raw, out var raw) ? raw switch
+        {
+            string text => text,
+            Utf8Text utf8 => utf8.ToString(),
+            _ => null,
+        } : null;
+    }
+
     /// <summary>Reads the payload back (fetching the blob through <paramref name="store"/> when offloaded).</summary>
     public static async Task<byte[]?> ReadAsync(TableEntity entity, PayloadStore? store, CancellationToken cancellationToken = default)
     {
-        if (entity.TryGetValue(Raw, out var raw) && raw is string text)
+        ArgumentNullException.ThrowIfNull(entity);
+        if (entity.TryGetValue(Raw, out var raw))
         {
-            return Encoding.UTF8.GetBytes(text);
+            switch (raw)
+            {
+                case string text:
+                    return Encoding.UTF8.GetBytes(text);
+                case Utf8Text utf8:
+                    return utf8.Utf8.ToArray();
+            }
         }
 
         if (entity.GetInt32(GzipChunks) is int chunks and > 0)

@@ -201,7 +201,7 @@ public sealed class TableWriter
             {
                 try
                 {
-                    await RunWithRetryAsync(ct => table.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct), batch.Table, cancellationToken);
+                    await RunWithRetryAsync(ct => table.UpsertEntityAsync(Utf8Text.ToStrings(entity), TableUpdateMode.Replace, ct), batch.Table, cancellationToken);
                 }
                 catch (RequestFailedException single) when (!TransientErrors.IsTransient(single))
                 {

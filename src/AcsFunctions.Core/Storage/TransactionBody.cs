@@ -144,6 +144,9 @@ internal static class TransactionBody
                 case string text:
                     writer.WriteString(name, text);
                     break;
+                case Utf8Text text:
+                    writer.WriteString(name, text.Utf8); // escaped as the string would be (valid UTF-8 only: Utf8Text.TryCreate)
+                    break;
                 case bool flag:
                     writer.WriteBoolean(name, flag);
                     break;

@@ -43,6 +43,72 @@ public sealed partial class TransactionSenderTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task TextKeptAsUtf8_IsWrittenAsTheSdkWritesTheString_ByteForByte_ForEveryCharacter()
+    {
+        // Every BMP scalar value and every 97th supplementary one, in properties of 4,096 characters: the UTF-8 the
+        // writer copies must come out escaped exactly as the SDK escapes the string (controls, quotes, HTML-sensitive
+        // characters, non-ASCII, U+2028, surrogate pairs).
+        var scalars = Enumerable.Range(0, 0x110000).Where(c => c < 0xD800 || (c > 0xDFFF && (c <= 0xFFFF || c % 97 == 0))).Select(char.ConvertFromUtf32);
+        var texts = scalars.Chunk(4096).Select(chunk => string.Concat(chunk)).Append("a\"b\\c é\u2028<>&'\n\t😀+`").Append(string.Empty).ToList();
+        var asStrings = new TableEntity("p", "r");
+        var asUtf8 = new TableEntity("p", "r");
+        for (var i = 0; i < texts.Count; i++)
+        {
+            asStrings["T" + i] = texts[i];
+            var utf8 = Utf8Text.TryCreate(Encoding.UTF8.GetBytes(texts[i]));
+            Assert.NotNull(utf8);
+            Assert.Equal(texts[i].Length, utf8.Length);
+            Assert.Equal(texts[i], utf8.ToString());
+            asUtf8["T" + i] = utf8;
+        }
+
+        var endpoint = new Uri("https://acct.table.core.windows.net");
+        var sdk = await SdkRequestAsync(endpoint, "AcsRecords", [new TableTransactionAction(TableTransactionActionType.UpsertReplace, asStrings)]);
+        var batch = Boundary().Match(sdk.ContentType).Groups[1].Value;
+        var changeset = Regex.Match(sdk.Body, "boundary=(changeset_[0-9a-f-]+)").Groups[1].Value;
+        var ours = new ArrayBufferWriter<byte>();
+
+        Assert.True(TransactionBody.TryWrite(ours, endpoint.AbsoluteUri.TrimEnd('/'), "AcsRecords", [new TableTransactionAction(TableTransactionActionType.UpsertReplace, asUtf8)], batch, changeset));
+
+        Assert.Equal(sdk.Body, Encoding.UTF8.GetString(ours.WrittenSpan));
+        Assert.Equal(EntityLimits.EstimateSize(asStrings), EntityLimits.EstimateSize(asUtf8)); // the same transactions are planned
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x61, 0xED, 0xA0, 0x80, 0x62 })] // a surrogate encoded on its own
+    [InlineData(new byte[] { 0x61, 0xC0, 0x80 })] // an overlong encoding
+    [InlineData(new byte[] { 0x61, 0xE2, 0x82 })] // a cut sequence
+    [InlineData(new byte[] { 0xFF })]
+    public void InvalidUtf8_IsKeptAsTheStringDecodingMakes_AsBefore(byte[] bytes)
+    {
+        Assert.Null(Utf8Text.TryCreate(bytes));
+        var entity = new TableEntity("p", "r");
+
+        Assert.True(PayloadColumns.TryAdd(entity, bytes));
+
+        Assert.Equal(Encoding.UTF8.GetString(bytes), Assert.IsType<string>(entity[PayloadColumns.Raw]));
+    }
+
+    [Fact]
+    public async Task APayloadKeptAsUtf8_ReadsBackAsItsBytes_AndTheSdkPathsWriteItsString()
+    {
+        var text = "{\"category\":\"x\",\"name\":\"Zoë 😀\"}";
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var entity = new TableEntity("p", "utf8");
+        Assert.True(PayloadColumns.TryAdd(entity, bytes));
+        Assert.IsType<Utf8Text>(entity[PayloadColumns.Raw]);
+        Assert.Equal(bytes, await PayloadColumns.ReadAsync(entity, null));
+        Assert.Equal(text, PayloadColumns.Text(entity));
+
+        await using var sdk = TestStorage.Create(azurite.ConnectionString, new Dictionary<string, string?> { ["AcsFunctions:Storage:DirectTransactions"] = "false" });
+        await sdk.Storage.EnsureTableAsync("Utf8");
+        await sdk.Storage.SubmitTransactionAsync("Utf8", [new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity)]);
+
+        Assert.Equal(text, Assert.IsType<string>(entity[PayloadColumns.Raw])); // handed to the SDK as its string
+        Assert.Equal(text, (await sdk.Storage.GetTable("Utf8").GetEntityAsync<TableEntity>("p", "utf8")).Value.GetString(PayloadColumns.Raw));
+    }
+
+    [Fact]
     public async Task TheSignature_IsTheSdksSharedKeyLiteSignature()
     {
         var endpoint = new Uri("http://127.0.0.1:10002/devstoreaccount1");
