@@ -90,6 +90,7 @@ if (args.Contains("--columns"))
                 {
                     string text => 22L + (2L * text.Length),
                     byte[] array => 24L + array.Length,
+                    AcsFunctions.Storage.Utf8Text utf8 => 24L + 24L + utf8.Utf8.Length, // the object and its byte array
                     _ => 24L,
                 };
                 var (sum, count) = own.GetValueOrDefault(name);

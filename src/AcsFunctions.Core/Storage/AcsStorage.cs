@@ -57,6 +57,8 @@ public class AcsStorage
     /// <summary>
     /// Submits one entity-group transaction on a logical table: through <see cref="Transactions"/> when there is one
     /// and it writes every value of the actions, else through the table's SDK client. Applied entirely or not at all.
+    /// The entities are the transaction's from here on: on the SDK's path their <see cref="Utf8Text"/> values are
+    /// replaced by their strings.
     /// </summary>
     /// <exception cref="Azure.RequestFailedException">The service refused the transaction.</exception>
     public virtual async Task SubmitTransactionAsync(string logicalTable, IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken = default)

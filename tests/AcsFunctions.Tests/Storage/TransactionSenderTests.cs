@@ -90,6 +90,16 @@ public sealed partial class TransactionSenderTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public void TextKeptAsUtf8_IsCheckedAgainstTheStringLimit_InCharacters()
+    {
+        var fits = new TableEntity("p", "r") { ["Text"] = Utf8Text.TryCreate(Encoding.UTF8.GetBytes(new string('é', EntityLimits.MaxStringChars))) };
+        var over = new TableEntity("p", "r") { ["Text"] = Utf8Text.TryCreate(Encoding.UTF8.GetBytes(new string('é', EntityLimits.MaxStringChars + 1))) };
+
+        Assert.Null(EntityLimits.Validate(fits)); // 65,536 bytes, 32,768 characters: the service counts characters
+        Assert.Equal($"property 'Text' has {EntityLimits.MaxStringChars + 1} characters (limit {EntityLimits.MaxStringChars})", EntityLimits.Validate(over));
+    }
+
+    [Fact]
     public async Task APayloadKeptAsUtf8_ReadsBackAsItsBytes_AndTheSdkPathsWriteItsString()
     {
         var text = "{\"category\":\"x\",\"name\":\"Zoë 😀\"}";
