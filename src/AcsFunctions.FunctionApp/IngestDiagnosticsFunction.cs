@@ -38,6 +38,7 @@ public sealed class IngestDiagnosticsFunction
         CancellationToken cancellationToken = context.CancellationToken;
         string partition = EventHubBatchIngestor.PartitionId(bindingData) ?? "?";
         IngestResult result = await _outagePolicy.RunAsync(
+            partition,
             $"partition {partition} seq {FirstOrNone(sequenceNumberArray)}",
             token => _ingestor.IngestAsync(bodies, enqueuedTimeUtcArray, sequenceNumberArray, offsetArray, bindingData, token),
             cancellationToken);

@@ -50,11 +50,12 @@ public sealed class StorageOutagePolicy
     }
 
     /// <summary>Runs <paramref name="attempt"/> until it returns; only <paramref name="cancellationToken"/> stops it.</summary>
-    /// <param name="batch">What the batch is, for the log (e.g. its partition).</param>
+    /// <param name="partition">The Event Hubs partition, the tag of the failed-attempt counter.</param>
+    /// <param name="batch">What the batch is, for the log (e.g. its partition and first sequence number).</param>
     /// <param name="attempt">One ingest of the whole batch.</param>
     /// <param name="cancellationToken">The invocation's token (host shutdown, ownership lost).</param>
     /// <exception cref="OperationCanceledException">Cancelled before the batch was stored.</exception>
-    public async Task<IngestResult> RunAsync(string batch, Func<CancellationToken, Task<IngestResult>> attempt, CancellationToken cancellationToken)
+    public async Task<IngestResult> RunAsync(string partition, string batch, Func<CancellationToken, Task<IngestResult>> attempt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(attempt);
         var delay = _options.FirstDelay;
@@ -76,7 +77,7 @@ public sealed class StorageOutagePolicy
                 // Any failure: a storage outage (StorageUnavailableException) or anything unforeseen. Ending the
                 // invocation would let the host checkpoint past the batch, so the partition waits instead.
                 FunctionAppLog.BatchAttemptFailed(_logger, batch, number, delay, ex);
-                FunctionAppTelemetry.BatchAttemptFailed.Add(1);
+                FunctionAppTelemetry.BatchAttemptFailed.Add(1, new KeyValuePair<string, object?>("partition", partition));
             }
 
             await Task.Delay(delay, _time, cancellationToken);

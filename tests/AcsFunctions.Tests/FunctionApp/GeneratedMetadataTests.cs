@@ -1,4 +1,7 @@
+using System.Reflection;
 using System.Text.Json;
+using System.Xml.Linq;
+using AcsFunctions.FunctionApp;
 
 namespace AcsFunctions.Tests.FunctionApp;
 
@@ -73,6 +76,20 @@ public sealed class GeneratedMetadataTests
         // A timed-out invocation ends (and is checkpointed) like a failed one; -1 = no timeout (docs/reliability.md).
         Assert.Equal("-1", host.RootElement.GetProperty("functionTimeout").GetString());
         Assert.Equal(1, host.RootElement.GetProperty("extensions").GetProperty("eventHubs").GetProperty("batchCheckpointFrequency").GetInt32());
+    }
+
+    [Fact]
+    public void The_deployed_host_runs_an_event_hubs_extension_that_does_not_checkpoint_a_cancelled_batch()
+    {
+        // The Functions host loads the WebJobs extension the SDK's generated WorkerExtensions.csproj restores at publish.
+        // Host-side 5.1.0 (what the 5.1.0 worker package names) checkpointed a batch whose invocation was cancelled by
+        // shutdown or a lost partition; 6.2.0 stopped that (WorkerExtensions.targets pins the version, docs/reliability.md).
+        var configuration = typeof(IngestDiagnosticsFunction).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
+        var project = Path.Combine(Infrastructure.RepositoryPaths.Root, "src", "AcsFunctions.FunctionApp", "obj", configuration, "net10.0", "WorkerExtensions", "WorkerExtensions.csproj");
+        var references = XDocument.Load(project).Descendants("PackageReference")
+            .ToDictionary(r => (string)r.Attribute("Include")!, r => Version.Parse((string)r.Attribute("Version")!), StringComparer.Ordinal);
+
+        Assert.True(references["Microsoft.Azure.WebJobs.Extensions.EventHubs"] >= new Version(6, 2, 0), $"host-side Event Hubs extension {references["Microsoft.Azure.WebJobs.Extensions.EventHubs"]}");
     }
 
     private static string? Text(JsonElement binding, string property) => binding.GetProperty(property).GetString();

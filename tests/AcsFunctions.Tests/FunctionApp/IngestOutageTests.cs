@@ -4,6 +4,7 @@ using AcsFunctions.Tests.Infrastructure;
 using AcsFunctions.Tests.Reliability;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 
 namespace AcsFunctions.Tests.FunctionApp;
 
@@ -50,7 +51,13 @@ public sealed class IngestOutageTests : IAsyncLifetime
     [Fact]
     public async Task Storage_down_for_the_whole_batch_the_invocation_waits_and_ends_only_when_every_event_is_stored_once()
     {
-        await using var app = AppHost.Build(Azurite.ConnectionString, _quickRetries, s => s.AddLogging(b => b.AddProvider(_logs)));
+        var exported = new List<Metric>();
+        await using var app = AppHost.Build(Azurite.ConnectionString, _quickRetries, s =>
+        {
+            s.AddLogging(b => b.AddProvider(_logs));
+            s.AddOpenTelemetry().WithMetrics(m => m.AddInMemoryExporter(exported));
+        });
+        var meters = app.Services.GetRequiredService<MeterProvider>(); // as the started host would have it (TelemetryTests)
         var batch = EventHubBatch.WithOneMalformedBody(partition: "5");
         await Azurite.KillAsync();
 
@@ -68,6 +75,11 @@ public sealed class IngestOutageTests : IAsyncLifetime
         var dead = Assert.Single(await app.Storage.AllAsync(TableNames.DeadLetters));
         Assert.Equal(502L, dead.GetInt64("SourceSequenceNumber"));
         Assert.Contains(_logs.Entries, e => e.Id.Name == "EventHubBatchStoredAfterRetries");
+
+        // Every failed attempt is counted for its partition, like the pipeline's other measurements.
+        Assert.True(meters.ForceFlush());
+        var failed = _logs.Entries.Count(e => e.Id.Name == "EventHubBatchAttemptFailed");
+        Assert.Equal(failed, TelemetryTests.Sum(exported, "acs.ingest.batch_attempts_failed", "5"));
     }
 
     [Fact]

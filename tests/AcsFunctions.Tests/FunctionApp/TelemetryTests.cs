@@ -44,7 +44,7 @@ public sealed class TelemetryTests(AzuriteFixture azurite)
         Assert.Null(FunctionAppTelemetryServiceCollectionExtensions.Credential("ClientId=x"));
     }
 
-    private static long Sum(List<Metric> exported, string name, string partition, params (string Key, string Value)[] tags) =>
+    internal static long Sum(List<Metric> exported, string name, string partition, params (string Key, string Value)[] tags) =>
         Points(exported, name, partition, tags).Sum(p => p.GetSumLong());
 
     private static IEnumerable<MetricPoint> Points(List<Metric> exported, string name, string partition, params (string Key, string Value)[] tags)
