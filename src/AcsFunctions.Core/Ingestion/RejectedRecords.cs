@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using AcsFunctions.Decoding;
 using AcsFunctions.Storage;
 
@@ -6,7 +5,9 @@ namespace AcsFunctions.Ingestion;
 
 /// <summary>
 /// The rejected-write stage: a record row the service refused for a non-transient reason (a limit we did not foresee)
-/// is dead-lettered with the service's answer, and no longer counted as stored.
+/// is dead-lettered with the service's answer, and no longer counted as stored. Rows are matched by table and keys,
+/// not by instance: of two rows of a batch with the same keys (one record in two serializations) only the last is
+/// written (<see cref="TableBatch.Plan"/>), and a refusal of that row is a refusal of both.
 /// </summary>
 internal sealed class RejectedRecords(DeadLetterRows deadLetters, PayloadStore payloads)
 {
@@ -21,15 +22,15 @@ internal sealed class RejectedRecords(DeadLetterRows deadLetters, PayloadStore p
             return;
         }
 
-        var rejectedEntities = new Dictionary<TableEntity, string>(ReferenceEqualityComparer.Instance);
+        var rejectedRows = new Dictionary<(string Table, string PartitionKey, string RowKey), string>();
         foreach (var r in rejected)
         {
-            rejectedEntities[r.Write.Entity] = r.Error;
+            rejectedRows[Key(r.Write)] = r.Error;
         }
 
         foreach (var pending in batch.Pending)
         {
-            if (pending.Write.Entity is null || !rejectedEntities.TryGetValue(pending.Write.Entity, out var error))
+            if (pending.Write.Entity is null || !rejectedRows.TryGetValue(Key(pending.Write), out var error))
             {
                 continue;
             }
@@ -39,4 +40,7 @@ internal sealed class RejectedRecords(DeadLetterRows deadLetters, PayloadStore p
             deadLetters.Add(batch, new DeadLetter(Reason, error, payload, pending.Lineage, pending.Category, pending.Time), payload, pending);
         }
     }
+
+    private static (string Table, string PartitionKey, string RowKey) Key(TableWrite write) =>
+        (write.Table, write.Entity.PartitionKey, write.Entity.RowKey);
 }

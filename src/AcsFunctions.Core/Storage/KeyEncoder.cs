@@ -5,8 +5,9 @@ namespace AcsFunctions.Storage;
 
 /// <summary>
 /// Makes any string safe as a Table Storage PartitionKey/RowKey component: the forbidden characters
-/// (<c>/ \ # ?</c>, U+0000–U+001F, U+007F–U+009F) and <c>%</c> itself are percent-encoded, and a key longer
-/// than <see cref="MaxKeyLength"/> is shortened with a hash suffix (still deterministic).
+/// (<c>/ \ # ?</c>, U+0000–U+001F, U+007F–U+009F), <c>%</c> itself and <c>|</c> — the separator <see cref="Join"/> puts
+/// between components, so <c>("Get|Thread", "200")</c> and <c>("Get", "Thread|200")</c> stay two keys — are
+/// percent-encoded, and a key longer than <see cref="MaxKeyLength"/> is shortened with a hash suffix (still deterministic).
 /// </summary>
 public static class KeyEncoder
 {
@@ -22,7 +23,7 @@ public static class KeyEncoder
         var needs = false;
         foreach (var c in value)
         {
-            if (IsForbidden(c) || c == '%')
+            if (NeedsEncoding(c))
             {
                 needs = true;
                 break;
@@ -37,7 +38,7 @@ public static class KeyEncoder
         var sb = new StringBuilder(value.Length + 8);
         foreach (var c in value)
         {
-            if (IsForbidden(c) || c == '%')
+            if (NeedsEncoding(c))
             {
                 sb.Append('%').Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
             }
@@ -113,6 +114,8 @@ public static class KeyEncoder
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)).AsSpan(0, 16));
         return string.Concat(key.AsSpan(0, maxLength - 34), "~", hash, "~");
     }
+
+    private static bool NeedsEncoding(char c) => IsForbidden(c) || c is '%' or '|';
 
     /// <summary>True for characters Table Storage rejects in keys.</summary>
     public static bool IsForbidden(char c) =>

@@ -31,6 +31,9 @@ public static class PayloadColumns
 
     private const int SafetyMargin = 16 * 1024;
 
+    /// <summary>The most an entity's own columns may take: what is left must hold the blob pointer columns and the margin.</summary>
+    private const int ColumnsLimit = EntityLimits.MaxEntityBytes - (64 * 1024);
+
     [ThreadStatic]
     private static object?[]? t_lengths;
 
@@ -40,11 +43,21 @@ public static class PayloadColumns
     /// </summary>
     public static bool TryAdd(TableEntity entity, ReadOnlySpan<byte> utf8) => TryAdd((IDictionary<string, object>)entity, utf8);
 
-    /// <summary>As <see cref="TryAdd(TableEntity, ReadOnlySpan{byte})"/>, on the columns of an entity not built yet.</summary>
+    /// <summary>
+    /// As <see cref="TryAdd(TableEntity, ReadOnlySpan{byte})"/>, on the columns of an entity not built yet. Columns that
+    /// would leave the entity over the service's 1 MiB even with the payload in a blob are cut first
+    /// (<see cref="RecordEntities.FitColumns"/>): the record is stored, whole in its blob, rather than refused.
+    /// </summary>
     public static bool TryAdd(IDictionary<string, object> entity, ReadOnlySpan<byte> utf8)
     {
         entity[Length] = BoxedLength(utf8.Length);
-        var budget = EntityLimits.MaxEntityBytes - EntityLimits.EstimateSize(entity) - SafetyMargin;
+        var size = EntityLimits.EstimateSize(entity);
+        if (size > ColumnsLimit)
+        {
+            size = RecordEntities.FitColumns(entity, ColumnsLimit);
+        }
+
+        var budget = EntityLimits.MaxEntityBytes - size - SafetyMargin;
 
         // UTF-8 never decodes to more characters than bytes: when the byte count fits, so does the text (no counting pass).
         // Valid UTF-8 is kept as its bytes until written (half the size of the string, no decoding: Utf8Text).

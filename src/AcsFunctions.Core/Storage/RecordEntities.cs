@@ -32,6 +32,44 @@ public static class RecordEntities
     public static string CallPartitionKey(string resourceKey, string correlationId) =>
         KeyEncoder.Join(resourceKey, correlationId);
 
+    /// <summary>What <see cref="FitColumns"/> leaves of a string it cuts, in characters.</summary>
+    public const int FittedStringChars = 1024;
+
+    /// <summary>
+    /// Cuts the longest string columns (never the keys) to <see cref="FittedStringChars"/> characters, each with its
+    /// <c>&lt;Name&gt;Truncated</c> flag, until the entity's size is at most <paramref name="limit"/> bytes; returns the
+    /// size. Each column may hold 32,768 characters, but ~16 of them at that length already exceed the service's 1 MiB
+    /// per entity, which Azurite does not enforce. The raw copy keeps every value whole (in a blob, at that size).
+    /// </summary>
+    public static long FitColumns(IDictionary<string, object> entity, long limit)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        var size = EntityLimits.EstimateSize(entity);
+        while (size > limit)
+        {
+            string? longest = null;
+            var length = FittedStringChars;
+            foreach (var (name, value) in entity)
+            {
+                if (value is string s && s.Length > length && name is not ("PartitionKey" or "RowKey"))
+                {
+                    (longest, length) = (name, s.Length);
+                }
+            }
+
+            if (longest is null)
+            {
+                break; // nothing left to cut: the service decides (a refusal is dead-lettered with its answer)
+            }
+
+            entity[longest] = ((string)entity[longest])[..FittedStringChars];
+            entity[longest + "Truncated"] = true;
+            size = EntityLimits.EstimateSize(entity);
+        }
+
+        return size;
+    }
+
     /// <summary>Adds a column, adapting values the service cannot hold.</summary>
     public static void AddFitted(IDictionary<string, object> entity, string name, object value)
     {

@@ -351,10 +351,40 @@ public sealed class HealthTests(AzuriteFixture azurite)
     [Fact]
     public async Task StoreRejectedRecord_MovesFromStoredToDeadLettered()
     {
-        // Azurite accepts every record we build: the records table refuses the chat record with durationMs 12 (400), as
-        // the service would an entity it cannot hold.
+        await using var storage = RefusingChatDuration12();
+
+        var result = await storage.Pipeline.IngestAsync(Mix());
+        var chat0 = Assert.Single(await QueryAsync(storage, _from, _to), r => r.Category == Categories.ChatOperational && r.Source == "0");
+
+        Assert.Equal(1, result.DeadLetteredByReason[AcsFunctions.Ingestion.IngestPipeline.StorageRejectedReason]);
+        Assert.Equal((4, 2, 2), (chat0.Records, chat0.Stored, chat0.DeadLettered));
+        Assert.Equal(new Dictionary<string, long> { [DeadLetterReasons.InvalidTime] = 1, [AcsFunctions.Ingestion.IngestPipeline.StorageRejectedReason] = 1 }, chat0.DeadLetteredByReason);
+    }
+
+    [Fact]
+    public async Task StoreRejectedRecord_ItsTwinInTheSameBatch_IsDeadLetteredToo_NotCountedAsStored()
+    {
+        // One record in two serializations (same id, so the same row: only one of them is written); the row is refused.
+        await using var storage = RefusingChatDuration12();
+        var record = Chat(Now.AddSeconds(-60), 2);
+        var indented = record.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        var twin = new EventBody(System.Text.Encoding.UTF8.GetBytes("{\"records\":[" + indented + "]}"), Lineage("0", 2, Now.AddSeconds(-10)));
+
+        var result = await storage.Pipeline.IngestAsync([Body("0", 1, Now.AddSeconds(-10), record), twin]);
+
+        Assert.Equal((2, 0, 2), (result.Records, result.Stored, result.DeadLetteredByReason[AcsFunctions.Ingestion.IngestPipeline.StorageRejectedReason]));
+        var dead = Assert.Single(await storage.AllAsync(TableNames.DeadLetters)); // one payload: one row for both units
+        Assert.Equal(AcsFunctions.Ingestion.IngestPipeline.StorageRejectedReason, dead.GetString("Reason"));
+    }
+
+    /// <summary>
+    /// Azurite accepts every record we build: here the records table refuses the chat record with durationMs 12 (400),
+    /// as the service would an entity it cannot hold.
+    /// </summary>
+    private TestStorage RefusingChatDuration12()
+    {
         static bool Refused(TableEntity e) => e.GetString("Category") == Categories.ChatOperational && e.GetDouble("DurationMs") == 12;
-        await using var storage = TestStorage.Create(azurite.ConnectionString, configure: services => services.Replace(ServiceDescriptor.Singleton<AcsStorage>(sp =>
+        return TestStorage.Create(azurite.ConnectionString, configure: services => services.Replace(ServiceDescriptor.Singleton<AcsStorage>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>();
             var real = new TableClient(options.Value.ConnectionString, options.Value.TablePrefix + TableNames.Records);
@@ -373,12 +403,5 @@ public sealed class HealthTests(AzuriteFixture azurite)
             mock.Setup(s => s.GetTable(TableNames.Records)).Returns(records.Object);
             return mock.Object;
         })));
-
-        var result = await storage.Pipeline.IngestAsync(Mix());
-        var chat0 = Assert.Single(await QueryAsync(storage, _from, _to), r => r.Category == Categories.ChatOperational && r.Source == "0");
-
-        Assert.Equal(1, result.DeadLetteredByReason[AcsFunctions.Ingestion.IngestPipeline.StorageRejectedReason]);
-        Assert.Equal((4, 2, 2), (chat0.Records, chat0.Stored, chat0.DeadLettered));
-        Assert.Equal(new Dictionary<string, long> { [DeadLetterReasons.InvalidTime] = 1, [AcsFunctions.Ingestion.IngestPipeline.StorageRejectedReason] = 1 }, chat0.DeadLetteredByReason);
     }
 }
