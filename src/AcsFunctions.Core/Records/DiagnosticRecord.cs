@@ -284,15 +284,12 @@ public sealed class DiagnosticRecord : IDisposable
         return FieldValue<DateTimeOffset>.Unconvertible(s.Original);
     }
 
-    /// <summary>Parses an ISO-8601 timestamp with up to 7 fractional digits; no offset means UTC.</summary>
-    public static bool TryParseTimestamp(string text, out DateTimeOffset value)
-    {
-        return DateTimeOffset.TryParse(
-            text.Trim(),
-            CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
-            out value);
-    }
+    /// <summary>
+    /// Parses an ISO-8601 date-time, extended (<c>2025-06-05T10:00:00.1234567Z</c>) or basic (<c>20250605T100000Z</c>);
+    /// no offset means UTC. A time without a date and culture forms are refused (see <see cref="IsoTimestamps.TryParse"/>).
+    /// </summary>
+    public static bool TryParseTimestamp(string text, out DateTimeOffset value) =>
+        IsoTimestamps.TryParse(text.AsSpan().Trim(), out value);
 
     /// <summary>Whether the named field holds a JSON string at the top level or in properties (used by drift detection).</summary>
     public static FieldState ClassifyText(string? text)

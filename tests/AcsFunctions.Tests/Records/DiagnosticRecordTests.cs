@@ -68,6 +68,45 @@ public sealed class DiagnosticRecordTests
         }
     }
 
+    [Theory]
+    [InlineData("12:00:00")] // no date: was placed on the ingest day
+    [InlineData("12:00")]
+    [InlineData("03/04/2025 10:00")] // a culture form: was read as US month/day
+    [InlineData("Tue, 07 Jan 2025 08:00:51 GMT")]
+    [InlineData("2025-01-07 8:00 AM")]
+    [InlineData("2025-1-07T08:00:51Z")]
+    [InlineData("2025-01-07T08:00:51 Z")]
+    [InlineData("2025-01-07T08:00:51 +02:00")]
+    [InlineData("2025-01-07  08:00:51Z")]
+    [InlineData("2025-01")]
+    [InlineData("2025-01-07T08:00:51.Z")]
+    [InlineData("20250107T0800:51Z")]
+    [InlineData("20250107T08:00:51Z")] // basic date, extended time
+    [InlineData("20250107T080051+02:00")]
+    public void TryParseTimestamp_RefusesWhatIsNotAnIsoDateTime(string text)
+    {
+        Assert.False(DiagnosticRecord.TryParseTimestamp(text, out var value), $"{text} read as {value:O}");
+    }
+
+    [Theory]
+    [InlineData("2024-01-01T00:00:00.0000000Z", "2024-01-01T00:00:00.0000000+00:00")]
+    [InlineData("2024-01-01T00:00:00Z", "2024-01-01T00:00:00.0000000+00:00")]
+    [InlineData(" 2025-01-07t08:00:51.25z ", "2025-01-07T08:00:51.2500000+00:00")]
+    [InlineData("2025-01-07 08:00Z", "2025-01-07T08:00:00.0000000+00:00")]
+    [InlineData("2025-01-07T08:00:51", "2025-01-07T08:00:51.0000000+00:00")]
+    [InlineData("2025-01-07T08:00:51,5+02", "2025-01-07T06:00:51.5000000+00:00")]
+    [InlineData("2025-01-07T08:00:51-0530", "2025-01-07T13:30:51.0000000+00:00")]
+    [InlineData("2025-01-07T08:00:51.12345678Z", "2025-01-07T08:00:51.1234568+00:00")]
+    [InlineData("2025-01-07", "2025-01-07T00:00:00.0000000+00:00")]
+    [InlineData("20250605T100000Z", "2025-06-05T10:00:00.0000000+00:00")] // ISO-8601 basic format
+    [InlineData("20250605T100000.1234567+0200", "2025-06-05T08:00:00.1234567+00:00")]
+    [InlineData("20250605t1000-0100", "2025-06-05T11:00:00.0000000+00:00")]
+    public void TryParseTimestamp_ReadsIsoDateTimes_ExtendedAndBasic(string text, string expected)
+    {
+        Assert.True(DiagnosticRecord.TryParseTimestamp(text, out var value), text);
+        Assert.Equal(expected, value.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public void GetDouble_ParsesNumbersAndNumericStrings_AndKeepsTheirTextForRawColumns()
     {

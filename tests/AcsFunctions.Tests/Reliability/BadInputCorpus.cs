@@ -127,6 +127,11 @@ public static class BadInputCorpus
         yield return Rejected("time-garbage", DeadLetterReasons.InvalidTime, Body(Record("time-garbage", time: "yesterday at noon")));
         yield return Rejected("time-missing", DeadLetterReasons.InvalidTime, Body(Record("time-missing").Replace("\"time\":\"" + Time + "\",", string.Empty, StringComparison.Ordinal)));
         yield return Stored("time-with-plus-14-offset", 1, Body(Record("time-offset", time: "2025-03-04T23:30:00+14:00")));
+        // A time with no date was placed on the ingest day (stored again on every other day), a culture form read as
+        // US month/day: not ISO-8601, so invalid-time. The ISO-8601 basic format is a time.
+        yield return Rejected("time-without-date", DeadLetterReasons.InvalidTime, Body(Record("time-no-date", time: "12:00:00")));
+        yield return Rejected("time-culture-form", DeadLetterReasons.InvalidTime, Body(Record("time-culture", time: "03/04/2025 10:00")));
+        yield return Stored("time-iso-basic-format", 1, Body(Record("time-basic", time: "20250605T100000Z")));
 
         // Huge arrays and wrong element types.
         yield return new BadInputCase("huge-array-of-empty-records", [Utf8("{\"records\":[" + string.Join(",", Enumerable.Repeat("{}", 100_000)) + "]}")])
