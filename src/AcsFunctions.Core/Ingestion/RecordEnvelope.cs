@@ -52,11 +52,19 @@ internal static class RecordEnvelope
         }
         else
         {
-            deadLetter = new DeadLetter(DeadLetterReasons.MissingCategory, "The record has no 'category' and is not a platform-metric record.", payload.ToArray(), lineage);
+            // A valid time files the dead letter under the record's day, as every other dead letter with a time, so
+            // re-ingesting it on another day finds the same row; a missing, unreadable or out-of-range time gives none.
+            var eventTime = TimeOf(record);
+            deadLetter = new DeadLetter(
+                DeadLetterReasons.MissingCategory,
+                "The record has no 'category' and is not a platform-metric record.",
+                payload.ToArray(),
+                lineage,
+                EventTime: eventTime.HasValue && EventTimeRange.Contains(eventTime.Value) ? eventTime.Value : null);
             return false;
         }
 
-        var time = record.GetDateTime("time", "timeStamp", "TimeGenerated"); // the usual shape is read from its bytes
+        var time = TimeOf(record);
         if (!time.HasValue)
         {
             var detail = time.State == FieldState.Absent
@@ -85,6 +93,9 @@ internal static class RecordEnvelope
             record.GetString("operationName").OrNull());
         return true;
     }
+
+    /// <summary>The record's event time (<c>time</c>, else <c>timeStamp</c>, else <c>TimeGenerated</c>); the usual shape is read from its bytes.</summary>
+    private static FieldValue<DateTimeOffset> TimeOf(DiagnosticRecord record) => record.GetDateTime("time", "timeStamp", "TimeGenerated");
 
     /// <summary>The record's resource: <see cref="ResourceRef.Parse"/> of its <c>resourceId</c>, matched by the value's raw bytes when seen recently.</summary>
     private static ResourceRef ResourceOf(DiagnosticRecord record) =>

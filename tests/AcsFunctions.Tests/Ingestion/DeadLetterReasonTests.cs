@@ -63,6 +63,30 @@ public sealed class DeadLetterReasonTests(AzuriteFixture azurite)
         Assert.Equal(2, (await storage.AllAsync(TableNames.Records)).Count);
     }
 
+    [Fact]
+    public async Task RecordWithoutCategory_WithAValidTime_IsDeadLetteredUnderItsEventDay_OnceOnEveryIngestDay()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var body = Json(
+            new JsonObject { ["time"] = "2025-06-08T10:00:00Z", ["resourceId"] = ResourceId, ["operationName"] = "NoCategory" },
+            new JsonObject { ["time"] = "12:00:00", ["resourceId"] = ResourceId, ["operationName"] = "NoCategoryNoDate" });
+
+        await storage.Pipeline.IngestAsync([Samples.Text(body, "no-category.json")]);
+        storage.Time.Advance(TimeSpan.FromDays(3));
+        var again = await storage.Pipeline.IngestAsync([Samples.Text(body, "no-category.json")]);
+
+        Assert.Equal(2, again.DeadLetteredByReason[DeadLetterReasons.MissingCategory]);
+        var dead = (await storage.AllAsync(TableNames.DeadLetters)).ToList();
+        var timed = Assert.Single(dead, d => d.GetDateTimeOffset("EventTime") is not null);
+        Assert.StartsWith("20250608|", timed.PartitionKey, StringComparison.Ordinal);
+        Assert.Equal(new DateTimeOffset(2025, 6, 8, 10, 0, 0, TimeSpan.Zero), timed.GetDateTimeOffset("EventTime"));
+        Assert.Equal("missing-category", timed.GetString("Reason"));
+
+        // A time that is not one (no date) gives no day: that record stays under each ingest day.
+        var untimed = dead.Where(d => !ReferenceEquals(d, timed)).Select(d => d.PartitionKey[..8]).Order(StringComparer.Ordinal);
+        Assert.Equal(["20261123", "20261126"], untimed);
+    }
+
     private static JsonObject CallRecord(string category, string? correlationId)
     {
         var record = new JsonObject
