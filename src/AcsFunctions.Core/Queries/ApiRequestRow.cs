@@ -65,6 +65,12 @@ public sealed record ApiRequestRow : QueryRow
     /// <summary>SMS delivery reports Blocked (ErrorCode 4005, 4010).</summary>
     public long SmsBlocked { get; init; }
 
+    /// <summary>
+    /// SMS delivery reports whose carrier does not report delivery (ErrorCode 5002): with Delivered, Failed and Blocked,
+    /// every delivery report is in exactly one outcome.
+    /// </summary>
+    public long SmsUnknown { get; init; }
+
     /// <summary>The row of an aggregate.</summary>
     public static ApiRequestRow From(ApiRequestAggregate a) => new()
     {
@@ -86,5 +92,6 @@ public sealed record ApiRequestRow : QueryRow
         SmsDelivered = a.SmsDelivered,
         SmsFailed = a.SmsFailed,
         SmsBlocked = a.SmsBlocked,
+        SmsUnknown = a.SmsUnknown,
     };
 }

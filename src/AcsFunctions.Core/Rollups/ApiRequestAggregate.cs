@@ -46,6 +46,9 @@ public sealed class ApiRequestAggregate
     /// <summary>SMS delivery reports with outcome Blocked.</summary>
     public long SmsBlocked { get; set; }
 
+    /// <summary>SMS delivery reports whose carrier does not report delivery (outcome Unknown, ErrorCode 5002).</summary>
+    public long SmsUnknown { get; set; }
+
     /// <summary>Durations in milliseconds (requests without a duration are not in it).</summary>
     public Distribution DurationMs { get; private init; } = new();
 
@@ -81,6 +84,9 @@ public sealed class ApiRequestAggregate
             case "Blocked":
                 SmsBlocked++;
                 break;
+            case "Unknown":
+                SmsUnknown++;
+                break;
         }
 
         DurationMs.Add(EntityValues.Number(record, "DurationMs"));
@@ -94,6 +100,7 @@ public sealed class ApiRequestAggregate
         SmsDelivered += other.SmsDelivered;
         SmsFailed += other.SmsFailed;
         SmsBlocked += other.SmsBlocked;
+        SmsUnknown += other.SmsUnknown;
         DurationMs.Merge(other.DurationMs);
     }
 
@@ -111,6 +118,7 @@ public sealed class ApiRequestAggregate
             ["SmsDelivered"] = SmsDelivered,
             ["SmsFailed"] = SmsFailed,
             ["SmsBlocked"] = SmsBlocked,
+            ["SmsUnknown"] = SmsUnknown,
         };
         Resource.WriteTo(entity, WindowStart);
         DurationMs.WriteTo(entity, "DurationMs");
@@ -132,6 +140,7 @@ public sealed class ApiRequestAggregate
         SmsDelivered = entity.GetInt64("SmsDelivered") ?? 0,
         SmsFailed = entity.GetInt64("SmsFailed") ?? 0,
         SmsBlocked = entity.GetInt64("SmsBlocked") ?? 0,
+        SmsUnknown = entity.GetInt64("SmsUnknown") ?? 0,
         DurationMs = Distribution.ReadFrom(entity, "DurationMs"),
     };
 
@@ -150,6 +159,7 @@ public sealed class ApiRequestAggregate
         SmsDelivered = row.Int64("SmsDelivered") ?? 0,
         SmsFailed = row.Int64("SmsFailed") ?? 0,
         SmsBlocked = row.Int64("SmsBlocked") ?? 0,
+        SmsUnknown = row.Int64("SmsUnknown") ?? 0,
         DurationMs = Distribution.ReadFrom(row, "DurationMs"),
     };
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AcsFunctions.Dispatch;
+using AcsFunctions.Schemas.Sms;
 
 namespace AcsFunctions.Generation;
 
@@ -56,7 +57,7 @@ internal sealed class SmsGenerator
         else if (x < 0.10)
         {
             var (code, text) = random.Pick(_failures);
-            _context.Schedule.Add(Report(message, delay, code, text, "Failed"));
+            _context.Schedule.Add(Report(message, delay, code, text, SmsErrorCodes.Outcome(code))); // 5002 is Unknown, as the app classes it
         }
         else
         {
