@@ -47,7 +47,7 @@ internal static class RetentionCommand
             {
                 // Progress on stderr, one line per table as it finishes, so stdout stays the report (or the JSON).
                 var progress = new SynchronousProgress(t => Console.Error.WriteLine(
-                    $"{t.Table} ({t.Tier}): {(dry ? "would delete" : "deleted")} {t.Deleted:N0}, kept {t.Kept:N0}{(t.More ? ", more next run" : string.Empty)}"));
+                    $"{t.Table} ({t.Tier}): {(dry ? $"would delete {t.WouldDelete:N0}" : $"deleted {t.Deleted:N0}")}, kept {t.Kept:N0}{(t.More ? ", more next run" : string.Empty)}"));
                 var result = await retention.RunAsync(dry, progress, ct);
                 Write(result, asJson);
                 return ExitCodes.Success;
@@ -83,7 +83,7 @@ internal static class RetentionCommand
         {
             table.AddRow(
                 Markup.Escape(t.Table), t.Tier, t.RetentionDays.ToString("0.##", CultureInfo.InvariantCulture), $"{t.Cutoff:yyyy-MM-dd HH:mm}",
-                t.Deleted.ToString("N0", CultureInfo.InvariantCulture), t.Kept.ToString("N0", CultureInfo.InvariantCulture),
+                (result.DryRun ? t.WouldDelete : t.Deleted).ToString("N0", CultureInfo.InvariantCulture), t.Kept.ToString("N0", CultureInfo.InvariantCulture),
                 t.Oldest is { } o ? $"{o:yyyy-MM-dd HH:mm}" : "-", t.More ? "yes" : string.Empty);
         }
 

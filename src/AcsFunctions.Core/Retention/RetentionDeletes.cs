@@ -33,7 +33,7 @@ internal sealed class RetentionDeletes(AcsStorage storage, TableWriter writer, T
         {
             lock (result)
             {
-                result.Deleted += rows.Count;
+                result.WouldDelete += rows.Count;
             }
 
             return 0;

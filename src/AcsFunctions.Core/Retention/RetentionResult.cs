@@ -15,8 +15,11 @@ public sealed record RetentionResult
     /// <summary>Rows read from expired partitions, all tables (each one deleted or kept by a guard).</summary>
     public long RowsRead => Tables.Sum(t => t.RowsRead);
 
-    /// <summary>Rows deleted (dry run: that would be).</summary>
+    /// <summary>Rows deleted (0 in a dry run).</summary>
     public long Deleted => Tables.Sum(t => t.Deleted);
+
+    /// <summary>A dry run's rows that a real run would delete now (0 in a real run).</summary>
+    public long WouldDelete => Tables.Sum(t => t.WouldDelete);
 
     /// <summary>
     /// Rows read to check the guards: pending marks older than the cutoffs and the hour/day rows of the expired

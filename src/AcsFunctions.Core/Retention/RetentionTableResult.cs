@@ -21,8 +21,11 @@ public sealed record RetentionTableResult
     /// <summary>Rows read from the expired partitions (every one of them is deleted, or kept by a guard).</summary>
     public long RowsRead { get; set; }
 
-    /// <summary>Rows deleted (a dry run: rows that would be deleted).</summary>
+    /// <summary>Rows deleted (0 in a dry run: see <see cref="WouldDelete"/>).</summary>
     public long Deleted { get; set; }
+
+    /// <summary>A dry run's rows that a real run would delete now (0 in a real run).</summary>
+    public long WouldDelete { get; set; }
 
     /// <summary>Expired rows kept because the roll-up still needs them (a pending mark, or no hour/day row yet).</summary>
     public long Kept { get; set; }

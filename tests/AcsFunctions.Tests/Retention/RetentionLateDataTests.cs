@@ -110,7 +110,7 @@ public sealed class RetentionLateDataTests(AzuriteFixture azurite)
         // Past the health setting (93 days) the mark goes with the health counters of its time: a dry run only counts it.
         storage.Time.Advance(TimeSpan.FromDays(94));
         var dry = await RunAsync(storage, dryRun: true);
-        Assert.Equal(1, dry.Tables.Single(t => t.Tier == RollupMarkKinds.Late).Deleted);
+        Assert.Equal(1, dry.Tables.Single(t => t.Tier == RollupMarkKinds.Late).WouldDelete);
         Assert.Contains(await storage.AllAsync(TableNames.RollupPending), m => m.PartitionKey == RollupMarkKinds.Late);
         var expired = await RunAsync(storage);
         Assert.Equal(1, expired.Tables.Single(t => t.Tier == RollupMarkKinds.Late).Deleted);

@@ -136,12 +136,19 @@ public sealed class RetentionTests(AzuriteFixture azurite)
         Assert.True(dry.DryRun);
         Assert.Equal(before, await TableSnapshot.TakeAsync(storage, [.. Tables, TableNames.RollupPending]));
         var records = dry.Tables.Single(t => t.Table == TableNames.Records);
-        Assert.Equal(5, records.Deleted);
+        Assert.Equal((5L, 0L), (records.WouldDelete, records.Deleted));
         Assert.Equal(MinuteWindows.MinuteOf(now.AddDays(-40)), records.Oldest);
         Assert.Equal(MinuteWindows.MinuteOf(now.AddDays(-30)), records.Cutoff);
         Assert.Equal(0, dry.Transactions);
         var real = await RunAsync(storage);
-        Assert.Equal(dry.Tables.Select(t => (t.Table, t.Tier, t.Deleted)), real.Tables.Select(t => (t.Table, t.Tier, t.Deleted)));
+        Assert.Equal(dry.Tables.Select(t => (t.Table, t.Tier, t.WouldDelete)), real.Tables.Select(t => (t.Table, t.Tier, t.Deleted)));
+        Assert.Equal((0L, 0L), (dry.Deleted, real.WouldDelete));
+
+        // retention --dry-run --json: the JSON claims no deletion; what would go is wouldDelete, per table and in total.
+        using var json = System.Text.Json.JsonDocument.Parse(System.Text.Json.JsonSerializer.Serialize(dry, AcsFunctions.Cli.Output.Json.Options));
+        var recordsJson = json.RootElement.GetProperty("tables").EnumerateArray().Single(t => t.GetProperty("table").GetString() == TableNames.Records);
+        Assert.Equal((0L, 5L), (recordsJson.GetProperty("deleted").GetInt64(), recordsJson.GetProperty("wouldDelete").GetInt64()));
+        Assert.Equal((0L, dry.WouldDelete), (json.RootElement.GetProperty("deleted").GetInt64(), json.RootElement.GetProperty("wouldDelete").GetInt64()));
     }
 
     [Fact]

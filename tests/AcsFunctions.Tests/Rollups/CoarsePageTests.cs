@@ -526,7 +526,7 @@ public sealed class CoarsePageTests(AzuriteFixture azurite)
         // A dry run shows what would go and deletes nothing; real runs delete them 100 rows at a time, and nothing else.
         var dry = await Retention.RetentionTestData.RunAsync(storage, dryRun: true);
         var wouldGo = Assert.Single(dry.Tables, t => t.Tier == AcsFunctions.Retention.RetentionStep.OldPagesTier);
-        Assert.Equal((TableNames.AggApiRequests, 100L, true), (wouldGo.Table, wouldGo.Deleted, wouldGo.More));
+        Assert.Equal((TableNames.AggApiRequests, 100L, true), (wouldGo.Table, wouldGo.WouldDelete, wouldGo.More));
         Assert.Equal(120, (await TableReads.QueryAsync(storage.Table(TableNames.AggApiRequests), TableReads.PartitionRangeFilter("P", "Q"), [])).Count);
         var first = Assert.Single((await Retention.RetentionTestData.RunAsync(storage)).Tables, t => t.Tier == AcsFunctions.Retention.RetentionStep.OldPagesTier);
         Assert.Equal((100L, true), (first.Deleted, first.More));
