@@ -26,6 +26,13 @@ internal static class DemoCommand
         var command = new Command("demo", "Start an in-memory Azurite, ingest the bundled ACS sample stream and show what was stored (--serve: then show it in the dashboard).") { storage, serve, urls, open };
         command.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(serve) && ServeGuard.InvalidUrl(parse.GetValue(urls)!) is { } invalid)
+            {
+                await Console.Error.WriteLineAsync($"error: --urls: '{TerminalText.Plain(invalid)}' is not a valid URL; use e.g. http://127.0.0.1:7071.");
+                await Console.Error.WriteLineAsync("hint: acs-diag demo --help shows the usage.");
+                return ExitCodes.InvalidArguments;
+            }
+
             if (parse.GetValue(serve) && !QueryApi.IsLoopbackOnly(parse.GetValue(urls)!))
             {
                 await Console.Error.WriteLineAsync($"error: --urls {parse.GetValue(urls)} is not loopback-only; the demo's dashboard has no authentication.");

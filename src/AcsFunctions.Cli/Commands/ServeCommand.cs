@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AcsFunctions.Cli.Output;
 using AcsFunctions.Cli.Serve;
 using AcsFunctions.Queries;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,13 @@ internal static class ServeCommand
         command.SetAction(async (parse, ct) =>
         {
             var listen = parse.GetValue(urls)!;
+            if (ServeGuard.InvalidUrl(listen) is { } invalid)
+            {
+                await Console.Error.WriteLineAsync($"error: --urls: '{TerminalText.Plain(invalid)}' is not a valid URL; use e.g. http://127.0.0.1:7071 (several separated by ';').");
+                await Console.Error.WriteLineAsync("hint: acs-diag serve --help shows the usage.");
+                return ExitCodes.InvalidArguments;
+            }
+
             var guard = new ServeGuard(parse.GetResult(allowRemote) is not null, parse.GetValue(allowRemote) ?? []);
             if (!guard.AllowRemote && !QueryApi.IsLoopbackOnly(listen))
             {
@@ -41,6 +49,11 @@ internal static class ServeCommand
             try
             {
                 await app.StartAsync(ct);
+            }
+            catch (IOException ex) when (ServeGuard.IsAddressInUse(ex))
+            {
+                await Console.Error.WriteLineAsync($"error: {TerminalText.Plain(listen)} is already in use by another process: stop it, or pick another address with --urls (e.g. http://127.0.0.1:0 for any free port).");
+                return ExitCodes.Failure;
             }
             catch (IOException ex)
             {

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 
 namespace AcsFunctions.Cli.Serve;
@@ -29,6 +31,52 @@ internal sealed class ServeGuard
 
     /// <summary>True when a non-loopback binding is allowed (<c>--allow-remote</c>).</summary>
     public bool AllowRemote { get; }
+
+    /// <summary>
+    /// The first entry of <paramref name="urls"/> (<c>;</c>-separated) that Kestrel cannot listen on as written — not a
+    /// URL, not <c>http</c>/<c>https</c>, or a port outside 0–65535 — or the whole value when it names no address;
+    /// null when every entry is a valid URL.
+    /// </summary>
+    public static string? InvalidUrl(string urls)
+    {
+        var entries = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (entries.Length == 0)
+        {
+            return urls;
+        }
+
+        foreach (var url in entries)
+        {
+            try
+            {
+                var address = BindingAddress.Parse(url);
+                if (address.Scheme is not ("http" or "https") || address.Host.Length == 0 || address.Port is < 0 or > IPEndPoint.MaxPort)
+                {
+                    return url;
+                }
+            }
+            catch (FormatException)
+            {
+                return url;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>True when <paramref name="exception"/> (Kestrel's start failure) says an address is already in use.</summary>
+    public static bool IsAddressInUse(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is AddressInUseException || (e is SocketException socket && socket.SocketErrorCode == SocketError.AddressAlreadyInUse))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The bound addresses that are not loopback (a wildcard such as <c>0.0.0.0</c> or <c>[::]</c> is not).</summary>
     public static IReadOnlyList<string> NonLoopback(IEnumerable<string> addresses) =>

@@ -62,6 +62,46 @@ public sealed class ServeExposureTests(AzuriteFixture azurite)
         Assert.True(exit == 2 || (listening.Count > 0 && listening.All(ServeGuard.IsLoopbackAddress)), $"exit {exit}, listening on {string.Join(", ", listening)}\n{error}");
     }
 
+    [Theory]
+    [InlineData("notaurl", "notaurl")]
+    [InlineData("127.0.0.1:7071", "127.0.0.1:7071")]
+    [InlineData("ftp://127.0.0.1:21", "ftp://127.0.0.1:21")]
+    [InlineData("http://127.0.0.1:99999", "http://127.0.0.1:99999")]
+    [InlineData("http://127.0.0.1:0;bad", "bad")]
+    [InlineData(";", ";")]
+    [InlineData("http://127.0.0.1:7071", null)]
+    [InlineData("http://localhost:0;https://[::1]:8443", null)]
+    [InlineData("http://*:5000", null)]
+    public void InvalidUrl_NamesTheFirstEntryKestrelCannotListenOn(string urls, string? invalid) =>
+        Assert.Equal(invalid, ServeGuard.InvalidUrl(urls));
+
+    [Fact]
+    public async Task UrlsThatAreNotAUrl_AreRefusedAsSuch()
+    {
+        var (exit, listening, error) = await ServeAsync(["--urls", "notaurl"], []);
+
+        Assert.True(exit == 2, $"exit {exit}, listening on {string.Join(", ", listening)}\n{error}");
+        Assert.Contains("'notaurl' is not a valid URL", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("loopback", error, StringComparison.Ordinal);
+        Assert.Contains("hint: acs-diag serve --help", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnAddressInUse_IsOneLineThatSaysSo()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
+
+        var (exit, listening, error) = await ServeAsync(["--urls", url], []);
+
+        Assert.True(exit == 1, $"exit {exit}, listening on {string.Join(", ", listening)}\n{error}");
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains($"{url} is already in use", line, StringComparison.Ordinal);
+        Assert.Contains("--urls", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task LoopbackServer_AnswersLoopbackHostsAndRefusesAForeignHost()
     {
