@@ -25,7 +25,7 @@ internal static class QueryCommand
         var resource = new Option<string?>("--resource") { Description = "Only this ACS resource (its name)." };
         var category = new Option<string?>("--category") { Description = "Only this category (e.g. SMSOperational)." };
         var operation = new Option<string?>("--operation") { Description = "Only this operation (e.g. SMSMessagesSent)." };
-        var view = new Option<string?>("--view") { Description = "For kinds with several shapes: schema takes drift (default, the detected changes) or fields (the field inventory per category)." };
+        var view = new Option<string?>("--view") { Description = ViewHelp() };
         var format = new Option<string>("--format") { Description = "Output: table, json or csv.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "csv");
         var storage = CommonOptions.Storage();
@@ -74,4 +74,13 @@ internal static class QueryCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// The <c>--view</c> help, from the views the kinds parse (<see cref="QueryKinds.Views"/>), so it names every view
+    /// the parser accepts: e.g. <c>api-requests: detail (default), operations, status-codes, status-classes</c>.
+    /// </summary>
+    internal static string ViewHelp() =>
+        "For kinds with several shapes (the others take no --view): "
+        + string.Join("; ", QueryKinds.Views.Select(k => $"{k.Kind}: {k.Views[0]} (default), {string.Join(", ", k.Views.Skip(1))}"))
+        + ". See docs/rollups.md for each view's fields.";
 }

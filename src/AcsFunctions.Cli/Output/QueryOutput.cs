@@ -22,7 +22,7 @@ internal static class QueryOutput
                 WriteJson(result.Rows);
                 break;
             case "csv":
-                WriteCsv(result.Rows, Console.Out);
+                WriteCsv(result.Rows, Console.Out, result.RowType);
                 break;
             default:
                 WriteTable(result);
@@ -44,34 +44,43 @@ internal static class QueryOutput
     }
 
     /// <summary>
-    /// Writes rows as CSV (RFC 4180 quoting; times ISO-8601 UTC; maps as <c>key=value;…</c>). Text cells are guarded
-    /// against formula injection (<see cref="GuardFormula"/>); numeric columns are written as numbers.
+    /// Writes rows as CSV (RFC 4180 quoting; times ISO-8601 UTC; maps as <c>key=value;…</c>) with the values of the JSON:
+    /// numbers in invariant culture without grouping, doubles as their shortest round-trip text (a non-finite one empty,
+    /// as JSON writes it null), booleans <c>true</c>/<c>false</c>. Text cells are guarded against formula injection
+    /// (<see cref="GuardFormula"/>); numeric columns are written as numbers. Without rows, the header of
+    /// <paramref name="rowType"/> alone (nothing when it is null).
     /// </summary>
-    public static void WriteCsv(IReadOnlyList<object> rows, TextWriter writer)
+    public static void WriteCsv(IReadOnlyList<object> rows, TextWriter writer, Type? rowType = null)
     {
-        if (rows.Count == 0)
+        ArgumentNullException.ThrowIfNull(writer);
+        var type = rows.Count > 0 ? rows[0].GetType() : rowType;
+        if (type is null)
         {
             return;
         }
 
-        var properties = Properties(rows[0]);
+        var properties = Properties(type);
         writer.WriteLine(string.Join(',', properties.Select(p => JsonName(p))));
         foreach (var row in rows)
         {
-            writer.WriteLine(string.Join(',', properties.Select(p => Csv(IsNumber(p.PropertyType) ? Text(p.GetValue(row)) : GuardFormula(Text(p.GetValue(row)))))));
+            writer.WriteLine(string.Join(',', properties.Select(p => Csv(IsNumber(p.PropertyType) ? Exact(p.GetValue(row)) : GuardFormula(Exact(p.GetValue(row)))))));
         }
     }
 
-    /// <summary>A Spectre table of the rows (the resource id is left out when the name is there).</summary>
+    /// <summary>
+    /// A Spectre table of the rows (the resource id is left out when the name is there). Without rows, the title heads
+    /// the table's one column (a title is only as wide as its table: it would be cut to the width of <c>(no rows)</c>).
+    /// </summary>
     public static Table Table(IReadOnlyList<object> rows, string title)
     {
-        var table = new Table().Title(title);
         if (rows.Count == 0)
         {
-            return table.AddColumn("(no rows)");
+            return new Table().AddColumn(new TableColumn(title)).AddRow("[grey](no rows)[/]");
         }
 
-        var properties = Properties(rows[0]);
+        var table = new Table().Title(title);
+
+        var properties = Properties(rows[0].GetType());
         if (properties.Any(p => p.Name == "ResourceName"))
         {
             properties = [.. properties.Where(p => p.Name != "ResourceId")];
@@ -94,29 +103,52 @@ internal static class QueryOutput
     private static void WriteTable(QueryResult result)
     {
         var p = result.Parameters;
-        if (p.Kind == QueryKinds.Health)
+        if (p.Kind == QueryKinds.Health && result.RowType != typeof(AcsFunctions.Health.HealthRetentionRow))
         {
             HealthTable.Write(HealthTable.Create(result.Rows.Cast<AcsFunctions.Health.HealthRow>(), p));
             AnsiConsole.MarkupLine($"[grey]{result.Rows.Count} row(s). Counts are deliveries (a re-delivered event counts again); the backlog is the current one.[/]");
             return;
         }
 
-        var shape = p.View is { } view ? "view " + view : p.Interval.Name;
-        var title = $"[bold]{TerminalText.Escape(p.Kind)}[/] {p.From:yyyy-MM-dd HH:mm}–{p.To:yyyy-MM-dd HH:mm} UTC, {TerminalText.Escape(shape)}";
-        AnsiConsole.Write(Table(result.Rows, title));
+        AnsiConsole.Write(Table(result.Rows, Title(result)));
         AnsiConsole.MarkupLine($"[grey]{result.Rows.Count} row(s).{(Console.IsOutputRedirected ? " For files and tools: --format csv or --format json." : string.Empty)}[/]");
     }
 
-    private static PropertyInfo[] Properties(object row) =>
-        row.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).ToArray();
+    /// <summary>
+    /// The table's title: kind, range, and the interval (for kinds whose rows are windows; the others take none) and view
+    /// when there are any.
+    /// </summary>
+    internal static string Title(QueryResult result)
+    {
+        var p = result.Parameters;
+        var shape = new List<string>(2);
+        if (result.Windowed)
+        {
+            shape.Add(p.Interval.Name);
+        }
+
+        if (p.View is { } view)
+        {
+            shape.Add("view " + view);
+        }
+
+        var title = $"[bold]{TerminalText.Escape(p.Kind)}[/] {p.From:yyyy-MM-dd HH:mm}–{p.To:yyyy-MM-dd HH:mm} UTC";
+        return shape.Count > 0 ? $"{title}, {TerminalText.Escape(string.Join(", ", shape))}" : title;
+    }
+
+    private static PropertyInfo[] Properties(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).ToArray();
 
     private static string JsonName(PropertyInfo property) => JsonNamingPolicy.CamelCase.ConvertName(property.Name);
 
     private static bool IsNumber(Type type)
     {
         var t = Nullable.GetUnderlyingType(type) ?? type;
-        return t == typeof(int) || t == typeof(long) || t == typeof(double);
+        return t == typeof(int) || t == typeof(long) || t == typeof(double) || t == typeof(float) || t == typeof(decimal)
+            || t == typeof(short) || t == typeof(byte) || t == typeof(uint) || t == typeof(ulong);
     }
+
+    /// <summary>A value for people (tables): doubles to three decimals.</summary>
 
     private static string Text(object? value) => value switch
     {
@@ -126,6 +158,24 @@ internal static class QueryOutput
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         string s => s,
         IDictionary map => string.Join(';', map.Keys.Cast<object>().Select(k => $"{k}={Text(map[k])}")),
+        _ => value.ToString() ?? string.Empty,
+    };
+
+    /// <summary>
+    /// A value as the JSON holds it (CSV): doubles and floats as their shortest round-trip text (<c>0.0009624</c>, not
+    /// rounded), empty when not finite (JSON: null); integers and decimals in invariant culture, never grouped; booleans
+    /// lower case.
+    /// </summary>
+    private static string Exact(object? value) => value switch
+    {
+        null => string.Empty,
+        double d => double.IsFinite(d) ? d.ToString("R", CultureInfo.InvariantCulture) : string.Empty,
+        float f => float.IsFinite(f) ? f.ToString("R", CultureInfo.InvariantCulture) : string.Empty,
+        bool b => b ? "true" : "false",
+        DateTimeOffset => Text(value),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        string s => s,
+        IDictionary map => string.Join(';', map.Keys.Cast<object>().Select(k => $"{k}={Exact(map[k])}")),
         _ => value.ToString() ?? string.Empty,
     };
 

@@ -27,8 +27,14 @@ public sealed class SchemaQuery : IQueryKind
     /// <inheritdoc />
     public QueryFilters Filters => QueryFilters.Category;
 
+    /// <summary>The views (the first is the default), also without an instance: <see cref="QueryKinds.Views"/>.</summary>
+    public static IReadOnlyList<string> AllViews { get; } = [DriftView, FieldsView];
+
     /// <inheritdoc />
-    public IReadOnlyList<string> Views { get; } = [DriftView, FieldsView];
+    public IReadOnlyList<string> Views => AllViews;
+
+    /// <inheritdoc />
+    public Type? RowType(string? view) => view == FieldsView ? typeof(SchemaFieldRow) : typeof(SchemaDriftRow);
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)

@@ -33,14 +33,20 @@ public sealed class HealthQuery : IQueryKind
         _time = time;
     }
 
+    /// <summary>The views (the first is the default), also without an instance: <see cref="QueryKinds.Views"/>.</summary>
+    public static IReadOnlyList<string> AllViews { get; } = [SourcesView, RetentionView];
+
     /// <inheritdoc />
-    public IReadOnlyList<string> Views { get; } = [SourcesView, RetentionView];
+    public IReadOnlyList<string> Views => AllViews;
 
     /// <inheritdoc />
     public string Name => QueryKinds.Health;
 
     /// <inheritdoc />
     public QueryFilters Filters => QueryFilters.Category;
+
+    /// <inheritdoc />
+    public Type? RowType(string? view) => view == RetentionView ? typeof(HealthRetentionRow) : typeof(HealthRow);
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)

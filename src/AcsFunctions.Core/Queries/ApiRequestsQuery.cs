@@ -45,8 +45,20 @@ public sealed class ApiRequestsQuery : IQueryKind
     /// <inheritdoc />
     public QueryFilters Filters => QueryFilters.Interval | QueryFilters.Resource | QueryFilters.Category | QueryFilters.Operation;
 
+    /// <summary>The views (the first is the default), also without an instance: <see cref="QueryKinds.Views"/>.</summary>
+    public static IReadOnlyList<string> AllViews { get; } = [DetailView, OperationsView, StatusCodesView, StatusClassesView];
+
     /// <inheritdoc />
-    public IReadOnlyList<string> Views { get; } = [DetailView, OperationsView, StatusCodesView, StatusClassesView];
+    public IReadOnlyList<string> Views => AllViews;
+
+    /// <inheritdoc />
+    public Type? RowType(string? view) => view switch
+    {
+        OperationsView => typeof(ApiRequestOperationRow),
+        StatusCodesView => typeof(ApiRequestStatusCodeRow),
+        StatusClassesView => typeof(ApiRequestStatusClassRow),
+        _ => typeof(ApiRequestRow),
+    };
 
     /// <inheritdoc />
     public Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default) =>

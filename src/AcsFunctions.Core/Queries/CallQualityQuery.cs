@@ -37,8 +37,14 @@ public sealed class CallQualityQuery : IQueryKind
     /// <inheritdoc />
     public QueryFilters Filters => QueryFilters.Interval | QueryFilters.Resource;
 
+    /// <summary>The views (the first is the default), also without an instance: <see cref="QueryKinds.Views"/>.</summary>
+    public static IReadOnlyList<string> AllViews { get; } = [DetailView, TotalsView];
+
     /// <inheritdoc />
-    public IReadOnlyList<string> Views { get; } = [DetailView, TotalsView];
+    public IReadOnlyList<string> Views => AllViews;
+
+    /// <inheritdoc />
+    public Type? RowType(string? view) => view == TotalsView ? typeof(CallQualityTotalRow) : typeof(CallQualityRow);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default) =>

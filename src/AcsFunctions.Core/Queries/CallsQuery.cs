@@ -21,6 +21,9 @@ public sealed class CallsQuery : IQueryKind
     public QueryFilters Filters => QueryFilters.Resource;
 
     /// <inheritdoc />
+    public Type? RowType(string? view) => typeof(CallRow);
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default) =>
         [.. (await CallsAsync(parameters, cancellationToken)).Select(CallRow.From)];
 

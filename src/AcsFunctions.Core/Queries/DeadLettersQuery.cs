@@ -19,6 +19,9 @@ public sealed class DeadLettersQuery : IQueryKind
     public QueryFilters Filters => QueryFilters.Category;
 
     /// <inheritdoc />
+    public Type? RowType(string? view) => typeof(DeadLetterRow);
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
     {
         var filter = DeadLetterEntities.DayRangeFilter(parameters.From, parameters.To.AddTicks(-1));

@@ -19,6 +19,13 @@ public interface IQueryKind
     IReadOnlyList<string> Views => [];
 
     /// <summary>
+    /// The type of the rows <paramref name="view"/> answers with (a <see cref="Views"/> entry; null for a kind without
+    /// views), so an answer without rows still has its columns (the CSV header). Null when not known: an empty answer
+    /// then has no header.
+    /// </summary>
+    Type? RowType(string? view) => null;
+
+    /// <summary>
     /// The aggregate tables the kind reads (logical names): their pending roll-up marks flag the answer's rows
     /// <c>incomplete</c> (<see cref="PendingWindows"/>). Empty for kinds that read no roll-up output.
     /// </summary>

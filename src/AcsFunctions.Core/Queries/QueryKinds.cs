@@ -1,3 +1,7 @@
+using AcsFunctions.Drift;
+using AcsFunctions.Health;
+using AcsFunctions.Schemas.Email;
+
 namespace AcsFunctions.Queries;
 
 /// <summary>The query kinds of <c>acs-diag query</c> and <c>GET /api/query/{kind}</c> served by the roll-up aggregates.</summary>
@@ -29,4 +33,19 @@ public static class QueryKinds
 
     /// <summary>Schema drift per category (<c>view=drift</c>, the default) or the field inventory (<c>view=fields</c>).</summary>
     public const string Schema = "schema";
+
+    /// <summary>
+    /// Every kind that has several views, with its views (the first is the default) — the lists the kinds themselves parse
+    /// <c>view</c> with (<see cref="IQueryKind.Views"/>), for text written without services (the CLI's help). Every other
+    /// kind has one shape and rejects <c>view</c>.
+    /// </summary>
+    public static IReadOnlyList<(string Kind, IReadOnlyList<string> Views)> Views { get; } =
+    [
+        (ApiRequests, ApiRequestsQuery.AllViews),
+        (CallVolume, CallVolumeQuery.AllViews),
+        (CallQuality, CallQualityQuery.AllViews),
+        (Email, EmailQuery.AllViews),
+        (Health, HealthQuery.AllViews),
+        (Schema, SchemaQuery.AllViews),
+    ];
 }

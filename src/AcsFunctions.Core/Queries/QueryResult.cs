@@ -15,6 +15,18 @@ public sealed record QueryResult(QueryParameters Parameters, IReadOnlyList<objec
     /// </summary>
     public IReadOnlyList<DateTimeOffset> IncompleteWindows { get; init; } = [];
 
+    /// <summary>
+    /// The type of the rows the kind and view answer with (<see cref="IQueryKind.RowType"/>), known also when there are
+    /// none: an empty answer's CSV still has its header. Null when the kind does not say.
+    /// </summary>
+    public Type? RowType { get; init; }
+
+    /// <summary>
+    /// True when the kind takes an <c>interval</c> (its rows are windows of <see cref="QueryParameters.Interval"/>); false for
+    /// kinds whose rows are not windowed (<c>calls</c>, <c>dead-letters</c>, …), whose parameters carry the default interval only.
+    /// </summary>
+    public bool Windowed { get; init; } = true;
+
     /// <summary>Read round trips (query pages) the query issued, pending-mark reads included.</summary>
     public long ReadQueries { get; init; }
 

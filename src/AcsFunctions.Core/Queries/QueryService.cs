@@ -76,12 +76,12 @@ public sealed class QueryService
         var started = _time.GetTimestamp();
         IReadOnlyList<object> rows;
         IReadOnlyList<DateTimeOffset> incomplete = [];
+        var kind = Resolve(parameters.Kind);
         var cost = new ReadCost();
         var outer = ReadCost.Current;
         try
         {
             ReadCost.Current = cost;
-            var kind = Resolve(parameters.Kind);
             var context = new QueryContext(); // this run's: the marks its page reads saw, for its flags
             rows = await kind.RunAsync(parameters, context, cancellationToken);
             if (_pending is not null)
@@ -103,7 +103,14 @@ public sealed class QueryService
         }
 
         QueryLog.QueryCompleted(_logger, parameters.Kind, parameters.From, parameters.To, parameters.Interval.Name, rows.Count, _time.GetElapsedTime(started));
-        return new QueryResult(parameters, rows) { IncompleteWindows = incomplete, ReadQueries = cost.Queries, RowsRead = cost.Rows };
+        return new QueryResult(parameters, rows)
+        {
+            IncompleteWindows = incomplete,
+            ReadQueries = cost.Queries,
+            RowsRead = cost.Rows,
+            RowType = kind.RowType(parameters.View),
+            Windowed = kind.Filters.HasFlag(QueryFilters.Interval),
+        };
     }
 
     /// <summary>The typed query of a kind (e.g. <see cref="ApiRequestsQuery"/> for its aggregates).</summary>

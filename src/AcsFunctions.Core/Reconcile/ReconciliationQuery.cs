@@ -21,6 +21,9 @@ public sealed class ReconciliationQuery : IQueryKind
     public QueryFilters Filters => QueryFilters.Resource | QueryFilters.Category | QueryFilters.Operation;
 
     /// <inheritdoc />
+    public Type? RowType(string? view) => typeof(ReconciliationRow);
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default)
     {
         var filter = AggregateQuery.Filter(parameters, ("Category", parameters.Category), ("Operation", parameters.Operation));

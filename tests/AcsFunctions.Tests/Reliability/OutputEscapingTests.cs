@@ -115,7 +115,8 @@ public sealed class OutputEscapingTests(AzuriteFixture azurite)
         Assert.Contains("\\x1B[5;35mPWNED", error, StringComparison.Ordinal);
     }
 
-    private static string Render(Spectre.Console.Rendering.IRenderable renderable)
+    /// <summary>What <paramref name="renderable"/> prints, without colours, on a console <paramref name="width"/> columns wide.</summary>
+    internal static string Render(Spectre.Console.Rendering.IRenderable renderable, int width = 400)
     {
         using var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -124,7 +125,7 @@ public sealed class OutputEscapingTests(AzuriteFixture azurite)
             ColorSystem = ColorSystemSupport.NoColors,
             Out = new AnsiConsoleOutput(writer),
         });
-        console.Profile.Width = 400;
+        console.Profile.Width = width;
         console.Write(renderable);
         return writer.ToString();
     }

@@ -37,8 +37,14 @@ public sealed class EmailQuery : IQueryKind
     /// <inheritdoc />
     public QueryFilters Filters => QueryFilters.Interval | QueryFilters.Resource;
 
+    /// <summary>The views (the first is the default), also without an instance: <see cref="QueryKinds.Views"/>.</summary>
+    public static IReadOnlyList<string> AllViews { get; } = [DetailView, DeliveryStatusView];
+
     /// <inheritdoc />
-    public IReadOnlyList<string> Views { get; } = [DetailView, DeliveryStatusView];
+    public IReadOnlyList<string> Views => AllViews;
+
+    /// <inheritdoc />
+    public Type? RowType(string? view) => view == DeliveryStatusView ? typeof(EmailDeliveryStatusRow) : typeof(EmailRow);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default) =>

@@ -28,6 +28,9 @@ public sealed class UsageQuery : IQueryKind
     public QueryFilters Filters => QueryFilters.Interval | QueryFilters.Resource;
 
     /// <inheritdoc />
+    public Type? RowType(string? view) => typeof(UsageRow);
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<object>> RunAsync(QueryParameters parameters, CancellationToken cancellationToken = default) =>
         RunAsync(parameters, new QueryContext(), cancellationToken);
 
