@@ -24,9 +24,12 @@ internal sealed class RecordsArraySplitter
     private long _lines = 1;
     private long _groupLine = 1;
     private int _checkpoint;
+    private int _bomAt = -1;
     private bool _documentCounted;
 
     public RecordsArraySplitter(string name) => _name = name;
+
+    private static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
 
     private enum Phase
     {
@@ -42,8 +45,34 @@ internal sealed class RecordsArraySplitter
     /// </summary>
     public int Process(ReadOnlySpan<byte> data, bool isFinal, List<EventBody> output)
     {
+        // A UTF-8 BOM before a document (two exports concatenated, each with its own) is skipped, as the file's first one is:
+        // the reader stops in front of it and goes on after it with the same state.
+        var consumed = 0;
+        while (ProcessUntilBom(data[consumed..], isFinal, output, out var used))
+        {
+            consumed += used + 3;
+        }
+
+        if (isFinal || Failed)
+        {
+            Flush(output); // the whole records read so far are handed over; the caller dead-letters the rest
+        }
+
+        return consumed + _checkpoint;
+    }
+
+    /// <summary>1-based line of the first byte not consumed yet (where the rest starts when <see cref="Failed"/>).</summary>
+    public long Line => _lines;
+
+    /// <summary>
+    /// Consumes whole tokens of <paramref name="data"/>; true when it stopped at a BOM before a top-level value, with
+    /// <paramref name="used"/> the bytes before the BOM.
+    /// </summary>
+    private bool ProcessUntilBom(ReadOnlySpan<byte> data, bool isFinal, List<EventBody> output, out int used)
+    {
         var reader = new Utf8JsonReader(data, isFinal, _state);
         _checkpoint = 0;
+        _bomAt = -1;
         try
         {
             while (Step(ref reader, data, output))
@@ -51,6 +80,14 @@ internal sealed class RecordsArraySplitter
                 _lines += data[_checkpoint..(int)reader.BytesConsumed].Count((byte)'\n');
                 _checkpoint = (int)reader.BytesConsumed;
                 _state = reader.CurrentState;
+            }
+
+            if (_bomAt >= 0)
+            {
+                _lines += data[_checkpoint.._bomAt].Count((byte)'\n');
+                used = _bomAt;
+                _checkpoint = 0;
+                return true;
             }
 
             if (isFinal && _phase != Phase.TopLevel)
@@ -63,12 +100,8 @@ internal sealed class RecordsArraySplitter
             Failed = true;
         }
 
-        if (isFinal || Failed)
-        {
-            Flush(output); // the whole records read so far are handed over; the caller dead-letters the rest
-        }
-
-        return _checkpoint;
+        used = _checkpoint;
+        return false;
     }
 
     /// <summary>One step; false when the data in hand does not hold the next whole token (or value to skip).</summary>
@@ -77,6 +110,21 @@ internal sealed class RecordsArraySplitter
         switch (_phase)
         {
             case Phase.TopLevel:
+                var next = data[(int)reader.BytesConsumed..].TrimStart(" \t\r\n"u8);
+                if (!next.IsEmpty && next[0] == 0xEF)
+                {
+                    if (next.StartsWith(Bom))
+                    {
+                        _bomAt = data.Length - next.Length;
+                        return false;
+                    }
+
+                    if (next.Length < Bom.Length && !reader.IsFinalBlock)
+                    {
+                        return false; // maybe a BOM: wait for its other bytes
+                    }
+                }
+
                 if (!reader.Read())
                 {
                     return false;
