@@ -12,4 +12,7 @@ public sealed record ArchiveChunk(ReadOnlyMemory<byte> Data, long FirstLine, lon
 
     /// <summary>Number of lines done once this chunk is stored.</summary>
     public long LinesDone => FirstLine - 1 + Lines;
+
+    /// <summary>True when the chunk is whole NDJSON lines (not a blob read whole as one document): decoded line by line.</summary>
+    public bool IsNdjson { get; init; }
 }

@@ -59,7 +59,7 @@ public static class ArchiveChunkReader
                         var chunk = span[..cut].ToArray();
                         var rest = span[cut..].ToArray();
                         var lines = FileBodySource.CountLines(chunk);
-                        yield return new ArchiveChunk(chunk, line, lines, offset);
+                        yield return new ArchiveChunk(chunk, line, lines, offset) { IsNdjson = wholeDocument == false };
                         line += lines;
                         offset += chunk.Length;
                         buffer.Clear();

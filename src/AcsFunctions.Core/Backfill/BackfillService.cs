@@ -79,7 +79,7 @@ public sealed class BackfillService
                 await foreach (var chunk in ArchiveChunkReader.ReadAsync(stream, start.BytesDone, start.LinesDone + 1, isFinal, request.ChunkBytes, cancellationToken))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var body = new EventBody(chunk.Data, new Lineage { File = blob.FullName, Line = chunk.FirstLine });
+                    var body = new EventBody(chunk.Data, new Lineage { File = blob.FullName, Line = chunk.FirstLine }) { IsNdjson = chunk.IsNdjson };
                     var result = await _pipeline.IngestAsync([body], cancellationToken);
                     var tail = chunk.Data.Length >= TailBytes ? chunk.Data[^TailBytes..] : chunk.Data;
                     current = new BackfillCheckpoint

@@ -30,6 +30,15 @@ public static class BodyDecoder
     {
         result.Reset(body.SourceBodies);
         var data = StripBom(body.Data);
+        if (body.IsNdjson && !IsOneLine(data.Span))
+        {
+            // Whole lines of a file already known to be NDJSON: each line is decided alone, so the counts do not depend on
+            // where the file was cut into chunks (a chunk of blank lines holds no body, one of broken lines one per line).
+            // A chunk of one line goes the usual way below, which counts and dead-letters it the same.
+            TryDecodeLines(data, body.Lineage, result, force: true);
+            return result;
+        }
+
         if (IsBlank(data.Span))
         {
             result.Items.Add(DecodedItem.ForDeadLetter(new DeadLetter(
@@ -74,81 +83,95 @@ public static class BodyDecoder
     }
 
     /// <summary>
-    /// Decodes each line on its own. Returns false (adding nothing) when no line holds valid JSON, so the
-    /// caller dead-letters the body whole; pretty-printed but broken JSON must not turn into many dead lines.
+    /// Decodes each line on its own (a UTF-8 BOM at the start of any line skipped, as two concatenated exports have), each
+    /// non-blank line counting as one body. Unless <paramref name="force"/>d (a chunk of a file already known to be NDJSON),
+    /// returns false, adding nothing, when fewer than half of the non-blank lines look like a whole value (<c>{…}</c> or
+    /// <c>[…]</c>): the caller dead-letters the body whole, so pretty-printed but broken JSON does not turn into many dead
+    /// lines, while NDJSON whose lines are all broken still gets one dead letter (and one body) per line.
     /// </summary>
-    private static bool TryDecodeLines(ReadOnlyMemory<byte> data, Lineage lineage, DecodedBody result)
+    private static bool TryDecodeLines(ReadOnlyMemory<byte> data, Lineage lineage, DecodedBody result, bool force = false)
     {
         var span = data.Span;
-        if (span.IndexOf((byte)'\n') < 0)
+        if (!force)
         {
-            return false;
+            if (span.IndexOf((byte)'\n') < 0)
+            {
+                return false;
+            }
+
+            // Decide before parsing anything (a byte look at each line's ends, no allocation): NDJSON or one broken document.
+            var (lines, whole) = CountLines(span);
+            if (whole * 2 < lines)
+            {
+                return false;
+            }
         }
 
-        var lines = new List<(ReadOnlyMemory<byte> Bytes, long Line)>();
+        var bodies = 0;
+        var baseLine = (lineage.Line ?? 1) - 1;
         var start = 0;
         long lineNumber = 0;
-        while (start <= span.Length)
+        while (start < span.Length)
         {
             var end = span[start..].IndexOf((byte)'\n');
             var length = end < 0 ? span.Length - start : end;
             lineNumber++;
-            var line = data.Slice(start, length);
-            if (!IsBlank(line.Span))
-            {
-                lines.Add((line, lineNumber));
-            }
-
-            if (end < 0)
-            {
-                break;
-            }
-
+            var bytes = StripBom(data.Slice(start, length));
             start += length + 1;
-        }
-
-        var parsed = new List<(JsonDocument? Doc, string? Error, string Reason, ReadOnlyMemory<byte> Bytes, long Line)>(lines.Count);
-        var anyValid = false;
-        foreach (var (bytes, line) in lines)
-        {
-            if (!Utf8.IsValid(bytes.Span))
+            if (IsBlank(bytes.Span))
             {
-                parsed.Add((null, "The line is not valid UTF-8.", DeadLetterReasons.InvalidUtf8, bytes, line));
                 continue;
             }
 
-            if (TryParse(bytes, out var doc, out var error))
+            bodies++;
+            var lineLineage = lineage with { Line = baseLine + lineNumber };
+            if (!Utf8.IsValid(bytes.Span))
             {
-                anyValid = true;
-                parsed.Add((doc, null, string.Empty, bytes, line));
+                result.Items.Add(DecodedItem.ForDeadLetter(new DeadLetter(DeadLetterReasons.InvalidUtf8, "The line is not valid UTF-8.", bytes, lineLineage)));
+            }
+            else if (TryParse(bytes, out var doc, out var error))
+            {
+                AddDocument(doc!, bytes, lineLineage, result);
             }
             else
             {
-                parsed.Add((null, error, DeadLetterReasons.InvalidJson, bytes, line));
+                result.Items.Add(DecodedItem.ForDeadLetter(new DeadLetter(DeadLetterReasons.InvalidJson, error!, bytes, lineLineage)));
             }
         }
 
-        if (!anyValid)
-        {
-            return false;
-        }
-
-        result.Bodies = lines.Count;
-        var baseLine = (lineage.Line ?? 1) - 1;
-        foreach (var (doc, error, reason, bytes, line) in parsed)
-        {
-            var lineLineage = lineage with { Line = baseLine + line };
-            if (doc is null)
-            {
-                result.Items.Add(DecodedItem.ForDeadLetter(new DeadLetter(reason, error!, bytes, lineLineage)));
-            }
-            else
-            {
-                AddDocument(doc, bytes, lineLineage, result);
-            }
-        }
-
+        result.Bodies = bodies;
         return true;
+    }
+
+    /// <summary>The non-blank lines of <paramref name="span"/>, and how many of them look like one whole value.</summary>
+    private static (int Lines, int Whole) CountLines(ReadOnlySpan<byte> span)
+    {
+        var lines = 0;
+        var whole = 0;
+        while (!span.IsEmpty)
+        {
+            var end = span.IndexOf((byte)'\n');
+            var line = end < 0 ? span : span[..end];
+            span = end < 0 ? default : span[(end + 1)..];
+            if (line.StartsWith(Bom))
+            {
+                line = line[3..];
+            }
+
+            line = line.Trim(" \t\r"u8);
+            if (line.IsEmpty)
+            {
+                continue;
+            }
+
+            lines++;
+            if (line.Length > 1 && ((line[0] == (byte)'{' && line[^1] == (byte)'}') || (line[0] == (byte)'[' && line[^1] == (byte)']')))
+            {
+                whole++;
+            }
+        }
+
+        return (lines, whole);
     }
 
     private static void AddDocument(JsonDocument document, ReadOnlyMemory<byte> bytes, Lineage lineage, DecodedBody result)
@@ -323,10 +346,15 @@ public static class BodyDecoder
         }
     }
 
-    private static ReadOnlyMemory<byte> StripBom(ReadOnlyMemory<byte> data)
+    private static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
+
+    private static ReadOnlyMemory<byte> StripBom(ReadOnlyMemory<byte> data) => data.Span.StartsWith(Bom) ? data[3..] : data;
+
+    /// <summary>True when <paramref name="span"/> holds exactly one non-blank line (blank lines after it allowed).</summary>
+    private static bool IsOneLine(ReadOnlySpan<byte> span)
     {
-        var span = data.Span;
-        return span.Length >= 3 && span[0] == 0xEF && span[1] == 0xBB && span[2] == 0xBF ? data[3..] : data;
+        var end = span.IndexOf((byte)'\n');
+        return end < 0 ? !IsBlank(span) : !IsBlank(span[..end]) && IsBlank(span[(end + 1)..]);
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> span)

@@ -11,6 +11,12 @@ public sealed record EventBody(ReadOnlyMemory<byte> Data, Lineage Lineage)
     /// </summary>
     public int SourceBodies { get; init; } = 1;
 
+    /// <summary>
+    /// True for whole lines of a file or blob already known to be NDJSON (a chunk <see cref="FileBodySource"/> or the backfill
+    /// cut): decoded line by line whatever the lines hold, each non-blank line one body, so counts do not depend on chunking.
+    /// </summary>
+    public bool IsNdjson { get; init; }
+
     /// <summary>Creates a body from a string (as the Functions Event Hubs binding delivers it).</summary>
     public static EventBody FromString(string text, Lineage? lineage = null) =>
         new(System.Text.Encoding.UTF8.GetBytes(text), lineage ?? Lineage.None);

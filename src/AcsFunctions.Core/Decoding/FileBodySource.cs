@@ -108,7 +108,7 @@ public static class FileBodySource
                         var rest = span[cut..].ToArray();
                         carry.Clear();
                         carry.Write(rest);
-                        yield return new EventBody(chunk, new Lineage { File = name, Line = firstLine });
+                        yield return new EventBody(chunk, new Lineage { File = name, Line = firstLine }) { IsNdjson = true };
                     }
                 }
 
@@ -185,7 +185,7 @@ public static class FileBodySource
                 using var rest = new MemoryStream();
                 rest.Write(buffer, start, end - start);
                 await stream.CopyToAsync(rest, cancellationToken);
-                yield return new EventBody(rest.ToArray(), new Lineage { File = name });
+                yield return new EventBody(rest.ToArray(), new Lineage { File = name, Line = splitter.Line });
             }
         }
         finally

@@ -1,5 +1,6 @@
 using System.Text;
 using AcsFunctions.Backfill;
+using AcsFunctions.Decoding;
 
 namespace AcsFunctions.Tests.Backfill;
 
@@ -73,6 +74,35 @@ public sealed class ArchiveChunkReaderTests
         var chunks = await ReadAllAsync(data, 0, 1, isFinal: true, chunkBytes: 256);
 
         Assert.Equal(data.Length, Assert.Single(chunks).Data.Length);
+    }
+
+    [Fact]
+    public async Task ReadAsync_NdjsonChunkOfOnlyBrokenLines_IsDecodedLineByLine()
+    {
+        // The last chunks hold only fragments: decoded alone each would look like one broken document (one body); as NDJSON
+        // lines they count one body and one dead letter per line, whatever the chunk size.
+        var data = Encoding.UTF8.GetBytes(string.Concat(_lines.Take(10).Select(l => l + "\n")) + string.Concat(Enumerable.Repeat("{\"time\":\n", 20)));
+
+        var chunks = await ReadAllAsync(data, 0, 1, isFinal: true, chunkBytes: 200);
+        var counts = chunks.Select(c =>
+        {
+            using var decoded = BodyDecoder.Decode(new EventBody(c.Data, new Lineage { Line = c.FirstLine }) { IsNdjson = c.IsNdjson });
+            return (decoded.Bodies, Dead: decoded.Items.Count(i => i.DeadLetter is not null));
+        }).ToList();
+
+        Assert.All(chunks, c => Assert.True(c.IsNdjson));
+        Assert.Equal(30, counts.Sum(c => c.Bodies));
+        Assert.Equal(20, counts.Sum(c => c.Dead));
+    }
+
+    [Fact]
+    public async Task ReadAsync_PrettyPrintedDocument_IsNotNdjson()
+    {
+        var data = Encoding.UTF8.GetBytes("{\n  \"records\": [\n" + string.Join(",\n", _lines) + "\n  ]\n}\n");
+
+        var chunk = Assert.Single(await ReadAllAsync(data, 0, 1, isFinal: true, chunkBytes: 256));
+
+        Assert.False(chunk.IsNdjson);
     }
 
     private static async Task<List<ArchiveChunk>> ReadAllAsync(byte[] data, long offset, long line, bool isFinal, int chunkBytes)

@@ -70,6 +70,43 @@ public sealed class BodyCountTests(AzuriteFixture azurite)
         }
     }
 
+    [Theory]
+    [InlineData("bom-on-every-ndjson-line", 2, 2, 0)]
+    [InlineData("bom-before-every-document", 2, 2, 0)]
+    [InlineData("broken-pretty-printed-record", 1, 0, 1)]
+    [InlineData("ndjson-every-line-bad", 3, 0, 3)]
+    [InlineData("ndjson-bad-lines-and-a-good-one", 4, 1, 3)]
+    public async Task File_LinesAndDocuments_CountAndStoreAsDocumented(string name, int bodies, int stored, int deadLettered)
+    {
+        const string Bom = "\uFEFF";
+        var record = Reliability.BadInputCorpus.Record(name);
+        var text = name switch
+        {
+            "bom-on-every-ndjson-line" => Bom + record + "\n" + Bom + record.Replace(name, name + "-2", StringComparison.Ordinal) + "\n",
+            "bom-before-every-document" => Bom + "{\"records\":[" + record + "]}\n" + Bom + "{\"records\":[" + record.Replace(name, name + "-2", StringComparison.Ordinal) + "]}\n",
+            "broken-pretty-printed-record" => "{\n \"category\": \"ChatOperational\",\n \"time\": \"2025-05-01T10:00:00Z\",\n \"tags\": [\n  \"a\",\n  1,\n  true\n ]\n",
+            "ndjson-every-line-bad" => "{\"a\":1,}\n{\"b\":2,}\n{\"c\":3,}\n",
+            _ => "{\"a\":1,}\n{\"b\":2,}\n{\"c\":3,}\n" + record + "\n",
+        };
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(file, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+
+            var result = await storage.Pipeline.IngestAsync(FileBodySource.ReadFileAsync(file));
+
+            Assert.True(result.Reconciles);
+            Assert.Equal((bodies, bodies, stored, deadLettered), (result.Bodies, result.Records, result.Stored, result.DeadLettered));
+            Assert.Equal(deadLettered, (await storage.AllAsync(AcsFunctions.Storage.TableNames.DeadLetters)).Count);
+            Assert.Equal(deadLettered == 0 ? [] : new[] { DeadLetterReasons.InvalidJson }, result.DeadLetteredByReason.Keys);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public async Task DocumentsAndEvents_CountOneBodyEach()
     {

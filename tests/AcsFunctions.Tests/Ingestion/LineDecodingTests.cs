@@ -1,0 +1,157 @@
+using System.Text;
+using AcsFunctions.Decoding;
+using AcsFunctions.Tests.Reliability;
+
+namespace AcsFunctions.Tests.Ingestion;
+
+/// <summary>
+/// How a body of several lines is decoded (docs/ingestion.md): a BOM may start any line or document, NDJSON counts and
+/// dead-letters line by line even when every line is bad, and a broken pretty-printed document is one dead letter.
+/// </summary>
+public sealed class LineDecodingTests
+{
+    private const string Bom = "\uFEFF";
+
+    [Fact]
+    public void Decode_NdjsonWithABomOnEveryLine_StoresEveryRecord()
+    {
+        var body = Text(Bom + BadInputCorpus.Record("bom-1") + "\n" + Bom + BadInputCorpus.Record("bom-2") + "\n");
+
+        using var decoded = BodyDecoder.Decode(body);
+
+        Assert.Equal(2, decoded.Bodies);
+        Assert.Equal(2, decoded.Items.Count);
+        Assert.All(decoded.Items, item => Assert.Null(item.DeadLetter));
+        Assert.Equal([1L, 2L], decoded.Items.Select(i => i.Lineage.Line ?? 0));
+    }
+
+    [Fact]
+    public void Decode_RecordsDocumentsEachWithABomOnTheirOwnLines_StoresEveryRecord()
+    {
+        var body = Text(Bom + "{\"records\":[" + BadInputCorpus.Record("doc-1") + "]}\n" + Bom + "{\"records\":[" + BadInputCorpus.Record("doc-2") + "]}\n");
+
+        using var decoded = BodyDecoder.Decode(body);
+
+        Assert.Equal(2, decoded.Items.Count);
+        Assert.All(decoded.Items, item => Assert.Null(item.DeadLetter));
+    }
+
+    [Fact]
+    public async Task Read_ConcatenatedDocumentsEachStartingWithABom_SplitsEveryRecord()
+    {
+        var text = Bom + "{\"records\":[\n" + BadInputCorpus.Record("split-1") + "\n]}\n" + Bom + "{\"records\":[\n" + BadInputCorpus.Record("split-2") + "\n]}\n" + Bom + "[" + BadInputCorpus.Record("split-3") + "]";
+
+        var items = await DecodeStreamAsync(Encoding.UTF8.GetBytes(text));
+
+        Assert.Equal(3, items.Records);
+        Assert.Empty(items.Dead);
+        Assert.Equal(3, items.Bodies);
+    }
+
+    [Fact]
+    public async Task Read_DocumentBrokenAfterABom_RestIsDeadLetteredWithItsLine()
+    {
+        var text = "{\"records\":[" + BadInputCorpus.Record("ok") + "]}\n" + Bom + "{\"records\":[\n" + BadInputCorpus.Record("ok-2") + ",\n{\"time\":";
+
+        var items = await DecodeStreamAsync(Encoding.UTF8.GetBytes(text));
+
+        Assert.Equal(2, items.Records);
+        var dead = Assert.Single(items.Dead);
+        Assert.Equal(DeadLetterReasons.InvalidJson, dead.Reason);
+        Assert.Equal(3, dead.Lineage.Line);
+    }
+
+    [Fact]
+    public void Decode_BrokenPrettyPrintedBody_IsOneInvalidJsonDeadLetter()
+    {
+        var body = Text("{\n \"category\": \"ChatOperational\",\n \"time\": \"2025-05-01T10:00:00Z\",\n \"tags\": [\n  \"a\",\n  1,\n  true\n ]\n");
+
+        using var decoded = BodyDecoder.Decode(body);
+
+        Assert.Equal(1, decoded.Bodies);
+        var item = Assert.Single(decoded.Items);
+        Assert.Equal(DeadLetterReasons.InvalidJson, item.DeadLetter?.Reason);
+        Assert.Equal(body.Data.Length, item.DeadLetter!.Payload.Length);
+    }
+
+    [Fact]
+    public async Task Read_BrokenPrettyPrintedFile_IsOneInvalidJsonDeadLetter()
+    {
+        var items = await DecodeStreamAsync("{\n \"category\": \"ChatOperational\",\n \"time\": \"2025-05-01T10:00:00Z\",\n \"tags\": [\n  \"a\",\n  1,\n  true\n ]\n"u8.ToArray());
+
+        Assert.Equal((1, 0), (items.Bodies, items.Records));
+        Assert.Equal(DeadLetterReasons.InvalidJson, Assert.Single(items.Dead).Reason);
+    }
+
+    [Fact]
+    public void Decode_NdjsonWithSomeBrokenLines_DeadLettersEachBrokenLineAlone()
+    {
+        var good = BadInputCorpus.Record("nd");
+        var body = Text(good + "\n{\"time\":\n" + good + "\n{\"a\":1,}\n" + good + "\n[\n");
+
+        using var decoded = BodyDecoder.Decode(body);
+
+        Assert.Equal(6, decoded.Bodies);
+        Assert.Equal(3, decoded.Items.Count(i => i.DeadLetter is null));
+        Assert.Equal([2L, 4L, 6L], decoded.Items.Where(i => i.DeadLetter is not null).Select(i => i.Lineage.Line ?? 0));
+    }
+
+    [Fact]
+    public void Decode_NdjsonWhoseEveryLineIsBroken_CountsAndDeadLettersEachLine()
+    {
+        var body = Text("{\"a\":1,}\n\n{\"b\":2,}\n{\"c\":3,}\n", "three.json");
+
+        using var decoded = BodyDecoder.Decode(body);
+        using var withAGoodLine = BodyDecoder.Decode(Text("{\"a\":1,}\n\n{\"b\":2,}\n{\"c\":3,}\n" + BadInputCorpus.Record("good") + "\n"));
+
+        Assert.Equal(3, decoded.Bodies);
+        Assert.All(decoded.Items, item => Assert.Equal(DeadLetterReasons.InvalidJson, item.DeadLetter?.Reason));
+        Assert.Equal([1L, 3L, 4L], decoded.Items.Select(i => i.Lineage.Line ?? 0));
+        Assert.Equal(4, withAGoodLine.Bodies);
+        Assert.Equal(3, withAGoodLine.Items.Count(i => i.DeadLetter is not null));
+    }
+
+    [Fact]
+    public async Task Read_NdjsonFileWhoseLastChunkHoldsOnlyBrokenLines_CountsEachLine()
+    {
+        var good = BadInputCorpus.Record("chunk", extra: "\"pad\":\"" + new string('p', 300) + "\"") + "\n";
+        var text = new StringBuilder();
+        while (text.Length < FileBodySource.ChunkBytes - 4096)
+        {
+            text.Append(good);
+        }
+
+        var goodLines = text.Length / good.Length;
+        const int BrokenLines = 2000;
+        for (var i = 0; i < BrokenLines; i++)
+        {
+            text.Append(i % 2 == 0 ? "{\"n\":" + i + ",}\n" : "{\"time\":\n"); // bad records and fragments alike
+        }
+
+        var items = await DecodeStreamAsync(Encoding.UTF8.GetBytes(text.ToString()));
+
+        Assert.True(items.Chunks >= 2, "the file should be read in several chunks");
+        Assert.Equal(goodLines + BrokenLines, items.Bodies);
+        Assert.Equal(goodLines, items.Records);
+        Assert.Equal(BrokenLines, items.Dead.Count);
+    }
+
+    private static EventBody Text(string text, string name = "inline") => new(Encoding.UTF8.GetBytes(text), new Lineage { File = name });
+
+    /// <summary>Reads <paramref name="bytes"/> as a file is read and decodes every body it yields.</summary>
+    private static async Task<(int Chunks, int Bodies, int Records, List<DeadLetter> Dead)> DecodeStreamAsync(byte[] bytes)
+    {
+        using var stream = new MemoryStream(bytes);
+        var (chunks, bodies, records, dead) = (0, 0, 0, new List<DeadLetter>());
+        await foreach (var body in FileBodySource.ReadAsync(stream, "file.json", CancellationToken.None))
+        {
+            using var decoded = BodyDecoder.Decode(body);
+            chunks++;
+            bodies += decoded.Bodies;
+            records += decoded.Items.Count(i => i.DeadLetter is null);
+            dead.AddRange(decoded.Items.Where(i => i.DeadLetter is not null).Select(i => i.DeadLetter!));
+        }
+
+        return (chunks, bodies, records, dead);
+    }
+}
