@@ -57,6 +57,11 @@ internal static class RollupReport
             AnsiConsole.MarkupLine($"[yellow]{result.LateNotMerged} hours or days kept their rows: late data for them came after retention deleted their minute and raw rows (see `late` in query health, docs/retention.md).[/]");
         }
 
+        if (result.OutOfRange > 0)
+        {
+            AnsiConsole.MarkupLine($"[red]{result.OutOfRange} hour or day marks named a period outside the accepted event times and were dropped (see the log: MarkOutOfRange).[/]");
+        }
+
         if (result.Failed > 0)
         {
             AnsiConsole.MarkupLine($"[red]{result.Failed} failed (see the log); they stay pending and are retried by the next run.[/]");
@@ -77,6 +82,7 @@ internal static class RollupReport
         leasedUntil = result.LeasedUntil,
         failed = result.Failed,
         lateNotMerged = result.LateNotMerged,
+        outOfRange = result.OutOfRange,
         recordRowsRead = result.RecordRowsRead,
         aggregateRowsRead = result.AggregateRowsRead,
         readQueries = result.ReadQueries,

@@ -6,7 +6,7 @@ namespace AcsFunctions.Rollups;
 internal sealed class RollupCounters
 {
     private readonly Lock _gate = new();
-    private int _windows, _calls, _callWindows, _hours, _days, _retained, _skipped, _leased, _failed, _refused;
+    private int _windows, _calls, _callWindows, _hours, _days, _retained, _skipped, _leased, _failed, _refused, _outOfRange;
     private long _recordRows, _aggregateRows, _written, _deleted, _writeRequests;
     private DateTimeOffset? _first, _last, _leasedUntil;
 
@@ -56,6 +56,9 @@ internal sealed class RollupCounters
 
     public void Failed() => Interlocked.Increment(ref _failed);
 
+    /// <summary>An hour or day mark dropped because its period is outside the accepted event times.</summary>
+    public void OutOfRange() => Interlocked.Increment(ref _outOfRange);
+
     /// <summary>An hour or day left as it was because late data for it could not be added exactly (<see cref="RollupMarkKinds.Late"/>).</summary>
     public void Refused() => Interlocked.Increment(ref _refused);
 
@@ -92,6 +95,7 @@ internal sealed class RollupCounters
         WriteRequests = _writeRequests,
         Failed = _failed,
         LateNotMerged = _refused,
+        OutOfRange = _outOfRange,
         RecordRowsRead = _recordRows,
         AggregateRowsRead = _aggregateRows,
         RowsWritten = _written,

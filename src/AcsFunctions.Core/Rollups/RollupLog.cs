@@ -6,8 +6,8 @@ namespace AcsFunctions.Rollups;
 internal static partial class RollupLog
 {
     [LoggerMessage(EventId = 3000, EventName = "RollupCompleted", Level = LogLevel.Information,
-        Message = "Roll-up {RunId}: {Processed} marks recomputed ({Windows} windows, {Calls} calls, {CallWindows} call windows), {Retained} kept for the next run, {Skipped} owned by another run, {Failed} failed; {RecordRowsRead} record rows and {AggregateRowsRead} aggregate rows read, {RowsWritten} rows written, {RowsDeleted} deleted in {Elapsed}")]
-    public static partial void RollupCompleted(ILogger logger, string runId, int processed, int windows, int calls, int callWindows, int retained, int skipped, int failed, long recordRowsRead, long aggregateRowsRead, long rowsWritten, long rowsDeleted, TimeSpan elapsed);
+        Message = "Roll-up {RunId}: {Processed} marks recomputed ({Windows} windows, {Calls} calls, {CallWindows} call windows), {Retained} kept for the next run, {Skipped} owned by another run, {Failed} failed, {OutOfRange} dropped out of range; {RecordRowsRead} record rows and {AggregateRowsRead} aggregate rows read, {RowsWritten} rows written, {RowsDeleted} deleted in {Elapsed}")]
+    public static partial void RollupCompleted(ILogger logger, string runId, int processed, int windows, int calls, int callWindows, int retained, int skipped, int failed, int outOfRange, long recordRowsRead, long aggregateRowsRead, long rowsWritten, long rowsDeleted, TimeSpan elapsed);
 
     [LoggerMessage(EventId = 3001, EventName = "MarkFailed", Level = LogLevel.Error,
         Message = "Roll-up of {Kind} mark `{MarkKey}` failed; it stays pending and is retried by the next run")]
@@ -32,6 +32,10 @@ internal static partial class RollupLog
     [LoggerMessage(EventId = 3005, EventName = "StaleAggregateDeleted", Level = LogLevel.Debug,
         Message = "Deleted {Count} aggregate rows of `{Table}` partition {PartitionKey} that the recompute no longer produces")]
     public static partial void StaleAggregateDeleted(ILogger logger, int count, string table, string partitionKey);
+
+    [LoggerMessage(EventId = 3008, EventName = "MarkOutOfRange", Level = LogLevel.Error,
+        Message = "The {Kind} mark `{MarkKey}` names a period starting {Start:O}, outside the accepted event times {Range}: it cannot be recomputed and no query reaches it, so it is dropped (counted in `outOfRange`)")]
+    public static partial void MarkOutOfRange(ILogger logger, string kind, string markKey, DateTimeOffset start, string range);
 
     [LoggerMessage(EventId = 3007, EventName = "PageNotWritten", Level = LogLevel.Information,
         Message = "The {PageKind} page of {Day:yyyy-MM-dd} in `{Table}` is not written ({Reason}); queries read that day's rows")]

@@ -55,6 +55,14 @@ public sealed record RollupResult
     /// </summary>
     public int LateNotMerged { get; init; }
 
+    /// <summary>
+    /// Hour or day marks dropped (with an error log, <c>MarkOutOfRange</c>) because their period starts outside the
+    /// accepted event times (<see cref="Storage.EventTimeRange"/>): such a period cannot be recomputed (its end is past the
+    /// last representable time) and no query reaches it, so retrying it would fail every run. Ingest no longer places
+    /// anything there; a mark left from before is dropped once.
+    /// </summary>
+    public int OutOfRange { get; init; }
+
     /// <summary>Raw record rows read (records and call records).</summary>
     public long RecordRowsRead { get; init; }
 

@@ -90,7 +90,7 @@ public sealed class RollupService
 
         var result = counters.ToResult(runId, _time.GetElapsedTime(started));
         RollupLog.RollupCompleted(_logger, runId, result.Processed, result.Windows, result.Calls, result.CallWindows, result.Retained,
-            result.Skipped, result.Failed, result.RecordRowsRead, result.AggregateRowsRead, result.RowsWritten, result.RowsDeleted, result.Elapsed);
+            result.Skipped, result.Failed, result.OutOfRange, result.RecordRowsRead, result.AggregateRowsRead, result.RowsWritten, result.RowsDeleted, result.Elapsed);
         return result;
     }
 
@@ -256,6 +256,22 @@ public sealed class RollupService
             return;
         }
 
+        if (OutOfRange(kind, claimed[0].Mark) is { } start)
+        {
+            // Never recomputable, so never retried: dropped once, with an error the operator sees.
+            RollupLog.MarkOutOfRange(_logger, kind, claimed[0].Mark.RowKey, start, EventTimeRange.Description);
+            counters.OutOfRange();
+            foreach (var (mark, etag) in claimed)
+            {
+                if (!await _marks.CompleteAsync(mark, etag!.Value, CancellationToken.None))
+                {
+                    counters.Retained();
+                }
+            }
+
+            return;
+        }
+
         try
         {
             await RecomputeAsync(kind, claimed[0].Mark, counters, cancellationToken);
@@ -282,6 +298,23 @@ public sealed class RollupService
                 counters.Retained();
             }
         }
+    }
+
+    /// <summary>
+    /// The start of an hour or day mark's period when it is outside the accepted event times (<see cref="EventTimeRange"/>),
+    /// else null. Such a period cannot be rebuilt (the range read of the day after it would pass the last representable
+    /// time) nor queried. Window and call-window marks are recomputed whatever their window: their own recompute works,
+    /// and a call-window one removes the row of a call that moved out of such a window.
+    /// </summary>
+    private static DateTimeOffset? OutOfRange(string kind, TableEntity mark)
+    {
+        if (kind is not (RollupMarkKinds.Hour or RollupMarkKinds.Day))
+        {
+            return null;
+        }
+
+        var (start, _) = CoarseTiers.ParseMark(mark.RowKey);
+        return EventTimeRange.Contains(start) ? null : start;
     }
 
     private Task RecomputeAsync(string kind, TableEntity mark, RollupCounters counters, CancellationToken cancellationToken) => kind switch

@@ -5,6 +5,7 @@ using AcsFunctions.Storage;
 using AcsFunctions.Tests.Infrastructure;
 using AcsFunctions.Tests.Schemas;
 using AcsFunctions.Tests.Schemas.Calls;
+using Microsoft.Extensions.DependencyInjection;
 using static AcsFunctions.Tests.Rollups.RollupTestData;
 
 namespace AcsFunctions.Tests.Rollups;
@@ -224,6 +225,32 @@ public sealed class RollupServiceTests(AzuriteFixture azurite)
         var row = Assert.Single(volume);
         Assert.Equal(new DateTimeOffset(2026, 11, 20, 9, 5, 0, TimeSpan.Zero), row.WindowStart);
         Assert.Equal(1, row.Calls);
+    }
+
+    /// <summary>
+    /// Marks left by a call placed past the accepted event times before ingest checked its start (a call-window mark of
+    /// 9999-12-31T23:59, as the call roll-up writes it; it marks that hour of two tables, and the hours their day): the
+    /// hour and day cannot be recomputed, so they are dropped once with an error and counted, not failed run after run.
+    /// </summary>
+    [Fact]
+    public async Task MarksOutsideTheEventTimes_DroppedOnceAndCounted_NotFailedEveryRun()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var marks = storage.Services.GetRequiredService<MarkStore>();
+        var window = new DateTimeOffset(9999, 12, 31, 23, 59, 0, TimeSpan.Zero);
+        const string resourceKey = "ACS-OUT-OF-RANGE";
+        await marks.MarkAsync(RollupMarkKinds.CallWindow, KeyEncoder.Join(AcsFunctions.Storage.Windows.Key(window), resourceKey), resourceKey, "Call", window, CancellationToken.None);
+        var day = new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
+        await marks.MarkAsync(RollupMarkKinds.Day, CoarseTiers.MarkKey(CoarseTiers.DayKey(day), TableNames.AggUsage), string.Empty, RollupMarkKinds.Day, day, CancellationToken.None);
+
+        var first = await RollupAsync(storage);
+        var second = await RollupAsync(storage);
+
+        Assert.Equal(0, first.Failed);
+        Assert.Equal(1, first.CallWindows);
+        Assert.Equal(3, first.OutOfRange); // the two hours the call window marked, and the day marked directly
+        Assert.Equal(0, second.Failed + second.OutOfRange + second.Processed);
+        Assert.Empty(await storage.AllAsync(TableNames.RollupPending));
     }
 
     private static System.Text.Json.Nodes.JsonObject Update(int version, int duration, string endpointType, string start = "2026-11-20T09:58:00Z") =>
