@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using AcsFunctions.Dispatch;
 using AcsFunctions.Schemas.Calls;
+using AcsFunctions.Storage;
 
 namespace AcsFunctions.Rollups;
 
@@ -92,18 +93,26 @@ public static class CallAggregator
 
     private static (DateTimeOffset Start, bool Estimated) CallStart(List<TableEntity> summaries, List<TableEntity> all)
     {
-        if (summaries.Select(s => EntityValues.Time(s, "CallStartTime")).Min() is { } start)
+        if (summaries.Select(s => StartTime(s, "CallStartTime")).Min() is { } start)
         {
             return (start, false);
         }
 
-        if (summaries.Select(s => EntityValues.Time(s, "ParticipantStartTime")).Min() is { } participantStart)
+        if (summaries.Select(s => StartTime(s, "ParticipantStartTime")).Min() is { } participantStart)
         {
             return (participantStart, true);
         }
 
         return (all.Select(r => EntityValues.Time(r, "EventTime")).Min() ?? DateTimeOffset.UnixEpoch, true);
     }
+
+    /// <summary>
+    /// A stored start time, or null when it is outside the accepted event times (<see cref="EventTimeRange"/>): ingest
+    /// keeps such a time as <c>&lt;Name&gt;Raw</c> only, but a row stored before it did must not place the call where
+    /// no roll-up or query reaches it.
+    /// </summary>
+    private static DateTimeOffset? StartTime(TableEntity summary, string column) =>
+        EntityValues.Time(summary, column) is { } time && EventTimeRange.Contains(time) ? time : null;
 
     private static double? Duration(List<TableEntity> summaries, DateTimeOffset start)
     {
@@ -116,7 +125,7 @@ public static class CallAggregator
         double? end = null;
         foreach (var summary in summaries)
         {
-            if (EntityValues.Time(summary, "ParticipantStartTime") is { } participantStart &&
+            if (StartTime(summary, "ParticipantStartTime") is { } participantStart &&
                 EntityValues.Number(summary, "ParticipantDurationSeconds") is { } participantDuration)
             {
                 var seconds = (participantStart - start).TotalSeconds + participantDuration;

@@ -61,6 +61,20 @@ public sealed class CallAggregatorTests
     }
 
     [Fact]
+    public void Compute_StoredStartTimesOutsideTheEventTimes_IgnoredAsIfMissing()
+    {
+        // Rows stored before ingest kept such times as CallStartTimeRaw only: the call start falls back to the record time.
+        var summary = Summary("S|p1|v000000", "CallSummary", 6, "VoIP");
+        summary["CallStartTime"] = new DateTimeOffset(9999, 12, 31, 23, 59, 30, TimeSpan.Zero);
+        summary["ParticipantStartTime"] = new DateTimeOffset(9999, 12, 31, 23, 59, 31, TimeSpan.Zero);
+
+        var call = CallAggregator.Compute("R~1|c", [summary])!;
+
+        Assert.Equal(_start.AddMinutes(14), call.CallStartTime);
+        Assert.True(call.CallStartEstimated);
+    }
+
+    [Fact]
     public void ToEntity_FromEntity_RoundTrips()
     {
         var call = CallAggregator.Compute("R~1|c", [Summary("S|p1|v000000", "CallSummary", 87, "VoIP"), Stream("D|p1|Audio|1|v000000", "Audio", poor: true, rtt: 700, reasons: "round-trip time")])!;

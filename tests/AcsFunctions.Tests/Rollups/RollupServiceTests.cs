@@ -228,6 +228,42 @@ public sealed class RollupServiceTests(AzuriteFixture azurite)
     }
 
     /// <summary>
+    /// A callStartTime past the accepted event times placed the call in 9999-12-31T23:59, whose hour and day no roll-up
+    /// could recompute (failing every run) and no query reached. It is kept as CallStartTimeRaw, like an unreadable one,
+    /// and the call is placed as without a start time: at its record time, estimated.
+    /// </summary>
+    [Fact]
+    public async Task CallStartTimeOutsideTheEventTimes_KeptRaw_CallPlacedAsWithoutOne_RollupConverges()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var from = new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
+        var summary = CallSummaryHandlerTests.Summary("c-start-out-of-range", new
+        {
+            participantId = "leg-1",
+            endpointType = "VoIP",
+            callType = "P2P",
+            callStartTime = "9999-12-31T23:59:30Z",
+            callDuration = 6,
+            participantEndReason = "0",
+        });
+
+        await storage.Pipeline.IngestAsync([StoredRecords.Body(summary)]);
+        var first = await RollupAsync(storage);
+        var second = await RollupAsync(storage);
+
+        var stored = await StoredRecords.SingleAsync(storage, Categories.CallSummary);
+        Assert.False(stored.ContainsKey("CallStartTime"));
+        Assert.Equal("9999-12-31T23:59:30Z", stored.GetString("CallStartTimeRaw"));
+        Assert.Equal(0, first.Failed + first.OutOfRange);
+        Assert.Equal(0, second.Failed + second.Processed);
+        var call = Assert.Single((await QueryAsync(storage, QueryKinds.Calls, from, from.AddDays(1))).Rows.Cast<CallRow>());
+        Assert.Equal(new DateTimeOffset(2026, 11, 20, 10, 15, 30, TimeSpan.Zero), call.CallStartTime);
+        Assert.True(call.CallStartEstimated);
+        Assert.Equal(1, Assert.Single((await QueryAsync(storage, QueryKinds.CallVolume, from, from.AddDays(1))).Rows.Cast<CallVolumeRow>()).Calls);
+        Assert.Empty(await storage.AllAsync(TableNames.RollupPending));
+    }
+
+    /// <summary>
     /// Marks left by a call placed past the accepted event times before ingest checked its start (a call-window mark of
     /// 9999-12-31T23:59, as the call roll-up writes it; it marks that hour of two tables, and the hours their day): the
     /// hour and day cannot be recomputed, so they are dropped once with an error and counted, not failed run after run.

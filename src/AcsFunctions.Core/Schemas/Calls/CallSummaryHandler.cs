@@ -1,5 +1,6 @@
 using AcsFunctions.Dispatch;
 using AcsFunctions.Records;
+using AcsFunctions.Storage;
 
 namespace AcsFunctions.Schemas.Calls;
 
@@ -29,9 +30,9 @@ public sealed class CallSummaryHandler : IRecordHandler
         columns
             .Add("OperationVersion", r.GetString("operationVersion"))
             .Add("CallType", r.GetString("callType"))
-            .Add("CallStartTime", r.GetDateTime("callStartTime"))
+            .Add("CallStartTime", WithinEventTimes(r.GetDateTime("callStartTime")))
             .Add("CallDurationSeconds", r.GetDouble("callDuration"))
-            .Add("ParticipantStartTime", r.GetDateTime("participantStartTime"))
+            .Add("ParticipantStartTime", WithinEventTimes(r.GetDateTime("participantStartTime")))
             .Add("ParticipantDurationSeconds", r.GetDouble("participantDuration"))
             .Add("EndReasonCode", ToInt(code))
             .Add("EndSubCode", ToInt(subCode))
@@ -57,6 +58,14 @@ public sealed class CallSummaryHandler : IRecordHandler
             CallRowKey = CallRowKeys.Summary(leg.Id, leg.Version),
         };
     }
+
+    /// <summary>
+    /// A start time outside the accepted event times (<see cref="EventTimeRange"/>) is kept like an unreadable one
+    /// (<c>&lt;Name&gt;Raw</c>, and the call start falls back as when it is missing): it places the call, and a call
+    /// placed outside that range could be neither rolled up past its minute nor queried.
+    /// </summary>
+    private static FieldValue<DateTimeOffset> WithinEventTimes(FieldValue<DateTimeOffset> field) =>
+        field.HasValue && !EventTimeRange.Contains(field.Value) ? FieldValue<DateTimeOffset>.Unconvertible(field.Original) : field;
 
     private static int? ToInt(FieldValue<long> field) =>
         field.OrNull() is { } v and >= int.MinValue and <= int.MaxValue ? (int)v : null;
