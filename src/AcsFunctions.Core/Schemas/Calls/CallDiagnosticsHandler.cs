@@ -5,8 +5,7 @@ namespace AcsFunctions.Schemas.Calls;
 
 /// <summary>
 /// CallDiagnostics and CallDiagnosticsUpdates: one record per media stream, stored in the call's partition under
-/// <c>D|&lt;leg&gt;|&lt;mediaType&gt;|&lt;streamId&gt;|v&lt;version&gt;</c> (<c>~</c> + the record id for a record without
-/// a streamId: it is not merged with any other record). Enriched with the media type
+/// <c>D|&lt;leg&gt;|&lt;mediaType&gt;|&lt;streamId&gt;|v&lt;version&gt;</c>. Enriched with the media type
 /// (<c>VBSS</c> → ScreenSharing), the direction (Server endpoints describe the inbound stream), every quality
 /// metric parsed, and the poor verdict with its reasons (<see cref="QualityThresholds"/>).
 /// </summary>
@@ -32,7 +31,7 @@ public sealed class CallDiagnosticsHandler : IRecordHandler
         var leg = CallLeg.Read(context, context.Category == Dispatch.Categories.CallDiagnosticsUpdates);
         var columns = leg.AddTo(new ColumnSet(CallLeg.ColumnCount + _metrics.Length + 9), r);
         var mediaType = MediaTypes.Normalize(r.GetString("mediaType").OrNull());
-        var streamId = r.GetString("streamId").OrNull();
+        var streamId = r.GetString("streamId").OrNull() ?? "unknown";
 
         Span<double?> values = stackalloc double?[_metrics.Length];
         for (var i = 0; i < _metrics.Length; i++)
@@ -46,7 +45,7 @@ public sealed class CallDiagnosticsHandler : IRecordHandler
         columns
             .Add("OperationVersion", r.GetString("operationVersion"))
             .Add("MediaType", mediaType)
-            .Add("StreamId", streamId ?? "unknown")
+            .Add("StreamId", streamId)
             .Add("Direction", Direction(r.GetString("streamDirection").OrNull(), leg.EndpointType))
             .Add("TransportType", r.GetString("transportType"))
             .Add("CodecName", r.GetString("codecName"))
@@ -58,10 +57,7 @@ public sealed class CallDiagnosticsHandler : IRecordHandler
         {
             Placement = RecordPlacement.Call,
             Columns = columns,
-            // A stream is identified by its streamId (with the leg and media type); a record without one cannot be told
-            // apart from another stream of the leg, so it is kept on its own: keyed by its record id (stable across
-            // re-delivery, like a leg without ids), never merged into another such record.
-            CallRowKey = CallRowKeys.Diagnostics(leg.Id, mediaType, streamId ?? "~" + context.RecordId, leg.Version),
+            CallRowKey = CallRowKeys.Diagnostics(leg.Id, mediaType, streamId, leg.Version),
         };
     }
 

@@ -9,8 +9,7 @@ namespace AcsFunctions.Schemas.Calls;
 /// arrived in (plain CallSummary/CallDiagnostics are version 0).
 /// <list type="bullet">
 /// <item>summary: <c>S|&lt;participantId or endpointId&gt;|v000002</c></item>
-/// <item>diagnostics: <c>D|&lt;participantId or endpointId&gt;|&lt;mediaType&gt;|&lt;streamId&gt;|v000000</c>; without a streamId
-/// <c>~</c> + the record id stands in for it, so such a record is never merged with another (it cannot be told apart)</item>
+/// <item>diagnostics: <c>D|&lt;participantId or endpointId&gt;|&lt;mediaType&gt;|&lt;streamId&gt;|v000000</c></item>
 /// </list>
 /// </summary>
 public static class CallRowKeys

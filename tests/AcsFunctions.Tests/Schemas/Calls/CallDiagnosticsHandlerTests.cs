@@ -1,9 +1,6 @@
 using System.Text.Json.Nodes;
 using AcsFunctions.Dispatch;
-using AcsFunctions.Queries;
-using AcsFunctions.Rollups;
 using AcsFunctions.Tests.Infrastructure;
-using static AcsFunctions.Tests.Rollups.RollupTestData;
 
 namespace AcsFunctions.Tests.Schemas.Calls;
 
@@ -115,38 +112,6 @@ public sealed class CallDiagnosticsHandlerTests(AzuriteFixture azurite)
         Assert.False(stream.ContainsKey("RoundTripTimeAvg"));
         Assert.Equal("fast", stream.GetString("RoundTripTimeAvgRaw"));
         Assert.Equal("jitter", stream.GetString("PoorReasons"));
-    }
-
-    /// <summary>
-    /// Two streams of one leg without a streamId cannot be told apart as streams: each is kept under its record id in
-    /// place of the stream id (stable across re-delivery), so neither overwrites the other and the poor one counts.
-    /// </summary>
-    [Fact]
-    public async Task StreamsWithoutStreamId_KeptApartUnderTheirRecordIds_ThePoorOneCounts()
-    {
-        await using var storage = TestStorage.Create(azurite.ConnectionString);
-        var poor = WithoutStreamId(Stream("c-no-stream-id", "Audio", new JsonObject { ["roundTripTimeAvg"] = "900" }));
-        var good = WithoutStreamId(Stream("c-no-stream-id", "Audio", new JsonObject { ["roundTripTimeAvg"] = "20" }));
-
-        await storage.Pipeline.IngestAsync([StoredRecords.Body(poor, good)]);
-        await storage.Pipeline.IngestAsync([StoredRecords.Body((JsonObject)good.DeepClone(), (JsonObject)poor.DeepClone())]); // re-delivered
-        await RollupAsync(storage);
-
-        var rows = await StoredRecords.OfCategoryAsync(storage, Categories.CallDiagnostics);
-        Assert.Equal(2, rows.Count);
-        Assert.All(rows, r => Assert.Equal($"D|p-1|Audio|~{r.GetString("RecordId")}|v000000", r.RowKey));
-        Assert.All(rows, r => Assert.Equal("unknown", r.GetString("StreamId")));
-        var from = new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
-        var call = Assert.Single((await QueryAsync(storage, QueryKinds.Calls, from, from.AddDays(1))).Rows.Cast<CallRow>());
-        Assert.Equal(2, call.Streams);
-        Assert.Equal(1, call.PoorStreams);
-        Assert.Equal(CallAggregate.Poor, call.Quality);
-    }
-
-    private static JsonObject WithoutStreamId(JsonObject record)
-    {
-        record["properties"]!.AsObject().Remove("streamId");
-        return record;
     }
 
     internal static JsonObject Stream(string correlationId, string mediaType, JsonObject metrics, string category = "CallDiagnostics", string participantId = "p-1", string streamId = "1001")
