@@ -100,8 +100,10 @@ public static class BodyDecoder
             }
 
             // Decide before parsing anything (a byte look at each line's ends, no allocation): NDJSON or one broken document.
+            // A first line that is a whole document decides as it does for files (FileBodySource): its records are stored
+            // and the rest is dead-lettered line by line, as an earlier version of this decoder did.
             var (lines, whole) = CountLines(span);
-            if (whole * 2 < lines)
+            if (whole * 2 < lines && !FirstLineIsWholeDocument(span))
             {
                 return false;
             }
@@ -141,6 +143,44 @@ public static class BodyDecoder
 
         result.Bodies = bodies;
         return true;
+    }
+
+    /// <summary>True when the first non-blank line of <paramref name="span"/> is one whole, valid JSON object or array.</summary>
+    private static bool FirstLineIsWholeDocument(ReadOnlySpan<byte> span)
+    {
+        while (!span.IsEmpty)
+        {
+            var end = span.IndexOf((byte)'\n');
+            var line = end < 0 ? span : span[..end];
+            span = end < 0 ? default : span[(end + 1)..];
+            if (line.StartsWith(Bom))
+            {
+                line = line[3..];
+            }
+
+            line = line.Trim(" \t\r"u8);
+            if (line.IsEmpty)
+            {
+                continue;
+            }
+
+            if (line[0] is not ((byte)'{' or (byte)'['))
+            {
+                return false;
+            }
+
+            try
+            {
+                var reader = new Utf8JsonReader(line);
+                return reader.Read() && reader.TrySkip() && reader.BytesConsumed == line.Length;
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The non-blank lines of <paramref name="span"/>, and how many of them look like one whole value.</summary>

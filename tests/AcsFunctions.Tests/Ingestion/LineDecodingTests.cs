@@ -26,6 +26,20 @@ public sealed class LineDecodingTests
     }
 
     [Fact]
+    public void Decode_AWholeDocumentThenBrokenLines_StoresItsRecords_AndDeadLettersEachBrokenLine()
+    {
+        // Fewer than half the lines look whole, but the first is a whole document: its records are kept (as before the
+        // NDJSON rule), each broken line is one dead letter.
+        var body = Text("{\"records\":[" + BadInputCorpus.Record("first") + "]}\ngarbage\nmore garbage\n");
+
+        using var decoded = BodyDecoder.Decode(body);
+
+        Assert.Equal(3, decoded.Bodies);
+        Assert.Single(decoded.Items, i => i.DeadLetter is null);
+        Assert.Equal(2, decoded.Items.Count(i => i.DeadLetter?.Reason == DeadLetterReasons.InvalidJson));
+    }
+
+    [Fact]
     public void Decode_RecordsDocumentsEachWithABomOnTheirOwnLines_StoresEveryRecord()
     {
         var body = Text(Bom + "{\"records\":[" + BadInputCorpus.Record("doc-1") + "]}\n" + Bom + "{\"records\":[" + BadInputCorpus.Record("doc-2") + "]}\n");
