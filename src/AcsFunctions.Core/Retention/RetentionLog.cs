@@ -10,7 +10,7 @@ internal static partial class RetentionLog
     public static partial void RetentionCompleted(ILogger logger, string dryRun, long deleted, long kept, long rowsRead, long guardRowsRead, long readQueries, long transactions, bool more, TimeSpan elapsed);
 
     [LoggerMessage(EventId = 3101, EventName = "RetentionTable", Level = LogLevel.Debug,
-        Message = "Retention of {Table} ({Tier}) before {Cutoff}: {Deleted} deleted, {Kept} kept, {Conflicts} changed meanwhile, more: {More}")]
+        Message = "Retention of {Table} ({Tier}) before {Cutoff}: {Deleted} deleted (would be, in a dry run), {Kept} kept, {Conflicts} changed meanwhile, more: {More}")]
     public static partial void RetentionTable(ILogger logger, string table, string tier, DateTimeOffset cutoff, long deleted, long kept, long conflicts, bool more);
 
     [LoggerMessage(EventId = 3102, EventName = "RetentionConflict", Level = LogLevel.Debug,

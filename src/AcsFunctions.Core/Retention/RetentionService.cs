@@ -158,7 +158,8 @@ public sealed class RetentionService
             RetentionLog.UnreadableIntents(_logger, state.UnreadableIntents.Count, RetentionState.TableName, string.Join(", ", state.UnreadableIntents.Take(10)));
         }
 
-        RetentionLog.RetentionCompleted(_logger, dryRun ? " (dry run)" : string.Empty, outcome.Deleted, tables.Sum(t => t.Kept), outcome.RowsRead, outcome.GuardRowsRead,
+        // A dry run deletes nothing: its log counts what would go, and says so.
+        RetentionLog.RetentionCompleted(_logger, dryRun ? " (dry run: nothing deleted, counts are what would be)" : string.Empty, dryRun ? outcome.WouldDelete : outcome.Deleted, tables.Sum(t => t.Kept), outcome.RowsRead, outcome.GuardRowsRead,
             outcome.ReadQueries, outcome.Transactions, outcome.More, outcome.Elapsed);
         return outcome;
     }
@@ -188,7 +189,7 @@ public sealed class RetentionService
 
     private void Report(RetentionTableResult result, IProgress<RetentionTableResult>? progress, List<RetentionTableResult> tables)
     {
-        RetentionLog.RetentionTable(_logger, result.Table, result.Tier, result.Cutoff, result.Deleted, result.Kept, result.Conflicts, result.More);
+        RetentionLog.RetentionTable(_logger, result.Table, result.Tier, result.Cutoff, Math.Max(result.Deleted, result.WouldDelete), result.Kept, result.Conflicts, result.More); // WouldDelete is 0 unless a dry run
         tables.Add(result);
         progress?.Report(result);
     }

@@ -313,8 +313,15 @@ public sealed class RollupService
             return null;
         }
 
-        var (start, _) = CoarseTiers.ParseMark(mark.RowKey);
-        return EventTimeRange.Contains(start) ? null : start;
+        try
+        {
+            var (start, _) = CoarseTiers.ParseMark(mark.RowKey);
+            return EventTimeRange.Contains(start) ? null : start;
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            return null; // a malformed mark key: its recompute fails it as before (MarkFailed, lease released)
+        }
     }
 
     private Task RecomputeAsync(string kind, TableEntity mark, RollupCounters counters, CancellationToken cancellationToken) => kind switch

@@ -62,7 +62,8 @@ public static class RecordEntities
                 break; // nothing left to cut: the service decides (a refusal is dead-lettered with its answer)
             }
 
-            entity[longest] = ((string)entity[longest])[..FittedStringChars];
+            var text = (string)entity[longest];
+            entity[longest] = text[..(char.IsHighSurrogate(text[FittedStringChars - 1]) ? FittedStringChars - 1 : FittedStringChars)]; // never half a pair
             entity[longest + "Truncated"] = true;
             size = EntityLimits.EstimateSize(entity);
         }
