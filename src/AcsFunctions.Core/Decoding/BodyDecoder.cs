@@ -148,39 +148,21 @@ public static class BodyDecoder
     /// <summary>True when the first non-blank line of <paramref name="span"/> is one whole, valid JSON object or array.</summary>
     private static bool FirstLineIsWholeDocument(ReadOnlySpan<byte> span)
     {
-        while (!span.IsEmpty)
+        var line = NextContentLine(ref span);
+        if (line.IsEmpty || line[0] is not ((byte)'{' or (byte)'['))
         {
-            var end = span.IndexOf((byte)'\n');
-            var line = end < 0 ? span : span[..end];
-            span = end < 0 ? default : span[(end + 1)..];
-            if (line.StartsWith(Bom))
-            {
-                line = line[3..];
-            }
-
-            line = line.Trim(" \t\r"u8);
-            if (line.IsEmpty)
-            {
-                continue;
-            }
-
-            if (line[0] is not ((byte)'{' or (byte)'['))
-            {
-                return false;
-            }
-
-            try
-            {
-                var reader = new Utf8JsonReader(line);
-                return reader.Read() && reader.TrySkip() && reader.BytesConsumed == line.Length;
-            }
-            catch (JsonException)
-            {
-                return false;
-            }
+            return false;
         }
 
-        return false;
+        try
+        {
+            var reader = new Utf8JsonReader(line);
+            return reader.Read() && reader.TrySkip() && reader.BytesConsumed == line.Length;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The non-blank lines of <paramref name="span"/>, and how many of them look like one whole value.</summary>
@@ -188,22 +170,8 @@ public static class BodyDecoder
     {
         var lines = 0;
         var whole = 0;
-        while (!span.IsEmpty)
+        for (var line = NextContentLine(ref span); !line.IsEmpty; line = NextContentLine(ref span))
         {
-            var end = span.IndexOf((byte)'\n');
-            var line = end < 0 ? span : span[..end];
-            span = end < 0 ? default : span[(end + 1)..];
-            if (line.StartsWith(Bom))
-            {
-                line = line[3..];
-            }
-
-            line = line.Trim(" \t\r"u8);
-            if (line.IsEmpty)
-            {
-                continue;
-            }
-
             lines++;
             if (line.Length > 1 && ((line[0] == (byte)'{' && line[^1] == (byte)'}') || (line[0] == (byte)'[' && line[^1] == (byte)']')))
             {
@@ -212,6 +180,29 @@ public static class BodyDecoder
         }
 
         return (lines, whole);
+    }
+
+    /// <summary>The next non-blank line of <paramref name="span"/> (BOM and surrounding blanks removed), consumed; empty at the end.</summary>
+    private static ReadOnlySpan<byte> NextContentLine(ref ReadOnlySpan<byte> span)
+    {
+        while (!span.IsEmpty)
+        {
+            var end = span.IndexOf((byte)'\n');
+            var line = end < 0 ? span : span[..end];
+            span = end < 0 ? default : span[(end + 1)..];
+            if (line.StartsWith(Bom))
+            {
+                line = line[3..];
+            }
+
+            line = line.Trim(" \t\r"u8);
+            if (!line.IsEmpty)
+            {
+                return line;
+            }
+        }
+
+        return default;
     }
 
     private static void AddDocument(JsonDocument document, ReadOnlyMemory<byte> bytes, Lineage lineage, DecodedBody result)
