@@ -149,7 +149,6 @@ internal static class QueryOutput
     }
 
     /// <summary>A value for people (tables): doubles to three decimals.</summary>
-
     private static string Text(object? value) => value switch
     {
         null => string.Empty,
