@@ -1,4 +1,5 @@
 using AcsFunctions.Hosting;
+using AcsFunctions.Storage;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
@@ -38,8 +39,13 @@ internal static class CliHost
         {
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
-        }).SetMinimumLevel(logLevel).AddFilter("Azure", LogLevel.Warning));
+        }).SetMinimumLevel(logLevel).AddFilter("Azure", LogLevel.Warning).AddConfiguration(configuration.GetSection("Logging")));
         services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+
+        // A command is one run an operator waits for: storage that never answered (Azurite not running, a wrong
+        // endpoint) is one clear error at once, not the SDK's retries times the writer's. Outages after the first
+        // answer are retried as in the Functions app, which does not register this.
+        services.AddSingleton<StorageReachability>();
         services.AddAcsFunctionsCore(configuration);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         PrivacyNotice.WriteOnce(provider);

@@ -14,7 +14,7 @@ internal static class IngestReport
             return;
         }
 
-        var table = new Table().Title("[bold]Stored per category[/]").AddColumn("Category").AddColumn(new TableColumn("Records").RightAligned());
+        var table = new Table().Title("[bold]Written per category[/]").AddColumn("Category").AddColumn(new TableColumn("Records").RightAligned());
         foreach (var (category, count) in result.ByCategory)
         {
             table.AddRow(TerminalText.Escape(category), count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
@@ -32,11 +32,23 @@ internal static class IngestReport
             AnsiConsole.Write(dead);
         }
 
-        AnsiConsole.MarkupLine(
-            $"[bold]{result.Bodies}[/] bodies, [bold]{result.Records}[/] records: [green]{result.Stored} stored[/], " +
-            $"[yellow]{result.Unclassified} unclassified[/], [red]{result.DeadLettered} dead-lettered[/] — " +
-            (result.Reconciles ? "[green]counts reconcile[/]" : "[red]counts do NOT reconcile[/]"));
+        AnsiConsole.MarkupLine(Summary(result));
+        AnsiConsole.MarkupLine($"[dim]{Markup.Escape(UpsertNote)}[/]");
     }
+
+    /// <summary>
+    /// Printed under the summary: the counts are records processed, not new rows. Every row is an upsert under a key
+    /// derived from the record, so a re-delivered record (the same file ingested again, a duplicate in the input) is
+    /// counted again and overwrites its own row. Telling new rows apart would take a read per row on the hot path.
+    /// </summary>
+    internal const string UpsertNote =
+        "Rows are upserts keyed by the record: a record ingested before, or twice in this input, is counted again and overwrites its own row (no new row).";
+
+    /// <summary>The one-line summary (markup): <c>records = written + unclassified + dead-lettered</c>.</summary>
+    internal static string Summary(IngestResult result) =>
+        $"[bold]{result.Bodies}[/] bodies, [bold]{result.Records}[/] records: [green]{result.Stored} written[/], " +
+        $"[yellow]{result.Unclassified} unclassified (written raw)[/], [red]{result.DeadLettered} dead-lettered[/] — " +
+        (result.Reconciles ? "[green]counts reconcile[/]" : "[red]counts do NOT reconcile[/]");
 
     /// <summary>The JSON shape of an ingest result (also nested in other commands' JSON).</summary>
     public static object ToJson(IngestResult result) => new

@@ -36,6 +36,10 @@ internal static partial class Log
         Message = "Storage at {Endpoint} failed (attempt {Attempt} of {Attempts}): {Error}")]
     public static partial void StorageAttemptFailed(ILogger logger, string endpoint, int attempt, int attempts, string error);
 
+    [LoggerMessage(EventId = 2005, EventName = "StorageNotReached", Level = LogLevel.Debug,
+        Message = "Storage ({Service}) at {Endpoint} was not reached on attempt {Attempt}: {Failure}; it has not answered in this process, so the call fails without retries")]
+    public static partial void StorageNotReached(ILogger logger, string service, string endpoint, int attempt, string failure);
+
     [LoggerMessage(EventId = 2002, EventName = "PayloadOffloaded", Level = LogLevel.Debug,
         Message = "Payload of {Bytes} bytes stored in blob `{Blob}`")]
     public static partial void PayloadOffloaded(ILogger logger, long bytes, string blob);

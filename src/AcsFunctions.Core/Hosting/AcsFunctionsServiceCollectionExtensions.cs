@@ -38,14 +38,14 @@ public static class AcsFunctionsServiceCollectionExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(sp => new StorageCredential(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
-        services.TryAddSingleton(sp => CreateTableService(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<StorageCredential>(), Attempts(sp)));
+        services.TryAddSingleton(sp => CreateTableService(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<StorageCredential>(), Attempts(sp), sp.GetService<StorageReachability>()));
         // The app's own transaction sender, a singleton of its own so a host or test that replaces the table client
         // (another transport, more policies) replaces it too; none (null) when DirectTransactions is off or the
         // credentials are a shared access signature.
-        services.TryAddSingleton(sp => CreateTransactionSender(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<StorageCredential>(), Attempts(sp))!);
+        services.TryAddSingleton(sp => CreateTransactionSender(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<StorageCredential>(), Attempts(sp), sp.GetService<StorageReachability>())!);
         services.TryAddSingleton(sp => new AcsStorage(
             sp.GetRequiredService<TableServiceClient>(),
-            CreateBlobService(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<StorageCredential>(), Attempts(sp)),
+            CreateBlobService(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<StorageCredential>(), Attempts(sp), sp.GetService<StorageReachability>()),
             sp.GetRequiredService<IOptions<StorageOptions>>(),
             sp.GetService<TransactionSender>()));
         services.TryAddSingleton<TableWriter>();
@@ -73,9 +73,9 @@ public static class AcsFunctionsServiceCollectionExtensions
             services.GetService<ILoggerFactory>()?.CreateLogger("AcsFunctions.Storage") ?? NullLogger.Instance,
             services.GetRequiredService<IOptions<StorageOptions>>().Value);
 
-    private static TableServiceClient CreateTableService(StorageOptions options, StorageCredential credential, StorageAttemptPolicy attempts)
+    private static TableServiceClient CreateTableService(StorageOptions options, StorageCredential credential, StorageAttemptPolicy attempts, StorageReachability? reachability)
     {
-        var clientOptions = StorageClientOptions.Bound(new TableClientOptions(), options, attempts);
+        var clientOptions = StorageClientOptions.Bound(new TableClientOptions(), options, attempts, reachability);
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             return new TableServiceClient(options.ConnectionString, clientOptions);
@@ -88,22 +88,22 @@ public static class AcsFunctionsServiceCollectionExtensions
     }
 
     /// <summary>The app's own transaction sender (<see cref="StorageOptions.DirectTransactions"/>), with the table client's bounds and credential.</summary>
-    private static TransactionSender? CreateTransactionSender(StorageOptions options, TableServiceClient tableService, StorageCredential credential, StorageAttemptPolicy attempts)
+    private static TransactionSender? CreateTransactionSender(StorageOptions options, TableServiceClient tableService, StorageCredential credential, StorageAttemptPolicy attempts, StorageReachability? reachability)
     {
         if (!options.DirectTransactions)
         {
             return null;
         }
 
-        var clientOptions = StorageClientOptions.Bound(new TableClientOptions(), options, attempts);
+        var clientOptions = StorageClientOptions.Bound(new TableClientOptions(), options, attempts, reachability);
         return string.IsNullOrWhiteSpace(options.ConnectionString)
             ? TransactionSender.ForToken(credential.Value, tableService.Uri, clientOptions)
             : TransactionSender.ForConnectionString(options.ConnectionString, tableService.Uri, clientOptions);
     }
 
-    private static BlobServiceClient? CreateBlobService(StorageOptions options, StorageCredential credential, StorageAttemptPolicy attempts)
+    private static BlobServiceClient? CreateBlobService(StorageOptions options, StorageCredential credential, StorageAttemptPolicy attempts, StorageReachability? reachability)
     {
-        var clientOptions = StorageClientOptions.Bound(new BlobClientOptions(), options, attempts);
+        var clientOptions = StorageClientOptions.Bound(new BlobClientOptions(), options, attempts, reachability);
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             return new BlobServiceClient(options.ConnectionString, clientOptions);

@@ -17,7 +17,11 @@ public static class StorageClientOptions
         return Bound(clientOptions, options, new StorageAttemptPolicy(logger, options));
     }
 
-    internal static T Bound<T>(T clientOptions, StorageOptions options, StorageAttemptPolicy attempts)
+    /// <summary>
+    /// As the public overload; with <paramref name="reachability"/> (the CLI's), a connect failure to an endpoint that
+    /// never answered ends the call at once (placed inside the attempt logger, which therefore does not report it).
+    /// </summary>
+    internal static T Bound<T>(T clientOptions, StorageOptions options, StorageAttemptPolicy attempts, StorageReachability? reachability = null)
         where T : ClientOptions
     {
         ArgumentNullException.ThrowIfNull(clientOptions);
@@ -25,6 +29,11 @@ public static class StorageClientOptions
         clientOptions.Retry.MaxRetries = options.MaxRetries;
         clientOptions.Retry.MaxDelay = options.RetryMaxDelay;
         clientOptions.AddPolicy(attempts, HttpPipelinePosition.PerRetry);
+        if (reachability is not null)
+        {
+            clientOptions.AddPolicy(reachability.Policy(clientOptions is Azure.Storage.Blobs.BlobClientOptions ? "blob" : "table"), HttpPipelinePosition.PerRetry);
+        }
+
         return clientOptions;
     }
 }

@@ -60,6 +60,32 @@ public sealed class IngestCommandTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Ingest_SameFileTwice_SummarySaysWrittenAsUpserts_AndTheSecondRunAddsNoRows()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        string[] args = ["ingest", Samples.Path("samples/api-requests.json"), "--storage", azurite.ConnectionString];
+        var records = JsonDocument.Parse(await File.ReadAllBytesAsync(Samples.Path("samples/api-requests.json"))).RootElement.GetProperty("records").GetArrayLength();
+        await using var reader = TestStorage.Create(azurite.ConnectionString, new Dictionary<string, string?> { ["AcsFunctions:Storage:TablePrefix"] = prefix });
+
+        var first = await CliProcess.RunAsync(args, Prefix(prefix));
+        var rowsAfterFirst = (await reader.AllAsync(TableNames.Records)).Count;
+        var second = await CliProcess.RunAsync(args, Prefix(prefix));
+        var rowsAfterSecond = (await reader.AllAsync(TableNames.Records)).Count;
+
+        Assert.Equal(records, rowsAfterFirst);
+        Assert.Equal(rowsAfterFirst, rowsAfterSecond); // re-delivered records overwrite their own rows
+        foreach (var (exit, output, error) in new[] { first, second })
+        {
+            Assert.True(exit == 0, error);
+            // The same line both times: the count is of records written (upserts), and says so — not of new rows.
+            Assert.Contains($"1 bodies, {records} records: {records} written, 0 unclassified (written raw), 0 dead-lettered — counts reconcile", output, StringComparison.Ordinal);
+            Assert.Contains(global::AcsFunctions.Cli.Output.IngestReport.UpsertNote, output, StringComparison.Ordinal);
+            Assert.Contains("Written per category", output, StringComparison.Ordinal);
+            Assert.DoesNotContain(" stored", output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Ingest_TableStorageUnreachable_Exit3_AndSaysReRunIsSafe()
     {
         var (exit, output, error) = await CliProcess.RunAsync(

@@ -5,6 +5,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace AcsFunctions.Tests.Infrastructure;
@@ -19,6 +20,7 @@ public sealed class StorageFaults : DelegatingHandler
 {
     private long _requests;
     private long _failed;
+    private long _busy;
     private long _failFrom = long.MaxValue;
 
     private StorageFaults()
@@ -44,6 +46,15 @@ public sealed class StorageFaults : DelegatingHandler
     /// a run — e.g. ingest a record just before a roll-up deletes its mark. Null: nothing.
     /// </summary>
     public Func<HttpRequestMessage, Task>? BeforeSend { get; set; }
+
+    /// <summary>
+    /// Decides, by request number (1-based), which requests are answered 503 Server Busy instead of being sent (storage
+    /// that is reachable but overloaded). Null: none.
+    /// </summary>
+    public Func<long, bool>? Busy { get; set; }
+
+    /// <summary>Requests answered 503 so far (<see cref="Busy"/>).</summary>
+    public long BusyAnswers => Interlocked.Read(ref _busy);
 
     /// <summary>Runs after a request was answered, before the client sees the answer. Null: nothing.</summary>
     public Action<HttpRequestMessage, HttpResponseMessage>? AfterSend { get; set; }
@@ -87,6 +98,37 @@ public sealed class StorageFaults : DelegatingHandler
         });
     }
 
+    /// <summary>
+    /// Like <see cref="Create"/>, but the clients get the production bounds (<see cref="StorageClientOptions"/>: the
+    /// SDK's retries, the per-attempt logging) — and, with <paramref name="failFastWhenUnreached"/>, the CLI's
+    /// <see cref="StorageReachability"/> — so a test sees every retry layer the app or the CLI stacks (SDK delays 1 ms).
+    /// </summary>
+    public static TestStorage CreateBound(string connectionString, out StorageFaults faults, IDictionary<string, string?>? settings = null, bool failFastWhenUnreached = false)
+    {
+        var handler = new StorageFaults();
+        faults = handler;
+        return TestStorage.Create(connectionString, settings, services =>
+        {
+            var transport = new HttpClientTransport(new HttpClient(handler));
+            if (failFastWhenUnreached)
+            {
+                services.AddSingleton<StorageReachability>();
+            }
+
+            services.Replace(ServiceDescriptor.Singleton(sp => new TableServiceClient(
+                sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString, Bound(sp, new TableClientOptions { Transport = transport }))));
+            services.Replace(ServiceDescriptor.Singleton(sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<StorageOptions>>();
+                var tableService = sp.GetRequiredService<TableServiceClient>();
+                var sender = options.Value.DirectTransactions
+                    ? TransactionSender.ForConnectionString(options.Value.ConnectionString!, tableService.Uri, Bound(sp, new TableClientOptions { Transport = transport }))
+                    : null;
+                return new AcsStorage(tableService, new BlobServiceClient(options.Value.ConnectionString, Bound(sp, new BlobClientOptions { Transport = transport })), options, sender);
+            }));
+        });
+    }
+
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -102,9 +144,25 @@ public sealed class StorageFaults : DelegatingHandler
             throw new HttpRequestException(HttpRequestError.ConnectionError, $"request {number}: connection refused (injected)", new SocketException((int)SocketError.ConnectionRefused));
         }
 
+        if (Busy?.Invoke(number) == true)
+        {
+            Interlocked.Increment(ref _busy);
+            return new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable) { RequestMessage = request, Content = new ByteArrayContent([]) };
+        }
+
         var response = await base.SendAsync(request, cancellationToken);
         AfterSend?.Invoke(request, response);
         return response;
+    }
+
+    private static T Bound<T>(IServiceProvider services, T clientOptions)
+        where T : Azure.Core.ClientOptions
+    {
+        var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("AcsFunctions.Storage");
+        StorageClientOptions.Bound(clientOptions, options, new StorageAttemptPolicy(logger, options), services.GetService<StorageReachability>());
+        Quick(clientOptions.Retry);
+        return clientOptions;
     }
 
     private static void Quick(Azure.Core.RetryOptions retry)

@@ -10,12 +10,30 @@ internal static partial class UnreachableStorage
     /// <summary><paramref name="connectionString"/> (an Azurite one) with the table endpoint moved to a closed port.</summary>
     public static string ConnectionString(string connectionString)
     {
+        var port = FreePort();
+        var moved = TableEndpoint().Replace(connectionString, $"TableEndpoint=http://127.0.0.1:{port}/");
+        return moved != connectionString ? moved : throw new ArgumentException("no loopback TableEndpoint in the connection string", nameof(connectionString));
+    }
+
+    /// <summary>
+    /// A well-formed development-account connection string whose table and blob endpoints are a loopback port nothing
+    /// listens on (connections refused); <paramref name="port"/> is that port.
+    /// </summary>
+    public static string ClosedPort(out int port)
+    {
+        port = FreePort();
+        return "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+            $"TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+    }
+
+    private static int FreePort()
+    {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        var moved = TableEndpoint().Replace(connectionString, $"TableEndpoint=http://127.0.0.1:{port}/");
-        return moved != connectionString ? moved : throw new ArgumentException("no loopback TableEndpoint in the connection string", nameof(connectionString));
+        return port;
     }
 
     [GeneratedRegex(@"TableEndpoint=http://127\.0\.0\.1:\d+/")]

@@ -46,7 +46,7 @@ public sealed class QueryStorageUnavailableTests(AzuriteFixture azurite)
             new Dictionary<string, string?> { ["AcsFunctions__Storage__TablePrefix"] = "tunreachable" });
 
         Assert.True(exit == 3, $"exit {exit}: {error}");
-        Assert.Contains("Table storage is unavailable", error, StringComparison.Ordinal);
+        Assert.Contains("error: cannot reach table storage at http://127.0.0.1:", error, StringComparison.Ordinal); // never answered: no retries (StorageReachability)
         Assert.Contains("hint: start Azurite", error, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled", error, StringComparison.Ordinal);
     }

@@ -58,7 +58,7 @@ public sealed class RollupCommandTests(AzuriteFixture azurite)
         var (exit, _, error) = await RunAsync("trollupdown", ["rollup", "--storage", UnreachableStorage.ConnectionString(azurite.ConnectionString)]);
 
         Assert.True(exit == 3, $"exit {exit}: {error}");
-        Assert.Contains("Table storage is unavailable for the roll-up", error, StringComparison.Ordinal);
+        Assert.Contains("error: cannot reach table storage at http://127.0.0.1:", error, StringComparison.Ordinal); // never answered: no retries (StorageReachability)
         Assert.Contains("hint:", error, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled", error, StringComparison.Ordinal);
     }

@@ -59,7 +59,7 @@ public sealed class TransientStorageFailureTests(AzuriteFixture azurite)
     /// The retry backoff waits on the test's fake clock, so the clock is moved on (in small steps, staying on the
     /// same day as the clean run) while the ingest runs; a time limit keeps a regression from hanging the suite.
     /// </summary>
-    private static async Task<AcsFunctions.Ingestion.IngestResult> IngestWithRunningClockAsync(TestStorage storage, IReadOnlyList<EventBody> bodies)
+    internal static async Task<AcsFunctions.Ingestion.IngestResult> IngestWithRunningClockAsync(TestStorage storage, IReadOnlyList<EventBody> bodies)
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ingest = storage.Pipeline.IngestAsync(bodies, limit.Token);

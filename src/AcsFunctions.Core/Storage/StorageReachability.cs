@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using AcsFunctions.Diagnostics;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Microsoft.Extensions.Logging;
+
+namespace AcsFunctions.Storage;
+
+/// <summary>
+/// Opt-in fail-fast for storage that was never reached (the CLI registers it; the Functions app does not). While an
+/// endpoint has not answered a single request in this process, a refused connection or a host name that does not
+/// resolve fails the call at once with a <see cref="StorageUnavailableException"/> ("cannot reach table storage at …:
+/// connection refused"): no SDK retry, no table-writer retry — otherwise the two layers multiply (6 × 3 attempts, ~24 s
+/// for a wrong connection string or Azurite not running). Once an endpoint has answered (any status), its connect
+/// failures are an outage again and retried as before; answers such as 503 and timeouts are always retried. Without it
+/// (the Functions app, which holds batches through outages on purpose) every layer retries as configured.
+/// </summary>
+public sealed class StorageReachability
+{
+    private readonly ConcurrentDictionary<string, bool> _answered = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ILogger<StorageReachability> _logger;
+
+    /// <summary>Creates the tracker (one per process: it remembers which endpoints answered).</summary>
+    public StorageReachability(ILogger<StorageReachability> logger)
+    {
+        _logger = logger;
+    }
+
+    /// <summary>True once <paramref name="endpoint"/> (scheme, host and port) answered a request in this process.</summary>
+    public bool HasAnswered(Uri endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return _answered.ContainsKey(Key(endpoint.Scheme, endpoint.Host, endpoint.Port));
+    }
+
+    /// <summary>The policy of one client (<paramref name="service"/>: <c>table</c> or <c>blob</c>, for the message), placed next to the transport in each attempt.</summary>
+    internal HttpPipelinePolicy Policy(string service) => new FirstContactPolicy(this, service);
+
+    /// <summary>What kept <paramref name="exception"/>'s request from reaching the server ("connection refused", "host name not found"), or null.</summary>
+    internal static string? ConnectFailure(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
+                    return "connection refused";
+                case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData }:
+                case HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }:
+                    return "host name not found";
+            }
+        }
+
+        return null;
+    }
+
+    private static string Key(string? scheme, string? host, int port) => $"{scheme}://{host}:{port}";
+
+    private sealed class FirstContactPolicy(StorageReachability owner, string service) : HttpPipelinePolicy
+    {
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            try
+            {
+                await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                if (Unreached(message, ex) is { } unreached)
+                {
+                    throw unreached;
+                }
+
+                throw;
+            }
+
+            Answered(message);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            try
+            {
+                ProcessNext(message, pipeline);
+            }
+            catch (Exception ex)
+            {
+                if (Unreached(message, ex) is { } unreached)
+                {
+                    throw unreached;
+                }
+
+                throw;
+            }
+
+            Answered(message);
+        }
+
+        private void Answered(HttpMessage message)
+        {
+            var uri = message.Request.Uri;
+            owner._answered.TryAdd(Key(uri.Scheme, uri.Host, uri.Port), true);
+        }
+
+        /// <summary>The exception that ends the call at once, or null (the failure goes on to the retries).</summary>
+        private StorageUnavailableException? Unreached(HttpMessage message, Exception exception)
+        {
+            var uri = message.Request.Uri;
+            var endpoint = Key(uri.Scheme, uri.Host, uri.Port);
+            if (message.CancellationToken.IsCancellationRequested || owner._answered.ContainsKey(endpoint) || ConnectFailure(exception) is not { } failure)
+            {
+                return null;
+            }
+
+            Log.StorageNotReached(owner._logger, service, endpoint, message.ProcessingContext.RetryNumber + 1, failure);
+            return new StorageUnavailableException(
+                $"cannot reach {service} storage at {endpoint}: {failure} — is Azurite running, and is the connection string right?",
+                exception);
+        }
+    }
+}
