@@ -44,7 +44,7 @@ public sealed record CallRow : QueryRow
     /// <summary>Poor streams per reason.</summary>
     public required IReadOnlyDictionary<string, long> PoorReasons { get; init; }
 
-    /// <summary><c>Good</c>, <c>Poor</c> (any stream poor) or <c>Unknown</c> (no streams yet).</summary>
+    /// <summary><c>Poor</c> (any stream poor), <c>Good</c> (streams and participants, none poor) or <c>Unknown</c> (no streams or no summary yet).</summary>
     public required string Quality { get; init; }
 
     /// <summary>Participants whose end reason counts as dropped.</summary>

@@ -14,10 +14,13 @@ public sealed class CallAggregate
     /// <summary>Quality verdict when at least one stream is poor.</summary>
     public const string Poor = "Poor";
 
-    /// <summary>Quality verdict when the call has streams and none is poor.</summary>
+    /// <summary>Quality verdict when the call has streams and participants (summaries) and no stream is poor.</summary>
     public const string Good = "Good";
 
-    /// <summary>Quality verdict when no diagnostics (streams) arrived yet.</summary>
+    /// <summary>
+    /// Quality verdict without the evidence for Good: no diagnostics (streams) arrived yet, or no summary did (the
+    /// streams then belong to no known participant, e.g. every summary was dead-lettered), and no stream is poor.
+    /// </summary>
     public const string Unknown = "Unknown";
 
     /// <summary>The call partition key (<c>resourceKey|correlationId</c>), also this row's RowKey.</summary>
@@ -59,8 +62,11 @@ public sealed class CallAggregate
     /// <summary>Poor streams per reason.</summary>
     public ReasonCounts PoorReasons { get; init; } = new();
 
-    /// <summary><see cref="Good"/>, <see cref="Poor"/> (any stream poor) or <see cref="Unknown"/> (no streams).</summary>
-    public string Quality => Streams == 0 ? Unknown : PoorStreams > 0 ? Poor : Good;
+    /// <summary>
+    /// <see cref="Poor"/> (any stream poor, with or without summaries), <see cref="Good"/> (streams and participants,
+    /// none poor) or <see cref="Unknown"/> (no poor stream, and no streams or no participants).
+    /// </summary>
+    public string Quality => PoorStreams > 0 ? Poor : Streams == 0 || Participants == 0 ? Unknown : Good;
 
     /// <summary>Participants whose end reason counts as dropped.</summary>
     public int DroppedParticipants { get; init; }

@@ -48,12 +48,17 @@ public sealed record GenerationSummary
     /// <summary>
     /// Ground-truth counts of stored records: <c>status:2xx|4xx|429|5xx</c> (API requests), <c>sms:Delivered|Failed|Blocked|…</c>,
     /// <c>email:sent|Delivered|Failed|hard-bounce|View|Click|…</c>, <c>usage:Audio|Video|PSTN</c>, and from the latest version of each
-    /// call record <c>end:&lt;ResultCategory&gt;</c>, <c>dropped</c>, <c>endpoint:&lt;type&gt;</c>, <c>cross-tenant</c>, <c>calls:P2P|Group</c> (distinct calls),
+    /// call record <c>end:&lt;ResultCategory&gt;</c>, <c>dropped</c>, <c>endpoint:&lt;type&gt;</c>, <c>cross-tenant</c>, <c>calls:P2P|Group</c> (distinct calls
+    /// with a stored summary), <c>calls:no-summary</c> (distinct calls with stored diagnostics only: every summary was dead-lettered),
     /// <c>media:&lt;type&gt;</c>, <c>direction:Inbound|Outbound</c>.
     /// </summary>
     public IReadOnlyDictionary<string, long> Facts { get; init; } = new SortedDictionary<string, long>();
 
-    /// <summary>Distinct calls with at least one stored summary.</summary>
+    /// <summary>
+    /// Distinct calls with at least one stored call record (summary or diagnostics): the calls the roll-up shows. A call
+    /// whose summaries were all dead-lettered still counts (fact <c>calls:no-summary</c>), so
+    /// <c>calls:P2P + calls:Group + calls:no-summary</c> = <see cref="Calls"/>.
+    /// </summary>
     public long Calls { get; init; }
 
     /// <summary>Distinct logical media streams stored.</summary>

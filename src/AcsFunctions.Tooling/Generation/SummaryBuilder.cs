@@ -67,14 +67,16 @@ internal sealed class SummaryBuilder
         var facts = new SortedDictionary<string, long>(_facts, StringComparer.Ordinal);
         var poorByReason = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var calls = new HashSet<string>(StringComparer.Ordinal);
+        var summarised = new HashSet<string>(StringComparer.Ordinal);
         long streams = 0, poor = 0;
         foreach (var (key, record) in _latest)
         {
+            calls.Add(record.CallId!);
             foreach (var tag in record.Tags)
             {
                 if (tag.StartsWith("calltype:", StringComparison.Ordinal))
                 {
-                    if (calls.Add(record.CallId!))
+                    if (summarised.Add(record.CallId!))
                     {
                         Increment(facts, "calls:" + tag["calltype:".Length..]);
                     }
@@ -99,6 +101,13 @@ internal sealed class SummaryBuilder
                     Increment(poorByReason, reason);
                 }
             }
+        }
+
+        // A call whose every summary was lost (dead-lettered) is still a call: its diagnostics are stored under its
+        // call id, so the roll-up shows it, with no call type and no participants.
+        if (calls.Count > summarised.Count)
+        {
+            facts["calls:no-summary"] = calls.Count - summarised.Count;
         }
 
         return new GenerationSummary

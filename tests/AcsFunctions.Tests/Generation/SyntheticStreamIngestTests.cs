@@ -1,7 +1,10 @@
 using AcsFunctions.Generation;
 using AcsFunctions.Ingestion;
+using AcsFunctions.Queries;
+using AcsFunctions.Rollups;
 using AcsFunctions.Storage;
 using AcsFunctions.Tests.Infrastructure;
+using static AcsFunctions.Tests.Rollups.RollupTestData;
 
 namespace AcsFunctions.Tests.Generation;
 
@@ -46,6 +49,36 @@ public sealed class SyntheticStreamIngestTests(AzuriteFixture azurite)
             summary.DeadLettersByReason,
             dead.GroupBy(e => e.GetString("Reason")).ToDictionary(g => g.Key, g => (long)g.Count()).OrderBy(p => p.Key, StringComparer.Ordinal));
         Assert.All(dead, d => Assert.NotNull(d.GetInt64(PayloadColumns.Length)));
+    }
+
+    [Fact]
+    public async Task RollUp_CallWhoseSummariesWereDeadLettered_QueriesShowTheGeneratorsCallsAndDoNotGradeItGood()
+    {
+        // The operator's run (generate said 49 calls, the queries 50): one P2P call lost both summaries to a body
+        // --malformed replaced whole; its two diagnostics records were stored.
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var options = new GeneratorOptions { Calls = 50, ApiRequests = 500, Minutes = 10, Seed = 5, Malformed = 0.1 };
+        var stream = SyntheticStream.Create(options);
+
+        Assert.True((await IngestAsync(storage, stream.Bodies())).Reconciles);
+        await RollupAsync(storage);
+        var summary = stream.Summary;
+        var from = options.EffectiveStart.AddDays(-1);
+        var calls = (await QueryAsync(storage, QueryKinds.Calls, from, from.AddDays(2))).Rows.Cast<CallRow>().ToList();
+        var volume = (await QueryAsync(storage, QueryKinds.CallVolume, from, from.AddDays(2))).Rows.Cast<CallVolumeRow>().ToList();
+
+        Assert.Equal(1, summary.Fact("calls:no-summary"));
+        Assert.Equal(summary.Calls, calls.Count);
+        Assert.Equal(summary.Calls, volume.Sum(r => r.Calls));
+        Assert.Equal(summary.Fact("calls:P2P"), calls.Count(c => c.CallType == "P2P"));
+        Assert.Equal(summary.Fact("calls:Group"), calls.Count(c => c.CallType == "Group"));
+        var orphan = Assert.Single(calls, c => c.CallType is null);
+        Assert.Equal(0, orphan.Participants);
+        Assert.Equal(2, orphan.Streams);
+        Assert.True(orphan.CallStartEstimated);
+        Assert.Equal(CallAggregate.Unknown, orphan.Quality);
+        Assert.Equal(summary.Streams, calls.Sum(c => c.Streams));
+        Assert.DoesNotContain(calls, c => c.Participants == 0 && c.Quality == CallAggregate.Good);
     }
 
     private static async Task<IngestResult> IngestAsync(TestStorage storage, IEnumerable<GeneratedBody> bodies)

@@ -112,6 +112,32 @@ public sealed class SyntheticStreamTests
     }
 
     [Fact]
+    public void Calls_EverySummaryOfACallDeadLettered_StillCounted_TypesAddUpToTheCalls()
+    {
+        // The operator's run: both summaries of one P2P call sat in a body --malformed replaced whole
+        // (unsupported-shape), its two diagnostics records were stored. The roll-up shows that call (no type, no
+        // participants), so the ground truth counts it too: 50 calls, not 49.
+        var stream = SyntheticStream.Create(new GeneratorOptions { Calls = 50, ApiRequests = 500, Minutes = 10, Seed = 5, Malformed = 0.1 });
+        _ = stream.Bodies().Count();
+        var summary = stream.Summary;
+
+        Assert.Equal(50, summary.Calls);
+        Assert.Equal(1, summary.Fact("calls:no-summary"));
+        Assert.Equal(summary.Calls, summary.Fact("calls:P2P") + summary.Fact("calls:Group") + summary.Fact("calls:no-summary"));
+    }
+
+    [Fact]
+    public void Calls_CleanStream_EveryCallHasASummary()
+    {
+        var stream = SyntheticStream.Create(_small);
+        _ = stream.Bodies().Count();
+
+        Assert.Equal(_small.Calls, stream.Summary.Calls);
+        Assert.Equal(0, stream.Summary.Fact("calls:no-summary"));
+        Assert.Equal(_small.Calls, stream.Summary.Fact("calls:P2P") + stream.Summary.Fact("calls:Group"));
+    }
+
+    [Fact]
     public void Calls_PoorStreamsMatchTheThresholds_AndTheShareIsConfigurable()
     {
         foreach (var share in new[] { 0.0, 0.1, 0.5 })

@@ -49,15 +49,59 @@ public sealed class CallAggregatorTests
     }
 
     [Fact]
-    public void Compute_DiagnosticsOnly_StartEstimatedFromRecordTime_QualityFromStreams()
+    public void Compute_DiagnosticsOnly_StartEstimatedFromRecordTime_HealthyStreamsNotGradedGood()
     {
+        // Streams but no summary (not arrived yet, or dead-lettered): no participant is known, so healthy streams
+        // are not evidence that the call was Good.
         var call = CallAggregator.Compute("R~1|c", [Stream("D|p1|Audio|1|v000000", "Audio", poor: false, rtt: 40)])!;
 
         Assert.True(call.CallStartEstimated);
         Assert.Equal(_start.AddMinutes(14), call.CallStartTime);
         Assert.Null(call.CallType);
         Assert.Equal(0, call.Participants);
+        Assert.Equal(1, call.Streams);
+        Assert.Equal(CallAggregate.Unknown, call.Quality);
+    }
+
+    [Fact]
+    public void Compute_DiagnosticsOnly_APoorStreamStillMakesTheCallPoor()
+    {
+        var call = CallAggregator.Compute("R~1|c", [
+            Stream("D|p1|Audio|1|v000000", "Audio", poor: false, rtt: 40),
+            Stream("D|p1|Audio|2|v000000", "Audio", poor: true, rtt: 700, reasons: "round-trip time"),
+        ])!;
+
+        Assert.Equal(0, call.Participants);
+        Assert.Equal(CallAggregate.Poor, call.Quality);
+    }
+
+    [Fact]
+    public void Compute_SummaryArrivesAfterDiagnosticsOnly_HealthyCallGradedGood()
+    {
+        var stream = Stream("D|p1|Audio|1|v000000", "Audio", poor: false, rtt: 40);
+
+        var call = CallAggregator.Compute("R~1|c", [stream, Summary("S|p1|v000000", "CallSummary", 87, "VoIP")])!;
+
+        Assert.Equal(1, call.Participants);
         Assert.Equal(CallAggregate.Good, call.Quality);
+    }
+
+    [Fact]
+    public void Compute_SummariesOnly_QualityUnknown()
+    {
+        var call = CallAggregator.Compute("R~1|c", [Summary("S|p1|v000000", "CallSummary", 87, "VoIP")])!;
+
+        Assert.Equal(CallAggregate.Unknown, call.Quality);
+    }
+
+    [Fact]
+    public void FromEntity_RowOfADiagnosticsOnlyCallStoredAsGood_ReadsAsUnknown()
+    {
+        // Rows rolled up before this rule kept Quality = Good in their column; the verdict is recomputed on read.
+        var entity = CallAggregator.Compute("R~1|c", [Stream("D|p1|Audio|1|v000000", "Audio", poor: false, rtt: 40)])!.ToEntity();
+        entity["Quality"] = CallAggregate.Good;
+
+        Assert.Equal(CallAggregate.Unknown, CallAggregate.FromEntity(entity).Quality);
     }
 
     [Fact]
