@@ -124,6 +124,18 @@ public sealed class RecordRewriteTests
     }
 
     [Fact]
+    public void Rewrite_NestedContainersWithoutPersonalNames_StoredAsReceivedWithTheSameId()
+    {
+        // Walking nested containers for personal names changes neither the text nor the id of a record that has none.
+        var utf8 = """{"category":"CallSummary","properties":{"streams":[{"n":1,"o":{"a":[true,null,"x"]}},[]],"empty":{}},"top":[{"k":"v"}]}"""u8.ToArray();
+
+        using var result = Create().Sanitize("CallSummary", utf8);
+
+        Assert.Equal(utf8, result.Utf8Span.ToArray());
+        Assert.Equal(RecordId.Compute(utf8), result.RecordId);
+    }
+
+    [Fact]
     public void Rewrite_DroppedAndKeptFields_SameBytesAndIdsAsTheWriterWalk()
     {
         var sanitizer = Create(new()
