@@ -6,8 +6,9 @@ namespace AcsFunctions.Privacy;
 /// The one place that says which fields of which categories are personal, what they hold and what the default
 /// action is, for every category (<see cref="Common"/>) and for the documented categories no schema folder handles
 /// (<see cref="ContractOnly"/>); each handled category declares its own rules in its schema folder. Field names match
-/// case-insensitively, at the top level of a record and inside <c>properties</c>. A declared category has a known
-/// field list: only the fields with a rule are touched. Any other category (new, renamed, or with an undocumented
+/// case-insensitively, wherever they appear: at the top level of a record, inside <c>properties</c>, and at any depth
+/// inside objects and arrays of objects below them (a member whose own name has a rule is handled whole by that rule).
+/// A declared category has a known field list: only the fields with a rule are touched. Any other category (new, renamed, or with an undocumented
 /// payload) is treated as unknown: besides the common fields, every string value except the envelope
 /// (<see cref="EnvelopeFields"/>) is scrubbed by pattern.
 /// </summary>

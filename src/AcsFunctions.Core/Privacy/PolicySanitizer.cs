@@ -9,7 +9,8 @@ namespace AcsFunctions.Privacy;
 
 /// <summary>
 /// The privacy policy applied to every record before anything is persisted: each classified field is hashed,
-/// masked, kept or dropped (top level and inside <c>properties</c>, also when <c>properties</c> is a JSON string);
+/// masked, kept or dropped wherever its name appears (top level, inside <c>properties</c>, also when <c>properties</c>
+/// is a JSON string, and at any depth inside objects and arrays of objects below them);
 /// records of unknown categories additionally get every non-envelope string scrubbed by pattern. Values the data
 /// contract treats as absent (<c>null</c>, <c>"null"</c>, <c>""</c>, <c>"-"</c>, <c>"Redacted"</c>) are left as
 /// they are. Most records are rewritten by one reader pass that also computes their id (<see cref="RecordRewrite"/>);
@@ -207,10 +208,23 @@ public sealed class PolicySanitizer : IRecordSanitizer
     private static bool IsProperties(JsonProperty property) => JsonNames.EqualsIgnoreCase(property, "properties");
 
     /// <summary>True when the walk finds something to rewrite (only asked when writing the record failed).</summary>
-    private bool NeedsRewrite(JsonElement obj, CategoryRules rules, bool topLevel)
+    private bool NeedsRewrite(JsonElement value, CategoryRules rules, bool topLevel)
     {
+        if (value.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in value.EnumerateArray())
+            {
+                if (item.ValueKind is JsonValueKind.Object or JsonValueKind.Array && NeedsRewrite(item, rules, topLevel: false))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         Span<char> buffer = stackalloc char[JsonNames.StackLimit];
-        foreach (var property in obj.EnumerateObject())
+        foreach (var property in value.EnumerateObject())
         {
             var name = JsonNames.Decode(property, buffer);
             if (NameNeedsScrub(name))
@@ -220,7 +234,8 @@ public sealed class PolicySanitizer : IRecordSanitizer
 
             if (topLevel && IsProperties(property))
             {
-                if (property.Value.ValueKind == JsonValueKind.String || (property.Value.ValueKind == JsonValueKind.Object && NeedsRewrite(property.Value, rules, topLevel: false)))
+                if (property.Value.ValueKind == JsonValueKind.String ||
+                    (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array && NeedsRewrite(property.Value, rules, topLevel: false)))
                 {
                     return true;
                 }
@@ -228,9 +243,16 @@ public sealed class PolicySanitizer : IRecordSanitizer
                 continue;
             }
 
-            if (rules.TryGet(name, out var rule) && rule.Action != PrivacyAction.Keep && !AbsentValues.IsAbsent(property.Value))
+            if (rules.TryGet(name, out var rule))
             {
-                return true;
+                if (rule.Action != PrivacyAction.Keep && !AbsentValues.IsAbsent(property.Value))
+                {
+                    return true;
+                }
+            }
+            else if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array && NeedsRewrite(property.Value, rules, topLevel: false))
+            {
+                return true; // a personal field nested deeper
             }
         }
 
@@ -265,7 +287,7 @@ public sealed class PolicySanitizer : IRecordSanitizer
 
         if (value.ValueKind != JsonValueKind.String)
         {
-            return rules.ScrubUnlisted ? WriteScrubbedProperty(writer, property, name) : WriteUnchanged(writer, property, name);
+            return rules.ScrubUnlisted ? WriteScrubbedProperty(writer, property, name, rules) : WriteMember(writer, property, name, rules);
         }
 
         // properties sent as a JSON string: rewrite the object inside and store it as a string again.
@@ -297,7 +319,7 @@ public sealed class PolicySanitizer : IRecordSanitizer
             }
         }
 
-        return WriteScrubbedProperty(writer, property, name);
+        return WriteScrubbedProperty(writer, property, name, rules);
     }
 
     private bool WriteField(Utf8JsonWriter writer, JsonProperty property, CategoryRules rules)
@@ -306,18 +328,48 @@ public sealed class PolicySanitizer : IRecordSanitizer
         var name = JsonNames.Decode(property, buffer);
         if (rules.TryGet(name, out var rule))
         {
-            return ApplyRule(writer, property, name, rule);
+            return ApplyRule(writer, property, name, rule, rules);
         }
 
         if (rules.ScrubUnlisted && !PersonalFields.IsEnvelopeField(name))
         {
-            return WriteScrubbedProperty(writer, property, name);
+            return WriteScrubbedProperty(writer, property, name, rules);
         }
 
-        return WriteUnchanged(writer, property, name);
+        return WriteMember(writer, property, name, rules);
     }
 
-    private bool ApplyRule(Utf8JsonWriter writer, JsonProperty property, ReadOnlySpan<char> name, FieldRule rule)
+    /// <summary>
+    /// A member no rule names: a scalar as it is; an object or array walked, since a personal field may be nested at
+    /// any depth (only records that have such containers do this work).
+    /// </summary>
+    private bool WriteMember(Utf8JsonWriter writer, JsonProperty property, ReadOnlySpan<char> name, CategoryRules rules)
+    {
+        if (property.Value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
+        {
+            return WriteUnchanged(writer, property, name);
+        }
+
+        var renamed = WriteName(writer, name);
+        return WriteNested(writer, property.Value, rules) | renamed;
+    }
+
+    /// <summary>A value below a member no rule names: the rules apply to the members of its objects, at any depth.</summary>
+    private bool WriteNested(Utf8JsonWriter writer, JsonElement value, CategoryRules rules)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                return WriteObject(writer, value, rules, topLevel: false);
+            case JsonValueKind.Array:
+                return WriteItems(writer, value, rules, scrub: false);
+            default:
+                value.WriteTo(writer);
+                return false;
+        }
+    }
+
+    private bool ApplyRule(Utf8JsonWriter writer, JsonProperty property, ReadOnlySpan<char> name, FieldRule rule, CategoryRules rules)
     {
         var value = property.Value;
         if (rule.Action == PrivacyAction.Keep || AbsentValues.IsAbsent(value))
@@ -332,7 +384,7 @@ public sealed class PolicySanitizer : IRecordSanitizer
 
         if (rule.Action == PrivacyAction.Mask && rule.Kind == PersonalDataKind.FreeText && value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
         {
-            return WriteScrubbedProperty(writer, property, name);
+            return WriteScrubbedProperty(writer, property, name, rules);
         }
 
         if (rule.Kind == PersonalDataKind.Url && rule.Action == PrivacyAction.Mask && value.ValueKind == JsonValueKind.String
@@ -380,13 +432,14 @@ public sealed class PolicySanitizer : IRecordSanitizer
 
     private string Mask(PersonalDataKind kind, string text) => _values.Mask(kind, text);
 
-    private bool WriteScrubbedProperty(Utf8JsonWriter writer, JsonProperty property, ReadOnlySpan<char> name)
+    private bool WriteScrubbedProperty(Utf8JsonWriter writer, JsonProperty property, ReadOnlySpan<char> name, CategoryRules rules)
     {
         var renamed = WriteName(writer, name);
-        return WriteScrubbed(writer, property.Value) | renamed;
+        return WriteScrubbed(writer, property.Value, rules) | renamed;
     }
 
-    private bool WriteScrubbed(Utf8JsonWriter writer, JsonElement value)
+    /// <summary>Every string scrubbed by pattern, except members a rule names: those get their rule, at any depth.</summary>
+    private bool WriteScrubbed(Utf8JsonWriter writer, JsonElement value, CategoryRules rules)
     {
         switch (value.ValueKind)
         {
@@ -407,25 +460,34 @@ public sealed class PolicySanitizer : IRecordSanitizer
                 Span<char> buffer = stackalloc char[JsonNames.StackLimit];
                 foreach (var property in value.EnumerateObject())
                 {
-                    changed |= WriteScrubbedProperty(writer, property, JsonNames.Decode(property, buffer));
+                    var name = JsonNames.Decode(property, buffer);
+                    changed |= rules.TryGet(name, out var rule)
+                        ? ApplyRule(writer, property, name, rule, rules)
+                        : WriteScrubbedProperty(writer, property, name, rules);
                 }
 
                 writer.WriteEndObject();
                 return changed;
             case JsonValueKind.Array:
-                var any = false;
-                writer.WriteStartArray();
-                foreach (var item in value.EnumerateArray())
-                {
-                    any |= WriteScrubbed(writer, item);
-                }
-
-                writer.WriteEndArray();
-                return any;
+                return WriteItems(writer, value, rules, scrub: true);
             default:
                 value.WriteTo(writer);
                 return false;
         }
+    }
+
+    /// <summary>An array's items: scrubbed (<see cref="WriteScrubbed"/>) when <paramref name="scrub"/>, else walked (<see cref="WriteNested"/>).</summary>
+    private bool WriteItems(Utf8JsonWriter writer, JsonElement array, CategoryRules rules, bool scrub)
+    {
+        var changed = false;
+        writer.WriteStartArray();
+        foreach (var item in array.EnumerateArray())
+        {
+            changed |= scrub ? WriteScrubbed(writer, item, rules) : WriteNested(writer, item, rules);
+        }
+
+        writer.WriteEndArray();
+        return changed;
     }
 
     /// <summary>

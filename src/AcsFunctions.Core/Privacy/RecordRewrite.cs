@@ -15,7 +15,8 @@ namespace AcsFunctions.Privacy;
 /// which stays the reference and the path of everything this pass does not take (it returns false, having written
 /// nothing anyone sees): unknown categories (every string scrubbed), <c>properties</c> sent as a string, names with an
 /// escape, a non-ASCII character or a personal token, free text masked inside an object or array, and text the writer
-/// could not write back. One instance per thread.
+/// could not write back. The rules apply to member names at any depth: objects and arrays below a member no rule names
+/// are walked (a record without them does no more than a scalar copy per member). One instance per thread.
 /// </summary>
 internal sealed class RecordRewrite
 {
@@ -36,6 +37,7 @@ internal sealed class RecordRewrite
 
     private readonly ArrayBufferWriter<byte> _escaped = new(256);
     private readonly char[] _chars = new char[256];
+    private readonly char[] _names = new char[JsonNames.StackLimit];
     private readonly PooledBytes _output = new();
     private bool _changed;
     private RecordCanonicalizer _canonical = null!;
@@ -109,24 +111,24 @@ internal sealed class RecordRewrite
         return true;
     }
 
-    /// <summary>An object of the record (its top level or <c>properties</c>) whose members the rules apply to.</summary>
+    /// <summary>
+    /// An object of the record (its top level, <c>properties</c>, or any object below a member no rule names) whose
+    /// members the rules apply to.
+    /// </summary>
     private bool Object(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, bool topLevel)
     {
         Append((byte)'{');
         var open = _canonical.OpenObject();
         var first = true;
-        Span<char> chars = stackalloc char[JsonNames.StackLimit];
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.ValueSpan;
-            if (reader.ValueIsEscaped || name.Length > chars.Length || !IsPlain(name))
+            if (reader.ValueIsEscaped || name.Length > _names.Length || !IsPlain(name))
             {
                 return false;
             }
 
-            Ascii.ToUtf16(name, chars, out var decoded);
-            var nameChars = chars[..decoded];
-            if (name.ContainsAny(_nameHints) && _scrubber.NameNeedsScrub(nameChars))
+            if (name.ContainsAny(_nameHints) && _scrubber.NameNeedsScrub(Decode(name)))
             {
                 return false; // a name that is itself personal data: the writer walk renames it
             }
@@ -141,18 +143,17 @@ internal sealed class RecordRewrite
             {
                 outcome = reader.TokenType switch
                 {
-                    JsonTokenType.StartObject => Object(ref reader, json, topLevel: false) ? Outcome.Kept : Outcome.Bail,
                     JsonTokenType.String => Outcome.Bail, // properties sent as a JSON string
-                    _ => Copy(ref reader) ? Outcome.Kept : Outcome.Bail,
+                    _ => Value(ref reader, json) ? Outcome.Kept : Outcome.Bail,
                 };
             }
-            else if (_rules.MayHaveRule(name) && _rules.TryGet(nameChars, out var rule))
+            else if (_rules.MayHaveRule(name) && _rules.TryGet(Decode(name), out var rule))
             {
                 outcome = Apply(ref reader, json, rule);
             }
             else
             {
-                outcome = Copy(ref reader) ? Outcome.Kept : Outcome.Bail;
+                outcome = Value(ref reader, json) ? Outcome.Kept : Outcome.Bail;
             }
 
             switch (outcome)
@@ -175,6 +176,56 @@ internal sealed class RecordRewrite
 
         Append((byte)'}');
         _canonical.CloseObject(open);
+        return true;
+    }
+
+    /// <summary>The plain ASCII name <paramref name="name"/> as characters, in the pass's own buffer (valid until the next name).</summary>
+    private ReadOnlySpan<char> Decode(ReadOnlySpan<byte> name)
+    {
+        Ascii.ToUtf16(name, _names, out var decoded);
+        return _names.AsSpan(0, decoded);
+    }
+
+    /// <summary>
+    /// The value of a member no rule names: a scalar copied; an object or array walked with the rules applied to the
+    /// members of its objects, at any depth (as <c>PolicySanitizer.WriteNested</c>). A record without nested containers
+    /// never gets here with one.
+    /// </summary>
+    private bool Value(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.StartObject:
+                return Object(ref reader, json, topLevel: false);
+            case JsonTokenType.StartArray:
+                return Items(ref reader, json, applyRules: true);
+            default:
+                return Copy(ref reader);
+        }
+    }
+
+    /// <summary>An array's items: walked by <see cref="Value"/> when <paramref name="applyRules"/>, else copied (<see cref="Copy"/>).</summary>
+    private bool Items(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, bool applyRules)
+    {
+        Append((byte)'[');
+        _canonical.OpenArray();
+        var first = true;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (!first)
+            {
+                Append((byte)',');
+            }
+
+            first = false;
+            if (!(applyRules ? Value(ref reader, json) : Copy(ref reader)))
+            {
+                return false;
+            }
+        }
+
+        Append((byte)']');
+        _canonical.CloseArray();
         return true;
     }
 
@@ -319,26 +370,7 @@ internal sealed class RecordRewrite
                 _canonical.CloseObject(open);
                 return true;
             case JsonTokenType.StartArray:
-                Append((byte)'[');
-                _canonical.OpenArray();
-                var firstItem = true;
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    if (!firstItem)
-                    {
-                        Append((byte)',');
-                    }
-
-                    firstItem = false;
-                    if (!Copy(ref reader))
-                    {
-                        return false;
-                    }
-                }
-
-                Append((byte)']');
-                _canonical.CloseArray();
-                return true;
+                return Items(ref reader, default, applyRules: false);
             case JsonTokenType.String:
                 var raw = reader.ValueSpan;
                 if (!reader.ValueIsEscaped && IsPlain(raw))

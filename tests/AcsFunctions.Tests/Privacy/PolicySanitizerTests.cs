@@ -159,6 +159,80 @@ public sealed class PolicySanitizerTests
     }
 
     [Fact]
+    public void Sanitize_PersonalFieldsNestedInObjectsAndArrays_HashedAtAnyDepth()
+    {
+        // A personal field name inside an object or an array of objects within properties (or anything an ACS schema
+        // change nests) gets its rule as it does at the top level: nothing personal is stored as received.
+        var sanitizer = Create();
+        var hasher = new KeyedHasher(Key);
+        var json = Sanitize(sanitizer, "SMSOperational", """
+            {"category":"SMSOperational","properties":{"Country":"US","Recipients":[{"PhoneNumber":"+18445791704","Status":"Sent"},{"PhoneNumber":"+14255550123"}],
+             "Route":{"Hop":{"RecipientId":"jane.doe@contoso.com","Attempts":2}}},"extra":{"callerIpAddress":"198.51.100.7"}}
+            """);
+        var summary = Sanitize(sanitizer, "CallSummary", $$$"""
+            {"category":"CallSummary","properties":{"participants":[{"identifier":"{{{Identity}}}","role":"Presenter"},{"identifier":"null"}]}}
+            """);
+
+        using var doc = JsonDocument.Parse(json);
+        var properties = doc.RootElement.GetProperty("properties");
+        Assert.Equal(hasher.Hash("+18445791704"), properties.GetProperty("Recipients")[0].GetProperty("PhoneNumber").GetString());
+        Assert.Equal("Sent", properties.GetProperty("Recipients")[0].GetProperty("Status").GetString());
+        Assert.Equal(hasher.Hash("+14255550123"), properties.GetProperty("Recipients")[1].GetProperty("PhoneNumber").GetString());
+        Assert.Equal(hasher.Hash("jane.doe@contoso.com"), properties.GetProperty("Route").GetProperty("Hop").GetProperty("RecipientId").GetString());
+        Assert.Equal(2, properties.GetProperty("Route").GetProperty("Hop").GetProperty("Attempts").GetInt32());
+        Assert.Equal("198.51.100.0/24", doc.RootElement.GetProperty("extra").GetProperty("callerIpAddress").GetString());
+        Assert.Equal(
+            $$$"""{"category":"CallSummary","properties":{"participants":[{"identifier":"{{{hasher.Hash(Identity)}}}","role":"Presenter"},{"identifier":"null"}]}}""",
+            summary);
+    }
+
+    [Fact]
+    public void Sanitize_NestedPersonalFields_PerCategoryOverridesApply()
+    {
+        var sanitizer = Create(new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["SMSOperational"] = new(StringComparer.OrdinalIgnoreCase) { ["PhoneNumber"] = "keep" },
+            ["All"] = new(StringComparer.OrdinalIgnoreCase) { ["RecipientId"] = "drop" },
+        });
+
+        var json = Sanitize(sanitizer, "SMSOperational", """{"properties":{"Recipients":[{"PhoneNumber":"+18445791704","RecipientId":"x@contoso.com"}]}}""");
+        var other = Sanitize(sanitizer, "ChatOperational", """{"properties":{"Members":[{"PhoneNumber":"+18445791704"}]}}""");
+
+        Assert.Equal("""{"properties":{"Recipients":[{"PhoneNumber":"+18445791704"}]}}""", json);
+        Assert.Equal($$$"""{"properties":{"Members":[{"PhoneNumber":"{{{new KeyedHasher(Key).Hash("+18445791704")}}}"}]}}""", other);
+    }
+
+    [Fact]
+    public void Sanitize_NestedPersonalContainer_TreatedAsAtTheTopLevel()
+    {
+        // A container under a personal name is handled by that name's rule as a whole, as at the top level: a hashed
+        // field's object or array becomes the hash of its JSON text; a free-text one is scrubbed string by string.
+        var sanitizer = Create();
+        var json = Sanitize(sanitizer, "CallSummary", $$$"""
+            {"properties":{"participants":[{"identifier":{"rawId":"{{{Identity}}}","kind":"communicationUser"} }],
+             "debug":{"CallDebuggingInfo":{"from":"jane.doe@contoso.com","n":1} } } }
+            """);
+
+        Assert.DoesNotContain("jane.doe", json, StringComparison.Ordinal);
+        Assert.DoesNotContain(Identity, json, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(json);
+        var properties = doc.RootElement.GetProperty("properties");
+        Assert.Equal(
+            new KeyedHasher(Key).Hash($$$"""{"rawId":"{{{Identity}}}","kind":"communicationUser"}"""),
+            properties.GetProperty("participants")[0].GetProperty("identifier").GetString());
+        Assert.Equal(1, properties.GetProperty("debug").GetProperty("CallDebuggingInfo").GetProperty("n").GetInt32());
+    }
+
+    [Fact]
+    public void Sanitize_UnknownCategory_NestedPersonalFieldHashedNotOnlyScrubbed()
+    {
+        // An identifier no pattern recognises is still hashed when its name says what it is, at any depth.
+        var json = Sanitize(Create(), "BrandNewOperational", """{"category":"BrandNewOperational","properties":{"Nested":[{"UserId":"bob-1234"}]}}""");
+
+        Assert.DoesNotContain("bob-1234", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SanitizeUnparsed_ScrubsByPattern()
     {
         var bytes = Encoding.UTF8.GetBytes("{\"broken\": jane.doe@contoso.com, 2001:db8:85a3:8d3:1319:8a2e:370:7348");

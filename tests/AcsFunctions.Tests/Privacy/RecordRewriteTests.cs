@@ -96,10 +96,43 @@ public sealed class RecordRewriteTests
     [InlineData("""{"category":"CallSummary","properties":{"identifier":"8:acs:11111111-2222-3333-4444-555555555555_00000021","callStartTime":"2025-01-07T07:43:54.9386203Z","participantDuration":"630"}}""")]
     [InlineData("""{"category":"NoSuchCategory","callerIpAddress":"198.51.100.7","free":"call +14255550123"}""")]
     [InlineData("""{"category":"AuthOperational","properties":{"Identity":""}}""")]
+    [InlineData("""{"category":"SMSOperational","properties":{"Recipients":[{"PhoneNumber":"+18445791704","Status":"Sent"},{"PhoneNumber":"null"},[],{}],"n":[1,[2,{"a":{}}]]}}""")]
+    [InlineData("""{"category":"CallSummary","properties":{"participants":[{"identifier":"8:acs:abc_def","x":{"UserId":"u1","deep":{"callerIpAddress":"198.51.100.7"}}}]},"top":{"identifier":"8:acs:abc_def"}}""")]
+    [InlineData("""{"category":"CallSummary","properties":{"p":[{"identifier":{"rawId":"8:acs:abc_def"}},{"identifier":["a","b"]},{"resultDescription":{"t":"to +14255550123"}}]}}""")]
+    [InlineData("""{"category":"CallSummary","properties":{"p":[{"identifier":"h:0123456789abcdef01234567","user@example.com":1}]}}""")]
+    [InlineData("""{"category":"CallSummary","properties":{"p":{"identifier":"8:acs:abc_def"}},"properties2":[{"PhoneNumber":"+14255550123"}]}""")]
+    [InlineData("""{"category":"CallSummary","properties":[{"identifier":"8:acs:abc_def"}]}""")]
+    [InlineData("""{"category":"CallSummary","properties":"{\"p\":[{\"identifier\":\"8:acs:abc_def\"}]}"}""")]
+    [InlineData("""{"category":"NoSuchCategory","properties":{"p":[{"identifier":"bob","free":"call +14255550123","time":"x"}]}}""")]
     public void Rewrite_OddRecords_SameBytesAndIdsAsTheWriterWalk(string json)
     {
         using var document = JsonDocument.Parse(json);
         AssertSame(Create(), document.RootElement);
+    }
+
+    [Theory]
+    [InlineData("""{"category":"SMSOperational","properties":{"Recipients":[{"PhoneNumber":"+14255550123","Status":"Sent"}],"Country":"US"}}""")]
+    [InlineData("""{"category":"CallSummary","properties":{"participants":[{"x":{"identifier":"8:acs:abc_def-14255550123"}}]}}""")]
+    [InlineData("""{"category":"CallSummary","nested":[[{"identifier":{"rawId":"8:acs:abc_def-14255550123"}}]]}""")]
+    public void Rewrite_NestedPersonalFields_TakenByTheOnePassAndRewritten(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+
+        Assert.True(AssertSame(Create(), document.RootElement), "the one pass takes a record with nested personal fields");
+        using var result = Create().Sanitize(Categories.OfRecord(document.RootElement), document.RootElement);
+        Assert.DoesNotContain("14255550123", Encoding.UTF8.GetString(result.Utf8Span), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rewrite_NestedContainersWithoutPersonalNames_StoredAsReceivedWithTheSameId()
+    {
+        // Walking nested containers for personal names changes neither the text nor the id of a record that has none.
+        var utf8 = """{"category":"CallSummary","properties":{"streams":[{"n":1,"o":{"a":[true,null,"x"]}},[]],"empty":{}},"top":[{"k":"v"}]}"""u8.ToArray();
+
+        using var result = Create().Sanitize("CallSummary", utf8);
+
+        Assert.Equal(utf8, result.Utf8Span.ToArray());
+        Assert.Equal(RecordId.Compute(utf8), result.RecordId);
     }
 
     [Fact]
@@ -115,6 +148,7 @@ public sealed class RecordRewriteTests
             """{"callerIpAddress":"198.51.100.7"}""",
             """{"category":"AuthOperational","properties":{"Scopes":["voip"],"n":{"a":[1]},"first":{"x":1}},"first":[]}""",
             """{"category":"AuthOperational","properties":{"n":"plain text","Scopes":12.50}}""",
+            """{"category":"AuthOperational","properties":{"list":[{"first":1,"callerIpAddress":"198.51.100.7"},{"callerIpAddress":"1.2.3.4","first":2}],"o":{"first":{"x":1},"resultDescription":"to +14255550123"}}}""",
         })
         {
             using var document = JsonDocument.Parse(json);
