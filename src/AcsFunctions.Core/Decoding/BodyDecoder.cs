@@ -30,13 +30,25 @@ public static class BodyDecoder
     {
         result.Reset(body.SourceBodies);
         var data = StripBom(body.Data);
-        if (body.IsNdjson && !IsOneLine(data.Span))
+        if (body.IsNdjson)
         {
-            // Whole lines of a file already known to be NDJSON: each line is decided alone, so the counts do not depend on
-            // where the file was cut into chunks (a chunk of blank lines holds no body, one of broken lines one per line).
-            // A chunk of one line goes the usual way below, which counts and dead-letters it the same.
-            TryDecodeLines(data, body.Lineage, result, force: true);
-            return result;
+            if (!IsOneLine(data.Span))
+            {
+                // Whole lines of a file already known to be NDJSON: each line is decided alone, so the counts do not depend on
+                // where the file was cut into chunks (a chunk of blank lines holds no body, one of broken lines one per line).
+                TryDecodeLines(data, body.Lineage, result, force: true);
+                return result;
+            }
+
+            // A chunk of one line goes the usual way below, which counts it the same, as that line alone: without its line
+            // end and the blank lines after it, as the line-by-line decoding takes it, so that a dead letter's payload (and
+            // so its row) does not depend on where the chunk was cut either.
+            var end = data.Span.IndexOf((byte)'\n');
+            if (end >= 0)
+            {
+                data = data[..end];
+                body = body with { Data = data };
+            }
         }
 
         if (IsBlank(data.Span))

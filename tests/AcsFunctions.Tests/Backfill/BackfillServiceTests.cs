@@ -209,6 +209,45 @@ public sealed class BackfillServiceTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task RunAsync_NdjsonBlobCutIntoChunks_IsDecodedLineByLine_SameCountsAndRowsAsTheContentInOnePiece()
+    {
+        // A PT1H.json of one record per line, with a run of lines the platform cut short and blank lines in the middle.
+        // Cut into small chunks, some chunks hold only broken (or blank) lines: decoded on their own as bodies of unknown
+        // shape, such a chunk would be one dead letter (or an empty body) instead of one per line. Backfill passes on that
+        // the blob is NDJSON, so every chunk is read line by line, as the whole blob is: the same records and dead letters
+        // (a broken line that ends a chunk, before blank lines, is dead-lettered as the line alone, as in one piece).
+        var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 120, calls: 1);
+        var key = archive.Blobs.Keys.First(k => k.StartsWith("insights-logs-chatoperational/", StringComparison.Ordinal));
+        var valid = archive.Blobs[key];
+        Assert.True(valid.Count >= 8, $"only {valid.Count} lines in {key}");
+        var broken = valid.Take(6).Select(l => l[..(l.Length / 2)]).ToList();
+        List<string> lines = [.. valid.Take(4), .. broken[..3], "", "", "", .. broken[3..], "", .. valid.Skip(4)];
+        await archive.UploadAsync(key, lines);
+        var content = Encoding.UTF8.GetBytes(string.Concat(lines.Select(l => l + "\n")));
+        const int ChunkBytes = 700;
+        var chunks = new List<ArchiveChunk>();
+        await foreach (var chunk in ArchiveChunkReader.ReadAsync(new MemoryStream(content), 0, 1, isFinal: true, ChunkBytes))
+        {
+            chunks.Add(chunk);
+        }
+
+        Assert.Contains(chunks, c => c.IsNdjson && c.Lines >= 2 && Encoding.UTF8.GetString(c.Data.Span).Split('\n').All(l => !l.EndsWith('}')));
+        await using var backfilled = TestStorage.Create(azurite.ConnectionString);
+        await using var onePiece = TestStorage.Create(azurite.ConnectionString);
+
+        var hour = ArchiveBlobPath.TryParse(key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..], out var path) ? path!.Hour : throw new InvalidOperationException(key);
+        var result = await Service(backfilled).RunAsync(archive.Source, Request(archive) with { Categories = ["ChatOperational"], From = hour, To = hour.AddHours(1), ChunkBytes = ChunkBytes });
+        var whole = await onePiece.Pipeline.IngestAsync([new EventBody(content, new Lineage { File = key, Line = 1 })]);
+
+        Assert.True(chunks.Count >= 4, $"{chunks.Count} chunks");
+        Assert.Equal((BlobAction.Started, (long)lines.Count), (Assert.Single(result.Blobs).Action, Assert.Single(result.Blobs).Lines));
+        Assert.Equal((valid.Count + broken.Count, valid.Count, broken.Count), (whole.Records, whole.Stored, whole.DeadLettered));
+        Assert.Equal((whole.Records, whole.Stored, whole.Unclassified, whole.DeadLettered), (result.Ingest.Records, result.Ingest.Stored, result.Ingest.Unclassified, result.Ingest.DeadLettered));
+        Assert.Equal(whole.DeadLetteredByReason, result.Ingest.DeadLetteredByReason);
+        Assert.Equal(await TableSnapshot.TakeAsync(onePiece, _recordTables), await TableSnapshot.TakeAsync(backfilled, _recordTables));
+    }
+
+    [Fact]
     public async Task RunAsync_BlobRewrittenWithOtherContent_IsReadAgainAndOnlyNewRecordsAdded()
     {
         var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 150, calls: 2);

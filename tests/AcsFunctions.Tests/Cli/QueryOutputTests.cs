@@ -109,6 +109,51 @@ public sealed class QueryOutputTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task EveryView_RowTypeIsTheTypeOfItsRows_AndItsCsvWithoutRowsHasTheHeaderOfItsRows()
+    {
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        var generated = AcsFunctions.Generation.SyntheticStream.Create(new AcsFunctions.Generation.GeneratorOptions
+        {
+            Calls = 6, ApiRequests = 200, Emails = 30, Minutes = 3 * 60, Seed = 29, Start = new DateTimeOffset(2026, 11, 23, 4, 0, 0, TimeSpan.Zero),
+            Malformed = 0.03, Updates = 0.5,
+        }).Bodies().Select(b => b.ToEventBody());
+        string[] samples = ["api-requests.json", "group-call.json", "p2p-call.json", "email.json", "usage.json", "call-client.json"];
+        await storage.Pipeline.IngestAsync([.. generated, .. samples.Select(Samples.Body)]);
+        await RollupAsync(storage);
+        var queries = storage.Services.GetRequiredService<QueryService>();
+        (string From, string To)[] ranges = [("2026-11-23", "2026-11-24"), ("2021-07-01", "2021-07-31"), ("2024-01-01", "2024-01-31"), ("2001-01-01", "2001-01-02")];
+
+        foreach (var (kind, views) in QueryKinds.Views)
+        {
+            foreach (var view in views)
+            {
+                string? header = null;
+                var emptyHeaders = new List<string>();
+                foreach (var (from, to) in ranges)
+                {
+                    var result = await queries.QueryAsync(kind, new Dictionary<string, string?> { ["from"] = from, ["to"] = to, ["view"] = view });
+                    using var none = new StringWriter();
+                    QueryOutput.WriteCsv([], none, result.RowType);
+                    if (result.Rows.Count == 0)
+                    {
+                        emptyHeaders.Add(none.ToString()); // what an empty answer of this view writes
+                        continue;
+                    }
+
+                    Assert.All(result.Rows, r => Assert.True(r.GetType() == result.RowType, $"{kind} view {view}: RowType {result.RowType?.Name ?? "null"}, a row is {r.GetType().Name}"));
+                    using var csv = new StringWriter();
+                    QueryOutput.WriteCsv(result.Rows, csv);
+                    header = csv.ToString().Split(Environment.NewLine)[0] + Environment.NewLine;
+                    Assert.Equal(header, none.ToString());
+                }
+
+                Assert.True(header is not null, $"{kind} view {view} answered no rows in any range: its row type was not checked");
+                Assert.All(emptyHeaders, h => Assert.True(h == header, $"{kind} view {view}: without rows the CSV is\n{h}with rows its header is\n{header}"));
+            }
+        }
+    }
+
+    [Fact]
     public async Task Title_NamesAnIntervalOnlyForKindsThatTakeOne()
     {
         await using var storage = TestStorage.Create(azurite.ConnectionString);

@@ -126,6 +126,23 @@ public sealed class LineDecodingTests
     }
 
     [Fact]
+    public void Decode_NdjsonChunkOfOneBrokenLine_DeadLettersTheLineAsTheWholeFileDoes()
+    {
+        // Where a chunk ends is not the file's: a chunk of one broken line (after a BOM), its line end and blank lines after it, gives the
+        // dead letter (payload, and so its row key) the file gives that line when decoded in one piece.
+        const string Broken = "{\"time\":\"2026-11-20T10:00:00Z\",\"category\":\"ChatOp";
+        using var whole = BodyDecoder.Decode(Text(BadInputCorpus.Record("good") + "\n" + Broken + "\n\n\n" + BadInputCorpus.Record("other") + "\n"));
+        using var chunk = BodyDecoder.Decode(new EventBody(Encoding.UTF8.GetBytes(Bom + Broken + "\n\n\n"), new Lineage { File = "inline", Line = 2 }) { IsNdjson = true });
+
+        var expected = Assert.Single(whole.Items, i => i.DeadLetter is not null).DeadLetter!;
+        var dead = Assert.Single(chunk.Items).DeadLetter!;
+        Assert.Equal(1, chunk.Bodies);
+        Assert.Equal((expected.Reason, expected.Lineage.Line), (dead.Reason, dead.Lineage.Line));
+        Assert.Equal(Broken, Encoding.UTF8.GetString(expected.Payload.Span));
+        Assert.Equal(Broken, Encoding.UTF8.GetString(dead.Payload.Span));
+    }
+
+    [Fact]
     public async Task Read_NdjsonFileWhoseLastChunkHoldsOnlyBrokenLines_CountsEachLine()
     {
         var good = BadInputCorpus.Record("chunk", extra: "\"pad\":\"" + new string('p', 300) + "\"") + "\n";

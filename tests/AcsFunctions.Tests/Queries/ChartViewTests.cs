@@ -6,8 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AcsFunctions.Tests.Queries;
 
 /// <summary>
-/// The per-chart views (<c>call-volume</c> and <c>call-quality</c> view <c>totals</c>, <c>email</c> view
-/// <c>delivery-status</c>) on two resources: each row is the sum of the detail rows of its window (and status), over
+/// The per-chart views (<c>api-requests</c> view <c>operations</c>, <c>call-volume</c> and <c>call-quality</c> view
+/// <c>totals</c>, <c>email</c> view <c>delivery-status</c>) on two resources: each row is the sum of the detail rows of its window (and status), over
 /// every resource, or over the one the filter selects.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
@@ -27,6 +27,16 @@ public sealed class ChartViewTests(AzuriteFixture azurite)
         {
             ["from"] = "2026-11-20T10:00:00Z", ["to"] = "2026-11-20T10:15:00Z", ["interval"] = "PT5M", ["resource"] = resource, ["view"] = view,
         })).Rows.Cast<T>()];
+
+        // api-requests view operations: one row per operation and window, its totals over the resources selected (an
+        // operator with several ACS resources gets per-resource lines from the detail view or with the resource filter).
+        var requests = await Rows<ApiRequestRow>(QueryKinds.ApiRequests, null);
+        var operations = await Rows<ApiRequestOperationRow>(QueryKinds.ApiRequests, ApiRequestsQuery.OperationsView);
+        Assert.Equal(resource is null ? 2 : 1, requests.Select(r => r.ResourceName).Distinct().Count());
+        Assert.Equal(
+            requests.GroupBy(r => (r.WindowStart, r.Category, r.Operation)).Select(g => (g.Key.WindowStart, g.Key.Category, g.Key.Operation, g.Sum(r => r.Count), g.Sum(r => r.Failed))).Order(),
+            operations.Select(r => (r.WindowStart, r.Category, r.Operation, r.Count, r.Failed)).Order());
+        Assert.True(resource is not null || requests.GroupBy(r => (r.WindowStart, r.Category, r.Operation)).Any(g => g.Select(r => r.ResourceName).Distinct().Count() == 2), "some operation should have rows of both resources in one window");
 
         var volume = await Rows<CallVolumeRow>(QueryKinds.CallVolume, null);
         var volumeTotals = await Rows<CallVolumeTotalRow>(QueryKinds.CallVolume, CallVolumeQuery.TotalsView);
