@@ -226,7 +226,16 @@ public sealed class PolicySanitizer : IRecordSanitizer
         Span<char> buffer = stackalloc char[JsonNames.StackLimit];
         foreach (var property in value.EnumerateObject())
         {
-            var name = JsonNames.Decode(property, buffer);
+            scoped ReadOnlySpan<char> name;
+            try
+            {
+                name = JsonNames.Decode(property, buffer);
+            }
+            catch (InvalidOperationException)
+            {
+                name = default; // a lone surrogate escape: no rule or pattern names it, and its value is still looked at
+            }
+
             if (NameNeedsScrub(name))
             {
                 return true; // a field name that is itself personal data (an e-mail, a phone number, an IP address)

@@ -95,12 +95,15 @@ public sealed class PolicySanitizerTests
             ref MemoryMarshal.GetReference(JsonMarshal.GetRawUtf8Value(result.Element))));
     }
 
-    [Fact]
-    public void Sanitize_NothingToRewrite_TextTheWriterRefuses_SameElement()
+    [Theory]
+    [InlineData("""{"time":"2025-03-04T10:15:02Z","category":"RoomsOperational","properties":{"RoomId":"\uD800x"}}""")]
+    [InlineData("""{"time":"2025-03-04T10:15:02Z","category":"RoomsOperational","properties":{"Extra":{"Inner":[{"\uD800x":"v"}]}}}""")]
+    public void Sanitize_NothingToRewrite_TextTheWriterRefuses_SameElement(string json)
     {
-        // A lone surrogate escape cannot be written back as UTF-8: a record with nothing to rewrite is stored as it
+        // A lone surrogate escape (in a value, or in a member name nested below a member no rule names, which the
+        // look for work decodes) cannot be written back as UTF-8: a record with nothing to rewrite is stored as it
         // arrived (as before the single walk) instead of failing.
-        using var document = JsonDocument.Parse("""{"time":"2025-03-04T10:15:02Z","category":"RoomsOperational","properties":{"RoomId":"\uD800x"}}""");
+        using var document = JsonDocument.Parse(json);
 
         using var result = Create().Sanitize("RoomsOperational", document.RootElement);
 
