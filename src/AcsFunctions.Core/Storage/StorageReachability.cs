@@ -46,13 +46,44 @@ public sealed class StorageReachability
             {
                 case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
                     return "connection refused";
+                case SocketException { SocketErrorCode: SocketError.TryAgain }:
+                    return null; // a name server that did not answer this time (EAI_AGAIN): an outage, retried
                 case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData }:
-                case HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }:
+                    return "host name not found";
+                case HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } when !HasSocketError(e.InnerException):
                     return "host name not found";
             }
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The one-line error for storage that never answered; through a proxy the refusal may be the proxy's, so the hint
+    /// names it instead of Azurite.
+    /// </summary>
+    internal static string Message(string service, string endpoint, string failure, Uri? proxy) => proxy is null
+        ? $"cannot reach {service} storage at {endpoint}: {failure} — is Azurite running, and is the connection string right?"
+        : $"cannot reach {service} storage at {endpoint} through the proxy {proxy.GetLeftPart(UriPartial.Authority)}: {failure} — is the proxy reachable (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), and is the connection string right?";
+
+    /// <summary>The proxy the clients' transport sends <paramref name="uri"/> through (the environment's), or null.</summary>
+    private static Uri? ProxyFor(Uri uri)
+    {
+        var proxy = HttpClient.DefaultProxy;
+        return proxy.IsBypassed(uri) ? null : proxy.GetProxy(uri) is { } through && through != uri ? through : null;
+    }
+
+    private static bool HasSocketError(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException)
+            {
+                return true; // its code decides (the loop goes on to it)
+            }
+        }
+
+        return false;
     }
 
     private static string Key(string? scheme, string? host, int port) => $"{scheme}://{host}:{port}";
@@ -114,9 +145,7 @@ public sealed class StorageReachability
             }
 
             Log.StorageNotReached(owner._logger, service, endpoint, message.ProcessingContext.RetryNumber + 1, failure);
-            return new StorageUnavailableException(
-                $"cannot reach {service} storage at {endpoint}: {failure} — is Azurite running, and is the connection string right?",
-                exception);
+            return new StorageUnavailableException(Message(service, endpoint, failure, ProxyFor(uri.ToUri())), exception);
         }
     }
 }

@@ -98,6 +98,22 @@ public sealed class StorageReachabilityTests(AzuriteFixture azurite)
         Assert.Null(StorageReachability.ConnectFailure(new HttpRequestException(HttpRequestError.ConnectionError, "x", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionReset))));
         Assert.Null(StorageReachability.ConnectFailure(new Azure.RequestFailedException(503, "Server busy")));
         Assert.Null(StorageReachability.ConnectFailure(new TaskCanceledException("timed out", new TimeoutException())));
+
+        // A name server that did not answer this time (EAI_AGAIN) is an outage, retried; only a name that does not
+        // exist ends the run.
+        Assert.Null(StorageReachability.ConnectFailure(new HttpRequestException(HttpRequestError.NameResolutionError, "x", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.TryAgain))));
+        Assert.Equal("host name not found", StorageReachability.ConnectFailure(new HttpRequestException(HttpRequestError.NameResolutionError, "x", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.NoData))));
+    }
+
+    [Fact]
+    public void Message_ThroughAProxy_NamesTheProxy_NotAzurite()
+    {
+        var direct = StorageReachability.Message("table", "http://127.0.0.1:1", "connection refused", proxy: null);
+        var proxied = StorageReachability.Message("table", "https://acct.table.core.windows.net:443", "connection refused", new Uri("http://proxy.corp:3128/"));
+
+        Assert.Contains("is Azurite running", direct, StringComparison.Ordinal);
+        Assert.Contains("through the proxy http://proxy.corp:3128", proxied, StringComparison.Ordinal);
+        Assert.DoesNotContain("Azurite", proxied, StringComparison.Ordinal);
     }
 
     /// <summary>The writer's backoff waits on the fake clock: moved on while the ingest runs.</summary>
