@@ -29,7 +29,7 @@ public static class BodyDecoder
     private static DecodedBody Decode(EventBody body, bool split, DecodedBody result)
     {
         result.Reset(body.SourceBodies);
-        var data = StripBom(body.Data);
+        var data = Utf8Bom.Strip(body.Data);
         if (body.IsNdjson)
         {
             if (!IsOneLine(data.Span))
@@ -130,7 +130,7 @@ public static class BodyDecoder
             var end = span[start..].IndexOf((byte)'\n');
             var length = end < 0 ? span.Length - start : end;
             lineNumber++;
-            var bytes = StripBom(data.Slice(start, length));
+            var bytes = Utf8Bom.Strip(data.Slice(start, length));
             start += length + 1;
             if (IsBlank(bytes.Span))
             {
@@ -202,12 +202,7 @@ public static class BodyDecoder
             var end = span.IndexOf((byte)'\n');
             var line = end < 0 ? span : span[..end];
             span = end < 0 ? default : span[(end + 1)..];
-            if (line.StartsWith(Bom))
-            {
-                line = line[3..];
-            }
-
-            line = line.Trim(" \t\r"u8);
+            line = Utf8Bom.Strip(line).Trim(" \t\r"u8);
             if (!line.IsEmpty)
             {
                 return line;
@@ -388,10 +383,6 @@ public static class BodyDecoder
             return false;
         }
     }
-
-    private static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
-
-    private static ReadOnlyMemory<byte> StripBom(ReadOnlyMemory<byte> data) => data.Span.StartsWith(Bom) ? data[3..] : data;
 
     /// <summary>True when <paramref name="span"/> holds exactly one non-blank line (blank lines after it allowed).</summary>
     private static bool IsOneLine(ReadOnlySpan<byte> span)

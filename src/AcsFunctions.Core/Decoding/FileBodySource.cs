@@ -136,10 +136,10 @@ public static class FileBodySource
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(first.Length, 1 << 17));
         try
         {
-            var start = first.Length >= 3 && first[0] == 0xEF && first[1] == 0xBB && first[2] == 0xBF ? 3 : 0;
-            first.AsSpan(start).CopyTo(buffer);
-            var end = first.Length - start;
-            start = 0;
+            var content = Utf8Bom.Strip(first.AsSpan());
+            content.CopyTo(buffer);
+            var end = content.Length;
+            var start = 0;
             var final = false;
             var failed = false;
             while (true)
@@ -200,10 +200,7 @@ public static class FileBodySource
     /// </summary>
     internal static bool StartsWithContainer(ReadOnlySpan<byte> data)
     {
-        if (data.Length >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF)
-        {
-            data = data[3..];
-        }
+        data = Utf8Bom.Strip(data);
 
         var trimmed = data.TrimStart(" \t\r\n"u8);
         if (trimmed.IsEmpty)
@@ -261,10 +258,7 @@ public static class FileBodySource
     /// <summary>True when <paramref name="line"/> holds one complete JSON value (a one-line object counts even when broken).</summary>
     internal static bool IsCompleteJsonValue(ReadOnlySpan<byte> line)
     {
-        if (line.Length >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF)
-        {
-            line = line[3..];
-        }
+        line = Utf8Bom.Strip(line);
 
         var trimmed = line.Trim(" \t\r"u8);
         if (trimmed.Length > 1 && trimmed[0] == (byte)'{' && trimmed[^1] == (byte)'}')

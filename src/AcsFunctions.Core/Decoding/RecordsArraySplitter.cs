@@ -29,8 +29,6 @@ internal sealed class RecordsArraySplitter
 
     public RecordsArraySplitter(string name) => _name = name;
 
-    private static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
-
     private enum Phase
     {
         TopLevel,
@@ -111,15 +109,15 @@ internal sealed class RecordsArraySplitter
         {
             case Phase.TopLevel:
                 var next = data[(int)reader.BytesConsumed..].TrimStart(" \t\r\n"u8);
-                if (!next.IsEmpty && next[0] == 0xEF)
+                if (!next.IsEmpty && next[0] == Utf8Bom.Bytes[0])
                 {
-                    if (next.StartsWith(Bom))
+                    if (next.StartsWith(Utf8Bom.Bytes))
                     {
                         _bomAt = data.Length - next.Length;
                         return false;
                     }
 
-                    if (next.Length < Bom.Length && !reader.IsFinalBlock)
+                    if (next.Length < Utf8Bom.Bytes.Length && !reader.IsFinalBlock)
                     {
                         return false; // maybe a BOM: wait for its other bytes
                     }
