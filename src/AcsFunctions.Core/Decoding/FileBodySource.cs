@@ -69,7 +69,7 @@ public static class FileBodySource
                 yield break;
             }
 
-            var isNdjson = firstLineEnd >= 0 && IsCompleteJsonValue(buffer.WrittenSpan[..firstLineEnd]);
+            var isNdjson = firstLineEnd >= 0 && BodyDecoder.FirstLineStartsNdjson(buffer.WrittenSpan[..firstLineEnd]);
             if (!isNdjson)
             {
                 // One document: read it whole.
@@ -244,7 +244,7 @@ public static class FileBodySource
                 return -1;
             }
 
-            if (!data.Slice(start, end).Trim(" \t\r"u8).IsEmpty)
+            if (!Utf8Bom.Strip(data.Slice(start, end)).Trim(" \t\r"u8).IsEmpty)
             {
                 return start + end;
             }
@@ -253,27 +253,5 @@ public static class FileBodySource
         }
 
         return -1;
-    }
-
-    /// <summary>True when <paramref name="line"/> holds one complete JSON value (a one-line object counts even when broken).</summary>
-    internal static bool IsCompleteJsonValue(ReadOnlySpan<byte> line)
-    {
-        line = Utf8Bom.Strip(line);
-
-        var trimmed = line.Trim(" \t\r"u8);
-        if (trimmed.Length > 1 && trimmed[0] == (byte)'{' && trimmed[^1] == (byte)'}')
-        {
-            return true; // a one-line object, even a broken one: NDJSON (bad lines are dead-lettered one by one)
-        }
-
-        try
-        {
-            var reader = new Utf8JsonReader(line, isFinalBlock: true, state: default);
-            return reader.Read() && reader.TrySkip() && !reader.Read();
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 }

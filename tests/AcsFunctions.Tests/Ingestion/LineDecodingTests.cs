@@ -167,6 +167,60 @@ public sealed class LineDecodingTests
         Assert.Equal(BrokenLines, items.Dead.Count);
     }
 
+    /// <summary>
+    /// The same bytes give the same records and dead letters whether they arrive as one Event Hubs body, in a file or in
+    /// an archive blob: the file and archive readers decide "NDJSON or one document" from the first line by the rule the
+    /// decoder applies to a body (docs/ingestion.md).
+    /// </summary>
+    [Theory]
+    [InlineData("one-record-whose-first-line-ends-in-a-brace")]
+    [InlineData("broken-one-line-object-then-a-record-and-garbage")]
+    [InlineData("string-lines-then-a-record")]
+    [InlineData("two-objects-on-the-first-line-then-garbage")]
+    [InlineData("ndjson")]
+    [InlineData("broken-pretty-printed")]
+    public async Task Decode_SameBytes_SameOutcomeAsABodyAFileAndAnArchiveBlob(string name)
+    {
+        var good = BadInputCorpus.Record("same-" + name);
+        var text = name switch
+        {
+            // One valid document, wrapped before its last brace: its first line looks like a one-line object.
+            "one-record-whose-first-line-ends-in-a-brace" => good[..^1] + "\n}\n",
+            "broken-one-line-object-then-a-record-and-garbage" => "{\"a\":1,}\n" + good + "\ngarbage\nmore\nstill more\nthe end\n",
+            "string-lines-then-a-record" => "\"x\"\n\"y\"\n" + good + "\n",
+            "two-objects-on-the-first-line-then-garbage" => "{\"a\":1} {\"b\":2}\n" + good + "\ngarbage\nmore\nagain\n",
+            "ndjson" => good + "\n{\"time\":\n" + good + "\n",
+            _ => "{\n \"category\": \"ChatOperational\",\n \"time\":\n",
+        };
+        var bytes = Encoding.UTF8.GetBytes(text);
+
+        using var decoded = BodyDecoder.Decode(new EventBody(bytes, new Lineage { File = "file.json" }));
+        var asBody = (decoded.Bodies, Records: decoded.Items.Count(i => i.DeadLetter is null), Dead: Outcome(decoded.Items.Where(i => i.DeadLetter is not null).Select(i => i.DeadLetter!)));
+        var file = await DecodeStreamAsync(bytes);
+        var archive = await DecodeArchiveAsync(bytes);
+
+        Assert.Equal(asBody, (file.Bodies, file.Records, Outcome(file.Dead)));
+        Assert.Equal(asBody, archive);
+    }
+
+    private static string Outcome(IEnumerable<DeadLetter> dead) =>
+        string.Join(";", dead.Select(d => $"{d.Reason}@{d.Lineage.Line ?? 1}:{Encoding.UTF8.GetString(d.Payload.Span)}"));
+
+    /// <summary>Reads <paramref name="bytes"/> as an archive blob is read (backfill) and decodes every chunk.</summary>
+    private static async Task<(int Bodies, int Records, string Dead)> DecodeArchiveAsync(byte[] bytes)
+    {
+        var (bodies, records, dead) = (0, 0, new List<DeadLetter>());
+        await foreach (var chunk in AcsFunctions.Backfill.ArchiveChunkReader.ReadAsync(new MemoryStream(bytes), 0, 1, isFinal: true))
+        {
+            using var decoded = BodyDecoder.Decode(new EventBody(chunk.Data, new Lineage { File = "file.json", Line = chunk.FirstLine }) { IsNdjson = chunk.IsNdjson });
+            bodies += decoded.Bodies;
+            records += decoded.Items.Count(i => i.DeadLetter is null);
+            dead.AddRange(decoded.Items.Where(i => i.DeadLetter is not null).Select(i => i.DeadLetter!));
+        }
+
+        return (bodies, records, Outcome(dead));
+    }
+
     private static EventBody Text(string text, string name = "inline") => new(Encoding.UTF8.GetBytes(text), new Lineage { File = name });
 
     /// <summary>Reads <paramref name="bytes"/> as a file is read and decodes every body it yields.</summary>
