@@ -53,8 +53,9 @@ public static class BodyDecoder
 
         if (IsBlank(data.Span))
         {
-            result.Items.Add(DecodedItem.ForDeadLetter(new DeadLetter(
-                DeadLetterReasons.EmptyBody, "The body is empty.", body.Data, body.Lineage)));
+            result.Items.Add(DecodedItem.ForDeadLetter(body.Unfinished is { } unfinished
+                ? new DeadLetter(DeadLetterReasons.InvalidJson, unfinished, body.Data, body.Lineage)
+                : new DeadLetter(DeadLetterReasons.EmptyBody, "The body is empty.", body.Data, body.Lineage)));
             return result;
         }
 

@@ -19,6 +19,9 @@ public static class FileBodySource
     /// </summary>
     public const int ChunkBytes = 1024 * 1024;
 
+    /// <summary>Why the rest of a broken-off container is invalid when nothing but blanks follows its last whole record.</summary>
+    private const string UnclosedDocument = "The file ends before its records array or object is closed.";
+
     /// <summary>Bytes read before deciding whether a document without a line end yet is a records container.</summary>
     private const int ContainerProbeBytes = 4096;
 
@@ -185,7 +188,7 @@ public static class FileBodySource
                 using var rest = new MemoryStream();
                 rest.Write(buffer, start, end - start);
                 await stream.CopyToAsync(rest, cancellationToken);
-                yield return new EventBody(rest.ToArray(), new Lineage { File = name, Line = splitter.Line });
+                yield return new EventBody(rest.ToArray(), new Lineage { File = name, Line = splitter.Line }) { Unfinished = UnclosedDocument };
             }
         }
         finally

@@ -75,6 +75,26 @@ public sealed class LineDecodingTests
         Assert.Equal(3, dead.Lineage.Line);
     }
 
+    [Theory]
+    [InlineData("{\"records\":[@1]", 1)]
+    [InlineData("{\"records\":[@1],\"records\":[@2]\n\n", 2)]
+    [InlineData("[@1", 1)]
+    [InlineData("{\"records\":[", 0)]
+    public async Task Read_FileCutWhereNothingFollowsAWholeRecord_IsAnInvalidJsonDeadLetterNotAnEmptyBody(string shape, int records)
+    {
+        // A file cut (a copy interrupted) right after a record or the array's end: its records are stored, and the unclosed
+        // document is reported as what it is (invalid JSON, with the line where it ends), not as an empty body.
+        var text = shape.Replace("@1", BadInputCorpus.Record("cut-1"), StringComparison.Ordinal).Replace("@2", BadInputCorpus.Record("cut-2"), StringComparison.Ordinal);
+
+        var items = await DecodeStreamAsync(Encoding.UTF8.GetBytes(text));
+
+        Assert.Equal(records, items.Records);
+        var dead = Assert.Single(items.Dead);
+        Assert.Equal(DeadLetterReasons.InvalidJson, dead.Reason);
+        Assert.Contains("ends before", dead.Detail, StringComparison.Ordinal);
+        Assert.Equal(("file.json", true), (dead.Lineage.File, dead.Lineage.Line >= 1));
+    }
+
     [Fact]
     public void Decode_BrokenPrettyPrintedBody_IsOneInvalidJsonDeadLetter()
     {
