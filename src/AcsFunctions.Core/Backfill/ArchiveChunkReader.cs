@@ -92,9 +92,9 @@ public static class ArchiveChunkReader
             }
 
             var candidate = data.Slice(start, end);
-            if (!candidate.Trim(" \t\r"u8).IsEmpty)
+            if (!Utf8Bom.Strip(candidate).Trim(" \t\r"u8).IsEmpty)
             {
-                return !FileBodySource.IsCompleteJsonValue(candidate);
+                return !BodyDecoder.FirstLineStartsNdjson(candidate);
             }
 
             start += end + 1;

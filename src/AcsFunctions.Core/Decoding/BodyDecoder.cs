@@ -53,8 +53,9 @@ public static class BodyDecoder
 
         if (IsBlank(data.Span))
         {
-            result.Items.Add(DecodedItem.ForDeadLetter(new DeadLetter(
-                DeadLetterReasons.EmptyBody, "The body is empty.", body.Data, body.Lineage)));
+            result.Items.Add(DecodedItem.ForDeadLetter(body.Unfinished is { } unfinished
+                ? new DeadLetter(DeadLetterReasons.InvalidJson, unfinished, body.Data, body.Lineage)
+                : new DeadLetter(DeadLetterReasons.EmptyBody, "The body is empty.", body.Data, body.Lineage)));
             return result;
         }
 
@@ -115,7 +116,7 @@ public static class BodyDecoder
             // A first line that is a whole document decides as it does for files (FileBodySource): its records are stored
             // and the rest is dead-lettered line by line, as an earlier version of this decoder did.
             var (lines, whole) = CountLines(span);
-            if (whole * 2 < lines && !FirstLineIsWholeDocument(span))
+            if (whole * 2 < lines && !FirstLineStartsNdjson(span))
             {
                 return false;
             }
@@ -157,23 +158,54 @@ public static class BodyDecoder
         return true;
     }
 
-    /// <summary>True when the first non-blank line of <paramref name="span"/> is one whole, valid JSON object or array.</summary>
-    private static bool FirstLineIsWholeDocument(ReadOnlySpan<byte> span)
+    /// <summary>True when the first non-blank line of <paramref name="span"/> starts NDJSON (<see cref="IsNdjsonFirstLine"/>).</summary>
+    internal static bool FirstLineStartsNdjson(ReadOnlySpan<byte> span) => IsNdjsonFirstLine(NextContentLine(ref span));
+
+    /// <summary>
+    /// True when <paramref name="line"/> (one line without BOM and surrounding blanks), as the first non-blank line of
+    /// something that is not one JSON document, makes it NDJSON: the line holds one whole JSON value, or it is shaped as a
+    /// one-line object (<c>{…}</c>) that is broken in itself (a bad NDJSON line). A line that is only the start of a value
+    /// continued on the next line — a pretty-printed or wrapped document, even one whose first line ends in <c>}</c> — does
+    /// not. The file and archive readers decide from a first line by this same rule, so the same bytes give the same
+    /// records and dead letters as a body, a file or a blob.
+    /// </summary>
+    private static bool IsNdjsonFirstLine(ReadOnlySpan<byte> line)
     {
-        var line = NextContentLine(ref span);
-        if (line.IsEmpty || line[0] is not ((byte)'{' or (byte)'['))
+        if (line.IsEmpty)
         {
             return false;
         }
 
         try
         {
-            var reader = new Utf8JsonReader(line);
-            return reader.Read() && reader.TrySkip() && reader.BytesConsumed == line.Length;
+            var reader = new Utf8JsonReader(line, isFinalBlock: true, state: default);
+            if (reader.Read() && reader.TrySkip() && !reader.Read())
+            {
+                return true;
+            }
         }
         catch (JsonException)
         {
+            // Not one whole value: broken, or continued on the next line.
+        }
+
+        if (line.Length < 2 || line[0] != (byte)'{' || line[^1] != (byte)'}')
+        {
             return false;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(line, isFinalBlock: false, state: default);
+            while (reader.Read())
+            {
+            }
+
+            return false; // a valid start of a longer value: a document continued on the next line
+        }
+        catch (JsonException)
+        {
+            return true; // broken in itself: no document can continue it
         }
     }
 

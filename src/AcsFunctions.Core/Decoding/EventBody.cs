@@ -17,6 +17,13 @@ public sealed record EventBody(ReadOnlyMemory<byte> Data, Lineage Lineage)
     /// </summary>
     public bool IsNdjson { get; init; }
 
+    /// <summary>
+    /// Set on the rest of a file whose records container broke off (<see cref="FileBodySource"/>): a blank rest — the file
+    /// ends right after a whole record, before its array or object is closed — is an <c>invalid-json</c> dead letter with
+    /// this detail, not an empty body.
+    /// </summary>
+    public string? Unfinished { get; init; }
+
     /// <summary>Creates a body from a string (as the Functions Event Hubs binding delivers it).</summary>
     public static EventBody FromString(string text, Lineage? lineage = null) =>
         new(System.Text.Encoding.UTF8.GetBytes(text), lineage ?? Lineage.None);

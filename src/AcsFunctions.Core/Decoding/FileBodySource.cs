@@ -19,6 +19,9 @@ public static class FileBodySource
     /// </summary>
     public const int ChunkBytes = 1024 * 1024;
 
+    /// <summary>Why the rest of a broken-off container is invalid when nothing but blanks follows its last whole record.</summary>
+    private const string UnclosedDocument = "The file ends before its records array or object is closed.";
+
     /// <summary>Bytes read before deciding whether a document without a line end yet is a records container.</summary>
     private const int ContainerProbeBytes = 4096;
 
@@ -69,7 +72,7 @@ public static class FileBodySource
                 yield break;
             }
 
-            var isNdjson = firstLineEnd >= 0 && IsCompleteJsonValue(buffer.WrittenSpan[..firstLineEnd]);
+            var isNdjson = firstLineEnd >= 0 && BodyDecoder.FirstLineStartsNdjson(buffer.WrittenSpan[..firstLineEnd]);
             if (!isNdjson)
             {
                 // One document: read it whole.
@@ -185,7 +188,7 @@ public static class FileBodySource
                 using var rest = new MemoryStream();
                 rest.Write(buffer, start, end - start);
                 await stream.CopyToAsync(rest, cancellationToken);
-                yield return new EventBody(rest.ToArray(), new Lineage { File = name, Line = splitter.Line });
+                yield return new EventBody(rest.ToArray(), new Lineage { File = name, Line = splitter.Line }) { Unfinished = UnclosedDocument };
             }
         }
         finally
@@ -244,7 +247,7 @@ public static class FileBodySource
                 return -1;
             }
 
-            if (!data.Slice(start, end).Trim(" \t\r"u8).IsEmpty)
+            if (!Utf8Bom.Strip(data.Slice(start, end)).Trim(" \t\r"u8).IsEmpty)
             {
                 return start + end;
             }
@@ -253,27 +256,5 @@ public static class FileBodySource
         }
 
         return -1;
-    }
-
-    /// <summary>True when <paramref name="line"/> holds one complete JSON value (a one-line object counts even when broken).</summary>
-    internal static bool IsCompleteJsonValue(ReadOnlySpan<byte> line)
-    {
-        line = Utf8Bom.Strip(line);
-
-        var trimmed = line.Trim(" \t\r"u8);
-        if (trimmed.Length > 1 && trimmed[0] == (byte)'{' && trimmed[^1] == (byte)'}')
-        {
-            return true; // a one-line object, even a broken one: NDJSON (bad lines are dead-lettered one by one)
-        }
-
-        try
-        {
-            var reader = new Utf8JsonReader(line, isFinalBlock: true, state: default);
-            return reader.Read() && reader.TrySkip() && !reader.Read();
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 }

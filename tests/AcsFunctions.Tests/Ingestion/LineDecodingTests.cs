@@ -75,6 +75,26 @@ public sealed class LineDecodingTests
         Assert.Equal(3, dead.Lineage.Line);
     }
 
+    [Theory]
+    [InlineData("{\"records\":[@1]", 1)]
+    [InlineData("{\"records\":[@1],\"records\":[@2]\n\n", 2)]
+    [InlineData("[@1", 1)]
+    [InlineData("{\"records\":[", 0)]
+    public async Task Read_FileCutWhereNothingFollowsAWholeRecord_IsAnInvalidJsonDeadLetterNotAnEmptyBody(string shape, int records)
+    {
+        // A file cut (a copy interrupted) right after a record or the array's end: its records are stored, and the unclosed
+        // document is reported as what it is (invalid JSON, with the line where it ends), not as an empty body.
+        var text = shape.Replace("@1", BadInputCorpus.Record("cut-1"), StringComparison.Ordinal).Replace("@2", BadInputCorpus.Record("cut-2"), StringComparison.Ordinal);
+
+        var items = await DecodeStreamAsync(Encoding.UTF8.GetBytes(text));
+
+        Assert.Equal(records, items.Records);
+        var dead = Assert.Single(items.Dead);
+        Assert.Equal(DeadLetterReasons.InvalidJson, dead.Reason);
+        Assert.Contains("ends before", dead.Detail, StringComparison.Ordinal);
+        Assert.Equal(("file.json", true), (dead.Lineage.File, dead.Lineage.Line >= 1));
+    }
+
     [Fact]
     public void Decode_BrokenPrettyPrintedBody_IsOneInvalidJsonDeadLetter()
     {
@@ -165,6 +185,60 @@ public sealed class LineDecodingTests
         Assert.Equal(goodLines + BrokenLines, items.Bodies);
         Assert.Equal(goodLines, items.Records);
         Assert.Equal(BrokenLines, items.Dead.Count);
+    }
+
+    /// <summary>
+    /// The same bytes give the same records and dead letters whether they arrive as one Event Hubs body, in a file or in
+    /// an archive blob: the file and archive readers decide "NDJSON or one document" from the first line by the rule the
+    /// decoder applies to a body (docs/ingestion.md).
+    /// </summary>
+    [Theory]
+    [InlineData("one-record-whose-first-line-ends-in-a-brace")]
+    [InlineData("broken-one-line-object-then-a-record-and-garbage")]
+    [InlineData("string-lines-then-a-record")]
+    [InlineData("two-objects-on-the-first-line-then-garbage")]
+    [InlineData("ndjson")]
+    [InlineData("broken-pretty-printed")]
+    public async Task Decode_SameBytes_SameOutcomeAsABodyAFileAndAnArchiveBlob(string name)
+    {
+        var good = BadInputCorpus.Record("same-" + name);
+        var text = name switch
+        {
+            // One valid document, wrapped before its last brace: its first line looks like a one-line object.
+            "one-record-whose-first-line-ends-in-a-brace" => good[..^1] + "\n}\n",
+            "broken-one-line-object-then-a-record-and-garbage" => "{\"a\":1,}\n" + good + "\ngarbage\nmore\nstill more\nthe end\n",
+            "string-lines-then-a-record" => "\"x\"\n\"y\"\n" + good + "\n",
+            "two-objects-on-the-first-line-then-garbage" => "{\"a\":1} {\"b\":2}\n" + good + "\ngarbage\nmore\nagain\n",
+            "ndjson" => good + "\n{\"time\":\n" + good + "\n",
+            _ => "{\n \"category\": \"ChatOperational\",\n \"time\":\n",
+        };
+        var bytes = Encoding.UTF8.GetBytes(text);
+
+        using var decoded = BodyDecoder.Decode(new EventBody(bytes, new Lineage { File = "file.json" }));
+        var asBody = (decoded.Bodies, Records: decoded.Items.Count(i => i.DeadLetter is null), Dead: Outcome(decoded.Items.Where(i => i.DeadLetter is not null).Select(i => i.DeadLetter!)));
+        var file = await DecodeStreamAsync(bytes);
+        var archive = await DecodeArchiveAsync(bytes);
+
+        Assert.Equal(asBody, (file.Bodies, file.Records, Outcome(file.Dead)));
+        Assert.Equal(asBody, archive);
+    }
+
+    private static string Outcome(IEnumerable<DeadLetter> dead) =>
+        string.Join(";", dead.Select(d => $"{d.Reason}@{d.Lineage.Line ?? 1}:{Encoding.UTF8.GetString(d.Payload.Span)}"));
+
+    /// <summary>Reads <paramref name="bytes"/> as an archive blob is read (backfill) and decodes every chunk.</summary>
+    private static async Task<(int Bodies, int Records, string Dead)> DecodeArchiveAsync(byte[] bytes)
+    {
+        var (bodies, records, dead) = (0, 0, new List<DeadLetter>());
+        await foreach (var chunk in AcsFunctions.Backfill.ArchiveChunkReader.ReadAsync(new MemoryStream(bytes), 0, 1, isFinal: true))
+        {
+            using var decoded = BodyDecoder.Decode(new EventBody(chunk.Data, new Lineage { File = "file.json", Line = chunk.FirstLine }) { IsNdjson = chunk.IsNdjson });
+            bodies += decoded.Bodies;
+            records += decoded.Items.Count(i => i.DeadLetter is null);
+            dead.AddRange(decoded.Items.Where(i => i.DeadLetter is not null).Select(i => i.DeadLetter!));
+        }
+
+        return (bodies, records, Outcome(dead));
     }
 
     private static EventBody Text(string text, string name = "inline") => new(Encoding.UTF8.GetBytes(text), new Lineage { File = name });
