@@ -58,6 +58,15 @@ internal static class QueryCommand
                         "have roll-up work pending (or interrupted); rows covering them are marked incomplete and may change — run acs-diag rollup.");
                 }
 
+                foreach (var tier in result.Expired.GroupBy(e => (e.Tier, e.Setting)))
+                {
+                    // One line per tier: every table of a kind is trimmed alike, so its earliest start and latest end say it.
+                    await Console.Error.WriteLineAsync(
+                        $"note: retention has deleted the {tier.Key.Tier} rows this answer needs from {tier.Min(e => e.From):yyyy-MM-ddTHH:mmZ} " +
+                        $"to {tier.Max(e => e.To):yyyy-MM-ddTHH:mmZ} (older than AcsFunctions:Retention:{tier.Key.Setting}): the answer has nothing there, which is not zero traffic. " +
+                        "Query older data at PT1H or P1D from and to whole hours or days.");
+                }
+
                 return ExitCodes.Success;
             }
             catch (QueryParameterException ex)

@@ -143,6 +143,17 @@ public static class AggregateQuery
         return [.. TimeTiles(parameters).Select(t => (KeyOf(t.Unit, t.From), KeyOf(t.Unit, t.To)))];
     }
 
+    /// <summary>
+    /// The ranges <c>[from, to)</c> a query reads at each tier (<c>day</c>, <c>hour</c>, <c>minute</c>, as retention names
+    /// them): its tiles with coarse rows on (<paramref name="coarse"/>), else its whole range at <c>minute</c>.
+    /// </summary>
+    public static IReadOnlyList<(string Tier, DateTimeOffset From, DateTimeOffset To)> TierRanges(QueryParameters parameters, bool coarse)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var tiles = coarse ? TimeTiles(parameters) : [new Tile(Minute, Windows.Parse(parameters.FromWindowKey), Windows.Parse(parameters.ToWindowKey))];
+        return [.. tiles.Where(t => t.From < t.To).Select(t => (t.Unit == Day ? "day" : t.Unit == Hour ? "hour" : "minute", t.From, t.To))];
+    }
+
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);

@@ -47,6 +47,9 @@ public sealed record CallVolumeRow : QueryRow
     /// <summary>Longest call, seconds.</summary>
     public double? DurationSecondsMax { get; init; }
 
+    /// <summary>Calls with quality Unknown (no stream or no summary); null where a row written before the count existed is merged in.</summary>
+    public long? UnknownCalls { get; init; }
+
     /// <summary>The row of an aggregate.</summary>
     public static CallVolumeRow From(CallWindowAggregate a) => new()
     {
@@ -63,5 +66,6 @@ public sealed record CallVolumeRow : QueryRow
         DurationSecondsP50 = QueryJson.Round(a.DurationSeconds.Quantile(0.50)),
         DurationSecondsP95 = QueryJson.Round(a.DurationSeconds.Quantile(0.95)),
         DurationSecondsMax = QueryJson.Round(a.DurationSeconds.Max),
+        UnknownCalls = a.UnknownCalls,
     };
 }

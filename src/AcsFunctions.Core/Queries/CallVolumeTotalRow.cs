@@ -38,6 +38,9 @@ public sealed record CallVolumeTotalRow : QueryRow
     /// <summary>95th percentile call duration, seconds.</summary>
     public double? DurationSecondsP95 { get; init; }
 
+    /// <summary>Calls with quality Unknown (no stream or no summary); null where a row written before the count existed is merged in.</summary>
+    public long? UnknownCalls { get; init; }
+
     /// <summary>The row of an aggregate merged over resources.</summary>
     public static CallVolumeTotalRow From(CallWindowAggregate a) => new()
     {
@@ -50,5 +53,6 @@ public sealed record CallVolumeTotalRow : QueryRow
         PoorStreams = a.PoorStreams,
         DurationSecondsP50 = QueryJson.Round(a.DurationSeconds.Quantile(0.50)),
         DurationSecondsP95 = QueryJson.Round(a.DurationSeconds.Quantile(0.95)),
+        UnknownCalls = a.UnknownCalls,
     };
 }

@@ -16,6 +16,12 @@ public sealed record QueryResult(QueryParameters Parameters, IReadOnlyList<objec
     public IReadOnlyList<DateTimeOffset> IncompleteWindows { get; init; } = [];
 
     /// <summary>
+    /// The parts of the range whose rows retention has deleted at the tier the query read them from (earliest first):
+    /// the answer has nothing there, which is not zero traffic (<see cref="ExpiredWindows"/>).
+    /// </summary>
+    public IReadOnlyList<ExpiredWindow> Expired { get; init; } = [];
+
+    /// <summary>
     /// The type of the rows the kind and view answer with (<see cref="IQueryKind.RowType"/>), known also when there are
     /// none: an empty answer's CSV still has its header. Null when the kind does not say.
     /// </summary>

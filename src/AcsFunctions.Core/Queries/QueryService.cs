@@ -18,12 +18,14 @@ public sealed class QueryService
     private readonly QueryOptions _options;
     private readonly ILogger<QueryService> _logger;
     private readonly PendingWindows? _pending;
+    private readonly ExpiredWindows? _expired;
 
     /// <summary>Creates the service over every registered <see cref="IQueryKind"/>; <paramref name="pending"/> flags rows whose roll-up is pending.</summary>
     /// <exception cref="InvalidOperationException">Two kinds share a name.</exception>
-    public QueryService(IEnumerable<IQueryKind> kinds, TimeProvider time, IOptions<QueryOptions> options, ILogger<QueryService> logger, PendingWindows? pending = null)
+    public QueryService(IEnumerable<IQueryKind> kinds, TimeProvider time, IOptions<QueryOptions> options, ILogger<QueryService> logger, PendingWindows? pending = null, ExpiredWindows? expired = null)
     {
         _pending = pending;
+        _expired = expired;
         var map = new Dictionary<string, IQueryKind>(StringComparer.OrdinalIgnoreCase);
         foreach (var kind in kinds)
         {
@@ -76,6 +78,7 @@ public sealed class QueryService
         var started = _time.GetTimestamp();
         IReadOnlyList<object> rows;
         IReadOnlyList<DateTimeOffset> incomplete = [];
+        IReadOnlyList<ExpiredWindow> expired = [];
         var kind = Resolve(parameters.Kind);
         var cost = new ReadCost();
         var outer = ReadCost.Current;
@@ -89,6 +92,11 @@ public sealed class QueryService
                 // Read after the rows: a mark completed in between only over-flags; one added in between is newer than the rows anyway.
                 incomplete = await _pending.ReadAsync(parameters, kind.AggregateTables, context, cancellationToken);
                 rows = PendingWindows.Flag(rows, incomplete, parameters.Interval);
+            }
+
+            if (_expired is not null && kind.Filters.HasFlag(QueryFilters.Interval))
+            {
+                expired = await _expired.ReadAsync(parameters, kind.AggregateTables, cancellationToken);
             }
         }
         catch (Exception ex) when (ex is not StorageUnavailableException && TransientErrors.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
@@ -106,6 +114,7 @@ public sealed class QueryService
         return new QueryResult(parameters, rows)
         {
             IncompleteWindows = incomplete,
+            Expired = expired,
             ReadQueries = cost.Queries,
             RowsRead = cost.Rows,
             RowType = kind.RowType(parameters.View),

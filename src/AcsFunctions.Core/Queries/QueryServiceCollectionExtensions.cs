@@ -30,6 +30,7 @@ public static class QueryServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueryKind, CallQualityQuery>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueryKind, DeadLettersQuery>());
         services.TryAddSingleton<PendingWindows>();
+        services.TryAddSingleton<ExpiredWindows>();
         services.TryAddSingleton<QueryService>();
         return services;
     }

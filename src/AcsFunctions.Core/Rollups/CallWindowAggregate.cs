@@ -4,8 +4,8 @@ using AcsFunctions.Storage;
 namespace AcsFunctions.Rollups;
 
 /// <summary>
-/// Calls of one (minute window of call start, resource): calls, poor calls, participants, dropped participants,
-/// streams, poor streams and the call-duration distribution. Stored in <see cref="TableNames.AggCallWindows"/>
+/// Calls of one (minute window of call start, resource): calls, poor calls, calls of unknown quality, participants,
+/// dropped participants, streams, poor streams and the call-duration distribution. Stored in <see cref="TableNames.AggCallWindows"/>
 /// with RowKey = the resource key.
 /// </summary>
 public sealed class CallWindowAggregate
@@ -21,6 +21,12 @@ public sealed class CallWindowAggregate
 
     /// <summary>Calls with quality Poor.</summary>
     public long PoorCalls { get; set; }
+
+    /// <summary>
+    /// Calls with quality Unknown (no stream or no summary); null when a row merged in was written before rows had the
+    /// column (<c>UnknownCalls</c>, 7 December 2026): its count is not known, and 0 would read as "every call graded".
+    /// </summary>
+    public long? UnknownCalls { get; set; } = 0;
 
     /// <summary>Participants, summed over the calls.</summary>
     public long Participants { get; set; }
@@ -45,6 +51,10 @@ public sealed class CallWindowAggregate
         {
             PoorCalls++;
         }
+        else if (call.Quality == CallAggregate.Unknown)
+        {
+            UnknownCalls++;
+        }
 
         Participants += call.Participants;
         DroppedParticipants += call.DroppedParticipants;
@@ -58,6 +68,7 @@ public sealed class CallWindowAggregate
     {
         Calls += other.Calls;
         PoorCalls += other.PoorCalls;
+        UnknownCalls += other.UnknownCalls;
         Participants += other.Participants;
         DroppedParticipants += other.DroppedParticipants;
         Streams += other.Streams;
@@ -77,6 +88,11 @@ public sealed class CallWindowAggregate
             ["Streams"] = Streams,
             ["PoorStreams"] = PoorStreams,
         };
+        if (UnknownCalls is { } unknown)
+        {
+            entity["UnknownCalls"] = unknown;
+        }
+
         Resource.WriteTo(entity, WindowStart);
         DurationSeconds.WriteTo(entity, "DurationSeconds");
         return entity;
@@ -90,6 +106,7 @@ public sealed class CallWindowAggregate
         Resource = ResourceInfo.Read(entity),
         Calls = entity.GetInt64("Calls") ?? 0,
         PoorCalls = entity.GetInt64("PoorCalls") ?? 0,
+        UnknownCalls = entity.GetInt64("UnknownCalls"),
         Participants = entity.GetInt64("Participants") ?? 0,
         DroppedParticipants = entity.GetInt64("DroppedParticipants") ?? 0,
         Streams = entity.GetInt64("Streams") ?? 0,

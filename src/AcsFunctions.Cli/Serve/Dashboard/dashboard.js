@@ -29,7 +29,7 @@ const TABS = [
   },
   {
     id: 'calls', title: 'Calls & quality', items: [
-      { id: 'call-volume', title: 'Calls, poor calls and dropped participants', kind: 'call-volume', view: 'totals', y: [{ id: 'calls', label: 'Calls' }, { id: 'poorCalls', label: 'Poor calls' }, { id: 'droppedParticipants', label: 'Dropped participants' }], unit: 'calls' },
+      { id: 'call-volume', title: 'Calls, poor calls and dropped participants', kind: 'call-volume', view: 'totals', y: [{ id: 'calls', label: 'Calls' }, { id: 'poorCalls', label: 'Poor calls' }, { id: 'droppedParticipants', label: 'Dropped participants' }, { id: 'unknownCalls', label: 'Calls of unknown quality' }], unit: 'calls' },
       { id: 'poor-streams', title: 'Poor streams against all streams', kind: 'call-quality', view: 'totals', y: [{ id: 'streams', label: 'Streams' }, { id: 'poorStreams', label: 'Poor streams' }], unit: 'streams' },
       { id: 'poor-reasons', title: 'Poor streams by reason', kind: 'call-quality', view: 'totals', type: 'bar', unit: 'streams', y: POOR_REASONS.map(r => ({ id: r.replace(/ /g, '_').replace('-', '_'), label: r, path: ['poorReasons', r] })) },
       {

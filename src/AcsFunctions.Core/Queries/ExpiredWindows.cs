@@ -1,0 +1,52 @@
+using AcsFunctions.Retention;
+using AcsFunctions.Rollups;
+using AcsFunctions.Storage;
+using Microsoft.Extensions.Options;
+
+namespace AcsFunctions.Queries;
+
+/// <summary>
+/// A part of a query's range that retention has deleted the rows of at the tier the query reads it from: the answer has
+/// nothing there, which is not zero traffic. <paramref name="Setting"/> names the retention setting
+/// (<c>MinuteAggregates</c>, <c>HourlyAggregates</c>, <c>DailyAggregates</c>).
+/// </summary>
+public sealed record ExpiredWindow(string Table, string Tier, string Setting, DateTimeOffset From, DateTimeOffset To);
+
+/// <summary>
+/// Finds the parts of a query's range whose rows retention has deleted, from what retention recorded it deleted
+/// (<c>RetentionState</c>: the cutoff per table and tier, whatever settings the deleting host had), not from this host's
+/// settings: a <c>PT1M</c> query older than <c>MinuteAggregates</c>, or the unaligned edge of a <c>PT1H</c>/<c>P1D</c> one,
+/// reads minute rows that are gone, and an empty answer there read as "no traffic".
+/// </summary>
+public sealed class ExpiredWindows(AcsStorage storage, IOptions<QueryOptions>? options = null)
+{
+    private readonly TierReads _reads = QueryOptions.ReadsOf(options);
+
+    /// <summary>The expired parts of the ranges <paramref name="parameters"/> reads from the windowed aggregate <paramref name="tables"/>, earliest first.</summary>
+    public async Task<IReadOnlyList<ExpiredWindow>> ReadAsync(QueryParameters parameters, IReadOnlyList<string> tables, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(tables);
+        var tiered = tables.Where(t => CoarseTiers.Tables.Contains(t)).ToList();
+        if (tiered.Count == 0)
+        {
+            return [];
+        }
+
+        var state = await RetentionState.LoadAsync(storage, null, cancellationToken);
+        var expired = new List<ExpiredWindow>();
+        foreach (var (tier, from, to) in AggregateQuery.TierRanges(parameters, _reads.Coarse))
+        {
+            foreach (var table in tiered)
+            {
+                var cutoff = state.TrimmedBefore(table, tier);
+                if (from < cutoff && RetentionStep.All.FirstOrDefault(s => s.Table == table && s.Tier == tier) is { } step)
+                {
+                    expired.Add(new ExpiredWindow(table, tier, step.Setting, from, to < cutoff ? to : cutoff));
+                }
+            }
+        }
+
+        return [.. expired.OrderBy(e => e.From).ThenBy(e => e.Table, StringComparer.Ordinal)];
+    }
+}
