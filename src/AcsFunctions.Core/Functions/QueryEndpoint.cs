@@ -47,21 +47,41 @@ public sealed class QueryEndpoint
     public async Task<HttpQueryResponse> HandleAsync(string kind, NameValueCollection query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+
+        // HttpUtility.ParseQueryString (the worker's HttpRequestData.Query) files a segment without '=' under the null
+        // key, its text as the value: "?operaton" is the name "operaton" without a value, as ASP.NET Core (acs-diag
+        // serve) reads it, so it is checked like any other name; an empty segment ("&&", a trailing '&') is nothing.
+        var given = new List<(string Name, string? Value)>();
         foreach (var key in query.AllKeys)
         {
-            if (key is null || key.Equals(FunctionKeyParameter, StringComparison.OrdinalIgnoreCase))
+            foreach (string? value in query.GetValues(key) ?? [string.Empty])
+            {
+                if (key is not null)
+                {
+                    given.Add((key, value));
+                }
+                else if (!string.IsNullOrEmpty(value))
+                {
+                    given.Add((value, string.Empty));
+                }
+            }
+        }
+
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var parameter in given.GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase))
+        {
+            if (parameter.Key.Equals(FunctionKeyParameter, StringComparison.OrdinalIgnoreCase))
             {
                 continue; // the function key authenticates the call; it is not a query parameter
             }
 
-            var given = query.GetValues(key);
-            if (given is { Length: > 1 })
+            var count = parameter.Count();
+            if (count > 1)
             {
-                return InvalidParameter(key, $"given {given.Length} times; give it once.");
+                return InvalidParameter(parameter.Key, $"given {count} times; give it once.");
             }
 
-            values[key] = given is { Length: 1 } ? given[0] : null;
+            values[parameter.Key] = parameter.First().Value;
         }
 
         return await HandleAsync(kind, values, cancellationToken);

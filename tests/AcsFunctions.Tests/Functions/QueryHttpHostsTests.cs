@@ -27,6 +27,9 @@ public sealed class QueryHttpHostsTests(AzuriteFixture azurite)
     [InlineData("api-requests", "from=2026-11-20T10:00:00Z&to=2026-11-20T11:00:00Z&from=2026-11-20T09:00:00Z", "from")]
     [InlineData("api-requests", "from=2021-07-01&to=2021-07-02&view=fields", "view")]
     [InlineData("api-requests", "from=2021-07-01&to=2021-07-02&operaton=SMSMessagesSent", "operaton")]
+    [InlineData("api-requests", "from=2021-07-01&to=2021-07-02&operaton", "operaton")] // a name without '=' is still a parameter
+    [InlineData("api-requests", "from=2021-07-01&&to=2021-07-02&operaton&", "operaton")] // empty segments are nothing, the bare name is checked
+    [InlineData("api-requests", "from=2021-07-01&to=2021-07-02&view=operations&view", "view")] // given twice
     [InlineData("schema", "from=2021-07-01&to=2021-07-02&view=columns", "view")]
     [InlineData("schema", "from=2021-07-01&to=2021-07-02&interval=PT5M", "interval")]
     public async Task BadParameters_Are400ProblemDetailsNamingTheParameter_OnBothHosts(string kind, string query, string parameter)
