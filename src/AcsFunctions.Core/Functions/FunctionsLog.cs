@@ -25,6 +25,10 @@ internal static partial class FunctionsLog
         Message = "Query {Kind}: storage unavailable")]
     public static partial void QueryStorageUnavailable(ILogger logger, string kind, Exception exception);
 
+    [LoggerMessage(EventId = 4221, EventName = "QueryStorageRefused", Level = LogLevel.Error,
+        Message = "Query {Kind}: table storage refused the app's credentials (HTTP {Status}); the identity needs Storage Table Data Contributor (or Reader) on the account")]
+    public static partial void QueryStorageRefused(ILogger logger, string kind, int status, Exception exception);
+
     [LoggerMessage(EventId = 4212, EventName = "RetentionFailed", Level = LogLevel.Error,
         Message = "Retention after the scheduled roll-up failed; nothing is lost, the next timer run retries")]
     public static partial void RetentionFailed(ILogger logger, Exception exception);

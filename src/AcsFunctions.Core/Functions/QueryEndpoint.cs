@@ -2,6 +2,7 @@ using System.Collections.Specialized;
 using System.Text.Json;
 using AcsFunctions.Queries;
 using AcsFunctions.Storage;
+using Azure;
 using Microsoft.Extensions.Logging;
 
 namespace AcsFunctions.Functions;
@@ -12,7 +13,7 @@ namespace AcsFunctions.Functions;
 /// <see cref="HttpQueryResponse"/> out. The query string goes through <see cref="QueryService"/>, so the body is the
 /// JSON of <c>acs-diag query --format json</c>, compact (same content, no indentation), written from the rows straight
 /// to the response stream. Errors are RFC 9457 problem details: an unknown kind (a path that
-/// names no resource) 404, a bad parameter 400 naming it, an unreachable store 503 (docs/query-api.md).
+/// names no resource) 404, a bad parameter 400 naming it, an unreachable store or one refusing the server's credentials 503 (docs/query-api.md).
 /// </summary>
 public sealed class QueryEndpoint
 {
@@ -47,21 +48,41 @@ public sealed class QueryEndpoint
     public async Task<HttpQueryResponse> HandleAsync(string kind, NameValueCollection query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+
+        // HttpUtility.ParseQueryString (the worker's HttpRequestData.Query) files a segment without '=' under the null
+        // key, its text as the value: "?operaton" is the name "operaton" without a value, as ASP.NET Core (acs-diag
+        // serve) reads it, so it is checked like any other name; an empty segment ("&&", a trailing '&') is nothing.
+        var given = new List<(string Name, string? Value)>();
         foreach (var key in query.AllKeys)
         {
-            if (key is null || key.Equals(FunctionKeyParameter, StringComparison.OrdinalIgnoreCase))
+            foreach (string? value in query.GetValues(key) ?? [string.Empty])
+            {
+                if (key is not null)
+                {
+                    given.Add((key, value));
+                }
+                else if (!string.IsNullOrEmpty(value))
+                {
+                    given.Add((value, string.Empty));
+                }
+            }
+        }
+
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var parameter in given.GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase))
+        {
+            if (parameter.Key.Equals(FunctionKeyParameter, StringComparison.OrdinalIgnoreCase))
             {
                 continue; // the function key authenticates the call; it is not a query parameter
             }
 
-            var given = query.GetValues(key);
-            if (given is { Length: > 1 })
+            var count = parameter.Count();
+            if (count > 1)
             {
-                return InvalidParameter(key, $"given {given.Length} times; give it once.");
+                return InvalidParameter(parameter.Key, $"given {count} times; give it once.");
             }
 
-            values[key] = given is { Length: 1 } ? given[0] : null;
+            values[parameter.Key] = parameter.First().Value;
         }
 
         return await HandleAsync(kind, values, cancellationToken);
@@ -97,11 +118,22 @@ public sealed class QueryEndpoint
             FunctionsLog.QueryStorageUnavailable(_logger, kind, ex);
             return Problem(503, "Storage unavailable", StorageUnavailableDetail(kind), null);
         }
+        catch (RequestFailedException ex) when (ex.Status is 401 or 403 && !cancellationToken.IsCancellationRequested)
+        {
+            // Not an outage but the server's own credentials (a data role not effective yet after a deployment, or
+            // removed): the caller learns that much, the storage's answer goes to the host's log only.
+            FunctionsLog.QueryStorageRefused(_logger, kind, ex.Status, ex);
+            return Problem(503, "Storage refused access", StorageRefusedDetail(kind, ex.Status), null);
+        }
     }
 
     /// <summary>The detail of a 503: what happened and where the cause is, without the storage error's text.</summary>
     public static string StorageUnavailableDetail(string kind) =>
         $"Table storage could not be reached for the {kind} query; try again later. The cause is in the host's log (event QueryStorageUnavailable).";
+
+    /// <summary>The detail of a 503 for storage that refused the server's credentials.</summary>
+    public static string StorageRefusedDetail(string kind, int status) =>
+        $"Table storage refused this server's credentials for the {kind} query (HTTP {status}): its identity needs the Storage Table Data Contributor (or Reader) role on the account, which can take minutes to apply after a deployment. The cause is in the host's log (event QueryStorageRefused).";
 
     /// <summary>A problem-details answer.</summary>
     public static HttpQueryResponse Problem(int status, string title, string detail, string? parameter)

@@ -21,6 +21,13 @@ public sealed class ReconcileOptions
     [Range(1, 168)]
     public int LookbackHours { get; set; } = 6;
 
+    /// <value>
+    /// Default 168 (7 days, the longest Event Hubs retention). After the app was stopped, how far back the first run
+    /// goes to reconcile the hours it missed; older hours are left for <c>acs-diag reconcile --store</c>.
+    /// </value>
+    [Range(1, 2232)]
+    public int MaxCatchUpHours { get; set; } = 168;
+
     /// <value>Default 30 min. An hour is reconciled only once it ended this long ago (logs lag the metrics).</value>
     public TimeSpan SettleDelay { get; set; } = TimeSpan.FromMinutes(30);
 }

@@ -13,10 +13,43 @@ public sealed class ReconcileResultStore
     /// <summary>Logical table name.</summary>
     public const string TableName = "Reconciliation";
 
+    /// <summary>The partition of the job's progress rows (RowKey = resource key): after every <c>yyyyMMddHHmm</c> key.</summary>
+    public const string ProgressPartition = "~checked";
+
+    private const string CheckedThroughColumn = "CheckedThrough";
+
     private readonly TableWriter _writer;
+    private readonly AcsStorage _storage;
 
     /// <summary>Creates the store.</summary>
-    public ReconcileResultStore(TableWriter writer) => _writer = writer;
+    public ReconcileResultStore(TableWriter writer, AcsStorage storage)
+    {
+        _writer = writer;
+        _storage = storage;
+    }
+
+    /// <summary>
+    /// The start of the first hour of <paramref name="resourceId"/> that still needs a check by the scheduled job (every
+    /// earlier hour had its last one), or null before the job's first run for it.
+    /// </summary>
+    public async Task<DateTimeOffset?> ReadCheckedThroughAsync(string resourceId, CancellationToken cancellationToken = default)
+    {
+        var row = await TableReads.PointAsync(_storage.GetTable(TableName), ProgressPartition, ResourceRef.Parse(resourceId).Key, cancellationToken);
+        return row?.GetDateTimeOffset(CheckedThroughColumn);
+    }
+
+    /// <summary>Records that every hour of <paramref name="resourceId"/> before <paramref name="checkedThrough"/> had its last scheduled check.</summary>
+    public async Task SaveCheckedThroughAsync(string resourceId, DateTimeOffset checkedThrough, CancellationToken cancellationToken = default)
+    {
+        var resource = ResourceRef.Parse(resourceId);
+        var rejected = await _writer.WriteAsync(
+            [new TableWrite(TableName, new TableEntity(ProgressPartition, resource.Key) { ["ResourceId"] = resource.Id, [CheckedThroughColumn] = checkedThrough })],
+            cancellationToken);
+        if (rejected.Count > 0)
+        {
+            throw new InvalidOperationException($"Table storage refused the reconciliation progress of {resource.Id}: {rejected[0].Error}");
+        }
+    }
 
     /// <summary>Stores the rows of a one-hour report.</summary>
     /// <exception cref="ArgumentException">The report does not cover exactly one hour.</exception>

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Data.Tables.Sas;
 using AcsFunctions.Cli.Serve;
 using AcsFunctions.FunctionApp;
 using AcsFunctions.Functions;
@@ -27,6 +29,9 @@ public sealed class QueryHttpHostsTests(AzuriteFixture azurite)
     [InlineData("api-requests", "from=2026-11-20T10:00:00Z&to=2026-11-20T11:00:00Z&from=2026-11-20T09:00:00Z", "from")]
     [InlineData("api-requests", "from=2021-07-01&to=2021-07-02&view=fields", "view")]
     [InlineData("api-requests", "from=2021-07-01&to=2021-07-02&operaton=SMSMessagesSent", "operaton")]
+    [InlineData("api-requests", "from=2021-07-01&to=2021-07-02&operaton", "operaton")] // a name without '=' is still a parameter
+    [InlineData("api-requests", "from=2021-07-01&&to=2021-07-02&operaton&", "operaton")] // empty segments are nothing, the bare name is checked
+    [InlineData("api-requests", "from=2021-07-01&to=2021-07-02&view=operations&view", "view")] // given twice
     [InlineData("schema", "from=2021-07-01&to=2021-07-02&view=columns", "view")]
     [InlineData("schema", "from=2021-07-01&to=2021-07-02&interval=PT5M", "interval")]
     public async Task BadParameters_Are400ProblemDetailsNamingTheParameter_OnBothHosts(string kind, string query, string parameter)
@@ -93,6 +98,32 @@ public sealed class QueryHttpHostsTests(AzuriteFixture azurite)
         });
 
         Assert.Equal(new HttpAnswer(200, QueryEndpoint.JsonContentType, JsonText.Compact(expected.Json)), functions);
+        Assert.Equal(functions, serve);
+    }
+
+    /// <summary>
+    /// Table storage that refuses the app's credentials (403: a role assignment not effective yet after a deployment, or
+    /// removed) is a problem-details 503 naming the cause's kind, not an unhandled 500 with an empty body.
+    /// </summary>
+    [Fact]
+    public async Task StorageRefusingTheAppsCredentials_Is503ProblemDetails_OnBothHosts()
+    {
+        // A shared access signature that may only add entities: every read is refused with 403, as Azure refuses an identity without a data role.
+        var tables = new TableServiceClient(azurite.ConnectionString);
+        await tables.CreateTableIfNotExistsAsync("refusedprobe");
+        var sas = tables.GenerateSasUri(TableAccountSasPermissions.Add, TableAccountSasResourceTypes.All, DateTimeOffset.UtcNow.AddHours(1));
+        var blobEndpoint = azurite.ConnectionString.Split(';').Single(p => p.StartsWith("BlobEndpoint=", StringComparison.Ordinal));
+        var refused = $"{blobEndpoint};TableEndpoint={sas.GetLeftPart(UriPartial.Path)};SharedAccessSignature={sas.Query.TrimStart('?')}";
+        await using var app = AppHost.Build(refused);
+
+        var (functions, serve) = await BothAsync(app, "api-requests", "from=2026-11-20T10:00:00Z&to=2026-11-20T11:00:00Z");
+
+        Assert.Equal(503, functions.Status);
+        Assert.Equal(QueryEndpoint.ProblemContentType, functions.ContentType);
+        using var problem = JsonDocument.Parse(functions.Body);
+        Assert.Equal("Storage refused access", problem.RootElement.GetProperty("title").GetString());
+        Assert.Contains("Storage Table Data", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", functions.Body, StringComparison.Ordinal);
         Assert.Equal(functions, serve);
     }
 

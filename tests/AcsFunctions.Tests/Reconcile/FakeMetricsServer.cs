@@ -46,6 +46,9 @@ internal sealed class FakeMetricsServer : IAsyncDisposable
     /// <summary>Status to answer every request with instead of data (401, 403), or 0.</summary>
     public int DenyWith { get; set; }
 
+    /// <summary>Resource names (the last segment of a resource id) whose requests get 403, as a resource the identity has no role on.</summary>
+    public ConcurrentDictionary<string, bool> DeniedResources { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Every request received (path and query), with the time it arrived.</summary>
     public ConcurrentQueue<(long Timestamp, string PathAndQuery, int Status)> Requests { get; } = new();
 
@@ -108,6 +111,12 @@ internal sealed class FakeMetricsServer : IAsyncDisposable
         {
             body = Error("InvalidAuthenticationToken", "The access token is missing or invalid.");
             return 401;
+        }
+
+        if (DenyWith == 0 && DeniedResources.Keys.Any(name => context.Request.Path.Value!.Contains("/" + name + "/", StringComparison.OrdinalIgnoreCase)))
+        {
+            body = Error("AuthorizationFailed", "The client does not have authorization to perform action 'microsoft.insights/metrics/read'.");
+            return 403;
         }
 
         if (DenyWith != 0)

@@ -74,6 +74,112 @@ public sealed class ReconcileJobTests(AzuriteFixture azurite)
         Assert.Empty(await storage.AllAsync(ReconcileResultStore.TableName));
     }
 
+    [Fact]
+    public async Task RunAsync_AfterTheAppWasStoppedForADay_ReconcilesEveryMissedHour()
+    {
+        await using var server = await FakeMetricsServer.StartAsync();
+        await using var storage = Create(azurite, server, ResourceId);
+        var job = storage.Services.GetRequiredService<ReconcileJob>();
+        await job.RunAsync(); // 12:00: hours 08–10 checked
+
+        // Stopped for a day: the hour 15:00 of the first day is neither in the first run's hours nor in the last 3 hours
+        // of the next run; its platform count is 5 and its logs arrive (and are rolled up) while the app is down.
+        var missed = _eight.AddHours(7);
+        server.Points.Add(new PlatformMetricPoint("APIRequestChat", "SendChatMessage", "201", missed.AddMinutes(10), 5));
+        await WriteAsync(storage, ResourceRef.Parse(ResourceId), missed.AddMinutes(10), 5);
+        storage.Time.Advance(TimeSpan.FromDays(1));
+
+        var reports = await job.RunAsync();
+
+        Assert.Equal(_eight.AddHours(1), reports.Min(r => r.From)); // 08:00 had its last check in the first run (the back of its window)
+        Assert.Equal(_eight.AddDays(1).AddHours(2), reports.Max(r => r.From));
+        var row = Assert.Single(await ReconciledAsync(storage, missed, missed.AddHours(1)));
+        Assert.Equal((5, 5, "equal"), (row.Platform, row.Ours, row.Verdict));
+    }
+
+    [Fact]
+    public async Task RunAsync_CatchUpAfterAStop_IsCheckedAgainByTheNextOnTimeRun_ThenLeftAlone()
+    {
+        await using var server = await FakeMetricsServer.StartAsync();
+        await using var storage = Create(azurite, server, ResourceId);
+        var job = storage.Services.GetRequiredService<ReconcileJob>();
+        await job.RunAsync();
+        var missed = _eight.AddHours(7);
+        server.Points.Add(new PlatformMetricPoint("APIRequestChat", "SendChatMessage", "201", missed.AddMinutes(10), 5));
+        storage.Time.Advance(TimeSpan.FromDays(1));
+
+        // The past-due run right after the restart: the hub's backlog is not ingested yet, so the hour looks short.
+        await job.RunAsync(pastDue: true);
+        Assert.Equal("fewer", Assert.Single(await ReconciledAsync(storage, missed, missed.AddHours(1))).Verdict);
+
+        // An hour later the backlog is in: the next on-time run checks the caught-up hours again.
+        await WriteAsync(storage, ResourceRef.Parse(ResourceId), missed.AddMinutes(10), 5);
+        storage.Time.Advance(TimeSpan.FromHours(1));
+        var recheck = await job.RunAsync();
+        Assert.Equal(_eight.AddHours(1), recheck.Min(r => r.From));
+        Assert.Equal("equal", Assert.Single(await ReconciledAsync(storage, missed, missed.AddHours(1))).Verdict);
+
+        // Then only the last LookbackHours hours again.
+        storage.Time.Advance(TimeSpan.FromHours(1));
+        var next = await job.RunAsync();
+        Assert.Equal([_eight.AddDays(1).AddHours(2), _eight.AddDays(1).AddHours(3), _eight.AddDays(1).AddHours(4)], next.Select(r => r.From));
+    }
+
+    [Fact]
+    public async Task RunAsync_StoppedLongerThanMaxCatchUpHours_GoesBackThatFarOnly()
+    {
+        await using var server = await FakeMetricsServer.StartAsync();
+        await using var storage = Create(azurite, server, ResourceId, ("AcsFunctions:Reconcile:MaxCatchUpHours", "10"));
+        var job = storage.Services.GetRequiredService<ReconcileJob>();
+        await job.RunAsync();
+        storage.Time.Advance(TimeSpan.FromDays(1));
+
+        var reports = await job.RunAsync();
+
+        Assert.Equal(10, reports.Count);
+        Assert.Equal(_eight.AddDays(1).AddHours(3).AddHours(-10), reports.Min(r => r.From));
+    }
+
+    [Fact]
+    public async Task RunAsync_OneResourceRefused_TheOthersAreStillReconciled_AndTheRunFails()
+    {
+        const string Refused = "/subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/rg-comms/providers/Microsoft.Communication/CommunicationServices/acs-refused";
+        await using var server = await FakeMetricsServer.StartAsync();
+        server.DeniedResources["acs-refused"] = true;
+        server.Points.Add(new PlatformMetricPoint("APIRequestChat", "SendChatMessage", "201", _eight.AddMinutes(5), 10));
+        await using var storage = Create(azurite, server, Refused, ("AcsFunctions:Reconcile:Resources:1", ResourceId));
+        await WriteAsync(storage, ResourceRef.Parse(ResourceId), _eight.AddMinutes(5), 10);
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => storage.Services.GetRequiredService<ReconcileJob>().RunAsync());
+
+        Assert.Contains("acs-refused", failure.ToString(), StringComparison.Ordinal);
+        var row = Assert.Single(await ReconciledAsync(storage, _eight, _eight.AddHours(1)));
+        Assert.Equal((ResourceRef.Parse(ResourceId).Name, "equal"), (row.ResourceName, row.Verdict));
+    }
+
+    private static TestStorage Create(AzuriteFixture azurite, FakeMetricsServer server, string resourceId, params (string Key, string Value)[] more)
+    {
+        var settings = new Dictionary<string, string?> { ["AcsFunctions:Reconcile:Resources:0"] = resourceId, ["AcsFunctions:Reconcile:LookbackHours"] = "3" };
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+
+        return TestStorage.Create(azurite.ConnectionString, settings, services =>
+        {
+            services.AddSingleton(server.Credential);
+            services.AddSingleton(server.ClientOptions());
+        });
+    }
+
+    private static async Task<List<ReconciliationRow>> ReconciledAsync(TestStorage storage, DateTimeOffset from, DateTimeOffset to)
+    {
+        var result = await storage.Services.GetRequiredService<QueryService>().QueryAsync(
+            ReconciliationQuery.KindName,
+            new Dictionary<string, string?> { ["from"] = from.ToString("O"), ["to"] = to.ToString("O") });
+        return result.Rows.Cast<ReconciliationRow>().ToList();
+    }
+
     private static async Task WriteAsync(TestStorage storage, ResourceRef resource, DateTimeOffset window, long count)
     {
         var table = storage.Table(TableNames.AggApiRequests);
