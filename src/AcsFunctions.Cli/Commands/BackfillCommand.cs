@@ -4,7 +4,6 @@ using AcsFunctions.Cli.Output;
 using AcsFunctions.Storage;
 using Azure;
 using Azure.Identity;
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -63,7 +62,7 @@ internal static class BackfillCommand
             {
                 // The archive gets the same bounded wait (AcsFunctions:Storage:NetworkTimeout, MaxRetries) as the tables.
                 var bounded = StorageClientOptions.Bound(
-                    new BlobClientOptions(),
+                    StorageClientOptions.NewBlobOptions(),
                     services.GetRequiredService<IOptions<StorageOptions>>().Value,
                     services.GetRequiredService<ILoggerFactory>().CreateLogger("AcsFunctions.Backfill.Archive"));
                 archive = ArchiveSource.Connect(parse.GetValue(source)!, options: bounded);
