@@ -77,6 +77,11 @@ internal static class BackfillCommand
             {
                 var result = await BackfillReport.WithProgressAsync(progress => service.RunAsync(archive, request, progress, ct));
                 BackfillReport.Write(result, parse.GetValue(json));
+                if (result.Blobs.Count == 0)
+                {
+                    await Console.Error.WriteLineAsync(BackfillReport.NothingInRange(request));
+                }
+
                 return result.Ingest.Reconciles ? ExitCodes.Success : ExitCodes.Failure;
             }
             catch (StorageUnavailableException ex)
