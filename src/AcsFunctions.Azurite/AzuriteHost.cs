@@ -114,6 +114,11 @@ public sealed class AzuriteHost : IAsyncDisposable
             start.Environment["NODE_OPTIONS"] = $"--max-old-space-size={heap.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
         }
 
+        if (_options.SkipApiVersionCheck)
+        {
+            start.ArgumentList.Add("--skipApiVersionCheck");
+        }
+
         if (_options.Location is null)
         {
             start.ArgumentList.Add("--inMemoryPersistence");
@@ -126,7 +131,7 @@ public sealed class AzuriteHost : IAsyncDisposable
 
         foreach (var arg in new[]
         {
-            "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
+            "--silent", "--loose", "--disableTelemetry",
             "--blobHost", "127.0.0.1", "--blobPort", BlobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),

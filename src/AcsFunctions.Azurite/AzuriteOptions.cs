@@ -27,6 +27,12 @@ public sealed record AzuriteOptions
     /// </summary>
     public Action<string>? Log { get; init; }
 
+    /// <summary>
+    /// Accept every storage API version (<c>--skipApiVersionCheck</c>, the default); false starts Azurite as
+    /// <c>npx azurite</c> does, refusing versions newer than it knows.
+    /// </summary>
+    public bool SkipApiVersionCheck { get; init; } = true;
+
     /// <summary>How long to wait for Azurite to accept connections.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

@@ -4,7 +4,6 @@ using AcsFunctions.Cli.Output;
 using AcsFunctions.Storage;
 using Azure;
 using Azure.Identity;
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -63,7 +62,7 @@ internal static class BackfillCommand
             {
                 // The archive gets the same bounded wait (AcsFunctions:Storage:NetworkTimeout, MaxRetries) as the tables.
                 var bounded = StorageClientOptions.Bound(
-                    new BlobClientOptions(),
+                    StorageClientOptions.NewBlobOptions(),
                     services.GetRequiredService<IOptions<StorageOptions>>().Value,
                     services.GetRequiredService<ILoggerFactory>().CreateLogger("AcsFunctions.Backfill.Archive"));
                 archive = ArchiveSource.Connect(parse.GetValue(source)!, options: bounded);
@@ -78,6 +77,11 @@ internal static class BackfillCommand
             {
                 var result = await BackfillReport.WithProgressAsync(progress => service.RunAsync(archive, request, progress, ct));
                 BackfillReport.Write(result, parse.GetValue(json));
+                if (result.Blobs.Count == 0)
+                {
+                    await Console.Error.WriteLineAsync(BackfillReport.NothingInRange(request));
+                }
+
                 return result.Ingest.Reconciles ? ExitCodes.Success : ExitCodes.Failure;
             }
             catch (StorageUnavailableException ex)

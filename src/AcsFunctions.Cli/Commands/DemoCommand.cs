@@ -7,6 +7,7 @@ using AcsFunctions.Decoding;
 using AcsFunctions.Ingestion;
 using AcsFunctions.Queries;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
 namespace AcsFunctions.Cli.Commands;
@@ -21,22 +22,20 @@ internal static class DemoCommand
             Description = "Storage connection string; without it an in-memory Azurite is started for the demo and stopped afterwards.",
         };
         var serve = new Option<bool>("--serve") { Description = "Afterwards keep the data and serve the dashboard and query API until Ctrl+C; the last line is the dashboard's address." };
-        var urls = new Option<string>("--urls") { Description = "Where --serve listens (loopback only).", DefaultValueFactory = _ => "http://127.0.0.1:7071" };
+        var urls = new Option<string>("--urls") { Description = "Where --serve listens (loopback only).", DefaultValueFactory = _ => ServeStartup.DefaultUrls };
         var open = new Option<bool>("--open") { Description = "With --serve: open the dashboard in the default browser." };
         var command = new Command("demo", "Start an in-memory Azurite, ingest the bundled ACS sample stream and show what was stored (--serve: then show it in the dashboard).") { storage, serve, urls, open };
         command.SetAction(async (parse, ct) =>
         {
-            if (parse.GetValue(serve) && ServeGuard.InvalidUrl(parse.GetValue(urls)!) is { } invalid)
+            var listen = parse.GetValue(urls)!;
+            if (!parse.GetValue(serve) && (parse.GetResult(urls) is { Implicit: false } || parse.GetValue(open)))
             {
-                await Console.Error.WriteLineAsync($"error: --urls: '{TerminalText.Plain(invalid)}' is not a valid URL; use e.g. http://127.0.0.1:7071.");
-                await Console.Error.WriteLineAsync("hint: acs-diag demo --help shows the usage.");
-                return ExitCodes.InvalidArguments;
+                throw new CliUsageException("--urls and --open apply to the dashboard: add --serve (acs-diag demo --serve --urls <loopback url>).");
             }
 
-            if (parse.GetValue(serve) && !QueryApi.IsLoopbackOnly(parse.GetValue(urls)!))
+            if (parse.GetValue(serve) && await ServeStartup.CheckUrlsAsync(listen, "demo", ServeGuard.LoopbackOnly) is { } refused)
             {
-                await Console.Error.WriteLineAsync($"error: --urls {parse.GetValue(urls)} is not loopback-only; the demo's dashboard has no authentication.");
-                return ExitCodes.InvalidArguments;
+                return refused;
             }
 
             AzuriteHost? azurite = null;
@@ -52,6 +51,14 @@ internal static class DemoCommand
             try
             {
                 await using var services = CliHost.Build(connection);
+
+                // The dashboard's address is taken before the demo's work, so an address in use fails at once.
+                await using var app = parse.GetValue(serve) ? QueryApi.Build(services.GetRequiredService<QueryService>(), listen, [], services.GetRequiredService<ILoggerFactory>()) : null;
+                if (app is not null && await ServeStartup.StartAsync(app, listen, "demo", ServeGuard.LoopbackOnly, ct) is { } failed)
+                {
+                    return failed;
+                }
+
                 var context = new DemoContext(services, connection);
                 var bodies = SampleBodies();
                 AnsiConsole.MarkupLine($"[bold]Ingesting {bodies.Count} bundled sample bodies[/] (the seeds' call logs plus API-request, email and usage examples)…");
@@ -62,9 +69,9 @@ internal static class DemoCommand
                     await step(context, ct);
                 }
 
-                if (parse.GetValue(serve))
+                if (app is not null)
                 {
-                    await DashboardHost.RunAsync(services.GetRequiredService<QueryService>(), parse.GetValue(urls)!, context.DashboardViews, parse.GetValue(open), ct);
+                    await DashboardHost.ServeAsync(app, context.DashboardViews, parse.GetValue(open), ct);
                 }
                 else
                 {

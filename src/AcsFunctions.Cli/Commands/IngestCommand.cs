@@ -39,6 +39,11 @@ internal static class IngestCommand
                     Inputs.TotalBytes(files),
                     progress => pipeline.IngestAsync(Inputs.ReadAsync(files, ct), progress, ct));
                 IngestReport.Write(result, parse.GetValue(json));
+                foreach (var note in Inputs.EmptyDirectoryNotes(parse.GetValue(paths)!))
+                {
+                    await Console.Error.WriteLineAsync(TerminalText.Plain(note));
+                }
+
                 return result.Reconciles ? ExitCodes.Success : ExitCodes.Failure;
             }
             catch (StorageUnavailableException ex)

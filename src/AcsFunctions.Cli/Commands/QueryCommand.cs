@@ -71,7 +71,10 @@ internal static class QueryCommand
             }
             catch (QueryParameterException ex)
             {
-                await Console.Error.WriteLineAsync($"error: {TerminalText.Plain(ex.Message)}");
+                // The option as typed (--interval), not the exception's "(Parameter 'interval')" suffix.
+                var name = ex.ParamName switch { null => null, "kind" => "<kind>", var option => "--" + option };
+                await Console.Error.WriteLineAsync($"error: {(name is null ? string.Empty : name + ": ")}{TerminalText.Plain(ex.Problem)}");
+                await Console.Error.WriteLineAsync("hint: acs-diag query --help shows the usage.");
                 return ExitCodes.InvalidArguments;
             }
             catch (StorageUnavailableException ex)

@@ -41,6 +41,21 @@ internal static class BackfillReport
         IngestReport.Write(result.Ingest, json: false);
     }
 
+    /// <summary>
+    /// The note for a run that found no archive blob at all (a mistyped category or resource, a range without data):
+    /// exit 0 would otherwise look like a backfill that did its job.
+    /// </summary>
+    public static string NothingInRange(BackfillRequest request)
+    {
+        var containers = request.Categories.Count == 0
+            ? $"any {ArchiveContainers.Prefix}* container"
+            : string.Join(", ", request.Categories.Select(ArchiveContainers.For));
+        var resources = request.Resources.Count == 0 ? string.Empty : $" for {string.Join(", ", request.Resources)}";
+        var firstHour = request.From.UtcDateTime.Date.AddHours(request.From.UtcDateTime.Hour);
+        return $"note: no archive blob in {containers}{resources} whose hour starts in [{firstHour:yyyy-MM-ddTHH:mm}Z, {request.To.UtcDateTime:yyyy-MM-ddTHH:mm}Z): "
+            + "check --category (the container is insights-logs-<category lowercased>), --resource and the range (the hour in a blob's path is when the platform received its events).";
+    }
+
     /// <summary>Runs <paramref name="work"/> with a progress bar (bytes, blobs, records) when attached to a terminal.</summary>
     public static async Task<BackfillResult> WithProgressAsync(Func<IProgress<BackfillProgress>?, Task<BackfillResult>> work)
     {

@@ -26,7 +26,7 @@ internal static class Inputs
             }
             else if (Directory.Exists(path))
             {
-                files.AddRange(Walk(path).Order(StringComparer.Ordinal).Where(f => seen.Add(RealPath(f))));
+                files.AddRange(Walk(path, _patterns).Order(StringComparer.Ordinal).Where(f => seen.Add(RealPath(f))));
             }
             else if (File.Exists(path))
             {
@@ -44,14 +44,33 @@ internal static class Inputs
         return files;
     }
 
-    private static IEnumerable<string> Walk(string root)
+    /// <summary>
+    /// A note for each directory among <paramref name="paths"/> that holds no input file (so ingesting it did nothing),
+    /// naming what it skipped — e.g. <c>PT1H.json.gz</c> files, which must be decompressed first.
+    /// </summary>
+    public static IEnumerable<string> EmptyDirectoryNotes(IEnumerable<string> paths)
+    {
+        foreach (var directory in paths.Where(p => p != "-" && Directory.Exists(p)))
+        {
+            if (Walk(directory, _patterns).Any())
+            {
+                continue;
+            }
+
+            var others = Walk(directory, ["*"]).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+            var skipped = others.Count == 0 ? "it holds no file" : $"{others.Count} other files skipped, e.g. {others[0]}";
+            yield return $"note: no *.json, *.ndjson or *.jsonl file under {directory} ({skipped}); a compressed file must be decompressed first (gunzip -c file.gz | acs-diag ingest -).";
+        }
+    }
+
+    private static IEnumerable<string> Walk(string root, string[] patterns)
     {
         var pending = new Stack<string>();
         pending.Push(root);
         while (pending.Count > 0)
         {
             var directory = pending.Pop();
-            foreach (var pattern in _patterns)
+            foreach (var pattern in patterns)
             {
                 foreach (var file in Directory.EnumerateFiles(directory, pattern, SearchOption.TopDirectoryOnly))
                 {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using AcsFunctions.Queries;
+using Microsoft.AspNetCore.Builder;
 
 namespace AcsFunctions.Cli.Serve;
 
@@ -17,14 +17,12 @@ internal static class DashboardHost
             : $"{baseUrl.TrimEnd('/')}/?from={Iso(view.From)}&to={Iso(view.To)}" + (view.Tab is { } tab ? "&tab=" + tab : string.Empty);
 
     /// <summary>
-    /// Starts the API and dashboard on <paramref name="urls"/>, writes an address per view (the last one, the last line,
-    /// starts with <c>Dashboard: </c>), opens the last in the default browser when <paramref name="open"/>, and serves
-    /// until <paramref name="cancellationToken"/> fires.
+    /// Serves the started API and dashboard <paramref name="app"/>: writes an address per view (the last one, the last
+    /// line, starts with <c>Dashboard: </c>), opens the last in the default browser when <paramref name="open"/>, and
+    /// serves until <paramref name="cancellationToken"/> fires (Ctrl+C).
     /// </summary>
-    public static async Task RunAsync(QueryService queries, string urls, IReadOnlyList<DashboardView> views, bool open, CancellationToken cancellationToken)
+    public static async Task ServeAsync(WebApplication app, IReadOnlyList<DashboardView> views, bool open, CancellationToken cancellationToken)
     {
-        await using var app = QueryApi.Build(queries, urls, []);
-        await app.StartAsync(cancellationToken);
         var baseUrl = app.Urls.First();
         await Console.Error.WriteLineAsync("Serving the demo's data until Ctrl+C (the in-memory Azurite stops with it).");
         foreach (var view in views.SkipLast(1))
@@ -40,15 +38,7 @@ internal static class DashboardHost
             TryOpen(address);
         }
 
-        try
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        await app.StopAsync(CancellationToken.None);
+        await ServeStartup.ServeUntilCancelledAsync(app, cancellationToken);
     }
 
     private static void TryOpen(string address)

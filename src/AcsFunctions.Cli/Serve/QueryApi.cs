@@ -20,18 +20,16 @@ internal static class QueryApi
     /// <summary>
     /// Builds (does not start) the web application over an existing <see cref="QueryService"/>. Every request passes
     /// <paramref name="guard"/> (default: loopback only): answered with 503 while the server is bound beyond loopback
-    /// without <c>--allow-remote</c>, and with 400 when its Host header is not an allowed host.
+    /// without <c>--allow-remote</c>, and with 400 when its Host header is not an allowed host. The query endpoint logs to
+    /// <paramref name="loggerFactory"/> (the command's: standard error, <c>Logging__LogLevel__*</c>), where a 503's detail
+    /// sends the caller ("the cause is in the host's log").
     /// </summary>
     public static WebApplication Build(QueryService queries, string urls, IReadOnlyList<string> corsOrigins, ILoggerFactory? loggerFactory = null, ServeGuard? guard = null)
     {
         guard ??= ServeGuard.LoopbackOnly;
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(urls);
-        builder.Logging.ClearProviders();
-        if (loggerFactory is not null)
-        {
-            builder.Services.AddSingleton(loggerFactory);
-        }
+        builder.Logging.ClearProviders(); // the host's own logs (Kestrel's failure to bind, with its stack trace) stay out: the command says it in one line
 
         builder.Services.AddProblemDetails();
         builder.Services.AddCors(o => o.AddDefaultPolicy(p =>

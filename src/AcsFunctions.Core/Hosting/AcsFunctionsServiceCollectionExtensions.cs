@@ -103,7 +103,7 @@ public static class AcsFunctionsServiceCollectionExtensions
 
     private static BlobServiceClient? CreateBlobService(StorageOptions options, StorageCredential credential, StorageAttemptPolicy attempts, StorageReachability? reachability)
     {
-        var clientOptions = StorageClientOptions.Bound(new BlobClientOptions(), options, attempts, reachability);
+        var clientOptions = StorageClientOptions.Bound(StorageClientOptions.NewBlobOptions(), options, attempts, reachability);
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             return new BlobServiceClient(options.ConnectionString, clientOptions);

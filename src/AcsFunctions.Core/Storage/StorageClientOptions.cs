@@ -18,6 +18,14 @@ public static class StorageClientOptions
     }
 
     /// <summary>
+    /// New options for a blob client (the app's payload blobs, a backfill's archive) at the newest blob service version
+    /// the repository's Azurite (package.json) accepts. The SDK's default is newer, and Azurite started without
+    /// <c>--skipApiVersionCheck</c> (<c>npx azurite</c>, as the docs say) refuses it with 400 InvalidHeaderValue on the
+    /// first blob request; Azure accepts every version. Raise it with Azurite.
+    /// </summary>
+    public static Azure.Storage.Blobs.BlobClientOptions NewBlobOptions() => new(Azure.Storage.Blobs.BlobClientOptions.ServiceVersion.V2026_06_06);
+
+    /// <summary>
     /// As the public overload; with <paramref name="reachability"/> (the CLI's), a connect failure to an endpoint that
     /// never answered ends the call at once (placed inside the attempt logger, which therefore does not report it).
     /// </summary>

@@ -13,12 +13,15 @@ namespace AcsFunctions.Storage;
 /// resolve fails the call at once with a <see cref="StorageUnavailableException"/> ("cannot reach table storage at …:
 /// connection refused"): no SDK retry, no table-writer retry — otherwise the two layers multiply (6 × 3 attempts, ~24 s
 /// for a wrong connection string or Azurite not running). Once an endpoint has answered (any status), its connect
-/// failures are an outage again and retried as before; answers such as 503 and timeouts are always retried. Without it
+/// failures are an outage again and retried as before; answers such as 503 and timeouts are always retried. Endpoints
+/// are told apart by scheme, host and port: the blob endpoint's first request (a payload too large for a table entity,
+/// mid-run) still fails at once when only the table endpoint has answered — a blob endpoint that never answered is a
+/// wrong endpoint or a missing blob service, which retries do not mend — and the error names both endpoints. Without it
 /// (the Functions app, which holds batches through outages on purpose) every layer retries as configured.
 /// </summary>
 public sealed class StorageReachability
 {
-    private readonly ConcurrentDictionary<string, bool> _answered = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, string> _answered = new(StringComparer.OrdinalIgnoreCase);
     private readonly ILogger<StorageReachability> _logger;
 
     /// <summary>Creates the tracker (one per process: it remembers which endpoints answered).</summary>
@@ -62,9 +65,22 @@ public sealed class StorageReachability
     /// The one-line error for storage that never answered; through a proxy the refusal may be the proxy's, so the hint
     /// names it instead of Azurite.
     /// </summary>
-    internal static string Message(string service, string endpoint, string failure, Uri? proxy) => proxy is null
-        ? $"cannot reach {service} storage at {endpoint}: {failure} — is Azurite running, and is the connection string right?"
-        : $"cannot reach {service} storage at {endpoint} through the proxy {proxy.GetLeftPart(UriPartial.Authority)}: {failure} — is the proxy reachable (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), and is the connection string right?";
+    /// <param name="service"><c>table</c> or <c>blob</c>.</param>
+    /// <param name="endpoint">The endpoint that never answered (scheme, host and port).</param>
+    /// <param name="failure">What kept the request from it ("connection refused").</param>
+    /// <param name="proxy">The proxy the request went through, or null.</param>
+    /// <param name="answered">Another endpoint of this process that did answer (<c>table storage at …</c>), or null.</param>
+    internal static string Message(string service, string endpoint, string failure, Uri? proxy, string? answered = null)
+    {
+        var through = proxy is null ? string.Empty : $" through the proxy {proxy.GetLeftPart(UriPartial.Authority)}";
+        var hint = proxy is not null
+            ? "is the proxy reachable (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), and is the connection string right?"
+            : answered is not null
+                ? $"is the {service} endpoint in the connection string right, and does a {service} service listen there (not azurite-table or azurite-blob alone)?"
+                : "is Azurite running, and is the connection string right?";
+        var but = answered is null ? string.Empty : $", although {answered} answered";
+        return $"cannot reach {service} storage at {endpoint}{through}: {failure}{but} — {hint}";
+    }
 
     /// <summary>The proxy the clients' transport sends <paramref name="uri"/> through (the environment's), or null.</summary>
     private static Uri? ProxyFor(Uri uri)
@@ -131,7 +147,7 @@ public sealed class StorageReachability
         private void Answered(HttpMessage message)
         {
             var uri = message.Request.Uri;
-            owner._answered.TryAdd(Key(uri.Scheme, uri.Host, uri.Port), true);
+            owner._answered.TryAdd(Key(uri.Scheme, uri.Host, uri.Port), service);
         }
 
         /// <summary>The exception that ends the call at once, or null (the failure goes on to the retries).</summary>
@@ -145,7 +161,8 @@ public sealed class StorageReachability
             }
 
             Log.StorageNotReached(owner._logger, service, endpoint, message.ProcessingContext.RetryNumber + 1, failure);
-            return new StorageUnavailableException(Message(service, endpoint, failure, ProxyFor(uri.ToUri())), exception);
+            var answered = owner._answered.Select(a => $"{a.Value} storage at {a.Key}").Order(StringComparer.Ordinal).FirstOrDefault();
+            return new StorageUnavailableException(Message(service, endpoint, failure, ProxyFor(uri.ToUri()), answered), exception);
         }
     }
 }

@@ -36,6 +36,23 @@ public sealed class BackfillCommandTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Backfill_NoBlobForAMistypedCategory_SaysSoInsteadOfASilentSuccess()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        var (exit, output, error) = await CliProcess.RunAsync(
+            ["backfill", "--source", azurite.ConnectionString, "--storage", azurite.ConnectionString, "--category", "ChatOperatonal", "--from", "2026-11-20T09:30Z", "--to", "2026-11-20T18:00Z", "--json"],
+            new Dictionary<string, string?> { ["AcsFunctions__Storage__TablePrefix"] = prefix, ["AcsFunctions__Storage__PayloadContainer"] = prefix });
+
+        Assert.True(exit == 0, error);
+        using var result = JsonDocument.Parse(output); // standard output stays the JSON alone
+        Assert.Equal(0, result.RootElement.GetProperty("blobs").GetInt32());
+        Assert.Contains(
+            "note: no archive blob in insights-logs-chatoperatonal whose hour starts in [2026-11-20T09:00Z, 2026-11-20T18:00Z): check --category",
+            error,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Backfill_ToBeforeFrom_InvalidArguments()
     {
         var (exit, _) = await RunAsync("tinvalid", ["backfill", "--source", azurite.ConnectionString, "--from", "2025-03-04T10:00Z", "--to", "2025-03-04T09:00Z"]);

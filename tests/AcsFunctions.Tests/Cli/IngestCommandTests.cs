@@ -96,6 +96,27 @@ public sealed class IngestCommandTests(AzuriteFixture azurite)
         Assert.Contains("re-run", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Ingest_DirectoryWithoutAnInputFile_NamesWhatWasSkipped()
+    {
+        // A directory of the wrong files (here gzip archives and text) ingests nothing: exit 0, but not silently.
+        var directory = Directory.CreateTempSubdirectory("acs-ingest-").FullName;
+        try
+        {
+            await File.WriteAllBytesAsync(Path.Combine(directory, "PT1H.json.gz"), [0x1f, 0x8b, 8, 0]);
+            await File.WriteAllTextAsync(Path.Combine(directory, "notes.txt"), "x");
+            var (exit, output, error) = await CliProcess.RunAsync(["ingest", directory, "--storage", azurite.ConnectionString, "--json"], Prefix("t" + Guid.NewGuid().ToString("N")[..12]));
+
+            Assert.True(exit == 0, error);
+            Assert.Equal(0, JsonDocument.Parse(output).RootElement.GetProperty("bodies").GetInt32());
+            Assert.Contains($"note: no *.json, *.ndjson or *.jsonl file under {directory} (2 other files skipped, e.g. PT1H.json.gz)", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     private static Dictionary<string, string?> Prefix(string prefix) => new()
     {
         ["AcsFunctions__Storage__TablePrefix"] = prefix,

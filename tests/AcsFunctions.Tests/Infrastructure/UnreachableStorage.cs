@@ -16,6 +16,17 @@ internal static partial class UnreachableStorage
     }
 
     /// <summary>
+    /// <paramref name="connectionString"/> (an Azurite one) with only the blob endpoint moved to a closed port
+    /// (<paramref name="port"/>): the tables answer, every blob request is refused.
+    /// </summary>
+    public static string BlobEndpointClosed(string connectionString, out int port)
+    {
+        port = FreePort();
+        var moved = BlobEndpoint().Replace(connectionString, $"BlobEndpoint=http://127.0.0.1:{port}/");
+        return moved != connectionString ? moved : throw new ArgumentException("no loopback BlobEndpoint in the connection string", nameof(connectionString));
+    }
+
+    /// <summary>
     /// A well-formed development-account connection string whose table and blob endpoints are a loopback port nothing
     /// listens on (connections refused); <paramref name="port"/> is that port.
     /// </summary>
@@ -38,4 +49,7 @@ internal static partial class UnreachableStorage
 
     [GeneratedRegex(@"TableEndpoint=http://127\.0\.0\.1:\d+/")]
     private static partial Regex TableEndpoint();
+
+    [GeneratedRegex(@"BlobEndpoint=http://127\.0\.0\.1:\d+/")]
+    private static partial Regex BlobEndpoint();
 }

@@ -103,6 +103,65 @@ public sealed class ServeExposureTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task StorageUnavailable_Answers503_AndServeLogsTheCause()
+    {
+        // The 503's detail sends the caller to "the host's log": for acs-diag serve that is its standard error, which
+        // must then name the storage endpoint that failed.
+        var storage = UnreachableStorage.ClosedPort(out var port);
+        HttpStatusCode? status = null;
+
+        var (_, listening, error) = await ServeAsync(["--urls", "http://127.0.0.1:0"], [], storage: storage, probe: async url =>
+        {
+            using var http = new HttpClient();
+            using var response = await http.GetAsync(new Uri($"{url}/api/query/api-requests?from=now-1h&to=now"));
+            status = response.StatusCode;
+            await Task.Delay(500); // the log line is written on the server's side
+        });
+
+        Assert.NotEmpty(listening);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Contains("Query api-requests: storage unavailable", error, StringComparison.Ordinal);
+        Assert.Contains($"cannot reach table storage at http://127.0.0.1:{port}: connection refused", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DemoServe_AnAddressInUse_FailsAtOnceWithTheSameLineAsServe()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
+
+        var (exit, output, error) = await CliProcess.RunAsync(["demo", "--serve", "--urls", url], new Dictionary<string, string?>());
+
+        Assert.True(exit == 1, $"exit {exit}\n{error}");
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Equal($"error: {url} is already in use by another process: stop it, or pick another address with --urls (e.g. http://127.0.0.1:0 for any free port).", line);
+        Assert.DoesNotContain("Ingesting", output, StringComparison.Ordinal); // refused before the demo's work, not after it
+    }
+
+    [Theory]
+    [InlineData("serve")]
+    [InlineData("demo")]
+    public async Task UrlsThatAreNotAUrl_SameErrorFromServeAndDemo(string command)
+    {
+        var (exit, _, error) = await CliProcess.RunAsync([command, .. command == "demo" ? ["--serve"] : Array.Empty<string>(), "--urls", "notaurl", "--storage", "UseDevelopmentStorage=true"], new Dictionary<string, string?>());
+
+        Assert.True(exit == 2, $"exit {exit}\n{error}");
+        Assert.Contains("error: --urls: 'notaurl' is not a valid URL; use e.g. http://127.0.0.1:7071 (several separated by ';').", error, StringComparison.Ordinal);
+        Assert.Contains($"hint: acs-diag {command} --help shows the usage.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DemoUrlsWithoutServe_IsABadArgument()
+    {
+        var (exit, output, error) = await CliProcess.RunAsync(["demo", "--urls", "http://127.0.0.1:0"], new Dictionary<string, string?>());
+
+        Assert.True(exit == 2, $"exit {exit}\n{error}");
+        Assert.Contains("add --serve", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Ingesting", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LoopbackServer_AnswersLoopbackHostsAndRefusesAForeignHost()
     {
         var (exit, listening, error) = await ServeAsync(["--urls", "http://127.0.0.1:0"], [], probe: async address =>
@@ -185,9 +244,9 @@ public sealed class ServeExposureTests(AzuriteFixture azurite)
     /// the first address and stops it. Returns the exit code (−1 when it was stopped), the addresses and standard error.
     /// </summary>
     private static async Task<(int Exit, IReadOnlyList<string> Listening, string Error)> ServeAsync(
-        string[] args, Dictionary<string, string?> environment, string? workingDirectory = null, Func<string, Task>? probe = null)
+        string[] args, Dictionary<string, string?> environment, string? workingDirectory = null, Func<string, Task>? probe = null, string storage = "UseDevelopmentStorage=true")
     {
-        using var process = CliProcess.Start(["serve", .. args, "--storage", "UseDevelopmentStorage=true"], environment, workingDirectory: workingDirectory);
+        using var process = CliProcess.Start(["serve", .. args, "--storage", storage], environment, workingDirectory: workingDirectory);
         var error = new System.Text.StringBuilder();
         var listening = new TaskCompletionSource<IReadOnlyList<string>>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.ErrorDataReceived += (_, e) =>

@@ -76,6 +76,41 @@ public sealed class StorageReachabilityTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task BlobEndpointNeverAnswered_AfterTheTablesAnswered_FailsAtOnceNamingBothEndpoints()
+    {
+        // Endpoints are told apart: the tables answered, the blob endpoint (wrong port: nothing listens) never did. The
+        // first payload too large for a table entity goes to a blob mid-run; that endpoint never answered, so it fails
+        // at once — and the error says the tables did answer, pointing at the blob endpoint, not at Azurite as a whole.
+        var connection = UnreachableStorage.BlobEndpointClosed(azurite.ConnectionString, out var blobPort);
+        await using var storage = StorageFaults.CreateBound(connection, out var faults, _settings, failFastWhenUnreached: true);
+        var reachability = storage.Services.GetRequiredService<StorageReachability>();
+        var first = await IngestAsync(storage, Bodies());
+        Assert.True(first.Reconciles);
+        var table = storage.Storage.TableService.Uri;
+        Assert.True(reachability.HasAnswered(table));
+        var blobRequests = 0;
+        faults.BeforeSend = request =>
+        {
+            if (request.RequestUri!.Port == blobPort)
+            {
+                Interlocked.Increment(ref blobRequests);
+            }
+
+            return Task.CompletedTask;
+        };
+
+        var failure = await Assert.ThrowsAsync<StorageUnavailableException>(() => IngestAsync(storage, [LargeBody()]));
+
+        Assert.Equal(
+            $"cannot reach blob storage at http://127.0.0.1:{blobPort}: connection refused, although table storage at {table.Scheme}://{table.Host}:{table.Port} answered " +
+            "— is the blob endpoint in the connection string right, and does a blob service listen there (not azurite-table or azurite-blob alone)?",
+            failure.Message);
+        Assert.Equal(0, faults.Failed); // refused by the closed port itself, not injected
+        Assert.Equal(1, blobRequests); // the first blob request, once: no retries
+        Assert.False(reachability.HasAnswered(new Uri($"http://127.0.0.1:{blobPort}/")));
+    }
+
+    [Fact]
     public async Task FirstAnswers503_AreRetried_AndTheIngestSucceeds()
     {
         await using var storage = StorageFaults.CreateBound(azurite.ConnectionString, out var faults, _settings, failFastWhenUnreached: true);
@@ -119,6 +154,22 @@ public sealed class StorageReachabilityTests(AzuriteFixture azurite)
     /// <summary>The writer's backoff waits on the fake clock: moved on while the ingest runs.</summary>
     private static Task<IngestResult> IngestAsync(TestStorage storage, IReadOnlyList<EventBody> bodies) =>
         TransientStorageFailureTests.IngestWithRunningClockAsync(storage, bodies);
+
+    /// <summary>One record whose incompressible 1.5 MB payload can only be stored as a blob.</summary>
+    private static EventBody LargeBody()
+    {
+        var junk = new byte[1_500_000];
+        new Random(7).NextBytes(junk);
+        var record = new System.Text.Json.Nodes.JsonObject
+        {
+            ["time"] = "2025-03-04T10:00:00Z",
+            ["resourceId"] = "/SUBSCRIPTIONS/X/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/ACS1",
+            ["category"] = "ChatOperational",
+            ["operationName"] = "SendChatMessage",
+            ["properties"] = new System.Text.Json.Nodes.JsonObject { ["junk"] = Convert.ToBase64String(junk) },
+        };
+        return new EventBody(System.Text.Encoding.UTF8.GetBytes(new System.Text.Json.Nodes.JsonObject { ["records"] = new System.Text.Json.Nodes.JsonArray(record) }.ToJsonString()), new Lineage { File = "large.json" });
+    }
 
     private static List<EventBody> Bodies() => [.. AcsFunctions.Cli.Commands.DemoCommand.SampleBodies()];
 }
