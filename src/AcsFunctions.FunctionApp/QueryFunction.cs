@@ -35,6 +35,11 @@ public sealed class QueryFunction
 
         HttpResponseData response = request.CreateResponse((HttpStatusCode)answer.StatusCode);
         response.Headers.Add("Content-Type", answer.ContentType);
+        foreach (var (name, value) in answer.Headers)
+        {
+            response.Headers.Add(name, value); // AcsFunctions-Expired: the range read rows retention deleted
+        }
+
         await answer.WriteBodyAsync(response.Body, cancellationToken); // the rows' UTF-8 JSON, written as it is produced
         return response;
     }

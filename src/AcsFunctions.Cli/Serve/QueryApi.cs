@@ -36,7 +36,7 @@ internal static class QueryApi
         {
             if (corsOrigins.Count > 0)
             {
-                p.WithOrigins([.. corsOrigins]).WithMethods("GET").AllowAnyHeader();
+                p.WithOrigins([.. corsOrigins]).WithMethods("GET").AllowAnyHeader().WithExposedHeaders(QueryEndpoint.ExpiredHeader);
             }
         }));
         var app = builder.Build();
@@ -91,6 +91,11 @@ internal static class QueryApi
         var answer = await endpoint.HandleAsync(kind, query, ct);
         context.Response.StatusCode = answer.StatusCode;
         context.Response.ContentType = answer.ContentType;
+        foreach (var (name, value) in answer.Headers)
+        {
+            context.Response.Headers[name] = value;
+        }
+
         await answer.WriteBodyAsync(context.Response.Body, ct);
     }
 }

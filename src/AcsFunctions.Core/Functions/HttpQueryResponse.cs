@@ -26,11 +26,12 @@ public sealed class HttpQueryResponse
         _text = body;
     }
 
-    private HttpQueryResponse(int statusCode, string contentType, IReadOnlyList<object> rows)
+    private HttpQueryResponse(int statusCode, string contentType, IReadOnlyList<object> rows, IReadOnlyDictionary<string, string> headers)
     {
         StatusCode = statusCode;
         ContentType = contentType;
         _rows = rows;
+        Headers = headers;
     }
 
     /// <summary>The HTTP status code.</summary>
@@ -39,14 +40,22 @@ public sealed class HttpQueryResponse
     /// <summary>The content type (<c>application/json</c> or <c>application/problem+json</c>).</summary>
     public string ContentType { get; }
 
+    /// <summary>
+    /// Response headers beside the content type, which both hosts set as given (<see cref="QueryEndpoint.ExpiredHeader"/>
+    /// on a 200 whose range reads rows retention deleted). Empty for most answers.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Headers { get; } = new Dictionary<string, string>();
+
     /// <summary>The body as text, built on each access: for tests and tools. Hosts write it with <see cref="WriteBodyAsync"/>.</summary>
     public string Body => _text ?? QueryJson.Serialize(_rows!, indented: false);
 
     /// <summary>A 200 (<see cref="QueryEndpoint.JsonContentType"/>) whose body is <paramref name="rows"/> as one compact JSON array.</summary>
-    public static HttpQueryResponse Ok(IReadOnlyList<object> rows)
+    /// <param name="rows">The rows.</param>
+    /// <param name="headers">Response headers to set beside the content type; none when null.</param>
+    public static HttpQueryResponse Ok(IReadOnlyList<object> rows, IReadOnlyDictionary<string, string>? headers = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        return new HttpQueryResponse(200, QueryEndpoint.JsonContentType, rows);
+        return new HttpQueryResponse(200, QueryEndpoint.JsonContentType, rows, headers ?? new Dictionary<string, string>());
     }
 
     /// <summary>Writes the UTF-8 body to <paramref name="destination"/> (the response stream; not disposed).</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Specialized;
+using System.Globalization;
 using System.Text.Json;
 using AcsFunctions.Queries;
 using AcsFunctions.Storage;
@@ -25,6 +26,13 @@ public sealed class QueryEndpoint
 
     /// <summary>The query-string parameter carrying the Functions host's function key (not passed to the query, on either host).</summary>
     public const string FunctionKeyParameter = "code";
+
+    /// <summary>
+    /// The response header of a 200 whose range was read, in part, from aggregate rows retention has deleted
+    /// (<see cref="QueryResult.Expired"/>): the body has nothing there, which is not zero traffic. Its value is
+    /// <see cref="ExpiredHeaderValue"/>; absent when nothing the query read is deleted. The body stays the rows alone.
+    /// </summary>
+    public const string ExpiredHeader = "AcsFunctions-Expired";
 
     /// <summary>The route parameter naming the kind (the <c>parameter</c> of a 404).</summary>
     public const string KindParameter = "kind";
@@ -103,7 +111,9 @@ public sealed class QueryEndpoint
         try
         {
             var result = await _queries.QueryAsync(kind, values, cancellationToken);
-            return HttpQueryResponse.Ok(result.Rows);
+            return HttpQueryResponse.Ok(
+                result.Rows,
+                result.Expired.Count > 0 ? new Dictionary<string, string> { [ExpiredHeader] = ExpiredHeaderValue(result.Expired) } : null);
         }
         catch (QueryParameterException ex)
         {
@@ -125,6 +135,23 @@ public sealed class QueryEndpoint
             FunctionsLog.QueryStorageRefused(_logger, kind, ex.Status, ex);
             return Problem(503, "Storage refused access", StorageRefusedDetail(kind, ex.Status), null);
         }
+    }
+
+    /// <summary>
+    /// The <see cref="ExpiredHeader"/> value: one element per deleted part of the range, earliest first, comma-separated,
+    /// each <c>&lt;tier&gt; &lt;from&gt;/&lt;to&gt; &lt;setting&gt;</c> — the tier whose rows are gone (<c>minute</c>,
+    /// <c>hour</c>, <c>day</c>), the part as an ISO 8601 UTC interval (to exclusive) and the retention setting that
+    /// deleted them, e.g. <c>minute 2026-11-20T10:30:00Z/2026-11-20T11:00:00Z MinuteAggregates</c>. The tables of a
+    /// kind that share a tier and start are one element (the latest end).
+    /// </summary>
+    public static string ExpiredHeaderValue(IReadOnlyList<ExpiredWindow> expired)
+    {
+        ArgumentNullException.ThrowIfNull(expired);
+        return string.Join(", ", expired
+            .GroupBy(e => (e.Tier, e.Setting, e.From))
+            .OrderBy(g => g.Key.From)
+            .ThenBy(g => g.Key.Tier, StringComparer.Ordinal)
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key.Tier} {g.Key.From.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}/{g.Max(e => e.To).UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} {g.Key.Setting}")));
     }
 
     /// <summary>The detail of a 503: what happened and where the cause is, without the storage error's text.</summary>

@@ -6,6 +6,8 @@ using AcsFunctions.Cli.Serve;
 using AcsFunctions.Queries;
 using AcsFunctions.Tests.Infra;
 using AcsFunctions.Tests.Infrastructure;
+using AcsFunctions.Tests.Retention;
+using AcsFunctions.Tests.Rollups;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -57,6 +59,7 @@ public sealed partial class DashboardBrowserTests(AzuriteFixture azurite)
         Assert.All(await ChartUrlsAsync(page), u => Assert.Contains("interval=PT1M", u, StringComparison.Ordinal));
         Assert.Contains("ACS-DASH-TWO", await page.InnerTextAsync("#resource"), StringComparison.Ordinal);
         Assert.True(await page.IsHiddenAsync("#empty"), "the empty state shows although the range holds data");
+        Assert.Equal(0, await page.Locator(".card .expired:visible").CountAsync());
         await ScreenshotTabsAsync(page, "dashboard");
 
         // Another resource: every chart refetches with resource=…, and still draws the API's points.
@@ -110,6 +113,48 @@ public sealed partial class DashboardBrowserTests(AzuriteFixture azurite)
         await page.GotoAsync(new Uri(baseUrl, "?range=1h&refresh=1").ToString());
         Assert.True(await page.IsCheckedAsync("#auto"), "auto-refresh is off for a relative range");
         await WaitForLoadAsync(page, 2);
+        Assert.Empty(errors);
+    }
+
+    /// <summary>
+    /// A range whose rows retention has deleted (minute rows older than <c>MinuteAggregates</c>) shows a note above every
+    /// windowed chart and table, from the API's <c>AcsFunctions-Expired</c> header, instead of an empty chart that reads as
+    /// zero traffic and an empty state saying nothing is stored; the same stretch at whole hours (hourly rows, kept) has
+    /// its data and no note.
+    /// </summary>
+    [Fact]
+    public async Task A_range_whose_rows_retention_deleted_says_so_above_each_chart()
+    {
+        var start = RollupTestData.Start; // 10:00; 90 minutes of requests
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        await storage.Pipeline.IngestAsync([RollupTestData.Body(Enumerable.Range(0, 90).Select(i => RollupTestData.Request(start.AddMinutes(i), 40 + i)))]);
+        await RollupTestData.RollupAsync(storage);
+        storage.Time.SetUtcNow(start.AddDays(20)); // past MinuteAggregates (14 days), not past HourlyAggregates
+        await RetentionTestData.RunAsync(storage);
+        await using var session = await Session.OpenAsync(storage);
+        var (baseUrl, page, errors) = (session.BaseUrl, session.Page, session.Errors);
+
+        // One hour: read per minute, and every minute row is gone.
+        await page.GotoAsync(new Uri(baseUrl, "?from=2026-11-20T10:30Z&to=2026-11-20T11:30Z&tab=api").ToString());
+        await WaitForLoadAsync(page, 0);
+        foreach (var card in new[] { "api-by-operation", "api-p95", "api-duration" })
+        {
+            var note = page.Locator($"#card-{card} .expired");
+            Assert.True(await note.IsVisibleAsync(), $"{card}: no note for the deleted minute rows");
+            var text = await note.InnerTextAsync();
+            Assert.Contains("Retention has deleted the minute rows of 2026-11-20 10:30 – 2026-11-20 11:30 UTC (older than MinuteAggregates)", text, StringComparison.Ordinal);
+            Assert.Contains("not zero traffic", text, StringComparison.Ordinal);
+        }
+
+        Assert.False(await page.IsVisibleAsync("#empty") && (await page.InnerTextAsync("#empty")).Contains("Nothing stored", StringComparison.Ordinal), "the empty state says nothing is stored where retention deleted the rows");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(SystemChromium.ScreenshotDirectory, "dashboard-expired.png"), FullPage = true });
+
+        // A whole day: read per hour from the kept hourly rows; the requests are drawn, no note.
+        await page.GotoAsync(new Uri(baseUrl, "?from=2026-11-20T00:00Z&to=2026-11-21T00:00Z&tab=api").ToString());
+        await WaitForLoadAsync(page, 0);
+        Assert.Equal(0, await page.Locator(".card .expired:visible").CountAsync());
+        var drawn = JsonNode.Parse(await page.EvaluateAsync<string>("() => JSON.stringify(window.__charts['api-by-operation'])"))!;
+        Assert.Equal(90, drawn["datasets"]!.AsArray().Sum(d => d!["data"]!.AsArray().Sum(v => v?.GetValue<double>() ?? 0)));
         Assert.Empty(errors);
     }
 

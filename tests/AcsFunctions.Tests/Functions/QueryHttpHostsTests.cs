@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Azure.Data.Tables.Sas;
 using AcsFunctions.Cli.Serve;
@@ -7,6 +8,8 @@ using AcsFunctions.Functions;
 using AcsFunctions.Queries;
 using AcsFunctions.Tests.FunctionApp;
 using AcsFunctions.Tests.Infrastructure;
+using AcsFunctions.Tests.Retention;
+using AcsFunctions.Tests.Rollups;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AcsFunctions.Tests.Functions;
@@ -19,6 +22,8 @@ namespace AcsFunctions.Tests.Functions;
 [Collection(AzuriteCollection.Name)]
 public sealed class QueryHttpHostsTests(AzuriteFixture azurite)
 {
+    private const string ExpiredHeader = "AcsFunctions-Expired";
+
     [Theory]
     [InlineData("api-requests", "to=2026-11-20T11:00:00Z", "from")]
     [InlineData("api-requests", "from=yesterday-ish&to=2021-07-31", "from")]
@@ -102,6 +107,54 @@ public sealed class QueryHttpHostsTests(AzuriteFixture azurite)
     }
 
     /// <summary>
+    /// A range read, in part, from aggregate rows retention has deleted says so in the <c>AcsFunctions-Expired</c> header
+    /// (the body stays the rows of <c>acs-diag query --json</c>), the same from both hosts, and a browser on another origin
+    /// allowed by <c>acs-diag serve --cors-origin</c> may read it. Before, both hosts answered the rows alone: the
+    /// dashboard and any client drew the deleted stretch as zero traffic.
+    /// </summary>
+    [Fact]
+    public async Task A_range_read_from_rows_retention_deleted_is_named_in_the_expired_header_on_both_hosts()
+    {
+        await using var app = AppHost.Build(azurite.ConnectionString);
+        var start = RollupTestData.Start; // 10:00; 90 minutes of requests
+        await app.Storage.Pipeline.IngestAsync([RollupTestData.Body(Enumerable.Range(0, 90).Select(i => RollupTestData.Request(start.AddMinutes(i), 40 + i)))]);
+        await RollupTestData.RollupAsync(app.Storage);
+        const string Edge = "from=2026-11-20T10:30:00Z&to=2026-11-20T12:00:00Z&interval=PT1H";
+        var (kept, _) = await BothAsync(app, QueryKinds.ApiRequests, Edge);
+        Assert.Null(kept.Expired);
+
+        // Past MinuteAggregates (14 days), not past HourlyAggregates.
+        app.Storage.Time.SetUtcNow(start.AddDays(20));
+        await RetentionTestData.RunAsync(app.Storage);
+
+        // PT1H from 10:30: the first half hour is read from minute rows, which are gone; 11:00–12:00 from the kept hourly row.
+        var (functions, serve) = await BothAsync(app, QueryKinds.ApiRequests, Edge);
+        var expected = await RollupTestData.QueryAsync(app.Storage, QueryKinds.ApiRequests, start.AddMinutes(30), start.AddHours(2), "PT1H");
+        Assert.Equal(30, JsonNode.Parse(expected.Json)!.AsArray().Sum(r => r!["count"]!.GetValue<long>()));
+        Assert.Equal(new HttpAnswer(200, QueryEndpoint.JsonContentType, JsonText.Compact(expected.Json), "minute 2026-11-20T10:30:00Z/2026-11-20T11:00:00Z MinuteAggregates"), functions);
+        Assert.Equal(functions, serve);
+
+        // PT1M: every minute of the range is gone; the body is an empty array, the header says why.
+        (functions, serve) = await BothAsync(app, QueryKinds.ApiRequests, "from=2026-11-20T10:30:00Z&to=2026-11-20T12:00:00Z&interval=PT1M");
+        Assert.Equal(new HttpAnswer(200, QueryEndpoint.JsonContentType, "[]", "minute 2026-11-20T10:30:00Z/2026-11-20T12:00:00Z MinuteAggregates"), functions);
+        Assert.Equal(functions, serve);
+
+        // Whole hours read hourly rows only: nothing deleted, no header.
+        (functions, serve) = await BothAsync(app, QueryKinds.ApiRequests, "from=2026-11-20T10:00:00Z&to=2026-11-20T12:00:00Z&interval=PT1H");
+        Assert.Null(functions.Expired);
+        Assert.Equal(functions, serve);
+
+        // A page on an allowed origin (acs-diag serve --cors-origin) may read the header.
+        await using var cors = QueryApi.Build(app.Storage.Services.GetRequiredService<QueryService>(), "http://127.0.0.1:0", ["https://dashboard.example"]);
+        await cors.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(cors.Urls.First()) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/query/api-requests?{Edge}", UriKind.Relative));
+        request.Headers.Add("Origin", "https://dashboard.example");
+        using var response = await http.SendAsync(request);
+        Assert.Contains("AcsFunctions-Expired", response.Headers.GetValues("Access-Control-Expose-Headers"), StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
     /// Table storage that refuses the app's credentials (403: a role assignment not effective yet after a deployment, or
     /// removed) is a problem-details 503 naming the cause's kind, not an unhandled 500 with an empty body.
     /// </summary>
@@ -140,7 +193,7 @@ public sealed class QueryHttpHostsTests(AzuriteFixture azurite)
     private static async Task<HttpAnswer> FunctionsAsync(AppHost app, string kind, string query)
     {
         var response = await FunctionInvocationTests.QueryAsync(app, kind, query);
-        return new HttpAnswer((int)response.StatusCode, response.ContentType, response.Text);
+        return new HttpAnswer((int)response.StatusCode, response.ContentType, response.Text, response.Headers.TryGetValues(ExpiredHeader, out var expired) ? string.Join(",", expired) : null);
     }
 
     /// <summary><c>acs-diag serve</c>: <see cref="QueryApi"/> on a loopback port over the same tables, called over HTTP.</summary>
@@ -150,8 +203,13 @@ public sealed class QueryHttpHostsTests(AzuriteFixture azurite)
         await serve.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(serve.Urls.First()) };
         using var response = await http.GetAsync(new Uri($"/api/query/{kind}?{query}", UriKind.Relative));
-        return new HttpAnswer((int)response.StatusCode, response.Content.Headers.ContentType?.ToString() ?? string.Empty, await response.Content.ReadAsStringAsync());
+        return new HttpAnswer(
+            (int)response.StatusCode,
+            response.Content.Headers.ContentType?.ToString() ?? string.Empty,
+            await response.Content.ReadAsStringAsync(),
+            response.Headers.TryGetValues(ExpiredHeader, out var expired) ? string.Join(",", expired) : null);
     }
 
-    private sealed record HttpAnswer(int Status, string ContentType, string Body);
+    /// <summary>An answer as a client sees it; <paramref name="Expired"/> is the <c>AcsFunctions-Expired</c> header, null when absent.</summary>
+    private sealed record HttpAnswer(int Status, string ContentType, string Body, string? Expired = null);
 }

@@ -142,7 +142,8 @@ function urlFor(item, range, interval) {
   return `api/query/${item.kind}?${params}`;
 }
 
-async function getJson(url) {
+/** The answer's JSON, and the parts of the range whose rows retention deleted (the AcsFunctions-Expired header, docs/query-api.md). */
+async function getAnswer(url) {
   const response = await fetch(url, { headers: { Accept: 'application/json' } });
   const body = await response.text();
   if (!response.ok) {
@@ -150,7 +151,21 @@ async function getJson(url) {
     try { const p = JSON.parse(body); detail = p.detail || p.title || body; } catch { /* not problem details */ }
     throw new Error(`${response.status}: ${detail}`);
   }
-  return JSON.parse(body);
+  // "<tier> <from>/<to> <setting>, …": e.g. "minute 2026-11-20T10:30:00Z/2026-11-20T11:00:00Z MinuteAggregates".
+  const expired = (response.headers.get('AcsFunctions-Expired') || '').split(',').map(e => e.trim().split(' ')).filter(e => e.length === 3)
+    .map(([tier, range, setting]) => ({ tier, from: range.split('/')[0], to: range.split('/')[1], setting }));
+  return { body: JSON.parse(body), expired };
+}
+
+const getJson = async url => (await getAnswer(url)).body;
+
+/** The note above a chart or table whose range was read, in part, from rows retention deleted: that stretch is not zero traffic. */
+function showExpired(card, expired) {
+  const note = card.querySelector('.expired');
+  note.hidden = expired.length === 0;
+  note.textContent = expired.length === 0 ? '' :
+    `Retention has deleted the ${expired.map(e => `${e.tier} rows of ${utc(e.from)} – ${utc(e.to)} UTC (older than ${e.setting})`).join('; ')}: ` +
+    'nothing is shown there, which is not zero traffic. Ranges over 12 h from and to whole hours or days read the hourly and daily rows, kept longer.';
 }
 
 function valueOf(row, y) {
@@ -259,6 +274,7 @@ function buildPanels() {
     for (const item of tab.items) {
       const card = el('div', { class: `card${item.table ? ' wide' : ''}`, id: `card-${item.id}`, 'data-kind': item.kind },
         el('h2', null, item.title),
+        el('p', { class: 'expired', role: 'note', hidden: '' }),
         item.table ? el('div', { class: 'table-wrap' }) : el('div', { class: 'chart' }),
         el('p', { class: 'note' }));
       panel.append(card);
@@ -342,6 +358,7 @@ async function refresh() {
   await loadResources(range);
   let rowsSeen = 0;
   let failures = 0;
+  let expiredSeen = false;
   const jobs = [];
   for (const tab of TABS) {
     for (const item of tab.items) {
@@ -351,14 +368,17 @@ async function refresh() {
         continue;
       }
       const url = urlFor(item, range, interval);
-      jobs.push(getJson(url).then(rows => {
+      jobs.push(getAnswer(url).then(({ body: rows, expired }) => {
         if (generation !== state.generation) return;
         rowsSeen += rows.length;
+        expiredSeen ||= expired.length > 0;
+        showExpired(card, expired);
         card.querySelector('.note').classList.remove('error');
         if (item.table) drawTable(card, item, rows, url); else drawChart(card, item, rows, url);
       }, error => {
         if (generation !== state.generation) return;
         failures++;
+        showExpired(card, []);
         const note = card.querySelector('.note');
         note.textContent = `Could not load: ${error.message}`;
         note.classList.add('error');
@@ -368,7 +388,8 @@ async function refresh() {
   await Promise.all(jobs);
   if (generation !== state.generation) return;
   const empty = $('empty');
-  empty.hidden = rowsSeen > 0 || failures > 0;
+  // Rows retention deleted are not "nothing stored": the cards' notes say what is gone.
+  empty.hidden = rowsSeen > 0 || failures > 0 || expiredSeen;
   if (!empty.hidden) {
     empty.replaceChildren(
       el('strong', null, `Nothing stored for ${utc(range.from)} – ${utc(range.to)} UTC${state.resource ? ` (resource ${state.resource})` : ''}. `),
