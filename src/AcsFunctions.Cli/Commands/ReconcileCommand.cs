@@ -86,10 +86,25 @@ internal static class ReconcileCommand
             await using var services = CliHost.Build(CommonOptions.ResolveStorage(parse.GetValue(storage)), settings);
             try
             {
+                // Before the minute cutoff retention recorded our counts are gone: compared, they would read "we have fewer".
+                var job = services.GetRequiredService<ReconcileJob>();
+                if (await job.ComparableFromAsync(request.Grain, ct) is { } comparable && request.From < comparable)
+                {
+                    var why = $"retention deleted our minute aggregates (AggApiRequests) before {comparable:yyyy-MM-ddTHH:mm}Z (AcsFunctions:Retention:MinuteAggregates), so ours would read 0 there";
+                    if (request.To <= comparable)
+                    {
+                        await Console.Error.WriteLineAsync($"error: nothing to compare: {why}; choose --from {comparable:yyyy-MM-ddTHH:mm}Z or later.");
+                        return ExitCodes.InvalidArguments;
+                    }
+
+                    await Console.Error.WriteLineAsync($"note: compared from {comparable:yyyy-MM-ddTHH:mm}Z, not {request.From.UtcDateTime:yyyy-MM-ddTHH:mm}Z: {why}.");
+                    request = request with { From = comparable };
+                }
+
                 var report = await services.GetRequiredService<ReconcileService>().RunAsync(request, ct);
                 if (parse.GetValue(store))
                 {
-                    var hours = await services.GetRequiredService<ReconcileJob>().ReconcileHoursAsync(request.ResourceId, request.From, request.To, ct);
+                    var hours = await job.ReconcileHoursAsync(request.ResourceId, request.From, request.To, ct);
                     await Console.Error.WriteLineAsync($"stored {hours.Count} hour(s) in the Reconciliation table");
                 }
 

@@ -1,3 +1,7 @@
+using AcsFunctions.Records;
+using AcsFunctions.Retention;
+using AcsFunctions.Storage;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,15 +16,17 @@ public sealed class ReconcileJob
 {
     private readonly ReconcileService _service;
     private readonly ReconcileResultStore _store;
+    private readonly AcsStorage _storage;
     private readonly ReconcileOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<ReconcileJob> _logger;
 
     /// <summary>Creates the job.</summary>
-    public ReconcileJob(ReconcileService service, ReconcileResultStore store, IOptions<ReconcileOptions> options, TimeProvider timeProvider, ILogger<ReconcileJob> logger)
+    public ReconcileJob(ReconcileService service, ReconcileResultStore store, AcsStorage storage, IOptions<ReconcileOptions> options, TimeProvider timeProvider, ILogger<ReconcileJob> logger)
     {
         _service = service;
         _store = store;
+        _storage = storage;
         _options = options.Value;
         _time = timeProvider;
         _logger = logger;
@@ -29,8 +35,10 @@ public sealed class ReconcileJob
     /// <summary>
     /// Reconciles and stores, for every configured resource, the last <see cref="ReconcileOptions.LookbackHours"/>
     /// closed hours and, after the app was stopped (or the job failed), every earlier hour that has not had its last
-    /// check yet, at most <see cref="ReconcileOptions.MaxCatchUpHours"/> back. A resource that fails does not stop the
-    /// others; the run throws at the end, naming every failure, and that resource's hours are taken up by the next run.
+    /// check yet, at most <see cref="ReconcileOptions.MaxCatchUpHours"/> back and never before the minute rows of
+    /// <c>AggApiRequests</c> that retention kept (<see cref="ComparableFromAsync"/>). An hour holding roll-up work still
+    /// pending for the resource does not have its last check yet. A resource that fails does not stop the others; the
+    /// run throws at the end, naming every failure, and that resource's hours are taken up by the next run.
     /// </summary>
     /// <param name="pastDue">
     /// The timer fired late (the host was down, or the last run overran): the hub's backlog is probably still being
@@ -41,11 +49,21 @@ public sealed class ReconcileJob
     /// <exception cref="AggregateException">One or more resources could not be reconciled (the others were stored).</exception>
     public async Task<IReadOnlyList<ReconcileReport>> RunAsync(bool pastDue = false, CancellationToken cancellationToken = default)
     {
+        var reports = new List<ReconcileReport>();
+        if (_options.Resources.Count == 0)
+        {
+            return reports;
+        }
+
         var settled = _time.GetUtcNow() - _options.SettleDelay;
         var end = new DateTimeOffset(settled.UtcDateTime.Date.AddHours(settled.UtcDateTime.Hour), TimeSpan.Zero);
         var lookbackStart = end.AddHours(-_options.LookbackHours);
-        var oldest = end.AddHours(-Math.Max(_options.MaxCatchUpHours, _options.LookbackHours));
-        var reports = new List<ReconcileReport>();
+        var done = lookbackStart.AddHours(1); // the hour at lookbackStart has its last check now (the next run's window starts an hour later)
+        var catchUpLimit = end.AddHours(-Math.Max(_options.MaxCatchUpHours, _options.LookbackHours));
+        var comparable = await ComparableFromAsync(TimeSpan.FromHours(1), cancellationToken) ?? DateTimeOffset.MinValue;
+        var (oldest, limit) = comparable > catchUpLimit
+            ? (comparable, "the minute aggregates retention keeps (AcsFunctions:Retention:MinuteAggregates): our side of them is gone")
+            : (catchUpLimit, "AcsFunctions:Reconcile:MaxCatchUpHours; run acs-diag reconcile --store for them");
         var failures = new List<Exception>();
         foreach (var resource in _options.Resources)
         {
@@ -56,26 +74,37 @@ public sealed class ReconcileJob
                 if (checkedThrough is { } pending && pending < lookbackStart)
                 {
                     from = pending < oldest ? oldest : pending;
-                    ReconcileLog.CatchingUp(_logger, resource, pending, (int)(lookbackStart - from).TotalHours, pastDue);
                     if (pending < oldest)
                     {
-                        ReconcileLog.CatchUpLimited(_logger, resource, pending, oldest);
+                        ReconcileLog.CatchUpLimited(_logger, resource, pending, oldest, limit);
+                    }
+
+                    if (from < lookbackStart)
+                    {
+                        ReconcileLog.CatchingUp(_logger, resource, from, (int)(lookbackStart - from).TotalHours, pastDue);
                     }
                 }
 
+                // Look-back hours whose minute rows retention deleted had their checks while the rows were there: the
+                // stored ones stay (ReconcileHoursAsync skips them).
                 reports.AddRange(await ReconcileHoursAsync(resource, from, end, cancellationToken));
 
-                // The hour at lookbackStart had its last check in this run (the next run's window starts an hour later).
-                // A past-due run checked hours whose logs may still be waiting in the hub: the next on-time run checks them again.
-                var done = lookbackStart.AddHours(1);
-                if (checkedThrough is null || (!pastDue && done > checkedThrough))
+                // A past-due run checked hours whose logs may still be waiting in the hub: the next on-time run checks them
+                // again. An hour whose logs are ingested but not rolled up yet is not final either, nor is any after it.
+                // Before the first run for a resource there is nothing to catch up: a past-due one finalizes no hour.
+                var through = await FirstPendingHourAsync(resource, from, done, cancellationToken) ?? done;
+                if (checkedThrough is null)
                 {
-                    await _store.SaveCheckedThroughAsync(resource, done, cancellationToken);
+                    await _store.SaveCheckedThroughAsync(resource, pastDue && through > lookbackStart ? lookbackStart : through, cancellationToken);
+                }
+                else if (!pastDue && through > checkedThrough)
+                {
+                    await _store.SaveCheckedThroughAsync(resource, through, cancellationToken);
                 }
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                ReconcileLog.ResourceFailed(_logger, resource, ex);
+                ReconcileLog.ResourceFailed(_logger, resource, ex.Message); // the host logs the run's AggregateException with every stack
                 failures.Add(new InvalidOperationException($"Reconciling {resource} failed: {ex.Message}", ex));
             }
         }
@@ -88,11 +117,37 @@ public sealed class ReconcileJob
         return reports;
     }
 
-    /// <summary>Reconciles and stores every whole hour in [<paramref name="from"/>, <paramref name="to"/>) of one resource.</summary>
+    /// <summary>
+    /// The first window, aligned to <paramref name="grain"/>, whose count of ours is complete: the comparison reads the
+    /// minute rows of <c>AggApiRequests</c>, and before the cutoff retention recorded
+    /// (<c>AcsFunctions:Retention:MinuteAggregates</c>, whatever host deleted them) they may be gone — compared, such a
+    /// window would read "we have fewer" with ours 0. Null when retention never deleted any.
+    /// </summary>
+    public async Task<DateTimeOffset?> ComparableFromAsync(TimeSpan grain, CancellationToken cancellationToken = default)
+    {
+        var cutoff = await RetentionState.ReadTrimmedBeforeAsync(_storage, TableNames.AggApiRequests, RetentionStep.MinuteTier, cancellationToken);
+        if (cutoff == DateTimeOffset.MinValue)
+        {
+            return null;
+        }
+
+        var ticks = cutoff.UtcTicks + grain.Ticks - 1;
+        return new DateTimeOffset(ticks - (ticks % grain.Ticks), TimeSpan.Zero);
+    }
+
+    /// <summary>
+    /// Reconciles and stores every whole hour in [<paramref name="from"/>, <paramref name="to"/>) of one resource, except
+    /// the hours before <see cref="ComparableFromAsync"/> (our side of them is gone: they would be stored as "we have fewer").
+    /// </summary>
     public async Task<IReadOnlyList<ReconcileReport>> ReconcileHoursAsync(string resourceId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
         var reports = new List<ReconcileReport>();
         var hour = new DateTimeOffset(from.UtcDateTime.Date.AddHours(from.UtcDateTime.Hour), TimeSpan.Zero);
+        if (await ComparableFromAsync(TimeSpan.FromHours(1), cancellationToken) is { } comparable && hour < comparable)
+        {
+            hour = comparable;
+        }
+
         for (; hour.AddHours(1) <= to; hour = hour.AddHours(1))
         {
             var report = await _service.RunAsync(new ReconcileRequest { ResourceId = resourceId, From = hour, To = hour.AddHours(1) }, cancellationToken);
@@ -102,5 +157,31 @@ public sealed class ReconcileJob
         }
 
         return reports;
+    }
+
+    /// <summary>
+    /// The first hour in [<paramref name="from"/>, <paramref name="to"/>) with a window mark of the resource pending in
+    /// <c>RollupPending</c> (its records are stored but their minute aggregates are not final), or null.
+    /// </summary>
+    private async Task<DateTimeOffset?> FirstPendingHourAsync(string resourceId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        if (to <= from)
+        {
+            return null;
+        }
+
+        var resourceKey = ResourceRef.Parse(resourceId).Key;
+        var filter = RollupMarks.KindFilter(RollupMarks.WindowKind) + TableClient.CreateQueryFilter($" and RowKey ge {Windows.Key(from)} and RowKey lt {Windows.Key(to)}");
+        var first = (await TableReads.QueryAsync(_storage.GetTable(TableNames.RollupPending), filter, ["ResourceKey"], cancellationToken))
+            .Where(m => string.Equals(m.GetString("ResourceKey"), resourceKey, StringComparison.Ordinal))
+            .Select(m => m.RowKey[..Windows.KeyFormat.Length])
+            .Min(StringComparer.Ordinal);
+        if (first is null)
+        {
+            return null;
+        }
+
+        var minute = Windows.Parse(first);
+        return new DateTimeOffset(minute.UtcDateTime.Date.AddHours(minute.UtcDateTime.Hour), TimeSpan.Zero);
     }
 }

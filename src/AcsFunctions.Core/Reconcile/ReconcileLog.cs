@@ -22,14 +22,14 @@ internal static partial class ReconcileLog
     public static partial void HourStored(ILogger logger, string resource, DateTimeOffset hour, int rows, int differing);
 
     [LoggerMessage(EventId = 6104, EventName = "ReconcileCatchingUp", Level = LogLevel.Information,
-        Message = "Reconciling {Resource} from {CheckedThrough}: {Hours} hour(s) before the usual look-back were not checked for good yet (the app was stopped or a run failed); past due: {PastDue}")]
-    public static partial void CatchingUp(ILogger logger, string resource, DateTimeOffset checkedThrough, int hours, bool pastDue);
+        Message = "Reconciling {Resource} from {From}: {Hours} hour(s) before the usual look-back were not checked for good yet (the app was stopped, a run failed, or the roll-up was behind); past due: {PastDue}")]
+    public static partial void CatchingUp(ILogger logger, string resource, DateTimeOffset from, int hours, bool pastDue);
 
     [LoggerMessage(EventId = 6105, EventName = "ReconcileCatchUpLimited", Level = LogLevel.Warning,
-        Message = "The hours of {Resource} from {CheckedThrough} to {Oldest} are older than AcsFunctions:Reconcile:MaxCatchUpHours and are not reconciled; run acs-diag reconcile --store for them")]
-    public static partial void CatchUpLimited(ILogger logger, string resource, DateTimeOffset checkedThrough, DateTimeOffset oldest);
+        Message = "The hours of {Resource} from {CheckedThrough} to {Oldest} are not reconciled: they are older than {Limit}")]
+    public static partial void CatchUpLimited(ILogger logger, string resource, DateTimeOffset checkedThrough, DateTimeOffset oldest, string limit);
 
-    [LoggerMessage(EventId = 6106, EventName = "ReconcileResourceFailed", Level = LogLevel.Error,
-        Message = "Reconciling {Resource} failed; the other resources go on and the next run takes its hours up again")]
-    public static partial void ResourceFailed(ILogger logger, string resource, Exception exception);
+    [LoggerMessage(EventId = 6106, EventName = "ReconcileResourceFailed", Level = LogLevel.Warning,
+        Message = "Reconciling {Resource} failed ({Reason}); the other resources go on, the run fails at the end, and the next run takes its hours up again")]
+    public static partial void ResourceFailed(ILogger logger, string resource, string reason);
 }

@@ -22,8 +22,9 @@ public sealed class ReconcileOptions
     public int LookbackHours { get; set; } = 6;
 
     /// <value>
-    /// Default 168 (7 days, the longest Event Hubs retention). After the app was stopped, how far back the first run
-    /// goes to reconcile the hours it missed; older hours are left for <c>acs-diag reconcile --store</c>.
+    /// Default 168 (7 days, the longest retention of a Standard-tier hub; Premium and Dedicated keep up to 90 days). After
+    /// the app was stopped, how far back the first run goes to reconcile the hours it missed (never before the minute
+    /// aggregates retention kept); older hours are left for <c>acs-diag reconcile --store</c>.
     /// </value>
     [Range(1, 2232)]
     public int MaxCatchUpHours { get; set; } = 168;

@@ -13,7 +13,10 @@ public sealed class ReconcileResultStore
     /// <summary>Logical table name.</summary>
     public const string TableName = "Reconciliation";
 
-    /// <summary>The partition of the job's progress rows (RowKey = resource key): after every <c>yyyyMMddHHmm</c> key.</summary>
+    /// <summary>
+    /// The partition of the job's progress rows (RowKey = the encoded resource key, columns <c>CheckedThrough</c> and
+    /// <c>ResourceId</c>): after every <c>yyyyMMddHHmm</c> key, so no hour range — the query, retention — reads it.
+    /// </summary>
     public const string ProgressPartition = "~checked";
 
     private const string CheckedThroughColumn = "CheckedThrough";
@@ -34,7 +37,7 @@ public sealed class ReconcileResultStore
     /// </summary>
     public async Task<DateTimeOffset?> ReadCheckedThroughAsync(string resourceId, CancellationToken cancellationToken = default)
     {
-        var row = await TableReads.PointAsync(_storage.GetTable(TableName), ProgressPartition, ResourceRef.Parse(resourceId).Key, cancellationToken);
+        var row = await TableReads.PointAsync(_storage.GetTable(TableName), ProgressPartition, KeyEncoder.Encode(ResourceRef.Parse(resourceId).Key), cancellationToken);
         return row?.GetDateTimeOffset(CheckedThroughColumn);
     }
 
@@ -43,7 +46,7 @@ public sealed class ReconcileResultStore
     {
         var resource = ResourceRef.Parse(resourceId);
         var rejected = await _writer.WriteAsync(
-            [new TableWrite(TableName, new TableEntity(ProgressPartition, resource.Key) { ["ResourceId"] = resource.Id, [CheckedThroughColumn] = checkedThrough })],
+            [new TableWrite(TableName, new TableEntity(ProgressPartition, KeyEncoder.Encode(resource.Key)) { ["ResourceId"] = resource.Id, [CheckedThroughColumn] = checkedThrough })],
             cancellationToken);
         if (rejected.Count > 0)
         {

@@ -82,6 +82,16 @@ internal sealed class RetentionState
     /// </summary>
     public DateTimeOffset TrimmedBefore(string table, string tier) => _trimmed.GetValueOrDefault(KeyOf(table, tier), DateTimeOffset.MinValue);
 
+    /// <summary>
+    /// <see cref="TrimmedBefore(string, string)"/> of one table's tier read alone (one point read), for a reader that needs
+    /// no other state; <see cref="DateTimeOffset.MinValue"/> when retention never deleted any of its rows.
+    /// </summary>
+    public static async Task<DateTimeOffset> ReadTrimmedBeforeAsync(AcsStorage storage, string table, string tier, CancellationToken cancellationToken)
+    {
+        var row = await TableReads.PointAsync(storage.GetTable(TableName), Partition, TrimmedPrefix + KeyOf(table, tier), cancellationToken);
+        return row?.GetDateTimeOffset(BeforeColumn) ?? DateTimeOffset.MinValue;
+    }
+
     /// <summary>Where the last run of a step stopped (null: start at the front).</summary>
     public (string PartitionKey, string RowKey)? ResumeAfter(string key) => _resume.TryGetValue(key, out var after) ? after : null;
 

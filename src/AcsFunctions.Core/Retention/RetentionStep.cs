@@ -68,6 +68,9 @@ internal sealed record RetentionStep(
     /// <summary>The tier of the <see cref="OldPages"/> steps.</summary>
     public const string OldPagesTier = "old-pages";
 
+    /// <summary>The tier of the minute rows of the aggregate tables.</summary>
+    public const string MinuteTier = "minute";
+
     /// <summary>The tier of the hourly rows.</summary>
     public const string HourTier = "hour";
 
@@ -85,7 +88,7 @@ internal sealed record RetentionStep(
             new(TableNames.Records, "rows", nameof(RetentionOptions.Records), o => o.Records, RetentionUnit.Minute, string.Empty, RetentionGuard.WindowMarks, Payloads: true),
             new(TableNames.AggCalls, "calls", nameof(RetentionOptions.CallRecords), o => o.CallRecords, RetentionUnit.Minute, string.Empty, RetentionGuard.Calls, Payloads: false),
         };
-        steps.AddRange(CoarseTiers.Tables.Select(t => new RetentionStep(t, "minute", nameof(RetentionOptions.MinuteAggregates), o => o.MinuteAggregates, RetentionUnit.Minute, string.Empty, RetentionGuard.HourAndDayRows, false)));
+        steps.AddRange(CoarseTiers.Tables.Select(t => new RetentionStep(t, MinuteTier, nameof(RetentionOptions.MinuteAggregates), o => o.MinuteAggregates, RetentionUnit.Minute, string.Empty, RetentionGuard.HourAndDayRows, false)));
         steps.AddRange(CoarseTiers.Tables.Select(t => new RetentionStep(
             TableNames.PagesOf(t), "hour-pages", nameof(RetentionOptions.HourlyAggregates), o => o.HourlyAggregates, RetentionUnit.Day, "P", RetentionGuard.None, false, CoarsePages.HourPage)));
         steps.AddRange(CoarseTiers.Tables.Select(t => new RetentionStep(t, HourTier, nameof(RetentionOptions.HourlyAggregates), o => o.HourlyAggregates, RetentionUnit.Hour, "H", RetentionGuard.DayRows, false)));

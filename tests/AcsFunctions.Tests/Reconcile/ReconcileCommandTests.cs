@@ -1,6 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using AcsFunctions.Reconcile;
+using AcsFunctions.Retention;
+using AcsFunctions.Storage;
 using AcsFunctions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using static AcsFunctions.Tests.Reconcile.ReconcileServiceTests;
 
 namespace AcsFunctions.Tests.Reconcile;
@@ -81,9 +85,44 @@ public sealed class ReconcileCommandTests(AzuriteFixture azurite) : IDisposable
         Assert.Contains("Monitoring Reader", error, StringComparison.Ordinal);
     }
 
+    [UnixOnlyFact(AzScript)]
+    public async Task ReconcileStore_HoursWhoseMinuteRowsRetentionDeleted_AreRefusedOrSkipped_NeverStoredAsFewer()
+    {
+        // API requests at 10:30 and 12:30, rolled up; retention (minute rows 14 days, the clock at 2026-11-23 12:00) then
+        // deleted the minute rows before 2026-11-09 12:00: the 10:30 ones.
+        var day = new DateTimeOffset(2026, 11, 9, 0, 0, 0, TimeSpan.Zero);
+        await using var server = await FakeMetricsServer.StartAsync();
+        server.Points.Add(new PlatformMetricPoint("APIRequestAuthentication", "CreateToken", "201", day.AddHours(10.5), 4));
+        server.Points.Add(new PlatformMetricPoint("APIRequestAuthentication", "CreateToken", "201", day.AddHours(12.5), 5));
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        await storage.Pipeline.IngestAsync([Rollups.RollupTestData.Body([
+            .. Enumerable.Range(0, 4).Select(i => Rollups.RollupTestData.Request(day.AddHours(10.5).AddSeconds(i), 12)),
+            .. Enumerable.Range(0, 5).Select(i => Rollups.RollupTestData.Request(day.AddHours(12.5).AddSeconds(i), 12))])]);
+        Assert.Equal(0, (await Rollups.RollupTestData.RollupAsync(storage)).Failed);
+        await storage.Services.GetRequiredService<RetentionService>().RunAsync(dryRun: false);
+        Assert.DoesNotContain(await storage.AllAsync(TableNames.AggApiRequests), r => r.PartitionKey == AcsFunctions.Storage.Windows.Key(day.AddHours(10.5)));
+
+        var (before, _, beforeError) = await RunAsync(server, storage, "table", Schemas.StoredRecords.ResourceId, day.AddHours(10), day.AddHours(12), "--store");
+        var (straddling, output, straddlingError) = await RunAsync(server, storage, "json", Schemas.StoredRecords.ResourceId, day.AddHours(10), day.AddHours(14), "--store");
+
+        Assert.True(before == 2, $"exit {before}: {beforeError}");
+        Assert.Contains("AcsFunctions:Retention:MinuteAggregates", beforeError, StringComparison.Ordinal);
+        Assert.Contains("--from 2026-11-09T12:00Z", beforeError, StringComparison.Ordinal);
+        Assert.True(straddling == 0, $"exit {straddling}: {straddlingError}");
+        Assert.Contains("note: compared from 2026-11-09T12:00Z", straddlingError, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(day.AddHours(12), json.RootElement.GetProperty("from").GetDateTimeOffset());
+        var stored = await storage.AllAsync(ReconcileResultStore.TableName);
+        var row = Assert.Single(stored);
+        Assert.Equal((AcsFunctions.Storage.Windows.Key(day.AddHours(12)), 5L, 5L), (row.PartitionKey, row.GetInt64("Platform"), row.GetInt64("Ours")));
+    }
+
     public void Dispose() => Directory.Delete(_tools, recursive: true);
 
-    private async Task<(int Exit, string Output, string Error)> RunAsync(FakeMetricsServer server, TestStorage storage, string format)
+    private Task<(int Exit, string Output, string Error)> RunAsync(FakeMetricsServer server, TestStorage storage, string format) =>
+        RunAsync(server, storage, format, ResourceId, Start, Start.AddHours(2));
+
+    private async Task<(int Exit, string Output, string Error)> RunAsync(FakeMetricsServer server, TestStorage storage, string format, string resourceId, DateTimeOffset from, DateTimeOffset to, params string[] more)
     {
         var az = Path.Combine(_tools, "az");
         await File.WriteAllTextAsync(az, "#!/bin/sh\necho '{\"accessToken\":\"" + FakeMetricsServer.Token + "\",\"expiresOn\":\"2099-01-01 00:00:00.000000\",\"expires_on\":4070908800,\"tokenType\":\"Bearer\"}'\n");
@@ -95,9 +134,9 @@ public sealed class ReconcileCommandTests(AzuriteFixture azurite) : IDisposable
         await File.WriteAllTextAsync(certificate, server.CertificatePem());
         string[] args =
         [
-            "reconcile", "--resource", ResourceId,
-            "--from", Start.ToString("O", CultureInfo.InvariantCulture), "--to", Start.AddHours(2).ToString("O", CultureInfo.InvariantCulture),
-            "--metrics-endpoint", server.Endpoint.ToString(), "--storage", azurite.ConnectionString, "--format", format,
+            "reconcile", "--resource", resourceId,
+            "--from", from.ToString("O", CultureInfo.InvariantCulture), "--to", to.ToString("O", CultureInfo.InvariantCulture),
+            "--metrics-endpoint", server.Endpoint.ToString(), "--storage", azurite.ConnectionString, "--format", format, .. more,
         ];
         return await CliProcess.RunAsync(args, new Dictionary<string, string?>
         {
