@@ -29,6 +29,14 @@ public static class BodyDecoder
     private static DecodedBody Decode(EventBody body, bool split, DecodedBody result)
     {
         result.Reset(body.SourceBodies);
+        if (body.Unfinished is { } unfinished)
+        {
+            // The rest of a file's records container that broke part-way: one dead letter with the reason it broke. Decoded as a
+            // body of its own, a record in it would be two levels shallower (and pass the depth limit), or its lines look like NDJSON.
+            result.Items.Add(DecodedItem.ForDeadLetter(new DeadLetter(DeadLetterReasons.InvalidJson, unfinished, body.Data, body.Lineage)));
+            return result;
+        }
+
         var data = Utf8Bom.Strip(body.Data);
         if (body.IsNdjson)
         {
@@ -53,9 +61,7 @@ public static class BodyDecoder
 
         if (IsBlank(data.Span))
         {
-            result.Items.Add(DecodedItem.ForDeadLetter(body.Unfinished is { } unfinished
-                ? new DeadLetter(DeadLetterReasons.InvalidJson, unfinished, body.Data, body.Lineage)
-                : new DeadLetter(DeadLetterReasons.EmptyBody, "The body is empty.", body.Data, body.Lineage)));
+            result.Items.Add(DecodedItem.ForDeadLetter(new DeadLetter(DeadLetterReasons.EmptyBody, "The body is empty.", body.Data, body.Lineage)));
             return result;
         }
 

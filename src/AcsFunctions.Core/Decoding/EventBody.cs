@@ -7,7 +7,8 @@ public sealed record EventBody(ReadOnlyMemory<byte> Data, Lineage Lineage)
 {
     /// <summary>
     /// Source bodies this one counts as: 1, or 0 for the second and later parts of one document that file ingest
-    /// split record by record (<see cref="RecordsArraySplitter"/>), so a split document still counts as one body.
+    /// split record by record (<see cref="RecordsArraySplitter"/>), the rest after a break included, so a split document
+    /// still counts as one body.
     /// </summary>
     public int SourceBodies { get; init; } = 1;
 
@@ -18,9 +19,9 @@ public sealed record EventBody(ReadOnlyMemory<byte> Data, Lineage Lineage)
     public bool IsNdjson { get; init; }
 
     /// <summary>
-    /// Set on the rest of a file whose records container broke off (<see cref="FileBodySource"/>): a blank rest — the file
-    /// ends right after a whole record, before its array or object is closed — is an <c>invalid-json</c> dead letter with
-    /// this detail, not an empty body.
+    /// Set on the rest of a file whose records container broke part-way (<see cref="FileBodySource"/>), to why it broke: the
+    /// rest is one <c>invalid-json</c> dead letter with this detail, whatever it holds (blank, when the file ends right after a
+    /// whole record, before its array or object is closed).
     /// </summary>
     public string? Unfinished { get; init; }
 

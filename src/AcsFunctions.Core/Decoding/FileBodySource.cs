@@ -19,9 +19,6 @@ public static class FileBodySource
     /// </summary>
     public const int ChunkBytes = 1024 * 1024;
 
-    /// <summary>Why the rest of a broken-off container is invalid when nothing but blanks follows its last whole record.</summary>
-    private const string UnclosedDocument = "The file ends before its records array or object is closed.";
-
     /// <summary>Bytes read before deciding whether a document without a line end yet is a records container.</summary>
     private const int ContainerProbeBytes = 4096;
 
@@ -130,7 +127,7 @@ public static class FileBodySource
     /// <summary>
     /// Streams a records container through <see cref="RecordsArraySplitter"/>: the buffer holds the unconsumed tail plus
     /// one read, so it grows only to the largest record (or non-container value). Invalid JSON ends the split: the
-    /// bytes from the last whole record on are handed over as one body, which the decoder dead-letters.
+    /// bytes from the last whole record on are handed over as one body (<see cref="RecordsArraySplitter.Rest"/>).
     /// </summary>
     private static async IAsyncEnumerable<EventBody> SplitAsync(Stream stream, byte[] first, string name, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -184,11 +181,12 @@ public static class FileBodySource
 
             if (failed)
             {
-                // The rest from the last whole record, read to the end: dead-lettered as invalid JSON, nothing dropped.
+                // The rest from the last whole record, read to the end: broken inside a container, one invalid-json dead letter that
+                // says why (never decoded as a body of its own, which could store part of it); between documents, a body. Nothing dropped.
                 using var rest = new MemoryStream();
                 rest.Write(buffer, start, end - start);
                 await stream.CopyToAsync(rest, cancellationToken);
-                yield return new EventBody(rest.ToArray(), new Lineage { File = name, Line = splitter.Line }) { Unfinished = UnclosedDocument };
+                yield return splitter.Rest(rest.ToArray());
             }
         }
         finally

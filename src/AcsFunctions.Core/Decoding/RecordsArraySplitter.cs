@@ -16,6 +16,9 @@ internal sealed class RecordsArraySplitter
 {
     private static readonly JsonReaderOptions _options = new() { MaxDepth = 64, AllowMultipleValues = true };
 
+    /// <summary>Why the rest is invalid when nothing but blanks follows the last whole record of an unclosed container.</summary>
+    private const string UnclosedDocument = "The file ends before its records array or object is closed.";
+
     private readonly string _name;
     private readonly ArrayBufferWriter<byte> _group = new(FileBodySource.ChunkBytes + (64 * 1024));
     private JsonReaderState _state = new(_options);
@@ -59,9 +62,6 @@ internal sealed class RecordsArraySplitter
         return consumed + _checkpoint;
     }
 
-    /// <summary>1-based line of the first byte not consumed yet (where the rest starts when <see cref="Failed"/>).</summary>
-    public long Line => _lines;
-
     /// <summary>
     /// Consumes whole tokens of <paramref name="data"/>; true when it stopped at a BOM before a top-level value, with
     /// <paramref name="used"/> the bytes before the BOM.
@@ -90,12 +90,19 @@ internal sealed class RecordsArraySplitter
 
             if (isFinal && _phase != Phase.TopLevel)
             {
-                throw new JsonException("The document ends before its records array or object is closed.");
+                throw new JsonException(UnclosedDocument);
             }
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
             Failed = true;
+            if (_phase != Phase.TopLevel)
+            {
+                // Broken inside a records container: the reason the rest from here on is dead-lettered with. Nothing but blanks
+                // left at the end: the file was cut after a whole record. Else the reader's reason (its line and byte position
+                // are the file's, as its state carries them from the file's start).
+                Error = isFinal && data[_checkpoint..].TrimStart(" \t\r\n"u8).IsEmpty ? UnclosedDocument : ex.Message;
+            }
         }
 
         used = _checkpoint;
@@ -307,4 +314,22 @@ internal sealed class RecordsArraySplitter
 
     /// <summary>True once the text turned out not to be valid JSON: the bytes from the last consumed one on are not split.</summary>
     public bool Failed { get; private set; }
+
+    /// <summary>
+    /// Why the text is invalid when it broke inside a records container (<see cref="Failed"/>); null when it broke between
+    /// documents, where the rest starts a value of its own and is decoded as a body like any other.
+    /// </summary>
+    public string? Error { get; private set; }
+
+    /// <summary>
+    /// The rest of the text from the first byte not consumed (<see cref="Failed"/>): inside a container, the one
+    /// <c>invalid-json</c> dead letter of <see cref="Error"/> that counts as no further body when the document already counted
+    /// as one; between documents, a body of its own.
+    /// </summary>
+    /// <param name="data">The rest's bytes; its lineage is the line of the first byte not consumed.</param>
+    public EventBody Rest(byte[] data) => new(data, new Lineage { File = _name, Line = _lines })
+    {
+        Unfinished = Error,
+        SourceBodies = Error is not null && _documentCounted ? 0 : 1,
+    };
 }
