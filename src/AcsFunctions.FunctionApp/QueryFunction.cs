@@ -37,7 +37,7 @@ public sealed class QueryFunction
         response.Headers.Add("Content-Type", answer.ContentType);
         foreach (var (name, value) in answer.Headers)
         {
-            response.Headers.Add(name, value); // AcsFunctions-Expired: the range read rows retention deleted
+            response.Headers.Add(name, value); // AcsFunctions-Expired: the range read rows retention may have deleted
         }
 
         await answer.WriteBodyAsync(response.Body, cancellationToken); // the rows' UTF-8 JSON, written as it is produced

@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.Globalization;
 using AcsFunctions.Cli.Output;
 using AcsFunctions.Queries;
 using AcsFunctions.Storage;
+using Azure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AcsFunctions.Cli.Commands;
@@ -61,10 +63,7 @@ internal static class QueryCommand
                 foreach (var tier in result.Expired.GroupBy(e => (e.Tier, e.Setting)))
                 {
                     // One line per tier: every table of a kind is trimmed alike, so its earliest start and latest end say it.
-                    await Console.Error.WriteLineAsync(
-                        $"note: retention has deleted the {tier.Key.Tier} rows this answer needs from {tier.Min(e => e.From):yyyy-MM-ddTHH:mmZ} " +
-                        $"to {tier.Max(e => e.To):yyyy-MM-ddTHH:mmZ} (older than AcsFunctions:Retention:{tier.Key.Setting}): the answer has nothing there, which is not zero traffic. " +
-                        "Query older data at PT1H or P1D from and to whole hours or days.");
+                    await Console.Error.WriteLineAsync(ExpiredNote(tier.Key.Tier, tier.Key.Setting, tier.Min(e => e.From), tier.Max(e => e.To)));
                 }
 
                 return ExitCodes.Success;
@@ -83,9 +82,32 @@ internal static class QueryCommand
                 await Console.Error.WriteLineAsync("hint: start Azurite (npx azurite) or pass --storage with a connection string.");
                 return ExitCodes.StorageUnavailable;
             }
+            catch (RequestFailedException ex) when (StorageRefusal.Is(ex) && !ct.IsCancellationRequested)
+            {
+                // Storage answered but refused the credentials (a role, a firewall, an expired SAS): a storage error like
+                // an outage (exit 3), one line naming the error code and what it means, not an exception.
+                await Console.Error.WriteLineAsync($"error: table storage refused the credentials for the {TerminalText.Plain(parse.GetValue(kind)!)} query ({StorageRefusal.Status(ex)}): {StorageRefusal.Cause(ex)}.");
+                return ExitCodes.StorageUnavailable;
+            }
         });
         return command;
     }
+
+    /// <summary>
+    /// The note for a part of the answer read from <paramref name="tier"/> rows older than retention's cutoff. Retention
+    /// records the cutoff before it deletes, and its guards and per-run bound keep rows below it for a while, so the rows
+    /// "may be gone", not "are gone". The advice names what reads a longer-kept tier instead: hourly rows for minutes,
+    /// daily rows for hours, nothing for days.
+    /// </summary>
+    internal static string ExpiredNote(string tier, string setting, DateTimeOffset from, DateTimeOffset to) =>
+        string.Create(CultureInfo.InvariantCulture, $"note: the {tier} rows this answer needs from {from.UtcDateTime:yyyy-MM-ddTHH:mm}Z to {to.UtcDateTime:yyyy-MM-ddTHH:mm}Z ")
+        + $"are older than AcsFunctions:Retention:{setting} and retention has been deleting them: some or all may be gone, and what is missing there is not zero traffic. "
+        + tier switch
+        {
+            "minute" => "Query older data at PT1H or P1D from and to whole hours (hourly rows are kept longer).",
+            "hour" => "Query older data at P1D from and to whole days (daily rows are kept longer).",
+            _ => "Daily rows are the coarsest: nothing coarser is kept.",
+        };
 
     /// <summary>
     /// The <c>--view</c> help, from the views the kinds parse (<see cref="QueryKinds.Views"/>), so it names every view

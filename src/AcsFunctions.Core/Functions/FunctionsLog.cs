@@ -26,8 +26,8 @@ internal static partial class FunctionsLog
     public static partial void QueryStorageUnavailable(ILogger logger, string kind, Exception exception);
 
     [LoggerMessage(EventId = 4221, EventName = "QueryStorageRefused", Level = LogLevel.Error,
-        Message = "Query {Kind}: table storage refused the app's credentials (HTTP {Status}); the identity needs Storage Table Data Contributor (or Reader) on the account")]
-    public static partial void QueryStorageRefused(ILogger logger, string kind, int status, Exception exception);
+        Message = "Query {Kind}: table storage refused the app's credentials ({Status}): {Cause}")]
+    public static partial void QueryStorageRefused(ILogger logger, string kind, string status, string cause, Exception exception);
 
     [LoggerMessage(EventId = 4212, EventName = "RetentionFailed", Level = LogLevel.Error,
         Message = "Retention after the scheduled roll-up failed; nothing is lost, the next timer run retries")]

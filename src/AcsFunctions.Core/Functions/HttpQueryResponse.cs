@@ -42,7 +42,7 @@ public sealed class HttpQueryResponse
 
     /// <summary>
     /// Response headers beside the content type, which both hosts set as given (<see cref="QueryEndpoint.ExpiredHeader"/>
-    /// on a 200 whose range reads rows retention deleted). Empty for most answers.
+    /// on a 200 whose range reads rows retention may have deleted). Empty for most answers.
     /// </summary>
     public IReadOnlyDictionary<string, string> Headers { get; } = new Dictionary<string, string>();
 

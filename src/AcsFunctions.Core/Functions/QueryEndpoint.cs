@@ -28,9 +28,10 @@ public sealed class QueryEndpoint
     public const string FunctionKeyParameter = "code";
 
     /// <summary>
-    /// The response header of a 200 whose range was read, in part, from aggregate rows retention has deleted
-    /// (<see cref="QueryResult.Expired"/>): the body has nothing there, which is not zero traffic. Its value is
-    /// <see cref="ExpiredHeaderValue"/>; absent when nothing the query read is deleted. The body stays the rows alone.
+    /// The response header of a 200 whose range was read, in part, from aggregate rows older than the cutoff retention has
+    /// been deleting below (<see cref="QueryResult.Expired"/>): some or all may be gone, and a missing row there is not zero
+    /// traffic. Its value is <see cref="ExpiredHeaderValue"/>; absent when nothing the query read is below a cutoff. The
+    /// body stays the rows alone.
     /// </summary>
     public const string ExpiredHeader = "AcsFunctions-Expired";
 
@@ -128,20 +129,21 @@ public sealed class QueryEndpoint
             FunctionsLog.QueryStorageUnavailable(_logger, kind, ex);
             return Problem(503, "Storage unavailable", StorageUnavailableDetail(kind), null);
         }
-        catch (RequestFailedException ex) when (ex.Status is 401 or 403 && !cancellationToken.IsCancellationRequested)
+        catch (RequestFailedException ex) when (StorageRefusal.Is(ex) && !cancellationToken.IsCancellationRequested)
         {
             // Not an outage but the server's own credentials (a data role not effective yet after a deployment, or
-            // removed): the caller learns that much, the storage's answer goes to the host's log only.
-            FunctionsLog.QueryStorageRefused(_logger, kind, ex.Status, ex);
-            return Problem(503, "Storage refused access", StorageRefusedDetail(kind, ex.Status), null);
+            // removed; a firewall; an expired SAS): the caller learns which, from the error code; the storage's answer
+            // goes to the host's log only.
+            FunctionsLog.QueryStorageRefused(_logger, kind, StorageRefusal.Status(ex), StorageRefusal.Cause(ex), ex);
+            return Problem(503, "Storage refused access", StorageRefusedDetail(kind, ex), null);
         }
     }
 
     /// <summary>
-    /// The <see cref="ExpiredHeader"/> value: one element per deleted part of the range, earliest first, comma-separated,
-    /// each <c>&lt;tier&gt; &lt;from&gt;/&lt;to&gt; &lt;setting&gt;</c> — the tier whose rows are gone (<c>minute</c>,
-    /// <c>hour</c>, <c>day</c>), the part as an ISO 8601 UTC interval (to exclusive) and the retention setting that
-    /// deleted them, e.g. <c>minute 2026-11-20T10:30:00Z/2026-11-20T11:00:00Z MinuteAggregates</c>. The tables of a
+    /// The <see cref="ExpiredHeader"/> value: one element per part of the range below a cutoff, earliest first,
+    /// comma-separated, each <c>&lt;tier&gt; &lt;from&gt;/&lt;to&gt; &lt;setting&gt;</c> — the tier whose rows may be gone
+    /// (<c>minute</c>, <c>hour</c>, <c>day</c>), the part as an ISO 8601 UTC interval (to exclusive) and the retention
+    /// setting that deletes them, e.g. <c>minute 2026-11-20T10:30:00Z/2026-11-20T11:00:00Z MinuteAggregates</c>. The tables of a
     /// kind that share a tier and start are one element (the latest end).
     /// </summary>
     public static string ExpiredHeaderValue(IReadOnlyList<ExpiredWindow> expired)
@@ -158,9 +160,12 @@ public sealed class QueryEndpoint
     public static string StorageUnavailableDetail(string kind) =>
         $"Table storage could not be reached for the {kind} query; try again later. The cause is in the host's log (event QueryStorageUnavailable).";
 
-    /// <summary>The detail of a 503 for storage that refused the server's credentials.</summary>
-    public static string StorageRefusedDetail(string kind, int status) =>
-        $"Table storage refused this server's credentials for the {kind} query (HTTP {status}): its identity needs the Storage Table Data Contributor (or Reader) role on the account, which can take minutes to apply after a deployment. The cause is in the host's log (event QueryStorageRefused).";
+    /// <summary>
+    /// The detail of a 503 for storage that refused the server's credentials: the status and error code, and what that
+    /// code means (<see cref="StorageRefusal.Cause"/>).
+    /// </summary>
+    public static string StorageRefusedDetail(string kind, RequestFailedException refusal) =>
+        $"Table storage refused this server's credentials for the {kind} query ({StorageRefusal.Status(refusal)}): {StorageRefusal.Cause(refusal)}. The storage's answer is in the host's log (event QueryStorageRefused).";
 
     /// <summary>A problem-details answer.</summary>
     public static HttpQueryResponse Problem(int status, string title, string detail, string? parameter)

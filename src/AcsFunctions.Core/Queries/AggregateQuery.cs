@@ -83,7 +83,7 @@ public static class AggregateQuery
         ArgumentNullException.ThrowIfNull(fromPage);
         var client = storage.GetTable(table);
         var reader = new TierReader<T>(client, (from, to) => WithColumns(TableReads.PartitionRangeFilter(from, to), parameters, equals), fromEntity);
-        var tiles = reads.Coarse ? TimeTiles(parameters) : [new Tile(Minute, Windows.Parse(parameters.FromWindowKey), Windows.Parse(parameters.ToWindowKey))];
+        var tiles = ReadTiles(parameters, reads.Coarse);
         var pages = reads.Coarse && reads.Pages
             ? await DayPages<T>.ReadAsync(storage, table, parameters, tiles, (in PageRow row) => Matches(row, parameters, equals) ? fromPage(in row) : null, context, cancellationToken)
             : null;
@@ -150,8 +150,7 @@ public static class AggregateQuery
     public static IReadOnlyList<(string Tier, DateTimeOffset From, DateTimeOffset To)> TierRanges(QueryParameters parameters, bool coarse)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var tiles = coarse ? TimeTiles(parameters) : [new Tile(Minute, Windows.Parse(parameters.FromWindowKey), Windows.Parse(parameters.ToWindowKey))];
-        return [.. tiles.Where(t => t.From < t.To).Select(t => (t.Unit == Day ? "day" : t.Unit == Hour ? "hour" : "minute", t.From, t.To))];
+        return [.. ReadTiles(parameters, coarse).Where(t => t.From < t.To).Select(t => (t.Unit == Day ? "day" : t.Unit == Hour ? "hour" : "minute", t.From, t.To))];
     }
 
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
@@ -160,6 +159,10 @@ public static class AggregateQuery
 
     private static string KeyOf(TimeSpan unit, DateTimeOffset time) =>
         unit == Day ? CoarseTiers.DayKey(time) : unit == Hour ? CoarseTiers.HourKey(time) : Windows.Key(time);
+
+    /// <summary>The tiles a query reads: its time tiles with coarse rows on, else its whole range in minutes.</summary>
+    private static List<Tile> ReadTiles(QueryParameters parameters, bool coarse) =>
+        coarse ? TimeTiles(parameters) : [new Tile(Minute, Windows.Parse(parameters.FromWindowKey), Windows.Parse(parameters.ToWindowKey))];
 
     private static List<Tile> TimeTiles(QueryParameters parameters)
     {

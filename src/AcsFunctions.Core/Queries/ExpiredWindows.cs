@@ -6,23 +6,24 @@ using Microsoft.Extensions.Options;
 namespace AcsFunctions.Queries;
 
 /// <summary>
-/// A part of a query's range that retention has deleted the rows of at the tier the query reads it from: the answer has
-/// nothing there, which is not zero traffic. <paramref name="Setting"/> names the retention setting
-/// (<c>MinuteAggregates</c>, <c>HourlyAggregates</c>, <c>DailyAggregates</c>).
+/// A part of a query's range older than the cutoff retention has been deleting below, at the tier the query reads it
+/// from: some or all of its rows may be gone (retention records the cutoff before it deletes, and its guards and per-run
+/// bound keep rows below it for a while), so a missing row there is not zero traffic. <paramref name="Setting"/> names the
+/// retention setting (<c>MinuteAggregates</c>, <c>HourlyAggregates</c>, <c>DailyAggregates</c>).
 /// </summary>
 public sealed record ExpiredWindow(string Table, string Tier, string Setting, DateTimeOffset From, DateTimeOffset To);
 
 /// <summary>
-/// Finds the parts of a query's range whose rows retention has deleted, from what retention recorded it deleted
-/// (<c>RetentionState</c>: the cutoff per table and tier, whatever settings the deleting host had), not from this host's
-/// settings: a <c>PT1M</c> query older than <c>MinuteAggregates</c>, or the unaligned edge of a <c>PT1H</c>/<c>P1D</c> one,
+/// Finds the parts of a query's range whose rows retention may have deleted, from the cutoffs retention recorded
+/// (<c>RetentionState</c>'s <c>trimmed|</c> rows: the cutoff per table and tier, whatever settings the deleting host had;
+/// one RowKey range of one partition), not from this host's settings: a <c>PT1M</c> query older than <c>MinuteAggregates</c>, or the unaligned edge of a <c>PT1H</c>/<c>P1D</c> one,
 /// reads minute rows that are gone, and an empty answer there read as "no traffic".
 /// </summary>
 public sealed class ExpiredWindows(AcsStorage storage, IOptions<QueryOptions>? options = null)
 {
     private readonly TierReads _reads = QueryOptions.ReadsOf(options);
 
-    /// <summary>The expired parts of the ranges <paramref name="parameters"/> reads from the windowed aggregate <paramref name="tables"/>, earliest first.</summary>
+    /// <summary>The parts, older than retention's cutoffs, of the ranges <paramref name="parameters"/> reads from the windowed aggregate <paramref name="tables"/>, earliest first.</summary>
     public async Task<IReadOnlyList<ExpiredWindow>> ReadAsync(QueryParameters parameters, IReadOnlyList<string> tables, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -33,7 +34,7 @@ public sealed class ExpiredWindows(AcsStorage storage, IOptions<QueryOptions>? o
             return [];
         }
 
-        var state = await RetentionState.LoadAsync(storage, null, cancellationToken);
+        var state = await RetentionState.LoadTrimmedAsync(storage, cancellationToken);
         var expired = new List<ExpiredWindow>();
         foreach (var (tier, from, to) in AggregateQuery.TierRanges(parameters, _reads.Coarse))
         {

@@ -16,8 +16,9 @@ public sealed record QueryResult(QueryParameters Parameters, IReadOnlyList<objec
     public IReadOnlyList<DateTimeOffset> IncompleteWindows { get; init; } = [];
 
     /// <summary>
-    /// The parts of the range whose rows retention has deleted at the tier the query read them from (earliest first):
-    /// the answer has nothing there, which is not zero traffic (<see cref="ExpiredWindows"/>).
+    /// The parts of the range older than the cutoff retention has been deleting below, at the tier the query read them
+    /// from (earliest first): some or all of their rows may be gone, and a missing row there is not zero traffic
+    /// (<see cref="ExpiredWindows"/>).
     /// </summary>
     public IReadOnlyList<ExpiredWindow> Expired { get; init; } = [];
 
@@ -33,10 +34,13 @@ public sealed record QueryResult(QueryParameters Parameters, IReadOnlyList<objec
     /// </summary>
     public bool Windowed { get; init; } = true;
 
-    /// <summary>Read round trips (query pages) the query issued, pending-mark reads included.</summary>
+    /// <summary>
+    /// Read round trips (query pages) the query issued, pending-mark reads included, and for a windowed query the one
+    /// read of retention's cutoffs (none while retention has never run: its table does not exist).
+    /// </summary>
     public long ReadQueries { get; init; }
 
-    /// <summary>Rows read (aggregate rows and pending marks).</summary>
+    /// <summary>Rows read (aggregate rows, pending marks, and retention's cutoffs: one per table and tier it trimmed).</summary>
     public long RowsRead { get; init; }
 
     /// <summary>

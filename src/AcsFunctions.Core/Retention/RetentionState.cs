@@ -63,14 +63,26 @@ internal sealed class RetentionState
                     state._unreadableIntents.Add(row.RowKey);
                 }
             }
-            else if (row.RowKey.StartsWith(TrimmedPrefix, StringComparison.Ordinal) && row.GetDateTimeOffset(BeforeColumn) is { } before)
-            {
-                state._trimmed[row.RowKey[TrimmedPrefix.Length..]] = before;
-            }
-            else if (row.RowKey.StartsWith(ResumePrefix, StringComparison.Ordinal) && row.GetString(AfterPartitionColumn) is { } partition && row.GetString(AfterRowColumn) is { } rowKey)
+            else if (!state.ReadTrimmed(row) && row.RowKey.StartsWith(ResumePrefix, StringComparison.Ordinal) && row.GetString(AfterPartitionColumn) is { } partition && row.GetString(AfterRowColumn) is { } rowKey)
             {
                 state._resume[row.RowKey[ResumePrefix.Length..]] = (partition, rowKey);
             }
+        }
+
+        return state;
+    }
+
+    /// <summary>
+    /// Reads the trimmed cutoffs alone: one RowKey range (<c>trimmed|</c>) of the state partition, a row per table and
+    /// tier retention ever trimmed — what a query needs to name what is gone, without retention's resume positions or
+    /// blob intents (<see cref="LoadAsync"/> reads those too, across two partitions).
+    /// </summary>
+    public static async Task<RetentionState> LoadTrimmedAsync(AcsStorage storage, CancellationToken cancellationToken)
+    {
+        var state = new RetentionState();
+        foreach (var row in await TableReads.PrefixAsync(storage.GetTable(TableName), Partition, TrimmedPrefix, [BeforeColumn], cancellationToken))
+        {
+            state.ReadTrimmed(row);
         }
 
         return state;
@@ -167,6 +179,18 @@ internal sealed class RetentionState
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
         }
+    }
+
+    /// <summary>Takes <paramref name="row"/> as a trimmed cutoff if it is one.</summary>
+    private bool ReadTrimmed(TableEntity row)
+    {
+        if (!row.RowKey.StartsWith(TrimmedPrefix, StringComparison.Ordinal) || row.GetDateTimeOffset(BeforeColumn) is not { } before)
+        {
+            return false;
+        }
+
+        _trimmed[row.RowKey[TrimmedPrefix.Length..]] = before;
+        return true;
     }
 
     private DateTimeOffset TrimmedBefore(string key) => _trimmed.GetValueOrDefault(key, DateTimeOffset.MinValue);

@@ -11,8 +11,8 @@ namespace AcsFunctions.Benchmarks;
 /// <summary>One query of P5: its output rows, the rows and round trips it read, and its median time.</summary>
 /// <param name="Name">The query in words (range and interval).</param>
 /// <param name="OutputRows">Rows the query answered.</param>
-/// <param name="RowsRead">Rows it read (aggregate rows and pending marks).</param>
-/// <param name="ReadQueries">Read round trips (query pages).</param>
+/// <param name="RowsRead">Rows it read (<see cref="QueryResult.RowsRead"/>: aggregate rows, pending marks, and retention's cutoffs once retention has run — never in P5's store).</param>
+/// <param name="ReadQueries">Read round trips (query pages; the cutoffs' read is one more once retention has run).</param>
 /// <param name="Elapsed">Median time over the rounds.</param>
 public sealed record QueryMeasurement(string Name, int OutputRows, long RowsRead, long ReadQueries, TimeSpan Elapsed);
 

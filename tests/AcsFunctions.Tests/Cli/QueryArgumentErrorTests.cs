@@ -26,4 +26,23 @@ public sealed class QueryArgumentErrorTests(AzuriteFixture azurite)
         Assert.DoesNotContain("(Parameter", lines[0], StringComparison.Ordinal);
         Assert.Equal("hint: acs-diag query --help shows the usage.", lines[1]);
     }
+
+    /// <summary>
+    /// Storage refusing the connection string's credentials (403: here a SAS that may only add entities; on Azure also a
+    /// missing data role, a firewall, an expired SAS) is one error line naming the storage's error code and what it means,
+    /// and exit 3 as for any storage error; before, the RequestFailedException escaped with its stack trace.
+    /// </summary>
+    [Fact]
+    public async Task StorageRefusingTheCredentials_IsOneErrorLine_Exit3()
+    {
+        var refused = await AcsFunctions.Tests.Functions.QueryHttpHostsTests.RefusedAsync(azurite, Azure.Data.Tables.Sas.TableAccountSasPermissions.Add, DateTimeOffset.UtcNow.AddHours(1));
+        var (exit, _, error) = await CliProcess.RunAsync(
+            ["query", "api-requests", "--from", "2026-11-20T10:00:00Z", "--to", "2026-11-20T11:00:00Z", "--storage", refused], new Dictionary<string, string?>());
+
+        Assert.True(exit == 3, $"exit {exit}\n{error}");
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => !l.StartsWith("notice:", StringComparison.Ordinal)).ToList();
+        Assert.True(lines[0].StartsWith("error: table storage refused the credentials for the api-requests query (HTTP 403 AuthorizationPermissionMismatch): ", StringComparison.Ordinal), error);
+        Assert.DoesNotContain(lines, l => l.StartsWith("at ", StringComparison.Ordinal) || l.Contains("RequestFailedException", StringComparison.Ordinal));
+        Assert.True(lines.Count <= 2, error);
+    }
 }

@@ -142,8 +142,9 @@ public sealed partial class DashboardBrowserTests(AzuriteFixture azurite)
             var note = page.Locator($"#card-{card} .expired");
             Assert.True(await note.IsVisibleAsync(), $"{card}: no note for the deleted minute rows");
             var text = await note.InnerTextAsync();
-            Assert.Contains("Retention has deleted the minute rows of 2026-11-20 10:30 – 2026-11-20 11:30 UTC (older than MinuteAggregates)", text, StringComparison.Ordinal);
+            Assert.Contains("Retention has been deleting the minute rows of 2026-11-20 10:30 – 2026-11-20 11:30 UTC (older than MinuteAggregates)", text, StringComparison.Ordinal);
             Assert.Contains("not zero traffic", text, StringComparison.Ordinal);
+            Assert.Contains("Ranges over 12 h from and to whole hours read the hourly rows", text, StringComparison.Ordinal);
         }
 
         Assert.False(await page.IsVisibleAsync("#empty") && (await page.InnerTextAsync("#empty")).Contains("Nothing stored", StringComparison.Ordinal), "the empty state says nothing is stored where retention deleted the rows");
@@ -155,6 +156,38 @@ public sealed partial class DashboardBrowserTests(AzuriteFixture azurite)
         Assert.Equal(0, await page.Locator(".card .expired:visible").CountAsync());
         var drawn = JsonNode.Parse(await page.EvaluateAsync<string>("() => JSON.stringify(window.__charts['api-by-operation'])"))!;
         Assert.Equal(90, drawn["datasets"]!.AsArray().Sum(d => d!["data"]!.AsArray().Sum(v => v?.GetValue<double>() ?? 0)));
+        Assert.Empty(errors);
+    }
+
+    /// <summary>
+    /// Once retention has run, the long presets still read only kept rows: they start on a whole hour (the 30-day one on a
+    /// whole day), so no note shows in the normal view. Before, "last 30 days" started on a whole minute, read its first
+    /// partial hour from minute rows retention had deleted, and showed the note above every chart.
+    /// </summary>
+    [Fact]
+    public async Task The_long_presets_start_on_whole_hours_or_days_and_show_no_note_after_retention()
+    {
+        var start = RollupTestData.Start; // 2026-11-20 10:00; 90 minutes of requests
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        await storage.Pipeline.IngestAsync([RollupTestData.Body(Enumerable.Range(0, 90).Select(i => RollupTestData.Request(start.AddMinutes(i), 40 + i)))]);
+        await RollupTestData.RollupAsync(storage);
+        storage.Time.SetUtcNow(start.AddDays(20)); // minute rows before 2026-11-26 deleted
+        await RetentionTestData.RunAsync(storage);
+        await using var session = await Session.OpenAsync(storage);
+        var (baseUrl, page, errors) = (session.BaseUrl, session.Page, session.Errors);
+        await page.Clock.SetFixedTimeAsync(start.AddDays(20).AddHours(3).AddSeconds(150).UtcDateTime); // 2026-12-10 13:02:30, not a whole hour
+
+        await page.GotoAsync(new Uri(baseUrl, "?range=30d&tab=api").ToString());
+        await WaitForLoadAsync(page, 0);
+        Assert.Equal(0, await page.Locator(".card .expired:visible").CountAsync());
+        Assert.StartsWith("2026-11-10 00:00 – 2026-12-10 13:03 UTC · interval 1 day", await page.InnerTextAsync("#status"), StringComparison.Ordinal);
+        var drawn = JsonNode.Parse(await page.EvaluateAsync<string>("() => JSON.stringify(window.__charts['api-by-operation'])"))!;
+        Assert.Equal(90, drawn["datasets"]!.AsArray().Sum(d => d!["data"]!.AsArray().Sum(v => v?.GetValue<double>() ?? 0)));
+
+        await page.GotoAsync(new Uri(baseUrl, "?range=7d&tab=api").ToString());
+        await WaitForLoadAsync(page, 0);
+        Assert.StartsWith("2026-12-03 13:00 – 2026-12-10 13:03 UTC · interval 1 hour", await page.InnerTextAsync("#status"), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator(".card .expired:visible").CountAsync());
         Assert.Empty(errors);
     }
 

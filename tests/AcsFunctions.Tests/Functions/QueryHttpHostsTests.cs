@@ -162,12 +162,7 @@ public sealed class QueryHttpHostsTests(AzuriteFixture azurite)
     public async Task StorageRefusingTheAppsCredentials_Is503ProblemDetails_OnBothHosts()
     {
         // A shared access signature that may only add entities: every read is refused with 403, as Azure refuses an identity without a data role.
-        var tables = new TableServiceClient(azurite.ConnectionString);
-        await tables.CreateTableIfNotExistsAsync("refusedprobe");
-        var sas = tables.GenerateSasUri(TableAccountSasPermissions.Add, TableAccountSasResourceTypes.All, DateTimeOffset.UtcNow.AddHours(1));
-        var blobEndpoint = azurite.ConnectionString.Split(';').Single(p => p.StartsWith("BlobEndpoint=", StringComparison.Ordinal));
-        var refused = $"{blobEndpoint};TableEndpoint={sas.GetLeftPart(UriPartial.Path)};SharedAccessSignature={sas.Query.TrimStart('?')}";
-        await using var app = AppHost.Build(refused);
+        await using var app = AppHost.Build(await RefusedAsync(azurite, TableAccountSasPermissions.Add, DateTimeOffset.UtcNow.AddHours(1)));
 
         var (functions, serve) = await BothAsync(app, "api-requests", "from=2026-11-20T10:00:00Z&to=2026-11-20T11:00:00Z");
 
@@ -175,9 +170,41 @@ public sealed class QueryHttpHostsTests(AzuriteFixture azurite)
         Assert.Equal(QueryEndpoint.ProblemContentType, functions.ContentType);
         using var problem = JsonDocument.Parse(functions.Body);
         Assert.Equal("Storage refused access", problem.RootElement.GetProperty("title").GetString());
+        Assert.True(functions.Body.Contains("(HTTP 403 AuthorizationPermissionMismatch)", StringComparison.Ordinal), functions.Body);
         Assert.Contains("Storage Table Data", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain("127.0.0.1", functions.Body, StringComparison.Ordinal);
         Assert.Equal(functions, serve);
+    }
+
+    /// <summary>
+    /// A refusal that is not a missing permission (403 <c>AuthorizationFailure</c>: a storage firewall, or here an expired
+    /// SAS) says what it can be; before, every 403 blamed the identity's data role, sending an operator with an account-key
+    /// or SAS connection string to look for a role assignment that has nothing to do with it.
+    /// </summary>
+    [Fact]
+    public async Task StorageRefusingAnExpiredSas_NamesTheFirewallOrTheSas_NotTheRole()
+    {
+        await using var app = AppHost.Build(await RefusedAsync(azurite, TableAccountSasPermissions.All, DateTimeOffset.UtcNow.AddHours(-1)));
+
+        var (functions, serve) = await BothAsync(app, "api-requests", "from=2026-11-20T10:00:00Z&to=2026-11-20T11:00:00Z");
+
+        Assert.Equal(503, functions.Status);
+        var detail = JsonDocument.Parse(functions.Body).RootElement.GetProperty("detail").GetString()!;
+        Assert.True(detail.Contains("(HTTP 403 AuthorizationFailure)", StringComparison.Ordinal), detail);
+        Assert.Contains("firewall", detail, StringComparison.Ordinal);
+        Assert.Contains("expired", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Storage Table Data", detail, StringComparison.Ordinal);
+        Assert.Equal(functions, serve);
+    }
+
+    /// <summary>A connection string for Azurite's tables through an account SAS of <paramref name="permissions"/> that expires at <paramref name="expires"/>.</summary>
+    internal static async Task<string> RefusedAsync(AzuriteFixture azurite, TableAccountSasPermissions permissions, DateTimeOffset expires)
+    {
+        var tables = new TableServiceClient(azurite.ConnectionString);
+        await tables.CreateTableIfNotExistsAsync("refusedprobe");
+        var sas = tables.GenerateSasUri(permissions, TableAccountSasResourceTypes.All, expires);
+        var blobEndpoint = azurite.ConnectionString.Split(';').Single(p => p.StartsWith("BlobEndpoint=", StringComparison.Ordinal));
+        return $"{blobEndpoint};TableEndpoint={sas.GetLeftPart(UriPartial.Path)};SharedAccessSignature={sas.Query.TrimStart('?')}";
     }
 
     private async Task<(HttpAnswer Functions, HttpAnswer Serve)> BothAsync(string kind, string query)

@@ -29,7 +29,7 @@ const TABS = [
   },
   {
     id: 'calls', title: 'Calls & quality', items: [
-      { id: 'call-volume', title: 'Calls, poor calls and dropped participants', kind: 'call-volume', view: 'totals', y: [{ id: 'calls', label: 'Calls' }, { id: 'poorCalls', label: 'Poor calls' }, { id: 'droppedParticipants', label: 'Dropped participants' }, { id: 'unknownCalls', label: 'Calls of unknown quality' }], unit: 'calls' },
+      { id: 'call-volume', title: 'Calls, poor calls, dropped participants and calls of unknown quality', kind: 'call-volume', view: 'totals', y: [{ id: 'calls', label: 'Calls' }, { id: 'poorCalls', label: 'Poor calls' }, { id: 'droppedParticipants', label: 'Dropped participants' }, { id: 'unknownCalls', label: 'Calls of unknown quality' }], unit: 'calls' },
       { id: 'poor-streams', title: 'Poor streams against all streams', kind: 'call-quality', view: 'totals', y: [{ id: 'streams', label: 'Streams' }, { id: 'poorStreams', label: 'Poor streams' }], unit: 'streams' },
       { id: 'poor-reasons', title: 'Poor streams by reason', kind: 'call-quality', view: 'totals', type: 'bar', unit: 'streams', y: POOR_REASONS.map(r => ({ id: r.replace(/ /g, '_').replace('-', '_'), label: r, path: ['poorReasons', r] })) },
       {
@@ -129,7 +129,11 @@ function intervalFor(hours) {
 function currentRange() {
   if (state.range === 'custom' && state.from && state.to) return { from: state.from, to: state.to };
   const to = new Date(Math.ceil(Date.now() / 60000) * 60000);
-  const from = new Date(to.getTime() - (RANGES[state.range] || 24) * 3600000);
+  const hours = RANGES[state.range] || 24;
+  // Presets of a day or more start on a whole hour (over 14 days, read per day: a whole day), so that they read the
+  // hourly and daily rows, kept longer than the minute rows, and no retention note shows in the normal view.
+  const align = hours > 24 * 14 ? 86400000 : hours >= 24 ? 3600000 : 60000;
+  const from = new Date(Math.floor((to.getTime() - hours * 3600000) / align) * align);
   return { from: from.toISOString().replace('.000', ''), to: to.toISOString().replace('.000', '') };
 }
 
@@ -142,7 +146,7 @@ function urlFor(item, range, interval) {
   return `api/query/${item.kind}?${params}`;
 }
 
-/** The answer's JSON, and the parts of the range whose rows retention deleted (the AcsFunctions-Expired header, docs/query-api.md). */
+/** The answer's JSON, and the parts of the range whose rows retention may have deleted (the AcsFunctions-Expired header, docs/query-api.md). */
 async function getAnswer(url) {
   const response = await fetch(url, { headers: { Accept: 'application/json' } });
   const body = await response.text();
@@ -159,13 +163,25 @@ async function getAnswer(url) {
 
 const getJson = async url => (await getAnswer(url)).body;
 
-/** The note above a chart or table whose range was read, in part, from rows retention deleted: that stretch is not zero traffic. */
+/** What reads a longer-kept tier instead of each tier's deleted rows (the ranges intervalFor reads per hour and per day). */
+const EXPIRED_ADVICE = {
+  minute: 'Ranges over 12 h from and to whole hours read the hourly rows, kept longer.',
+  hour: 'Ranges over 14 days from and to whole days read the daily rows, kept longer.',
+  day: 'Daily rows are the coarsest: nothing coarser is kept.',
+};
+
+/**
+ * The note above a chart or table whose range was read, in part, from rows older than retention's cutoff: retention
+ * records the cutoff before it deletes (and keeps some rows below it for a while), so they may be gone, and an empty
+ * stretch there is not zero traffic.
+ */
 function showExpired(card, expired) {
   const note = card.querySelector('.expired');
   note.hidden = expired.length === 0;
+  const advice = [...new Set(expired.map(e => EXPIRED_ADVICE[e.tier]).filter(Boolean))];
   note.textContent = expired.length === 0 ? '' :
-    `Retention has deleted the ${expired.map(e => `${e.tier} rows of ${utc(e.from)} – ${utc(e.to)} UTC (older than ${e.setting})`).join('; ')}: ` +
-    'nothing is shown there, which is not zero traffic. Ranges over 12 h from and to whole hours or days read the hourly and daily rows, kept longer.';
+    `Retention has been deleting the ${expired.map(e => `${e.tier} rows of ${utc(e.from)} – ${utc(e.to)} UTC (older than ${e.setting})`).join('; ')}: ` +
+    `some or all may be gone, and what is missing there is not zero traffic. ${advice.join(' ')}`;
 }
 
 function valueOf(row, y) {
