@@ -108,6 +108,24 @@ public sealed class BackfillCommandTests(AzuriteFixture azurite)
         Assert.DoesNotContain("Retry failed", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Backfill_HumanOutput_SummaryWritesCountsAsTheTableDoes()
+    {
+        var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 1_100, calls: 1);
+        Assert.True(archive.TotalLines >= 1_000, $"{archive.TotalLines} lines: too few for a thousands separator");
+
+        var (exit, output, error) = await CliProcess.RunAsync(
+            ["backfill", "--source", azurite.ConnectionString, "--storage", azurite.ConnectionString, "--resource", archive.ResourceId, "--from", "2026-11-20T09:00Z", "--to", "2026-11-20T18:00Z"],
+            Prefix("t" + Guid.NewGuid().ToString("N")[..12]));
+
+        Assert.True(exit == 0, error);
+        var records = archive.TotalLines.ToString("N0", CultureInfo.InvariantCulture);
+        Assert.Matches($"│ +{System.Text.RegularExpressions.Regex.Escape(records)} │", output); // the table's Records column
+        var summary = Assert.Single(output.Split('\n'), l => l.Contains("counts reconcile", StringComparison.Ordinal));
+        Assert.Contains($" {records} records: {records} written, ", summary, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\d{4}", summary);
+    }
+
     /// <summary>The table prefix, and quick retries so that an unreachable store fails in seconds.</summary>
     internal static Dictionary<string, string?> Prefix(string prefix) => new()
     {
