@@ -45,8 +45,9 @@ internal static class RetentionCommand
             var dry = parse.GetValue(dryRun);
             try
             {
-                // Progress on stderr, one line per table as it finishes, so stdout stays the report (or the JSON).
-                var progress = new SynchronousProgress(t => Console.Error.WriteLine(
+                // Progress on stderr, one line per table as it finishes, so stdout stays the report (or the JSON). Not for a
+                // dry run's table: it deletes nothing, reads only, and its table on stdout has every one of those lines.
+                var progress = dry && !asJson ? null : new SynchronousProgress(t => Console.Error.WriteLine(
                     $"{t.Table} ({t.Tier}): {(dry ? $"would delete {t.WouldDelete:N0}" : $"deleted {t.Deleted:N0}")}, kept {t.Kept:N0}{(t.More ? ", more next run" : string.Empty)}"));
                 var result = await retention.RunAsync(dry, progress, ct);
                 Write(result, asJson);
