@@ -90,7 +90,7 @@ public sealed class IngestCommandTests(AzuriteFixture azurite)
         {
             Assert.True(exit == 0, error);
             // The same line both times: the count is of records written (upserts), and says so — not of new rows.
-            Assert.Contains($"1 bodies, {records} records: {records} written, 0 unclassified (written raw), 0 dead-lettered — counts reconcile", output, StringComparison.Ordinal);
+            Assert.Contains($"1 body, {records} records: {records} written, 0 unclassified (written raw), 0 dead-lettered — counts reconcile", output, StringComparison.Ordinal);
             Assert.Contains(global::AcsFunctions.Cli.Output.IngestReport.UpsertNote, output, StringComparison.Ordinal);
             Assert.Contains("Written per category", output, StringComparison.Ordinal);
             Assert.DoesNotContain(" stored", output, StringComparison.Ordinal);
