@@ -115,14 +115,9 @@ internal static class GenerateCommand
     private static Option<T> InRange<T>(Option<T> option, string property)
     {
         var range = typeof(GeneratorOptions).GetProperty(property)!.GetCustomAttribute<RangeAttribute>()!;
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<T>() is { } value && !range.IsValid(value))
-            {
-                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be between {range.Minimum:N0} and {range.Maximum:N0}."));
-            }
-        });
-        return option;
+        return option.Check(value => value is null || range.IsValid(value)
+            ? null
+            : string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be between {range.Minimum:N0} and {range.Maximum:N0}."));
     }
 
     private static Option<double> Share(string name, string description, double defaultValue)
@@ -132,13 +127,6 @@ internal static class GenerateCommand
             Description = $"{description} 0–1, default {defaultValue.ToString(CultureInfo.InvariantCulture)}.",
             DefaultValueFactory = _ => defaultValue,
         };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double>() is < 0 or > 1)
-            {
-                result.AddError($"{name} must be between 0 and 1.");
-            }
-        });
-        return option;
+        return option.Check(value => value is < 0 or > 1 ? $"{name} must be between 0 and 1." : null);
     }
 }

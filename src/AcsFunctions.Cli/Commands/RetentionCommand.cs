@@ -23,13 +23,7 @@ internal static class RetentionCommand
         {
             Description = "Rows read (and so deleted at most) per table and tier in this run (default: AcsFunctions:Retention:MaxRowsPerTable, 5000).",
         };
-        maxRows.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1)
-            {
-                result.AddError("--max-rows must be at least 1.");
-            }
-        });
+        maxRows.Check(value => value is < 1 ? "--max-rows must be at least 1." : null);
         var command = new Command("retention", "Delete rows older than each table's retention setting (AcsFunctions:Retention:*), oldest first, by partition-key range.")
         {
             dryRun, maxRows, storage, json,
