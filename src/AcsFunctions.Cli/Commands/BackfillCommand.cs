@@ -60,11 +60,14 @@ internal static class BackfillCommand
             ArchiveSource archive;
             try
             {
-                // The archive gets the same bounded wait (AcsFunctions:Storage:NetworkTimeout, MaxRetries) as the tables.
+                // The archive gets the same bounded wait (AcsFunctions:Storage:NetworkTimeout, MaxRetries) as the tables,
+                // and the same fail-fast: an archive endpoint that never answered (refused, no such host) is one error at once.
                 var bounded = StorageClientOptions.Bound(
                     StorageClientOptions.NewBlobOptions(),
                     services.GetRequiredService<IOptions<StorageOptions>>().Value,
-                    services.GetRequiredService<ILoggerFactory>().CreateLogger("AcsFunctions.Backfill.Archive"));
+                    services.GetRequiredService<ILoggerFactory>().CreateLogger("AcsFunctions.Backfill.Archive"),
+                    services.GetRequiredService<StorageReachability>(),
+                    StorageReachability.Archive);
                 archive = ArchiveSource.Connect(parse.GetValue(source)!, options: bounded);
             }
             catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
@@ -83,6 +86,12 @@ internal static class BackfillCommand
                 }
 
                 return result.Ingest.Reconciles ? ExitCodes.Success : ExitCodes.Failure;
+            }
+            catch (StorageUnavailableException ex) when (ex.Service == StorageReachability.Archive)
+            {
+                await Console.Error.WriteLineAsync($"error: {ex.Message}");
+                await Console.Error.WriteLineAsync("hint: check --source (and the network); nothing was read from it — re-run the same command once it answers.");
+                return ExitCodes.StorageUnavailable;
             }
             catch (StorageUnavailableException ex)
             {

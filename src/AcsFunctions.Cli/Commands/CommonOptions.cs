@@ -18,6 +18,33 @@ internal static class CommonOptions
         Description = "Print the result as one JSON object.",
     };
 
+    /// <summary>
+    /// Adds a check of <paramref name="option"/>'s value (<paramref name="error"/>: the message for a bad value, or null),
+    /// run only on a value that parsed: a value that is not a <typeparamref name="T"/> at all is already the parser's
+    /// error (exit 2, the usage hint), and reading it in a validator throws, ending the process with a stack trace.
+    /// </summary>
+    public static Option<T> Check<T>(this Option<T> option, Func<T?, string?> error)
+    {
+        option.Validators.Add(result =>
+        {
+            T? value;
+            try
+            {
+                value = result.GetValueOrDefault<T>();
+            }
+            catch (InvalidOperationException)
+            {
+                return; // "Cannot parse argument 'abc' for option '--calls' as expected type 'System.Int32'", reported by the parser
+            }
+
+            if (error(value) is { } message)
+            {
+                result.AddError(message);
+            }
+        });
+        return option;
+    }
+
     /// <summary>Resolves the storage connection string: the option, the environment, or local Azurite.</summary>
     public static string ResolveStorage(string? option) =>
         !string.IsNullOrWhiteSpace(option) ? option

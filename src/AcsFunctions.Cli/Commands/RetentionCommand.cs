@@ -23,13 +23,7 @@ internal static class RetentionCommand
         {
             Description = "Rows read (and so deleted at most) per table and tier in this run (default: AcsFunctions:Retention:MaxRowsPerTable, 5000).",
         };
-        maxRows.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1)
-            {
-                result.AddError("--max-rows must be at least 1.");
-            }
-        });
+        maxRows.Check(value => value is < 1 ? "--max-rows must be at least 1." : null);
         var command = new Command("retention", "Delete rows older than each table's retention setting (AcsFunctions:Retention:*), oldest first, by partition-key range.")
         {
             dryRun, maxRows, storage, json,
@@ -45,8 +39,9 @@ internal static class RetentionCommand
             var dry = parse.GetValue(dryRun);
             try
             {
-                // Progress on stderr, one line per table as it finishes, so stdout stays the report (or the JSON).
-                var progress = new SynchronousProgress(t => Console.Error.WriteLine(
+                // Progress on stderr, one line per table as it finishes, so stdout stays the report (or the JSON). Not for a
+                // dry run's table: it deletes nothing, reads only, and its table on stdout has every one of those lines.
+                var progress = dry && !asJson ? null : new SynchronousProgress(t => Console.Error.WriteLine(
                     $"{t.Table} ({t.Tier}): {(dry ? $"would delete {t.WouldDelete:N0}" : $"deleted {t.Deleted:N0}")}, kept {t.Kept:N0}{(t.More ? ", more next run" : string.Empty)}"));
                 var result = await retention.RunAsync(dry, progress, ct);
                 Write(result, asJson);

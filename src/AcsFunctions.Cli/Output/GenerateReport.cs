@@ -74,7 +74,7 @@ internal static class GenerateReport
         }
 
         console.MarkupLine(
-            $"[bold]{N(summary.Bodies)}[/] bodies ({summary.Bytes / 1_048_576.0:N1} MiB; {N(summary.DuplicateBodies)} re-delivered, {N(summary.LateBodies)} late, {N(summary.MalformedBodies)} malformed), " +
+            $"[bold]{N(summary.Bodies)}[/] {(summary.Bodies == 1 ? "body" : "bodies")} ({summary.Bytes / 1_048_576.0:N1} MiB; {N(summary.DuplicateBodies)} re-delivered, {N(summary.LateBodies)} late, {N(summary.MalformedBodies)} malformed), " +
             $"[bold]{N(summary.Units)}[/] units: {N(summary.DistinctRecords)} distinct records, {N(summary.DistinctDeadLetters)} distinct dead letters — seed {options.Seed.ToString(CultureInfo.InvariantCulture)}, " +
             $"from {options.EffectiveStart:yyyy-MM-dd HH:mm}Z" + (directory is null ? string.Empty : $", in {Markup.Escape(directory)}"));
     }

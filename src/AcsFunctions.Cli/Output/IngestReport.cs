@@ -17,7 +17,7 @@ internal static class IngestReport
         var table = new Table().Title("[bold]Written per category[/]").AddColumn("Category").AddColumn(new TableColumn("Records").RightAligned());
         foreach (var (category, count) in result.ByCategory)
         {
-            table.AddRow(TerminalText.Escape(category), count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+            table.AddRow(TerminalText.Escape(category), N(count));
         }
 
         AnsiConsole.Write(table);
@@ -26,7 +26,7 @@ internal static class IngestReport
             var dead = new Table().Title("[bold]Dead-lettered per reason[/]").AddColumn("Reason").AddColumn(new TableColumn("Units").RightAligned());
             foreach (var (reason, count) in result.DeadLetteredByReason)
             {
-                dead.AddRow(TerminalText.Escape(reason), count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+                dead.AddRow(TerminalText.Escape(reason), N(count));
             }
 
             AnsiConsole.Write(dead);
@@ -46,9 +46,12 @@ internal static class IngestReport
 
     /// <summary>The one-line summary (markup): <c>records = written + unclassified + dead-lettered</c>.</summary>
     internal static string Summary(IngestResult result) =>
-        $"[bold]{result.Bodies}[/] bodies, [bold]{result.Records}[/] records: [green]{result.Stored} written[/], " +
-        $"[yellow]{result.Unclassified} unclassified (written raw)[/], [red]{result.DeadLettered} dead-lettered[/] — " +
+        $"[bold]{N(result.Bodies)}[/] {(result.Bodies == 1 ? "body" : "bodies")}, [bold]{N(result.Records)}[/] {(result.Records == 1 ? "record" : "records")}: " +
+        $"[green]{N(result.Stored)} written[/], [yellow]{N(result.Unclassified)} unclassified (written raw)[/], [red]{N(result.DeadLettered)} dead-lettered[/] — " +
         (result.Reconciles ? "[green]counts reconcile[/]" : "[red]counts do NOT reconcile[/]");
+
+    /// <summary>A count as the tables write it (thousands separators), for the summary under them.</summary>
+    private static string N(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The JSON shape of an ingest result (also nested in other commands' JSON).</summary>
     public static object ToJson(IngestResult result) => new

@@ -18,6 +18,19 @@ public static class StorageClientOptions
     }
 
     /// <summary>
+    /// As <see cref="Bound{T}(T, StorageOptions, ILogger)"/>, and with <paramref name="reachability"/> (the CLI's) a
+    /// connect failure to an endpoint that never answered ends the call at once, as for the app's own clients: one
+    /// <see cref="StorageUnavailableException"/> naming <paramref name="service"/> (e.g. <see cref="StorageReachability.Archive"/>)
+    /// and the endpoint, instead of the SDK's retries.
+    /// </summary>
+    public static T Bound<T>(T clientOptions, StorageOptions options, ILogger logger, StorageReachability? reachability, string service)
+        where T : ClientOptions
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Bound(clientOptions, options, new StorageAttemptPolicy(logger, options), reachability, service);
+    }
+
+    /// <summary>
     /// New options for a blob client (the app's payload blobs, a backfill's archive) at the newest blob service version
     /// the repository's Azurite (package.json) accepts. The SDK's default is newer, and Azurite started without
     /// <c>--skipApiVersionCheck</c> (<c>npx azurite</c>, as the docs say) refuses it with 400 InvalidHeaderValue on the
@@ -29,7 +42,7 @@ public static class StorageClientOptions
     /// As the public overload; with <paramref name="reachability"/> (the CLI's), a connect failure to an endpoint that
     /// never answered ends the call at once (placed inside the attempt logger, which therefore does not report it).
     /// </summary>
-    internal static T Bound<T>(T clientOptions, StorageOptions options, StorageAttemptPolicy attempts, StorageReachability? reachability = null)
+    internal static T Bound<T>(T clientOptions, StorageOptions options, StorageAttemptPolicy attempts, StorageReachability? reachability = null, string? service = null)
         where T : ClientOptions
     {
         ArgumentNullException.ThrowIfNull(clientOptions);
@@ -39,7 +52,7 @@ public static class StorageClientOptions
         clientOptions.AddPolicy(attempts, HttpPipelinePosition.PerRetry);
         if (reachability is not null)
         {
-            clientOptions.AddPolicy(reachability.Policy(clientOptions is Azure.Storage.Blobs.BlobClientOptions ? "blob" : "table"), HttpPipelinePosition.PerRetry);
+            clientOptions.AddPolicy(reachability.Policy(service ?? (clientOptions is Azure.Storage.Blobs.BlobClientOptions ? "blob" : "table")), HttpPipelinePosition.PerRetry);
         }
 
         return clientOptions;

@@ -21,6 +21,9 @@ namespace AcsFunctions.Storage;
 /// </summary>
 public sealed class StorageReachability
 {
+    /// <summary>The service name of a backfill's archive client: its message names the archive and points at the archive's address, not Azurite.</summary>
+    public const string Archive = "archive";
+
     private readonly ConcurrentDictionary<string, string> _answered = new(StringComparer.OrdinalIgnoreCase);
     private readonly ILogger<StorageReachability> _logger;
 
@@ -37,7 +40,7 @@ public sealed class StorageReachability
         return _answered.ContainsKey(Key(endpoint.Scheme, endpoint.Host, endpoint.Port));
     }
 
-    /// <summary>The policy of one client (<paramref name="service"/>: <c>table</c> or <c>blob</c>, for the message), placed next to the transport in each attempt.</summary>
+    /// <summary>The policy of one client (<paramref name="service"/>: <c>table</c>, <c>blob</c> or <see cref="Archive"/>, for the message), placed next to the transport in each attempt.</summary>
     internal HttpPipelinePolicy Policy(string service) => new FirstContactPolicy(this, service);
 
     /// <summary>What kept <paramref name="exception"/>'s request from reaching the server ("connection refused", "host name not found"), or null.</summary>
@@ -65,7 +68,7 @@ public sealed class StorageReachability
     /// The one-line error for storage that never answered; through a proxy the refusal may be the proxy's, so the hint
     /// names it instead of Azurite.
     /// </summary>
-    /// <param name="service"><c>table</c> or <c>blob</c>.</param>
+    /// <param name="service"><c>table</c>, <c>blob</c> or <see cref="Archive"/>.</param>
     /// <param name="endpoint">The endpoint that never answered (scheme, host and port).</param>
     /// <param name="failure">What kept the request from it ("connection refused").</param>
     /// <param name="proxy">The proxy the request went through, or null.</param>
@@ -73,8 +76,15 @@ public sealed class StorageReachability
     internal static string Message(string service, string endpoint, string failure, Uri? proxy, string? answered = null)
     {
         var through = proxy is null ? string.Empty : $" through the proxy {proxy.GetLeftPart(UriPartial.Authority)}";
+        if (service == Archive)
+        {
+            answered = null; // the archive is another account: that this process's own storage answered says nothing about it
+        }
+
         var hint = proxy is not null
             ? "is the proxy reachable (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), and is the connection string right?"
+            : service == Archive
+                ? "is the archive's connection string or URL (--source) right, and does a blob service listen there?"
             : answered is not null
                 ? $"is the {service} endpoint in the connection string right, and does a {service} service listen there (not azurite-table or azurite-blob alone)?"
                 : "is Azurite running, and is the connection string right?";
@@ -162,7 +172,7 @@ public sealed class StorageReachability
 
             Log.StorageNotReached(owner._logger, service, endpoint, message.ProcessingContext.RetryNumber + 1, failure);
             var answered = owner._answered.Select(a => $"{a.Value} storage at {a.Key}").Order(StringComparer.Ordinal).FirstOrDefault();
-            return new StorageUnavailableException(Message(service, endpoint, failure, ProxyFor(uri.ToUri()), answered), exception);
+            return new StorageUnavailableException(Message(service, endpoint, failure, ProxyFor(uri.ToUri()), answered), exception) { Service = service };
         }
     }
 }

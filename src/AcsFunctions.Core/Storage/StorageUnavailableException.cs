@@ -22,4 +22,10 @@ public sealed class StorageUnavailableException : Exception
         : base(message)
     {
     }
+
+    /// <summary>
+    /// The storage that was never reached when the CLI's fail-fast ended the call (<c>table</c>, <c>blob</c>, or the
+    /// name a client was bound with, such as <c>archive</c>), so a command can give the hint that fits; null otherwise.
+    /// </summary>
+    public string? Service { get; init; }
 }

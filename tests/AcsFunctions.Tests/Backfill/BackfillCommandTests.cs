@@ -86,6 +86,46 @@ public sealed class BackfillCommandTests(AzuriteFixture azurite)
         Assert.True(exit == 3, $"exit {exit}: {error}");
     }
 
+    [Fact]
+    public async Task Backfill_ArchiveRefusesConnections_OneErrorNamingTheArchive_Exit3_OneAttempt()
+    {
+        var source = UnreachableStorage.ClosedPort(out var port);
+        var environment = Prefix("t" + Guid.NewGuid().ToString("N")[..12]);
+        environment["Logging__LogLevel__AcsFunctions.Storage.StorageReachability"] = "Debug";
+
+        var (exit, output, error) = await CliProcess.RunAsync(
+            ["backfill", "--source", source, "--storage", azurite.ConnectionString, "--from", "2026-11-20T09:00Z", "--to", "2026-11-20T18:00Z"], environment);
+
+        Assert.True(exit == 3, $"exit {exit}: {output} {error}");
+        var errors = error.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith("error: ", StringComparison.Ordinal));
+        Assert.Equal(
+            [$"error: cannot reach archive storage at http://127.0.0.1:{port}: connection refused — is the archive's connection string or URL (--source) right, and does a blob service listen there?"],
+            errors);
+        Assert.Contains("hint: check --source", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("start Azurite", error, StringComparison.Ordinal); // the archive is not this tool's storage
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(error, @"\[2005\] Storage \(archive\) at http://127\.0\.0\.1:\d+ was not reached on attempt 1"));
+        Assert.DoesNotContain("[2004]", error, StringComparison.Ordinal); // no SDK retry
+        Assert.DoesNotContain("Retry failed", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Backfill_HumanOutput_SummaryWritesCountsAsTheTableDoes()
+    {
+        var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 1_100, calls: 1);
+        Assert.True(archive.TotalLines >= 1_000, $"{archive.TotalLines} lines: too few for a thousands separator");
+
+        var (exit, output, error) = await CliProcess.RunAsync(
+            ["backfill", "--source", azurite.ConnectionString, "--storage", azurite.ConnectionString, "--resource", archive.ResourceId, "--from", "2026-11-20T09:00Z", "--to", "2026-11-20T18:00Z"],
+            Prefix("t" + Guid.NewGuid().ToString("N")[..12]));
+
+        Assert.True(exit == 0, error);
+        var records = archive.TotalLines.ToString("N0", CultureInfo.InvariantCulture);
+        Assert.Matches($"│ +{System.Text.RegularExpressions.Regex.Escape(records)} │", output); // the table's Records column
+        var summary = Assert.Single(output.Split('\n'), l => l.Contains("counts reconcile", StringComparison.Ordinal));
+        Assert.Contains($" {records} records: {records} written, ", summary, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\d{4}", summary);
+    }
+
     /// <summary>The table prefix, and quick retries so that an unreachable store fails in seconds.</summary>
     internal static Dictionary<string, string?> Prefix(string prefix) => new()
     {

@@ -41,6 +41,18 @@ public sealed class IngestCommandTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Ingest_OneBodyOfOneRecord_SummaryInTheSingular()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        var record = "{\"time\":\"2026-11-20T10:00:00Z\",\"resourceId\":\"/SUBSCRIPTIONS/X/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/ACS\",\"category\":\"ChatOperational\",\"operationName\":\"GetChatThread\",\"resultSignature\":\"200\",\"durationMs\":5}";
+
+        var (exit, output, error) = await CliProcess.RunAsync(["ingest", "-", "--storage", azurite.ConnectionString], Prefix(prefix), "{\"records\":[" + record + "]}");
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("1 body, 1 record: 1 written, 0 unclassified (written raw), 0 dead-lettered — counts reconcile", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task IngestJson_StandardInputNdjsonWithABadLine_DeadLettersOnlyThatLine()
     {
         var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
@@ -78,7 +90,7 @@ public sealed class IngestCommandTests(AzuriteFixture azurite)
         {
             Assert.True(exit == 0, error);
             // The same line both times: the count is of records written (upserts), and says so — not of new rows.
-            Assert.Contains($"1 bodies, {records} records: {records} written, 0 unclassified (written raw), 0 dead-lettered — counts reconcile", output, StringComparison.Ordinal);
+            Assert.Contains($"1 body, {records} records: {records} written, 0 unclassified (written raw), 0 dead-lettered — counts reconcile", output, StringComparison.Ordinal);
             Assert.Contains(global::AcsFunctions.Cli.Output.IngestReport.UpsertNote, output, StringComparison.Ordinal);
             Assert.Contains("Written per category", output, StringComparison.Ordinal);
             Assert.DoesNotContain(" stored", output, StringComparison.Ordinal);

@@ -24,6 +24,8 @@ public sealed class ExitCodeTests(AzuriteFixture azurite)
         new[] { "reconcile", "--resource", "/subscriptions/x", "--from", "2025-01-01", "--to", "2025-01-02", "--grain", "P1D" },
         new[] { "rollup", "--interval", "-5" },
         new[] { "generate", "--calls", "many", "--out", "-" },
+        new[] { "generate", "--duplicates", "abc", "--out", "-" }, // a validated option: its validator must not read a value that did not parse
+        new[] { "retention", "--max-rows", "abc" },
         new[] { "ingest" },
         new[] { "no-such-command" },
         new[] { "serve", "--urls", "http://0.0.0.0:0" },
