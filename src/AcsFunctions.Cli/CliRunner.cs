@@ -75,11 +75,16 @@ internal static class CliRunner
         CliUsageException usage => (ExitCodes.InvalidArguments, usage.Message, null),
         OptionsValidationException options => (ExitCodes.InvalidArguments, "invalid setting: " + string.Join("; ", options.Failures), null),
         StorageUnavailableException storage => (ExitCodes.StorageUnavailable, FirstLine(storage.Message), StorageHint),
+        RequestFailedException refused when StorageRefusal.Is(refused)
+            => (ExitCodes.StorageUnavailable, $"storage refused the credentials ({StorageRefusal.Status(refused)}): {StorageRefusal.Cause(refused)}.", RefusedHint),
         RequestFailedException or AggregateException or OperationCanceledException when TransientErrors.IsTransient(exception)
             => (ExitCodes.StorageUnavailable, "storage is unavailable: " + TransientErrors.Describe(exception), StorageHint),
         OperationCanceledException => (ExitCodes.Failure, "interrupted.", "re-run the same command: writes are idempotent and finished work is kept."),
         _ => (ExitCodes.Failure, $"{exception.GetType().Name}: {FirstLine(exception.Message)}", "re-run with --verbose for the details."),
     };
+
+    /// <summary>The hint printed when storage refused the credentials (exit code 3).</summary>
+    public const string RefusedHint = "fix the credentials (--storage or AcsFunctions__Storage__*) and re-run the same command: writes are idempotent and finished work is kept.";
 
     /// <summary>The hint printed with exit code 3.</summary>
     public const string StorageHint = "start Azurite (npx azurite) or pass --storage with a connection string; nothing was lost — re-run the same command.";
