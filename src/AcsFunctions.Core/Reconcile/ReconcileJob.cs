@@ -92,7 +92,7 @@ public sealed class ReconcileJob
                 // A past-due run checked hours whose logs may still be waiting in the hub: the next on-time run checks them
                 // again. An hour whose logs are ingested but not rolled up yet is not final either, nor is any after it.
                 // Before the first run for a resource there is nothing to catch up: a past-due one finalizes no hour.
-                var through = await FirstPendingHourAsync(resource, from, done, cancellationToken) ?? done;
+                var through = await FirstPendingHourAsync(resource, from < comparable ? comparable : from, done, cancellationToken) ?? done;
                 if (checkedThrough is null)
                 {
                     await _store.SaveCheckedThroughAsync(resource, pastDue && through > lookbackStart ? lookbackStart : through, cancellationToken);
@@ -161,7 +161,9 @@ public sealed class ReconcileJob
 
     /// <summary>
     /// The first hour in [<paramref name="from"/>, <paramref name="to"/>) with a window mark of the resource pending in
-    /// <c>RollupPending</c> (its records are stored but their minute aggregates are not final), or null.
+    /// <c>RollupPending</c> (its records are stored but their minute aggregates are not final), or null. Only marks of the
+    /// categories reconciliation compares (<see cref="ApiRequestMetrics.ForCategory"/>) count: a pending email or call
+    /// window does not change the API-request counts.
     /// </summary>
     private async Task<DateTimeOffset?> FirstPendingHourAsync(string resourceId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
@@ -172,8 +174,9 @@ public sealed class ReconcileJob
 
         var resourceKey = ResourceRef.Parse(resourceId).Key;
         var filter = RollupMarks.KindFilter(RollupMarks.WindowKind) + TableClient.CreateQueryFilter($" and RowKey ge {Windows.Key(from)} and RowKey lt {Windows.Key(to)}");
-        var first = (await TableReads.QueryAsync(_storage.GetTable(TableNames.RollupPending), filter, ["ResourceKey"], cancellationToken))
-            .Where(m => string.Equals(m.GetString("ResourceKey"), resourceKey, StringComparison.Ordinal))
+        var first = (await TableReads.QueryAsync(_storage.GetTable(TableNames.RollupPending), filter, ["ResourceKey", "Category"], cancellationToken))
+            .Where(m => string.Equals(m.GetString("ResourceKey"), resourceKey, StringComparison.Ordinal)
+                && m.GetString("Category") is { } category && ApiRequestMetrics.ForCategory(category) is not null)
             .Select(m => m.RowKey[..Windows.KeyFormat.Length])
             .Min(StringComparer.Ordinal);
         if (first is null)

@@ -222,6 +222,27 @@ public sealed class ReconcileJobTests(AzuriteFixture azurite)
         static (long, long, string) Single(List<ReconciliationRow> rows) => Assert.Single(rows) is var r ? (r.Platform, r.Ours, r.Verdict) : default;
     }
 
+    /// <summary>
+    /// A pending roll-up of a category reconciliation does not compare (email delivery reports) leaves the API-request
+    /// counts alone, so it does not hold the resource's progress: one such window whose roll-up kept failing held it for
+    /// up to the minute-row retention, every run re-checking a growing number of hours.
+    /// </summary>
+    [Fact]
+    public async Task RunAsync_PendingRollupOfACategoryNotReconciled_DoesNotHoldProgress()
+    {
+        await using var server = await FakeMetricsServer.StartAsync();
+        await using var storage = Create(azurite, server, StoredRecords.ResourceId);
+        var job = storage.Services.GetRequiredService<ReconcileJob>();
+        await job.RunAsync();
+        storage.Time.Advance(TimeSpan.FromDays(1));
+
+        var missed = _eight.AddHours(7);
+        await storage.Pipeline.IngestAsync([RollupTestData.Body([RollupTestData.Request(missed.AddMinutes(10), 12, category: Categories.EmailStatusUpdateOperational)])]);
+        await job.RunAsync();
+
+        Assert.Equal(_eight.AddDays(1).AddHours(1), await storage.Services.GetRequiredService<ReconcileResultStore>().ReadCheckedThroughAsync(StoredRecords.ResourceId));
+    }
+
     [Fact]
     public async Task RunAsync_CatchUpOlderThanTheMinuteRowsRetentionKept_StoresNoOursZeroRows_AndWarnsCatchUpLimited()
     {
