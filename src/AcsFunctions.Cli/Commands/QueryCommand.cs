@@ -60,10 +60,12 @@ internal static class QueryCommand
                         "have roll-up work pending (or interrupted); rows covering them are marked incomplete and may change — run acs-diag rollup.");
                 }
 
-                foreach (var tier in result.Expired.GroupBy(e => (e.Tier, e.Setting)))
+                // One line per part, grouped as the HTTP header groups them (AcsFunctions-Expired): a range unaligned at both
+                // ends has two minute-tier parts, and one line from the first start to the last end would claim the middle,
+                // which reads kept hourly or daily rows.
+                foreach (var part in result.Expired.GroupBy(e => (e.Tier, e.Setting, e.From)).OrderBy(g => g.Key.From).ThenBy(g => g.Key.Tier, StringComparer.Ordinal))
                 {
-                    // One line per tier: every table of a kind is trimmed alike, so its earliest start and latest end say it.
-                    await Console.Error.WriteLineAsync(ExpiredNote(tier.Key.Tier, tier.Key.Setting, tier.Min(e => e.From), tier.Max(e => e.To)));
+                    await Console.Error.WriteLineAsync(ExpiredNote(part.Key.Tier, part.Key.Setting, part.Key.From, part.Max(e => e.To)));
                 }
 
                 return ExitCodes.Success;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AcsFunctions.Cli.Output;
 using AcsFunctions.Reconcile;
+using AcsFunctions.Storage;
 using Azure;
 using Azure.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -127,8 +128,10 @@ internal static class ReconcileCommand
                 await Console.Error.WriteLineAsync("hint: run 'az login' (or set AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET); the identity needs 'Monitoring Reader' on the ACS resource.");
                 return ExitCodes.Failure;
             }
-            catch (RequestFailedException ex)
+            catch (RequestFailedException ex) when (!StorageRefusal.Is(ex))
             {
+                // Our own storage refusing the credentials goes on to the runner (exit 3, its error code named); the
+                // platform metrics' refusals arrive as PlatformMetricsAccessDeniedException above.
                 await Console.Error.WriteLineAsync($"error: the metrics query failed ({ex.Status} {ex.ErrorCode}): {ex.Message.Split('\n')[0]}");
                 return ExitCodes.Failure;
             }

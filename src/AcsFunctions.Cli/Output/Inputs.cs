@@ -58,7 +58,7 @@ internal static class Inputs
             }
 
             var others = Walk(directory, ["*"]).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-            var skipped = others.Count == 0 ? "it holds no file" : $"{others.Count} other files skipped, e.g. {others[0]}";
+            var skipped = others.Count == 0 ? "it holds no file" : $"{others.Count} other {(others.Count == 1 ? "file" : "files")} skipped, e.g. {others[0]}";
             yield return $"note: no *.json, *.ndjson or *.jsonl file under {directory} ({skipped}); a compressed file must be decompressed first (gunzip -c file.gz | acs-diag ingest -).";
         }
     }

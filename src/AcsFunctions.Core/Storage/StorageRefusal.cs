@@ -42,7 +42,7 @@ public static class StorageRefusal
         return ErrorCode(ex) switch
         {
             "AuthorizationPermissionMismatch" or "InsufficientAccountPermissions" or "AuthorizationServiceMismatch" or "AuthorizationResourceTypeMismatch" =>
-                "the credentials may not read the tables: an identity needs the Storage Table Data Contributor (or Reader) role on the account, which can take minutes to apply after a deployment; a SAS needs the table service, all resource types, and read and list permissions",
+                "the credentials may not do this: an identity needs the Storage Table Data Contributor (or Reader) role on the account, and Storage Blob Data Contributor for the payload blobs (Reader on a backfill's archive); a new role can take minutes to apply after a deployment; a SAS needs the service, all resource types, and read, list and write permissions",
             "AuthorizationFailure" =>
                 "the account refused the request: its firewall (networks, private endpoints) may not admit this host, or the SAS in the connection string has expired or is not valid yet",
             "AuthenticationFailed" or "InvalidAuthenticationInfo" or "NoAuthenticationInformation" =>
