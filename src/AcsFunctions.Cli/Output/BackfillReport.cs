@@ -1,5 +1,6 @@
 using System.Globalization;
 using AcsFunctions.Backfill;
+using AcsFunctions.Rollups;
 using Spectre.Console;
 
 namespace AcsFunctions.Cli.Output;
@@ -51,7 +52,7 @@ internal static class BackfillReport
             ? $"any {ArchiveContainers.Prefix}* container"
             : string.Join(", ", request.Categories.Select(ArchiveContainers.For));
         var resources = request.Resources.Count == 0 ? string.Empty : $" for {string.Join(", ", request.Resources)}";
-        var firstHour = request.From.UtcDateTime.Date.AddHours(request.From.UtcDateTime.Hour);
+        var firstHour = CoarseTiers.FloorHour(request.From).UtcDateTime;
         return $"note: no archive blob in {containers}{resources} whose hour starts in [{firstHour:yyyy-MM-ddTHH:mm}Z, {request.To.UtcDateTime:yyyy-MM-ddTHH:mm}Z): "
             + "check --category (the container is insights-logs-<category lowercased>), --resource and the range (the hour in a blob's path is when the platform received its events).";
     }

@@ -1,5 +1,6 @@
 using AcsFunctions.Records;
 using AcsFunctions.Retention;
+using AcsFunctions.Rollups;
 using AcsFunctions.Storage;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
@@ -87,7 +88,7 @@ public sealed class ReconcileJob
 
                 // Look-back hours whose minute rows retention deleted had their checks while the rows were there: the
                 // stored ones stay (ReconcileHoursAsync skips them).
-                reports.AddRange(await ReconcileHoursAsync(resource, from, end, cancellationToken));
+                reports.AddRange(await ReconcileHoursAsync(resource, from, end, comparable, cancellationToken));
 
                 // A past-due run checked hours whose logs may still be waiting in the hub: the next on-time run checks them
                 // again. An hour whose logs are ingested but not rolled up yet is not final either, nor is any after it.
@@ -139,11 +140,18 @@ public sealed class ReconcileJob
     /// Reconciles and stores every whole hour in [<paramref name="from"/>, <paramref name="to"/>) of one resource, except
     /// the hours before <see cref="ComparableFromAsync"/> (our side of them is gone: they would be stored as "we have fewer").
     /// </summary>
-    public async Task<IReadOnlyList<ReconcileReport>> ReconcileHoursAsync(string resourceId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ReconcileReport>> ReconcileHoursAsync(string resourceId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        await ReconcileHoursAsync(resourceId, from, to, await ComparableFromAsync(TimeSpan.FromHours(1), cancellationToken) ?? DateTimeOffset.MinValue, cancellationToken);
+
+    /// <summary>
+    /// <see cref="ReconcileHoursAsync(string, DateTimeOffset, DateTimeOffset, CancellationToken)"/> with the first comparable
+    /// hour already read (a run reads it once for all its resources).
+    /// </summary>
+    private async Task<IReadOnlyList<ReconcileReport>> ReconcileHoursAsync(string resourceId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset comparable, CancellationToken cancellationToken)
     {
         var reports = new List<ReconcileReport>();
-        var hour = new DateTimeOffset(from.UtcDateTime.Date.AddHours(from.UtcDateTime.Hour), TimeSpan.Zero);
-        if (await ComparableFromAsync(TimeSpan.FromHours(1), cancellationToken) is { } comparable && hour < comparable)
+        var hour = CoarseTiers.FloorHour(from);
+        if (hour < comparable)
         {
             hour = comparable;
         }
@@ -184,7 +192,6 @@ public sealed class ReconcileJob
             return null;
         }
 
-        var minute = Windows.Parse(first);
-        return new DateTimeOffset(minute.UtcDateTime.Date.AddHours(minute.UtcDateTime.Hour), TimeSpan.Zero);
+        return CoarseTiers.FloorHour(Windows.Parse(first));
     }
 }
