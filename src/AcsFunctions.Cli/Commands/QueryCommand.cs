@@ -63,9 +63,9 @@ internal static class QueryCommand
                 // One line per part, grouped as the HTTP header groups them (AcsFunctions-Expired): a range unaligned at both
                 // ends has two minute-tier parts, and one line from the first start to the last end would claim the middle,
                 // which reads kept hourly or daily rows.
-                foreach (var part in result.Expired.GroupBy(e => (e.Tier, e.Setting, e.From)).OrderBy(g => g.Key.From).ThenBy(g => g.Key.Tier, StringComparer.Ordinal))
+                foreach (var (tier, setting, from, to) in ExpiredWindows.Parts(result.Expired))
                 {
-                    await Console.Error.WriteLineAsync(ExpiredNote(part.Key.Tier, part.Key.Setting, part.Key.From, part.Max(e => e.To)));
+                    await Console.Error.WriteLineAsync(ExpiredNote(tier, setting, from, to));
                 }
 
                 return ExitCodes.Success;

@@ -149,11 +149,8 @@ public sealed class QueryEndpoint
     public static string ExpiredHeaderValue(IReadOnlyList<ExpiredWindow> expired)
     {
         ArgumentNullException.ThrowIfNull(expired);
-        return string.Join(", ", expired
-            .GroupBy(e => (e.Tier, e.Setting, e.From))
-            .OrderBy(g => g.Key.From)
-            .ThenBy(g => g.Key.Tier, StringComparer.Ordinal)
-            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key.Tier} {g.Key.From.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}/{g.Max(e => e.To).UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} {g.Key.Setting}")));
+        return string.Join(", ", ExpiredWindows.Parts(expired)
+            .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Tier} {p.From.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}/{p.To.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} {p.Setting}")));
     }
 
     /// <summary>The detail of a 503: what happened and where the cause is, without the storage error's text.</summary>

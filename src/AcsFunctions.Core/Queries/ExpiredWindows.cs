@@ -50,4 +50,19 @@ public sealed class ExpiredWindows(AcsStorage storage, IOptions<QueryOptions>? o
 
         return [.. expired.OrderBy(e => e.From).ThenBy(e => e.Table, StringComparer.Ordinal)];
     }
+
+    /// <summary>
+    /// The parts as both hosts and the CLI name them: the tables of one tier and setting that share a start merged into
+    /// one part ending at the latest end, earliest first. A range unaligned at both ends keeps its two edges apart, so
+    /// the kept middle is never claimed.
+    /// </summary>
+    public static IEnumerable<(string Tier, string Setting, DateTimeOffset From, DateTimeOffset To)> Parts(IReadOnlyList<ExpiredWindow> expired)
+    {
+        ArgumentNullException.ThrowIfNull(expired);
+        return expired
+            .GroupBy(e => (e.Tier, e.Setting, e.From))
+            .OrderBy(g => g.Key.From)
+            .ThenBy(g => g.Key.Tier, StringComparer.Ordinal)
+            .Select(g => (g.Key.Tier, g.Key.Setting, g.Key.From, g.Max(e => e.To)));
+    }
 }
