@@ -100,8 +100,11 @@ param reconcileSchedule string = '0 20 * * * *'
 @maxValue(730)
 param logRetentionDays int = 30
 
-@description('Send the logs and metrics of the app\'s own resources (Event Hubs namespace, storage blob and table services, function app) to that workspace; false for none.')
+@description('Send the logs and metrics of the app\'s own resources (Event Hubs namespace logs and metrics, storage blob and table services\' Transaction metric) to that workspace; false for none.')
 param appDiagnostics bool = true
+
+@description('With appDiagnostics, also send the storage blob and table services\' per-request logs (StorageRead/Write/Delete: one row per request, so the volume grows with traffic).')
+param storageRequestLogs bool = false
 
 @description('More app settings (name to value), e.g. AcsFunctions__Query__MaxRange or the roll-up schedule; they win over the defaults.')
 param additionalAppSettings object = {}
@@ -262,7 +265,7 @@ module appDiagnosticSettings 'modules/app-diagnostics.bicep' = if (appDiagnostic
     settingName: 'acs-functions-${baseName}'
     eventHubNamespaceName: eventHubs.outputs.namespaceName
     storageAccountName: storage.outputs.accountName
-    functionAppName: functionApp.outputs.appName
+    storageRequestLogs: storageRequestLogs
   }
 }
 

@@ -1,7 +1,8 @@
 // Diagnostic settings on the app's OWN resources, sent to the app's Log Analytics workspace (never to the hub: the hub
 // carries ACS logs to the app, and the app's own logs there would be read back as input). What an operator looks at when
-// the namespace throttles, storage refuses the app's identity (403 AuthorizationPermissionMismatch in StorageBlobLogs /
-// StorageTableLogs) or the function app fails to start (FunctionAppLogs).
+// the namespace throttles or storage refuses the app's identity (the Transaction metric's errors; with storageRequestLogs,
+// 403 AuthorizationPermissionMismatch per request in StorageBlobLogs / StorageTableLogs). The function app itself gets
+// none: Flex Consumption takes no diagnostic settings on the app (its host logs go to Application Insights).
 
 @description('Resource id of the Log Analytics workspace the settings send to.')
 param workspaceId string
@@ -15,8 +16,8 @@ param eventHubNamespaceName string
 @description('Storage account name (its blob and table services get a setting).')
 param storageAccountName string
 
-@description('Function app name.')
-param functionAppName string
+@description('Also send the storage services\' per-request logs (one row per request: volume grows with traffic).')
+param storageRequestLogs bool
 
 resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' existing = {
   name: eventHubNamespaceName
@@ -36,12 +37,8 @@ resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2024-01-0
   name: 'default'
 }
 
-resource site 'Microsoft.Web/sites@2024-04-01' existing = {
-  name: functionAppName
-}
-
-// Storage services log per request (the status, the caller's identity, the operation), in the categories below; the
-// Transaction metric counts requests by response type (AuthorizationError included).
+// Storage services log per request (the status, the caller's identity, the operation), in the categories below, only
+// with storageRequestLogs; the Transaction metric counts requests by response type (AuthorizationError included).
 var storageLogs = [
   {
     category: 'StorageRead'
@@ -90,7 +87,7 @@ resource blobSetting 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' 
   scope: blobService
   properties: {
     workspaceId: workspaceId
-    logs: storageLogs
+    logs: storageRequestLogs ? storageLogs : []
     metrics: storageMetrics
   }
 }
@@ -100,23 +97,7 @@ resource tableSetting 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview'
   scope: tableService
   properties: {
     workspaceId: workspaceId
-    logs: storageLogs
+    logs: storageRequestLogs ? storageLogs : []
     metrics: storageMetrics
-  }
-}
-
-// The Functions host's own log (start-up failures, binding and listener errors), also when Application Insights cannot
-// receive it (for example, before the identity's Monitoring Metrics Publisher role is effective).
-resource siteSetting 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
-  name: settingName
-  scope: site
-  properties: {
-    workspaceId: workspaceId
-    logs: [
-      {
-        category: 'FunctionAppLogs'
-        enabled: true
-      }
-    ]
   }
 }

@@ -1,10 +1,13 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace AcsFunctions.Tests.Infra;
 
 /// <summary>
-/// The app's own resources (Event Hubs namespace, storage blob and table services, function app) send their logs and
-/// metrics to the app's Log Analytics workspace, never to the hub, and the <c>appDiagnostics</c> parameter turns them off.
+/// The app's own resources (Event Hubs namespace, storage blob and table services) send their logs and metrics to the app's
+/// Log Analytics workspace, never to the hub; the <c>appDiagnostics</c> parameter turns them off, the storage services'
+/// per-request logs only come with <c>storageRequestLogs</c>, and the function app gets none (Flex Consumption takes no
+/// diagnostic settings on the app).
 /// </summary>
 public sealed partial class BicepTests
 {
@@ -17,6 +20,10 @@ public sealed partial class BicepTests
         var parameter = _compiled.Main["parameters"]!["appDiagnostics"]!;
         Assert.Equal("bool", (string?)parameter["type"]);
         Assert.True(parameter["defaultValue"]!.GetValue<bool>());
+        var requestLogs = _compiled.Main["parameters"]!["storageRequestLogs"]!;
+        Assert.Equal("bool", (string?)requestLogs["type"]);
+        Assert.False(requestLogs["defaultValue"]!.GetValue<bool>());
+        Assert.Equal("[parameters('storageRequestLogs')]", (string?)module["properties"]!["parameters"]!["storageRequestLogs"]!["value"]);
 
         // The workspace the monitoring module creates (its output is that workspace's id), not anything else.
         Assert.Equal(
@@ -29,13 +36,13 @@ public sealed partial class BicepTests
         var settings = _compiled.Resources("Microsoft.Insights/diagnosticSettings")
             .Where(s => template.ToJsonString().Contains(s.ToJsonString(), StringComparison.Ordinal))
             .ToDictionary(s => (string)s["scope"]!, s => s["properties"]!.AsObject());
-        const string storageCategories = "StorageDelete StorageRead StorageWrite | Transaction";
+        // The storage services' request logs are there only when the parameter is on; their metric always.
+        const string storageCategories = "storageRequestLogs ? StorageDelete StorageRead StorageWrite | Transaction";
         var expected = new Dictionary<string, string>
         {
             ["[resourceId('Microsoft.EventHub/namespaces', parameters('eventHubNamespaceName'))]"] = "allLogs | AllMetrics",
             ["[resourceId('Microsoft.Storage/storageAccounts/blobServices', parameters('storageAccountName'), 'default')]"] = storageCategories,
             ["[resourceId('Microsoft.Storage/storageAccounts/tableServices', parameters('storageAccountName'), 'default')]"] = storageCategories,
-            ["[resourceId('Microsoft.Web/sites', parameters('functionAppName'))]"] = "FunctionAppLogs | ",
         };
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), settings.Keys.Order(StringComparer.Ordinal));
         foreach (var (scope, properties) in settings)
@@ -48,17 +55,24 @@ public sealed partial class BicepTests
             Assert.Equal(expected[scope], $"{Categories(template, properties["logs"])} | {Categories(template, properties["metrics"])}");
         }
 
-        // The hub's module names the namespace, the storage module the account and the function app module the site
-        // that these scopes resolve to.
-        foreach (var (name, output) in new[] { ("eventHubNamespaceName", "acs-eventhubs"), ("storageAccountName", "acs-storage"), ("functionAppName", "acs-functionapp") })
+        // The hub's module names the namespace and the storage module the account that these scopes resolve to.
+        foreach (var (name, output) in new[] { ("eventHubNamespaceName", "acs-eventhubs"), ("storageAccountName", "acs-storage") })
         {
             Assert.Contains($"resourceId('Microsoft.Resources/deployments', '{output}')", (string?)module["properties"]!["parameters"]![name]!["value"], StringComparison.Ordinal);
         }
     }
 
-    /// <summary>The enabled categories (or category groups) of a logs/metrics array, sorted, resolving <c>[variables('x')]</c>.</summary>
+    /// <summary>
+    /// The enabled categories (or category groups) of a logs/metrics array, sorted, resolving <c>[variables('x')]</c>;
+    /// <c>[if(parameters('p'), variables('x'), createArray())]</c> reads "p ? " and the categories of x.
+    /// </summary>
     private static string Categories(JsonObject template, JsonNode? list)
     {
+        if (list is JsonValue conditional && ConditionalList().Match((string?)conditional ?? "") is { Success: true } match)
+        {
+            return $"{match.Groups["parameter"].Value} ? {Categories(template, template["variables"]![match.Groups["variable"].Value])}";
+        }
+
         if (list is JsonValue reference && ((string?)reference)!.StartsWith("[variables('", StringComparison.Ordinal))
         {
             list = template["variables"]![((string)reference!)["[variables('".Length..^"')]".Length]];
@@ -68,4 +82,7 @@ public sealed partial class BicepTests
             ? ""
             : string.Join(" ", list.AsArray().Where(e => e!["enabled"]!.GetValue<bool>()).Select(e => (string?)e!["category"] ?? (string?)e!["categoryGroup"]).Order(StringComparer.Ordinal));
     }
+
+    [GeneratedRegex(@"^\[if\(parameters\('(?<parameter>\w+)'\), variables\('(?<variable>\w+)'\), createArray\(\)\)\]$")]
+    private static partial Regex ConditionalList();
 }
