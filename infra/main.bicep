@@ -100,6 +100,12 @@ param reconcileSchedule string = '0 20 * * * *'
 @maxValue(730)
 param logRetentionDays int = 30
 
+@description('Send the logs and metrics of the app\'s own resources (Event Hubs namespace logs and metrics, storage blob and table services\' Transaction metric) to that workspace; false for none.')
+param appDiagnostics bool = true
+
+@description('With appDiagnostics, also send the storage blob and table services\' per-request logs (StorageRead/Write/Delete: one row per request, so the volume grows with traffic).')
+param storageRequestLogs bool = false
+
 @description('More app settings (name to value), e.g. AcsFunctions__Query__MaxRange or the roll-up schedule; they win over the defaults.')
 param additionalAppSettings object = {}
 
@@ -248,6 +254,18 @@ module acsDiagnostics 'modules/acs-diagnostics.bicep' = if (!empty(communication
     eventHubName: eventHubs.outputs.hubName
     includeMetrics: streamMetrics
     appPrincipalId: identity.properties.principalId
+  }
+}
+
+// Never to the hub: only the ACS resource's setting above streams there (the app would read its own logs back as input).
+module appDiagnosticSettings 'modules/app-diagnostics.bicep' = if (appDiagnostics) {
+  name: 'acs-app-diagnostics'
+  params: {
+    workspaceId: monitoring.outputs.workspaceId
+    settingName: 'acs-functions-${baseName}'
+    eventHubNamespaceName: eventHubs.outputs.namespaceName
+    storageAccountName: storage.outputs.accountName
+    storageRequestLogs: storageRequestLogs
   }
 }
 

@@ -42,6 +42,9 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
+@description('Log Analytics workspace resource id (where the app\'s own resources send their diagnostic settings).')
+output workspaceId string = workspace.id
+
 @description('Application Insights resource id (scope of the identity\'s Monitoring Metrics Publisher role).')
 output applicationInsightsId string = applicationInsights.id
 

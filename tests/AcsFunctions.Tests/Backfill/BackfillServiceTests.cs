@@ -248,6 +248,51 @@ public sealed class BackfillServiceTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task RunAsync_WholeDocumentBlobAndNdjsonBlob_EachDecodedAsItsShape_RightRecordsAndDeadLetters()
+    {
+        // Archives hold either shape: one {"records":[…]} document over many lines (older or hand-made exports) or one
+        // record per line. Backfill must tell the decoder which one each chunk is: a pretty-printed document decoded line
+        // by line would be a dead letter per line, and NDJSON chunks decoded as documents one dead letter per chunk of
+        // broken lines. In one run, a whole-document blob (with one record that is not an object) and an NDJSON blob
+        // (with broken lines), both cut at small chunk sizes, give exactly what each blob ingested in one piece gives.
+        var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 120, calls: 1);
+        var chat = archive.Blobs.Keys.Where(k => k.StartsWith("insights-logs-chatoperational/", StringComparison.Ordinal)).ToList();
+        Assert.True(chat.Count >= 2, $"only {chat.Count} chat blobs");
+        var (documentKey, ndjsonKey) = (chat[0], chat[1]);
+        var documentRecords = archive.Blobs[documentKey];
+        List<string> document = ["{", "  \"records\": [", .. documentRecords.Take(1).Select(l => "    " + l + ","), "    42,", .. documentRecords.Skip(1).Select((l, i) => "    " + l + (i < documentRecords.Count - 2 ? "," : "")), "  ]", "}"];
+        var ndjsonRecords = archive.Blobs[ndjsonKey];
+        List<string> ndjson = [.. ndjsonRecords.Take(3), ndjsonRecords[3][..(ndjsonRecords[3].Length / 2)], ndjsonRecords[4][..(ndjsonRecords[4].Length / 3)], .. ndjsonRecords.Skip(5)];
+        await archive.UploadAsync(documentKey, document);
+        await archive.UploadAsync(ndjsonKey, ndjson);
+        const int ChunkBytes = 600;
+        Assert.True(string.Concat(document).Length > 4 * ChunkBytes && string.Concat(ndjson).Length > 4 * ChunkBytes, "both blobs must be several chunk sizes long");
+        await using var backfilled = TestStorage.Create(azurite.ConnectionString);
+        await using var onePiece = TestStorage.Create(azurite.ConnectionString);
+
+        var result = await Service(backfilled).RunAsync(archive.Source, Request(archive) with { Categories = ["ChatOperational"], ChunkBytes = ChunkBytes });
+        var whole = new Dictionary<string, IngestResult>();
+        foreach (var key in chat)
+        {
+            var lines = key == documentKey ? document : key == ndjsonKey ? ndjson : archive.Blobs[key];
+            whole[key] = await onePiece.Pipeline.IngestAsync([new EventBody(Encoding.UTF8.GetBytes(string.Concat(lines.Select(l => l + "\n"))), new Lineage { File = key, Line = 1 })]);
+        }
+
+        Assert.Equal((documentRecords.Count + 1, documentRecords.Count, 1), (whole[documentKey].Records, whole[documentKey].Stored, whole[documentKey].DeadLettered));
+        Assert.Equal(1, whole[documentKey].DeadLetteredByReason[DeadLetterReasons.NotAnObject]);
+        Assert.Equal((ndjsonRecords.Count, ndjsonRecords.Count - 2, 2), (whole[ndjsonKey].Records, whole[ndjsonKey].Stored, whole[ndjsonKey].DeadLettered));
+        Assert.Equal(2, whole[ndjsonKey].DeadLetteredByReason[DeadLetterReasons.InvalidJson]);
+        Assert.Equal(chat, result.Blobs.Select(b => b.Blob).Order(StringComparer.Ordinal));
+        Assert.Equal(whole[documentKey].Records, Assert.Single(result.Blobs, b => b.Blob == documentKey).Records);
+        Assert.Equal(whole[ndjsonKey].Records, Assert.Single(result.Blobs, b => b.Blob == ndjsonKey).Records);
+        Assert.Equal(
+            (whole.Values.Sum(r => r.Records), whole.Values.Sum(r => r.Stored), whole.Values.Sum(r => r.DeadLettered)),
+            (result.Ingest.Records, result.Ingest.Stored, result.Ingest.DeadLettered));
+        Assert.True(result.Ingest.Reconciles);
+        Assert.Equal(await TableSnapshot.TakeAsync(onePiece, _recordTables), await TableSnapshot.TakeAsync(backfilled, _recordTables));
+    }
+
+    [Fact]
     public async Task RunAsync_BlobRewrittenWithOtherContent_IsReadAgainAndOnlyNewRecordsAdded()
     {
         var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 150, calls: 2);

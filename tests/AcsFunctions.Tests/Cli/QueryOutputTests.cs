@@ -109,7 +109,7 @@ public sealed class QueryOutputTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task EveryView_RowTypeIsTheTypeOfItsRows_AndItsCsvWithoutRowsHasTheHeaderOfItsRows()
+    public async Task EveryKindAndView_RowTypeIsTheTypeOfItsRows_ItsFieldsAreTheJsonRows_AndItsCsvWithoutRowsHasTheHeaderOfItsRows()
     {
         await using var storage = TestStorage.Create(azurite.ConnectionString);
         var generated = AcsFunctions.Generation.SyntheticStream.Create(new AcsFunctions.Generation.GeneratorOptions
@@ -120,10 +120,20 @@ public sealed class QueryOutputTests(AzuriteFixture azurite)
         string[] samples = ["api-requests.json", "group-call.json", "p2p-call.json", "email.json", "usage.json", "call-client.json"];
         await storage.Pipeline.IngestAsync([.. generated, .. samples.Select(Samples.Body)]);
         await RollupAsync(storage);
+        // One stored reconciliation hour, as the ReconcileHours timer saves it, so that kind answers rows too.
+        await storage.Services.GetRequiredService<AcsFunctions.Reconcile.ReconcileResultStore>().SaveAsync(
+            new AcsFunctions.Reconcile.ReconcileReport
+            {
+                ResourceId = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Communication/CommunicationServices/acs-rows",
+                From = new DateTimeOffset(2026, 11, 23, 5, 0, 0, TimeSpan.Zero), To = new DateTimeOffset(2026, 11, 23, 6, 0, 0, TimeSpan.Zero), Grain = TimeSpan.FromHours(1),
+                Rows = [new AcsFunctions.Reconcile.ReconcileReportRow { Metric = "APIRequestChat", Category = "ACSChatIncomingOperations", Operation = "SendChatMessage", StatusCode = "201", Platform = 3, Ours = 2 }],
+            },
+            new DateTimeOffset(2026, 11, 23, 6, 20, 0, TimeSpan.Zero));
         var queries = storage.Services.GetRequiredService<QueryService>();
         (string From, string To)[] ranges = [("2026-11-23", "2026-11-24"), ("2021-07-01", "2021-07-31"), ("2024-01-01", "2024-01-31"), ("2001-01-01", "2001-01-02")];
 
-        foreach (var (kind, views) in QueryKinds.Views)
+        // Every kind the services answer (one without views has the one shape, view null), not only those with views.
+        foreach (var (kind, views) in storage.Services.GetServices<IQueryKind>().Select(k => (k.Name, k.Views.Count > 0 ? k.Views.Select(v => (string?)v) : [null])))
         {
             foreach (var view in views)
             {
@@ -141,6 +151,13 @@ public sealed class QueryOutputTests(AzuriteFixture azurite)
                     }
 
                     Assert.All(result.Rows, r => Assert.True(r.GetType() == result.RowType, $"{kind} view {view}: RowType {result.RowType?.Name ?? "null"}, a row is {r.GetType().Name}"));
+                    // The declared row type's fields (what a workbook column or an empty CSV is built from) are exactly
+                    // the fields every JSON row of the answer carries.
+                    var declared = AcsFunctions.Tests.Infra.WorkbookContract.JsonFields(result.RowType!).Keys.Order(StringComparer.Ordinal).ToList();
+                    using var json = JsonDocument.Parse(QueryJson.Serialize(result.Rows));
+                    Assert.All(json.RootElement.EnumerateArray(), row => Assert.True(
+                        row.EnumerateObject().Select(f => f.Name).Order(StringComparer.Ordinal).SequenceEqual(declared),
+                        $"{kind} view {view}: {result.RowType!.Name} declares {string.Join(",", declared)}; a JSON row carries {string.Join(",", row.EnumerateObject().Select(f => f.Name))}"));
                     using var csv = new StringWriter();
                     QueryOutput.WriteCsv(result.Rows, csv);
                     header = csv.ToString().Split(Environment.NewLine)[0] + Environment.NewLine;

@@ -144,7 +144,7 @@ public sealed partial class BicepTests : IClassFixture<BicepTests.Compiled>
     [Fact]
     public void The_ACS_diagnostic_setting_streams_allLogs_to_the_hub_and_the_workbook_is_the_shipped_file()
     {
-        var setting = Assert.Single(_compiled.Resources("Microsoft.Insights/diagnosticSettings"));
+        var setting = Assert.Single(_compiled.Resources("Microsoft.Insights/diagnosticSettings"), s => ((string?)s["scope"])!.Contains("Microsoft.Communication/communicationServices", StringComparison.Ordinal));
         var logs = setting["properties"]!["logs"]!.AsArray();
         Assert.Contains(logs, l => (string?)l!["categoryGroup"] == "allLogs" && l["enabled"]!.GetValue<bool>());
         Assert.NotNull(setting["properties"]!["eventHubAuthorizationRuleId"]);
@@ -187,6 +187,9 @@ public sealed partial class BicepTests : IClassFixture<BicepTests.Compiled>
         public string MainTemplateText { get; private set; } = "";
 
         private JsonNode? _main;
+
+        /// <summary>The compiled main.json.</summary>
+        public JsonNode Main => _main ?? throw new InvalidOperationException("main.json was not built");
 
         /// <inheritdoc />
         public async Task InitializeAsync()
