@@ -5,8 +5,8 @@ namespace AcsFunctions.FunctionApp;
 
 /// <summary>
 /// The pipeline's counters as the operators see them in Application Insights (customMetrics), from the meter
-/// <see cref="MeterName"/>: records, stored, unclassified, dead-lettered (tagged with the reason), failed batch attempts,
-/// and the ingest lag (enqueued → stored, seconds). Every measurement is tagged with the Event Hubs partition.
+/// <see cref="MeterName"/>: records, stored, unclassified, dead-lettered (tagged with the reason), failed batch attempts
+/// (tagged with the kind of failure), batches dead-lettered whole, and the ingest lag (enqueued → stored, seconds). Every measurement is tagged with the Event Hubs partition.
 /// </summary>
 public sealed class FunctionAppTelemetry
 {
@@ -27,8 +27,14 @@ public sealed class FunctionAppTelemetry
     /// <summary>Dead-lettered units, tagged <c>reason</c>.</summary>
     public static readonly Counter<long> DeadLettered = _meter.CreateCounter<long>("acs.ingest.dead_lettered", "{record}", "Units dead-lettered, by reason");
 
-    /// <summary>Batch attempts that failed and will be attempted again (storage outage).</summary>
+    /// <summary>
+    /// Batch attempts that failed and will be attempted again, tagged <c>failure</c>: <c>availability</c> (a storage
+    /// outage or refusal, held without limit) or <c>deterministic</c> (anything else, counted toward PoisonAfterAttempts).
+    /// </summary>
     public static readonly Counter<long> BatchAttemptFailed = _meter.CreateCounter<long>("acs.ingest.batch_attempts_failed", "{attempt}", "Batch attempts that failed and are retried");
+
+    /// <summary>Batches set aside: every body dead-lettered whole (<c>batch-failed</c>) after PoisonAfterAttempts deterministic failures.</summary>
+    public static readonly Counter<long> BatchesDeadLettered = _meter.CreateCounter<long>("acs.ingest.batches_dead_lettered", "{batch}", "Batches dead-lettered whole after failing on every attempt");
 
     /// <summary>Seconds from Event Hubs' enqueued time to the batch being stored, one measurement per event.</summary>
     public static readonly Histogram<double> Lag = _meter.CreateHistogram<double>("acs.ingest.lag", "s", "Enqueued time to stored");

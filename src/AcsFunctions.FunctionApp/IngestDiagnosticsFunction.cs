@@ -1,3 +1,4 @@
+using AcsFunctions.Decoding;
 using AcsFunctions.Functions;
 using AcsFunctions.Ingestion;
 using Microsoft.Azure.Functions.Worker;
@@ -8,7 +9,9 @@ namespace AcsFunctions.FunctionApp;
 /// Event Hubs → <see cref="EventHubBatchIngestor"/>. Data errors are dead-lettered inside the pipeline. A storage outage
 /// does not end the invocation: <see cref="StorageOutagePolicy"/> attempts the same batch again until it is stored, so
 /// the extension (which checkpoints after every completed invocation, failed or not) never moves past unstored events;
-/// host shutdown cancels the invocation, which the extension does not checkpoint. Re-ingest is idempotent.
+/// a batch that fails on every attempt for another reason is dead-lettered whole (<c>batch-failed</c>) after
+/// <see cref="StorageOutageOptions.PoisonAfterAttempts"/>; host shutdown cancels the invocation, which the extension
+/// does not checkpoint. Re-ingest is idempotent.
 /// </summary>
 public sealed class IngestDiagnosticsFunction
 {
@@ -39,11 +42,18 @@ public sealed class IngestDiagnosticsFunction
         string partition = EventHubBatchIngestor.PartitionId(bindingData) ?? "?";
         IngestResult result = await _outagePolicy.RunAsync(
             partition,
-            $"partition {partition} seq {FirstOrNone(sequenceNumberArray)}",
+            FirstOrNone(sequenceNumberArray),
             token => _ingestor.IngestAsync(bodies, enqueuedTimeUtcArray, sequenceNumberArray, offsetArray, bindingData, token),
+            (failure, attempts, token) => _ingestor.DeadLetterAsync(
+                bodies, enqueuedTimeUtcArray, sequenceNumberArray, offsetArray, bindingData, DeadLetterReasons.BatchFailed, BatchFailedDetail(failure, attempts), token),
             cancellationToken);
         _telemetry.BatchIngested(partition, result, enqueuedTimeUtcArray);
     }
+
+    /// <summary>The detail of a <c>batch-failed</c> dead letter: how often and with what the batch failed.</summary>
+    internal static string BatchFailedDetail(Exception failure, int attempts) =>
+        $"The batch failed {attempts} times, not for a storage outage; the last failure: {failure.GetType().FullName}: {failure.Message.Split('\n')[0].Trim()}. "
+        + "Every body of the batch is dead-lettered whole; records an attempt stored before failing stay stored.";
 
     private static string FirstOrNone(long[]? sequenceNumbers) => sequenceNumbers is { Length: > 0 } ? sequenceNumbers[0].ToString(System.Globalization.CultureInfo.InvariantCulture) : "-";
 }

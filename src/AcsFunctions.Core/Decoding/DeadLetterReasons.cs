@@ -35,4 +35,10 @@ public static class DeadLetterReasons
 
     /// <summary>A handler failed on the record (the message is kept as the detail).</summary>
     public const string HandlerError = "handler-error";
+
+    /// <summary>
+    /// A whole Event Hubs body of a batch that failed the same way on every attempt, for a reason that is not storage
+    /// availability (the Functions app's <c>PoisonAfterAttempts</c>); the detail names the exception and the attempts.
+    /// </summary>
+    public const string BatchFailed = "batch-failed";
 }

@@ -9,8 +9,9 @@ namespace AcsFunctions.Functions;
 /// What the Functions app's Event Hubs trigger does with one batch: pair every body with its lineage (partition,
 /// sequence number, offset, enqueued time from the trigger's binding data) and run the <see cref="IngestPipeline"/>.
 /// Data errors end as dead letters inside the pipeline; a storage outage escapes as
-/// <see cref="Storage.StorageUnavailableException"/> so the trigger's retry policy holds the partition and re-delivers
-/// the same batch (re-ingest is idempotent).
+/// <see cref="Storage.StorageUnavailableException"/> so the app's outage policy holds the partition and attempts the
+/// same batch again (re-ingest is idempotent); a batch that fails on every attempt for another reason can be set aside
+/// whole (<see cref="DeadLetterAsync"/>).
 /// </summary>
 public sealed class EventHubBatchIngestor
 {
@@ -45,13 +46,7 @@ public sealed class EventHubBatchIngestor
     {
         ArgumentNullException.ThrowIfNull(bodies);
         var partition = PartitionId(bindingData);
-        var events = new List<EventBody>(bodies.Count);
-        for (var i = 0; i < bodies.Count; i++)
-        {
-            events.Add(EventBody.FromString(bodies[i] ?? string.Empty, LineageAt(i, partition, enqueuedTimesUtc, sequenceNumbers, offsets)));
-        }
-
-        var result = await _pipeline.IngestAsync(events, cancellationToken);
+        var result = await _pipeline.IngestAsync(Events(bodies, partition, enqueuedTimesUtc, sequenceNumbers, offsets), cancellationToken);
         FunctionsLog.BatchIngested(_logger, partition ?? "?", result.Bodies, result.Records, result.Stored, result.Unclassified, result.DeadLettered);
         if (!result.Reconciles)
         {
@@ -59,6 +54,27 @@ public sealed class EventHubBatchIngestor
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Sets a trigger batch aside: every body is dead-lettered whole with <paramref name="reason"/> and
+    /// <paramref name="detail"/> and its lineage, as <see cref="IngestAsync"/> would pair them (see
+    /// <see cref="IngestPipeline.DeadLetterWholeAsync"/>).
+    /// </summary>
+    /// <exception cref="Storage.StorageUnavailableException">Storage stayed down; nothing is set aside.</exception>
+    public Task<IngestResult> DeadLetterAsync(
+        IReadOnlyList<string> bodies,
+        IReadOnlyList<DateTime>? enqueuedTimesUtc,
+        IReadOnlyList<long>? sequenceNumbers,
+        IReadOnlyList<string>? offsets,
+        IReadOnlyDictionary<string, object?>? bindingData,
+        string reason,
+        string detail,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bodies);
+        var events = Events(bodies, PartitionId(bindingData), enqueuedTimesUtc, sequenceNumbers, offsets);
+        return _pipeline.DeadLetterWholeAsync(events, reason, detail, cancellationToken);
     }
 
     /// <summary>The lineage of body <paramref name="index"/>; missing binding data leaves fields null.</summary>
@@ -99,6 +115,22 @@ public sealed class EventHubBatchIngestor
         {
             return null;
         }
+    }
+
+    private static List<EventBody> Events(
+        IReadOnlyList<string> bodies,
+        string? partition,
+        IReadOnlyList<DateTime>? enqueuedTimesUtc,
+        IReadOnlyList<long>? sequenceNumbers,
+        IReadOnlyList<string>? offsets)
+    {
+        var events = new List<EventBody>(bodies.Count);
+        for (var i = 0; i < bodies.Count; i++)
+        {
+            events.Add(EventBody.FromString(bodies[i] ?? string.Empty, LineageAt(i, partition, enqueuedTimesUtc, sequenceNumbers, offsets)));
+        }
+
+        return events;
     }
 
     private static string? FromJson(string text)

@@ -94,6 +94,25 @@ public sealed class BatchPreparer
     }
 
     /// <summary>
+    /// A batch of one dead letter per body, each body whole with its own lineage, <paramref name="reason"/> and
+    /// <paramref name="detail"/>, nothing decoded: a batch set aside because ingesting it failed on every attempt. Its
+    /// payloads are privacy-filtered as any undecodable body's; the observers see the dead letters.
+    /// </summary>
+    public PreparedBatch PrepareWhole(IReadOnlyList<EventBody> bodies, string reason, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(bodies);
+        var batch = new BatchState(_time.GetUtcNow()).Observe(_observers);
+        foreach (var body in bodies)
+        {
+            batch.Bodies++;
+            batch.Units++;
+            _deadLetters.Add(batch, new DeadLetter(reason, detail, body.Data, body.Lineage), null);
+        }
+
+        return new PreparedBatch(batch);
+    }
+
+    /// <summary>
     /// Splits the bodies into contiguous runs [start, end) of about equal bytes: <see cref="RunsPerThread"/> per thread,
     /// and no more runs than the batch holds <see cref="MinBytesPerRun"/>s (runs are cut where the running total passes
     /// each share, so one large body can make its run larger and its neighbour's smaller); a batch too small to give two threads

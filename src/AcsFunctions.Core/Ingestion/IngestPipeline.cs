@@ -58,6 +58,15 @@ public sealed class IngestPipeline
         CommitAsync(Preparer.Prepare(bodies, cancellationToken), cancellationToken);
 
     /// <summary>
+    /// Dead-letters every body of <paramref name="bodies"/> whole (<see cref="BatchPreparer.PrepareWhole"/>) and stores
+    /// the dead letters; the result counts each body as one dead-lettered unit. The same bodies with the same reason land
+    /// on the same rows (the row key hashes reason and payload), so doing it again adds nothing.
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">Storage stayed down; nothing is set aside, retry later.</exception>
+    public Task<IngestResult> DeadLetterWholeAsync(IReadOnlyList<EventBody> bodies, string reason, string detail, CancellationToken cancellationToken = default) =>
+        CommitAsync(Preparer.PrepareWhole(bodies, reason, detail), cancellationToken);
+
+    /// <summary>
     /// The storage half of <see cref="IngestAsync"/>: writes the records and dead letters of a prepared batch, then
     /// finishes it (roll-up marks after their records, then the observations). Commit prepared batches in input order.
     /// </summary>

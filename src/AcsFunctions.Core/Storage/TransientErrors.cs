@@ -23,6 +23,23 @@ public static class TransientErrors
     };
 
     /// <summary>
+    /// True when <paramref name="exception"/> says storage cannot be reached or refuses us — a
+    /// <see cref="StorageUnavailableException"/>, a transient failure (<see cref="IsTransient"/>: 408, 429, 5xx, status 0,
+    /// network errors, timeouts) or a refusal of the credentials (<see cref="StorageRefusal.Is"/>: 401, 403) — itself or
+    /// any exception inside it. Anything else (another 4xx, a bug) is not storage availability: retrying the same work
+    /// gives the same failure.
+    /// </summary>
+    public static bool IsUnavailability(Exception? exception) => exception switch
+    {
+        null => false,
+        StorageUnavailableException => true,
+        RequestFailedException rfe when StorageRefusal.Is(rfe) => true,
+        _ when IsTransient(exception) => true,
+        AggregateException ae => ae.InnerExceptions.Any(IsUnavailability),
+        _ => IsUnavailability(exception.InnerException),
+    };
+
+    /// <summary>
     /// True when every attempt of the storage call timed out (storage accepted the connection and never answered):
     /// retrying it again at once only multiplies the wait, so callers report storage unavailable instead.
     /// </summary>

@@ -1,4 +1,7 @@
 using AcsFunctions.Azurite;
+using AcsFunctions.Decoding;
+using AcsFunctions.Dispatch;
+using AcsFunctions.Ingestion;
 using AcsFunctions.Storage;
 using AcsFunctions.Tests.Infrastructure;
 using AcsFunctions.Tests.Reliability;
@@ -9,9 +12,13 @@ using OpenTelemetry.Metrics;
 namespace AcsFunctions.Tests.FunctionApp;
 
 /// <summary>
-/// Storage is down for the whole of an Event Hubs batch. The extension checkpoints after every invocation that ends
-/// (failed or not) unless it was cancelled, so the invocation must not end before the batch is stored: these tests
-/// invoke the real function on its own Azurite, kill Azurite first, and watch when (and how) the invocation ends.
+/// Storage is down for the whole of an Event Hubs batch, or the batch fails on every attempt for another reason. The
+/// extension checkpoints after every invocation that ends (failed or not) unless it was cancelled, so the invocation
+/// must not end before the batch is stored or dead-lettered: these tests invoke the real function on its own Azurite,
+/// kill Azurite or give an ingest observer a bug (which no real component produces on demand), and watch when (and how)
+/// the invocation ends. An outage is held without limit; a batch that fails deterministically is dead-lettered whole
+/// (<c>batch-failed</c>) after <c>PoisonAfterAttempts</c> attempts, unless the limit is 0 or the dead letters cannot be
+/// written.
 /// </summary>
 [Collection(ReliabilityCollection.Name)]
 public sealed class IngestOutageTests : IAsyncLifetime
@@ -22,6 +29,7 @@ public sealed class IngestOutageTests : IAsyncLifetime
         ["AcsFunctions:Storage:RetryBaseDelay"] = "00:00:00.020",
         ["AcsFunctions:EventHubOutage:FirstDelay"] = "00:00:00.050",
         ["AcsFunctions:EventHubOutage:MaxDelay"] = "00:00:00.200",
+        ["AcsFunctions:EventHubOutage:PoisonAfterAttempts"] = "2", // an outage is never a poison batch, however long
     };
 
     private readonly string _location = Path.Combine(Path.GetTempPath(), "acs-fn-outage-" + Guid.NewGuid().ToString("N")[..8]);
@@ -62,7 +70,7 @@ public sealed class IngestOutageTests : IAsyncLifetime
         await Azurite.KillAsync();
 
         var invocation = FunctionInvocationTests.InvokeAsync(app, batch);
-        await WaitForFailedAttemptsAsync(invocation, 4);
+        await WaitForLogsAsync(invocation, "EventHubBatchAttemptFailed", 4);
         Assert.False(invocation.IsCompleted, "the invocation ended while storage was down: the host would checkpoint past unstored events");
 
         await Azurite.RestartAsync();
@@ -74,12 +82,15 @@ public sealed class IngestOutageTests : IAsyncLifetime
         Assert.Equal(3, rows.Select(r => (r.PartitionKey, r.RowKey)).Distinct().Count());
         var dead = Assert.Single(await app.Storage.AllAsync(TableNames.DeadLetters));
         Assert.Equal(502L, dead.GetInt64("SourceSequenceNumber"));
+        Assert.Equal("invalid-json", dead.GetString("Reason"));
         Assert.Contains(_logs.Entries, e => e.Id.Name == "EventHubBatchStoredAfterRetries");
+        Assert.DoesNotContain(_logs.Entries, e => e.Id.Name == "EventHubBatchDeadLettered");
 
-        // Every failed attempt is counted for its partition, like the pipeline's other measurements.
+        // Every failed attempt is counted for its partition, like the pipeline's other measurements, as an outage.
         Assert.True(meters.ForceFlush());
         var failed = _logs.Entries.Count(e => e.Id.Name == "EventHubBatchAttemptFailed");
-        Assert.Equal(failed, TelemetryTests.Sum(exported, "acs.ingest.batch_attempts_failed", "5"));
+        Assert.True(failed > 2, $"only {failed} failed attempts: the outage did not outlast PoisonAfterAttempts");
+        Assert.Equal(failed, TelemetryTests.Sum(exported, "acs.ingest.batch_attempts_failed", "5", ("failure", "availability")));
     }
 
     [Fact]
@@ -90,7 +101,7 @@ public sealed class IngestOutageTests : IAsyncLifetime
         using var shutdown = new CancellationTokenSource();
 
         var invocation = FunctionInvocationTests.InvokeAsync(app, EventHubBatch.WithOneMalformedBody(), shutdown.Token);
-        await WaitForFailedAttemptsAsync(invocation, 2);
+        await WaitForLogsAsync(invocation, "EventHubBatchAttemptFailed", 2);
         await shutdown.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => invocation.WaitAsync(TimeSpan.FromSeconds(30)));
@@ -98,14 +109,150 @@ public sealed class IngestOutageTests : IAsyncLifetime
         Assert.DoesNotContain(_logs.Entries, e => e.Id.Name is "EventHubBatchStoredAfterRetries" or "EventHubBatchIngested");
     }
 
-    private async Task WaitForFailedAttemptsAsync(Task invocation, int attempts)
+    [Fact]
+    public async Task A_batch_that_fails_the_same_way_every_time_is_dead_lettered_whole_after_the_limit_and_the_invocation_completes()
+    {
+        var exported = new List<Metric>();
+        var bug = new FaultyObserver();
+        await using var app = Build(poisonAfter: 3, bug, s => s.AddOpenTelemetry().WithMetrics(m => m.AddInMemoryExporter(exported)));
+        var meters = app.Services.GetRequiredService<MeterProvider>();
+        var batch = EventHubBatch.WithOneMalformedBody(partition: "7");
+
+        await FunctionInvocationTests.InvokeAsync(app, batch).WaitAsync(TimeSpan.FromSeconds(60));
+
+        // Every body, whole, with the reason, what failed and how often, and its lineage; no typed row.
+        Assert.Equal(3, bug.Throws);
+        Assert.Empty(await app.Storage.AllAsync(TableNames.Records));
+        var dead = (await app.Storage.AllAsync(TableNames.DeadLetters)).OrderBy(d => d.GetInt64("SourceSequenceNumber")).ToList();
+        Assert.Equal([500L, 501L, 502L], dead.Select(d => d.GetInt64("SourceSequenceNumber")!.Value));
+        Assert.All(dead, d =>
+        {
+            Assert.Equal("batch-failed", d.GetString("Reason"));
+            Assert.Contains("failed 3 times", d.GetString("Detail"), StringComparison.Ordinal);
+            Assert.Contains("System.InvalidOperationException: observer bug", d.GetString("Detail"), StringComparison.Ordinal);
+            Assert.Equal("7", d.GetString("SourcePartition"));
+            Assert.NotNull(d.GetString("SourceOffset"));
+            Assert.NotNull(d.GetDateTimeOffset("SourceEnqueuedTime"));
+        });
+        Assert.Equal(batch.Bodies[2], dead[2].GetString("Raw"));
+        var logged = Assert.Single(_logs.Entries, e => e.Id.Name == "EventHubBatchDeadLettered");
+        Assert.Equal(LogLevel.Error, logged.Level);
+        Assert.Contains("partition 7 from sequence number 500", logged.Message, StringComparison.Ordinal);
+
+        // The counts reconcile: what arrived (3 bodies) is what was dead-lettered; the batch and its failed attempts are counted.
+        Assert.True(meters.ForceFlush());
+        Assert.Equal(3, TelemetryTests.Sum(exported, "acs.ingest.records", "7"));
+        Assert.Equal(0, TelemetryTests.Sum(exported, "acs.ingest.stored", "7"));
+        Assert.Equal(3, TelemetryTests.Sum(exported, "acs.ingest.dead_lettered", "7", ("reason", "batch-failed")));
+        Assert.Equal(1, TelemetryTests.Sum(exported, "acs.ingest.batches_dead_lettered", "7"));
+        Assert.Equal(2, TelemetryTests.Sum(exported, "acs.ingest.batch_attempts_failed", "7", ("failure", "deterministic")));
+
+        // Delivered again (the host crashed before its checkpoint): the same rows, none added.
+        var before = await TableSnapshot.TakeAsync(app.Storage, [TableNames.DeadLetters]);
+        await FunctionInvocationTests.InvokeAsync(app, batch).WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(before, await TableSnapshot.TakeAsync(app.Storage, [TableNames.DeadLetters]));
+    }
+
+    [Fact]
+    public async Task With_the_limit_0_a_failing_batch_is_held_without_limit()
+    {
+        var bug = new FaultyObserver();
+        await using var app = Build(poisonAfter: 0, bug);
+        using var shutdown = new CancellationTokenSource();
+
+        var invocation = FunctionInvocationTests.InvokeAsync(app, EventHubBatch.WithOneMalformedBody(), shutdown.Token);
+        await WaitForLogsAsync(invocation, "EventHubBatchAttemptFailed", 10, TimeSpan.FromSeconds(60));
+        Assert.False(invocation.IsCompleted);
+        Assert.All(_logs.Entries.Where(e => e.Id.Name == "EventHubBatchAttemptFailed"), e => Assert.Contains("(deterministic)", e.Message, StringComparison.Ordinal));
+
+        await shutdown.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => invocation.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Empty(await app.Storage.AllAsync(TableNames.DeadLetters));
+        Assert.DoesNotContain(_logs.Entries, e => e.Id.Name == "EventHubBatchDeadLettered");
+    }
+
+    [Fact]
+    public async Task When_the_dead_letters_cannot_be_written_the_batch_is_held_until_they_can()
+    {
+        // The bug's last failure before the limit also takes storage down: setting the batch aside fails until it heals.
+        var bug = new FaultyObserver();
+        await using var app = Build(poisonAfter: 2, bug);
+        bug.OnThrow = n =>
+        {
+            if (n == 2)
+            {
+                Azurite.KillAsync().GetAwaiter().GetResult();
+            }
+        };
+
+        var invocation = FunctionInvocationTests.InvokeAsync(app, EventHubBatch.WithOneMalformedBody(partition: "4"));
+        await WaitForLogsAsync(invocation, "EventHubBatchDeadLetterFailed", 3, TimeSpan.FromSeconds(60));
+        Assert.False(invocation.IsCompleted, "the invocation ended while its dead letters could not be written: the host would checkpoint past the batch");
+        Assert.DoesNotContain(_logs.Entries, e => e.Id.Name == "EventHubBatchDeadLettered");
+
+        await Azurite.RestartAsync();
+        await invocation.WaitAsync(TimeSpan.FromMinutes(2));
+        var dead = await app.Storage.AllAsync(TableNames.DeadLetters);
+        Assert.Equal([500L, 501L, 502L], dead.Select(d => d.GetInt64("SourceSequenceNumber")!.Value).Order());
+        Assert.All(dead, d => Assert.Equal("batch-failed", d.GetString("Reason")));
+        Assert.Single(_logs.Entries, e => e.Id.Name == "EventHubBatchDeadLettered");
+    }
+
+    private AppHost Build(int poisonAfter, FaultyObserver bug, Action<IServiceCollection>? configure = null) =>
+        AppHost.Build(
+            Azurite.ConnectionString,
+            new Dictionary<string, string?>(_quickRetries)
+            {
+                ["AcsFunctions:EventHubOutage:PoisonAfterAttempts"] = poisonAfter.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+            s =>
+            {
+                s.AddLogging(b => b.AddProvider(_logs));
+                s.AddSingleton<IIngestObserver>(bug);
+                configure?.Invoke(s);
+            });
+
+    private async Task WaitForLogsAsync(Task invocation, string name, int count, TimeSpan? limit = null)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (_logs.Entries.Count(e => e.Id.Name == "EventHubBatchAttemptFailed") < attempts)
+        while (_logs.Entries.Count(e => e.Id.Name == name) < count)
         {
-            Assert.False(invocation.IsCompleted, $"the invocation ended while storage was down ({invocation.Status}): {invocation.Exception?.GetBaseException().Message}");
-            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(2), "no failed attempt was logged");
+            Assert.False(invocation.IsCompleted, $"the invocation ended ({invocation.Status}): {invocation.Exception?.GetBaseException().Message}");
+            Assert.True(waited.Elapsed < (limit ?? TimeSpan.FromMinutes(2)), $"fewer than {count} {name} logged");
             await Task.Delay(50);
+        }
+    }
+
+    /// <summary>An observer with a bug: it throws on every stored record (so every attempt of a batch with records fails the same way).</summary>
+    private sealed class FaultyObserver : IIngestObserver
+    {
+        private int _throws;
+
+        public int Throws => Volatile.Read(ref _throws);
+
+        /// <summary>Called with the number of the throw, just before it.</summary>
+        public Action<int>? OnThrow { get; set; }
+
+        public IIngestObservation StartBatch() => new Observation(this);
+
+        private sealed class Observation(FaultyObserver owner) : IIngestObservation
+        {
+            public void OnStored(RecordContext context, EnrichedRecord enriched)
+            {
+                var number = Interlocked.Increment(ref owner._throws);
+                owner.OnThrow?.Invoke(number);
+                throw new InvalidOperationException("observer bug");
+            }
+
+            public void OnDeadLettered(DeadLetter deadLetter)
+            {
+            }
+
+            public void OnStoreRejected(string category, bool unclassified, DeadLetter deadLetter)
+            {
+            }
+
+            public Task CommitAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
         }
     }
 }
