@@ -14,7 +14,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 // Prepare does not write. Use --repeat to keep the process busy for a CPU trace (dotnet-trace collect -- ...).
 // --set Key=Value (repeatable) overrides a setting, e.g. --set AcsFunctions:Drift:Enabled=false to measure without
 // the drift observer. --columns prints which stored columns hold values made for their row alone. --alloc prints what one thread's Prepare (or --threads N threads') allocates, by type (sampled). --stages adds a stopwatch breakdown of one thread's Prepare by stage, --loop the front of the record
-// path per record, before (body document) and after (body split, bytes path) in turn (see Stages.cs).
+// path per record, before (body document) and after (body split, bytes path) in turn (see Stages.cs). --floor prints
+// what every record costs at least while row keys stay as they are: a scan, the canonical form, SHA-256 (see Floor.cs).
 var mb = Arg("--mb", 20);
 var bytes = 0L;
 var repeat = Arg("--repeat", 1);
@@ -44,6 +45,12 @@ var clock = Stopwatch.StartNew();
 var bodies = IngestBenchmarks.GenerateBodies(mb * 1_048_576L);
 bytes = bodies.Sum(b => (long)b.Data.Length);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generated {bodies.Count} bodies in {clock.Elapsed.TotalSeconds:N1} s"));
+if (args.Contains("--floor"))
+{
+    AcsFunctions.Bench.PrepareProfile.Floor.Print(provider, bodies, bytes);
+    return;
+}
+
 if (args.Contains("--scaling"))
 {
     AcsFunctions.Bench.PrepareProfile.Scaling.Print(provider, bodies);
