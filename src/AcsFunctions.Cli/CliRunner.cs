@@ -75,8 +75,9 @@ internal static class CliRunner
         CliUsageException usage => (ExitCodes.InvalidArguments, usage.Message, null),
         OptionsValidationException options => (ExitCodes.InvalidArguments, "invalid setting: " + string.Join("; ", options.Failures), null),
         StorageUnavailableException storage => (ExitCodes.StorageUnavailable, FirstLine(storage.Message), StorageHint),
+        StorageRefusedException named => (ExitCodes.StorageUnavailable, named.Message, RefusedHint),
         RequestFailedException refused when StorageRefusal.Is(refused)
-            => (ExitCodes.StorageUnavailable, $"storage refused the credentials ({StorageRefusal.Status(refused)}): {StorageRefusal.Cause(refused)}.", RefusedHint),
+            => (ExitCodes.StorageUnavailable, new StorageRefusedException(refused, "storage").Message, RefusedHint),
         RequestFailedException or AggregateException or OperationCanceledException when TransientErrors.IsTransient(exception)
             => (ExitCodes.StorageUnavailable, "storage is unavailable: " + TransientErrors.Describe(exception), StorageHint),
         OperationCanceledException => (ExitCodes.Failure, "interrupted.", "re-run the same command: writes are idempotent and finished work is kept."),
