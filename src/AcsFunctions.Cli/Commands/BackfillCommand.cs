@@ -89,15 +89,14 @@ internal static class BackfillCommand
             }
             catch (StorageUnavailableException ex) when (ex.Service == StorageReachability.Archive)
             {
+                // Only the fail-fast names the archive, and its error already asks about --source: the hint does not repeat it.
                 await Console.Error.WriteLineAsync($"error: {ex.Message}");
-                await Console.Error.WriteLineAsync("hint: check --source (and the network); nothing was read from it — re-run the same command once it answers.");
+                await Console.Error.WriteLineAsync("hint: nothing was read from it — re-run the same command once it answers.");
                 return ExitCodes.StorageUnavailable;
             }
             catch (StorageUnavailableException ex)
             {
-                await Console.Error.WriteLineAsync($"error: {ex.Message}");
-                await Console.Error.WriteLineAsync("hint: start Azurite (npx azurite) or pass --storage; re-run the same command — it continues from its checkpoints.");
-                return ExitCodes.StorageUnavailable;
+                return await CliRunner.UnavailableAsync(ex, "re-run the same command — it continues from its checkpoints.");
             }
             catch (Exception ex) when (ex is AggregateException or RequestFailedException && TransientErrors.IsTransient(ex) && !ct.IsCancellationRequested)
             {

@@ -80,9 +80,7 @@ internal static class QueryCommand
             }
             catch (StorageUnavailableException ex)
             {
-                await Console.Error.WriteLineAsync($"error: {ex.Message}");
-                await Console.Error.WriteLineAsync("hint: start Azurite (npx azurite) or pass --storage with a connection string.");
-                return ExitCodes.StorageUnavailable;
+                return await CliRunner.UnavailableAsync(ex, "re-run the query once storage answers.");
             }
             catch (RequestFailedException ex) when (StorageRefusal.Is(ex) && !ct.IsCancellationRequested)
             {

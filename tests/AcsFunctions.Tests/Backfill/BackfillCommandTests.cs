@@ -111,6 +111,9 @@ public sealed class BackfillCommandTests(AzuriteFixture azurite)
             Prefix("t" + Guid.NewGuid().ToString("N")[..12]));
 
         Assert.True(exit == 3, $"exit {exit}: {error}");
+        Assert.Contains("error: cannot reach table storage at http://127.0.0.1:", error, StringComparison.Ordinal);
+        var hint = Assert.Single(error.Split('\n'), l => l.StartsWith("hint: ", StringComparison.Ordinal)).TrimEnd('\r');
+        Assert.Equal("hint: re-run the same command — it continues from its checkpoints.", hint); // not the error's advice twice
     }
 
     [Fact]
@@ -128,7 +131,8 @@ public sealed class BackfillCommandTests(AzuriteFixture azurite)
         Assert.Equal(
             [$"error: cannot reach archive storage at http://127.0.0.1:{port}: connection refused — is the archive's connection string or URL (--source) right, and does a blob service listen there?"],
             errors);
-        Assert.Contains("hint: check --source", error, StringComparison.Ordinal);
+        Assert.Contains("hint: nothing was read from it — re-run the same command once it answers.", error, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(error, "--source")); // the error asks about it; the hint does not repeat it
         Assert.DoesNotContain("start Azurite", error, StringComparison.Ordinal); // the archive is not this tool's storage
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(error, @"\[2005\] Storage \(archive\) at http://127\.0\.0\.1:\d+ was not reached on attempt 1"));
         Assert.DoesNotContain("[2004]", error, StringComparison.Ordinal); // no SDK retry
