@@ -48,6 +48,7 @@ internal static class CliRunner
             return ExitCodes.InvalidArguments;
         }
 
+        ShowStackTraces = parse.GetValue(Verbose);
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
@@ -116,7 +117,11 @@ internal static class CliRunner
         return ExitCodes.StorageUnavailable;
     }
 
-    private static string FirstLine(string text) => text.Split('\n')[0].Trim();
+    /// <summary>The first line of <paramref name="text"/>, trimmed.</summary>
+    internal static string FirstLine(string text) => text.Split('\n')[0].Trim();
+
+    /// <summary>Whether this run was given <c>--verbose</c>: logged exceptions then keep their stack traces (<see cref="OneLineExceptionLogs"/>).</summary>
+    internal static bool ShowStackTraces { get; private set; }
 
     /// <summary>A parse error's message on one line (the parser lists allowed values one per line).</summary>
     private static string OneLine(string text) =>
