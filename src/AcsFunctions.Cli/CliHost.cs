@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace AcsFunctions.Cli;
 
@@ -41,6 +42,12 @@ internal static class CliHost
             o.TimestampFormat = "HH:mm:ss ";
         }).SetMinimumLevel(logLevel).AddFilter("Azure", LogLevel.Warning).AddConfiguration(configuration.GetSection("Logging")));
         services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        if (!CliRunner.ShowStackTraces)
+        {
+            services.Remove(services.Single(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ConsoleLoggerProvider)));
+            services.AddSingleton<ILoggerProvider>(provider => new OneLineExceptionLogs(
+                new ConsoleLoggerProvider(provider.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>(), provider.GetServices<ConsoleFormatter>())));
+        }
 
         // A command is one run an operator waits for: storage that never answered (Azurite not running, a wrong
         // endpoint) is one clear error at once, not the SDK's retries times the writer's. Outages after the first

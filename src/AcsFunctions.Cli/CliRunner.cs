@@ -48,6 +48,7 @@ internal static class CliRunner
             return ExitCodes.InvalidArguments;
         }
 
+        ShowStackTraces = parse.GetValue(Verbose);
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
@@ -74,9 +75,10 @@ internal static class CliRunner
     {
         CliUsageException usage => (ExitCodes.InvalidArguments, usage.Message, null),
         OptionsValidationException options => (ExitCodes.InvalidArguments, "invalid setting: " + string.Join("; ", options.Failures), null),
-        StorageUnavailableException storage => (ExitCodes.StorageUnavailable, FirstLine(storage.Message), StorageHint),
+        StorageUnavailableException storage => (ExitCodes.StorageUnavailable, FirstLine(storage.Message), UnavailableHint(storage)),
+        StorageRefusedException named => (ExitCodes.StorageUnavailable, named.Message, RefusedHint),
         RequestFailedException refused when StorageRefusal.Is(refused)
-            => (ExitCodes.StorageUnavailable, $"storage refused the credentials ({StorageRefusal.Status(refused)}): {StorageRefusal.Cause(refused)}.", RefusedHint),
+            => (ExitCodes.StorageUnavailable, new StorageRefusedException(refused, "storage").Message, RefusedHint),
         RequestFailedException or AggregateException or OperationCanceledException when TransientErrors.IsTransient(exception)
             => (ExitCodes.StorageUnavailable, "storage is unavailable: " + TransientErrors.Describe(exception), StorageHint),
         OperationCanceledException => (ExitCodes.Failure, "interrupted.", "re-run the same command: writes are idempotent and finished work is kept."),
@@ -87,9 +89,39 @@ internal static class CliRunner
     public const string RefusedHint = "fix the credentials (--storage or AcsFunctions__Storage__*) and re-run the same command: writes are idempotent and finished work is kept.";
 
     /// <summary>The hint printed with exit code 3.</summary>
-    public const string StorageHint = "start Azurite (npx azurite) or pass --storage with a connection string; nothing was lost — re-run the same command.";
+    public const string StorageHint = StartStorage + "; " + RerunAfterOutage;
 
-    private static string FirstLine(string text) => text.Split('\n')[0].Trim();
+    /// <summary>Where to look when our storage does not answer.</summary>
+    private const string StartStorage = "start Azurite (npx azurite) or pass --storage with a connection string";
+
+    /// <summary>What a re-run after an outage does, unless a command says it better.</summary>
+    private const string RerunAfterOutage = "nothing was lost — re-run the same command.";
+
+    /// <summary>
+    /// The hint for storage that was not reached or stayed unavailable: where to look, then <paramref name="rerun"/> (what a
+    /// re-run does). The fail-fast's error (<see cref="StorageUnavailableException.Service"/> set: "cannot reach table
+    /// storage at …: connection refused — is Azurite running, and is the connection string right?") already ends with
+    /// where to look, so its hint is <paramref name="rerun"/> alone, not the same advice twice.
+    /// </summary>
+    internal static string UnavailableHint(StorageUnavailableException exception, string rerun = RerunAfterOutage)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception.Service is null ? $"{StartStorage}; {rerun}" : rerun;
+    }
+
+    /// <summary>Reports <paramref name="exception"/> (the error and <see cref="UnavailableHint"/>) and returns exit code 3.</summary>
+    internal static async Task<int> UnavailableAsync(StorageUnavailableException exception, string rerun = RerunAfterOutage)
+    {
+        await Console.Error.WriteLineAsync($"error: {TerminalText.Plain(FirstLine(exception.Message))}");
+        await Console.Error.WriteLineAsync($"hint: {UnavailableHint(exception, rerun)}");
+        return ExitCodes.StorageUnavailable;
+    }
+
+    /// <summary>The first line of <paramref name="text"/>, trimmed.</summary>
+    internal static string FirstLine(string text) => text.Split('\n')[0].Trim();
+
+    /// <summary>Whether this run was given <c>--verbose</c>: logged exceptions then keep their stack traces (<see cref="OneLineExceptionLogs"/>).</summary>
+    internal static bool ShowStackTraces { get; private set; }
 
     /// <summary>A parse error's message on one line (the parser lists allowed values one per line).</summary>
     private static string OneLine(string text) =>

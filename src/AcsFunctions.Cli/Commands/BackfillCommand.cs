@@ -89,15 +89,14 @@ internal static class BackfillCommand
             }
             catch (StorageUnavailableException ex) when (ex.Service == StorageReachability.Archive)
             {
+                // Only the fail-fast names the archive, and its error already asks about --source: the hint does not repeat it.
                 await Console.Error.WriteLineAsync($"error: {ex.Message}");
-                await Console.Error.WriteLineAsync("hint: check --source (and the network); nothing was read from it — re-run the same command once it answers.");
+                await Console.Error.WriteLineAsync("hint: nothing was read from it — re-run the same command once it answers.");
                 return ExitCodes.StorageUnavailable;
             }
             catch (StorageUnavailableException ex)
             {
-                await Console.Error.WriteLineAsync($"error: {ex.Message}");
-                await Console.Error.WriteLineAsync("hint: start Azurite (npx azurite) or pass --storage; re-run the same command — it continues from its checkpoints.");
-                return ExitCodes.StorageUnavailable;
+                return await CliRunner.UnavailableAsync(ex, "re-run the same command — it continues from its checkpoints.");
             }
             catch (Exception ex) when (ex is AggregateException or RequestFailedException && TransientErrors.IsTransient(ex) && !ct.IsCancellationRequested)
             {
@@ -105,13 +104,19 @@ internal static class BackfillCommand
                 await Console.Error.WriteLineAsync("hint: check --source (and the network); finished chunks are checkpointed — re-run the same command to continue.");
                 return ExitCodes.StorageUnavailable;
             }
-            catch (RequestFailedException ex) when (ex.Status is 401 or 403)
+            catch (RequestFailedException ex) when (StorageRefusal.Is(ex) && !archive.Answered(ex))
             {
-                await Console.Error.WriteLineAsync($"error: the archive account refused access ({ex.Status} {ex.ErrorCode}).");
+                // Our own storage (the tables and blobs records go to) refused: the runner's refusal, exit 3, as for every
+                // command — naming it, since the archive is storage too and its refusal sends the operator elsewhere.
+                throw new StorageRefusedException(ex, "the destination storage (--storage)");
+            }
+            catch (RequestFailedException ex) when (StorageRefusal.Is(ex))
+            {
+                await Console.Error.WriteLineAsync($"error: the archive account (--source) refused access ({StorageRefusal.Status(ex)}).");
                 await Console.Error.WriteLineAsync("hint: the identity needs the 'Storage Blob Data Reader' role on the archive account (or pass a connection string / SAS URL with list and read permissions).");
                 return ExitCodes.Failure;
             }
-            catch (RequestFailedException ex)
+            catch (RequestFailedException ex) when (archive.Answered(ex))
             {
                 await Console.Error.WriteLineAsync($"error: the archive account answered {ex.Status} {ex.ErrorCode}: {ex.Message.Split('\n')[0]}");
                 await Console.Error.WriteLineAsync("hint: finished chunks are checkpointed; re-run the same command to continue.");

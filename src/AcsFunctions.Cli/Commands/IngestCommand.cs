@@ -48,9 +48,7 @@ internal static class IngestCommand
             }
             catch (StorageUnavailableException ex)
             {
-                await Console.Error.WriteLineAsync($"error: {ex.Message}");
-                await Console.Error.WriteLineAsync("hint: start Azurite (npx azurite) or pass --storage with a connection string; nothing was lost — re-run the same command, writes are idempotent.");
-                return ExitCodes.StorageUnavailable;
+                return await CliRunner.UnavailableAsync(ex, "nothing was lost — re-run the same command, writes are idempotent.");
             }
         });
         return command;

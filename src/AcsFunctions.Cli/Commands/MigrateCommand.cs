@@ -45,9 +45,7 @@ internal static class MigrateCommand
             }
             catch (StorageUnavailableException ex)
             {
-                await Console.Error.WriteLineAsync($"error: {ex.Message}");
-                await Console.Error.WriteLineAsync("hint: start Azurite (npx azurite) or pass --storage; the migration is idempotent — re-run it.");
-                return ExitCodes.StorageUnavailable;
+                return await CliRunner.UnavailableAsync(ex, "the migration is idempotent — re-run it.");
             }
         });
         return new Command("migrate", "Upgrade data stored by an earlier version.") { recordIds };

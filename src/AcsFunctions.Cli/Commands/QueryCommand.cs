@@ -80,16 +80,13 @@ internal static class QueryCommand
             }
             catch (StorageUnavailableException ex)
             {
-                await Console.Error.WriteLineAsync($"error: {ex.Message}");
-                await Console.Error.WriteLineAsync("hint: start Azurite (npx azurite) or pass --storage with a connection string.");
-                return ExitCodes.StorageUnavailable;
+                return await CliRunner.UnavailableAsync(ex, "re-run the query once storage answers.");
             }
             catch (RequestFailedException ex) when (StorageRefusal.Is(ex) && !ct.IsCancellationRequested)
             {
-                // Storage answered but refused the credentials (a role, a firewall, an expired SAS): a storage error like
-                // an outage (exit 3), one line naming the error code and what it means, not an exception.
-                await Console.Error.WriteLineAsync($"error: table storage refused the credentials for the {TerminalText.Plain(parse.GetValue(kind)!)} query ({StorageRefusal.Status(ex)}): {StorageRefusal.Cause(ex)}.");
-                return ExitCodes.StorageUnavailable;
+                // Storage answered but refused the credentials (a role, a firewall, an expired SAS): the runner reports it
+                // as every refusal (exit 3, the error code and what it means, the hint); the line names the query's kind.
+                throw new StorageRefusedException(ex, "table storage", $"for the {parse.GetValue(kind)} query");
             }
         });
         return command;

@@ -53,9 +53,7 @@ internal static class RetentionCommand
             }
             catch (StorageUnavailableException ex)
             {
-                await Console.Error.WriteLineAsync($"error: {ex.Message}");
-                await Console.Error.WriteLineAsync("hint: start Azurite (npx azurite) or pass --storage; nothing was lost — re-run retention.");
-                return ExitCodes.StorageUnavailable;
+                return await CliRunner.UnavailableAsync(ex, "nothing was lost — re-run retention.");
             }
         });
         return command;

@@ -69,9 +69,7 @@ internal static class RollupCommand
             }
             catch (StorageUnavailableException ex)
             {
-                await Console.Error.WriteLineAsync($"error: {ex.Message}");
-                await Console.Error.WriteLineAsync("hint: start Azurite (npx azurite) or pass --storage; pending work stays marked — re-run the roll-up.");
-                return ExitCodes.StorageUnavailable;
+                return await CliRunner.UnavailableAsync(ex, "pending work stays marked — re-run the roll-up.");
             }
         });
         return command;

@@ -44,8 +44,7 @@ internal static class VerifyCommand
             }
             catch (StorageUnavailableException ex)
             {
-                await Console.Error.WriteLineAsync($"error: storage unavailable: {ex.Message}");
-                return ExitCodes.StorageUnavailable;
+                return await CliRunner.UnavailableAsync(ex, "nothing was changed — re-run verify once storage answers.");
             }
         });
         return command;

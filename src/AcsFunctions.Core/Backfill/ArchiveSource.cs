@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -14,8 +15,13 @@ namespace AcsFunctions.Backfill;
 /// </summary>
 public sealed class ArchiveSource
 {
-    /// <summary>Wraps a blob service client.</summary>
-    public ArchiveSource(BlobServiceClient client) => Client = client;
+    private readonly ConditionalWeakTable<Response, object> _failures;
+
+    private ArchiveSource(BlobServiceClient client, ConditionalWeakTable<Response, object> failures)
+    {
+        Client = client;
+        _failures = failures;
+    }
 
     /// <summary>The blob service of the archive account.</summary>
     public BlobServiceClient Client { get; }
@@ -30,14 +36,29 @@ public sealed class ArchiveSource
     public static ArchiveSource Connect(string source, TokenCredential? credential = null, BlobClientOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
+        options ??= new BlobClientOptions();
+        var failures = new ConditionalWeakTable<Response, object>();
+        options.AddPolicy(new FailureMarker(failures), HttpPipelinePosition.PerRetry);
         if (Uri.TryCreate(source.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
         {
-            return new ArchiveSource(uri.Query.Contains("sig=", StringComparison.OrdinalIgnoreCase)
-                ? new BlobServiceClient(uri, options)
-                : new BlobServiceClient(uri, credential ?? new DefaultAzureCredential(), options));
+            return new ArchiveSource(
+                uri.Query.Contains("sig=", StringComparison.OrdinalIgnoreCase)
+                    ? new BlobServiceClient(uri, options)
+                    : new BlobServiceClient(uri, credential ?? new DefaultAzureCredential(), options),
+                failures);
         }
 
-        return new ArchiveSource(new BlobServiceClient(source, options));
+        return new ArchiveSource(new BlobServiceClient(source, options), failures);
+    }
+
+    /// <summary>
+    /// Whether the archive sent <paramref name="exception"/>'s response (and not the tables or blobs records are written
+    /// to): a backfill talks to two accounts, and a refusal or an error answer sends the operator to one of them.
+    /// </summary>
+    public bool Answered(RequestFailedException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception.GetRawResponse() is { } response && _failures.TryGetValue(response, out _);
     }
 
     /// <summary>
@@ -191,5 +212,19 @@ public sealed class ArchiveSource
         var client = Client.GetBlobContainerClient(blob.Container).GetBlobClient(blob.Name);
         var response = await client.DownloadContentAsync(new BlobDownloadOptions { Range = new HttpRange(offset, length) }, cancellationToken);
         return response.Value.Content.ToArray();
+    }
+
+    /// <summary>Remembers the archive's error responses (status 400 and up), which its exceptions carry, for <see cref="Answered"/>.</summary>
+    private sealed class FailureMarker(ConditionalWeakTable<Response, object> failures) : HttpPipelineSynchronousPolicy
+    {
+        private static readonly object Marked = new();
+
+        public override void OnReceivedResponse(HttpMessage message)
+        {
+            if (message.HasResponse && message.Response.Status >= 400)
+            {
+                failures.AddOrUpdate(message.Response, Marked);
+            }
+        }
     }
 }

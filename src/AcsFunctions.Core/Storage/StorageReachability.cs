@@ -122,14 +122,9 @@ public sealed class StorageReachability
             {
                 await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
             }
-            catch (Exception ex)
+            catch (Exception ex) when (Unreached(message, ex) is { } unreached)
             {
-                if (Unreached(message, ex) is { } unreached)
-                {
-                    throw unreached;
-                }
-
-                throw;
+                throw unreached;
             }
 
             Answered(message);
@@ -141,14 +136,9 @@ public sealed class StorageReachability
             {
                 ProcessNext(message, pipeline);
             }
-            catch (Exception ex)
+            catch (Exception ex) when (Unreached(message, ex) is { } unreached)
             {
-                if (Unreached(message, ex) is { } unreached)
-                {
-                    throw unreached;
-                }
-
-                throw;
+                throw unreached;
             }
 
             Answered(message);

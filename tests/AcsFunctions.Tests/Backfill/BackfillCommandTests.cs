@@ -71,7 +71,34 @@ public sealed class BackfillCommandTests(AzuriteFixture azurite)
             Prefix("t" + Guid.NewGuid().ToString("N")[..12]));
 
         Assert.True(exit == 1, $"exit {exit}: {error}");
-        Assert.Contains("403", error, StringComparison.Ordinal);
+        Assert.Contains("error: the archive account (--source) refused access (HTTP 403 ", error, StringComparison.Ordinal);
+        Assert.Contains("hint: the identity needs the 'Storage Blob Data Reader' role on the archive account", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("destination", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The destination (--storage, where the records go) refusing the credentials while the archive reads fine is our
+    /// storage's refusal as for every command: exit 3, the error naming the destination, the runner's hint. Before, every
+    /// 401/403 was reported as the archive's ("the archive account refused access", exit 1), sending the operator to the
+    /// wrong account.
+    /// </summary>
+    [Fact]
+    public async Task Backfill_DestinationRefusesTheCredentials_NamesTheDestination_Exit3()
+    {
+        var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 20, calls: 1);
+        var refused = await AcsFunctions.Tests.Functions.QueryHttpHostsTests.RefusedAsync(azurite, Azure.Data.Tables.Sas.TableAccountSasPermissions.Add, DateTimeOffset.UtcNow.AddHours(1));
+
+        var (exit, _, error) = await CliProcess.RunAsync(
+            ["backfill", "--source", azurite.ConnectionString, "--storage", refused, "--resource", archive.ResourceId, "--from", "2026-11-20T09:00Z", "--to", "2026-11-20T18:00Z"],
+            Prefix("t" + Guid.NewGuid().ToString("N")[..12]));
+
+        Assert.True(exit == 3, $"exit {exit}: {error}");
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => l.StartsWith("error:", StringComparison.Ordinal) || l.StartsWith("hint:", StringComparison.Ordinal)).ToList();
+        Assert.True(lines.Count == 2, error);
+        Assert.StartsWith("error: the destination storage (--storage) refused the credentials (HTTP 403 AuthorizationPermissionMismatch): ", lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("archive account", error, StringComparison.Ordinal);
+        Assert.Equal("hint: " + AcsFunctions.Cli.CliRunner.RefusedHint, lines[1]);
     }
 
     [Fact]
@@ -84,6 +111,9 @@ public sealed class BackfillCommandTests(AzuriteFixture azurite)
             Prefix("t" + Guid.NewGuid().ToString("N")[..12]));
 
         Assert.True(exit == 3, $"exit {exit}: {error}");
+        Assert.Contains("error: cannot reach table storage at http://127.0.0.1:", error, StringComparison.Ordinal);
+        var hint = Assert.Single(error.Split('\n'), l => l.StartsWith("hint: ", StringComparison.Ordinal)).TrimEnd('\r');
+        Assert.Equal("hint: re-run the same command — it continues from its checkpoints.", hint); // not the error's advice twice
     }
 
     [Fact]
@@ -101,7 +131,8 @@ public sealed class BackfillCommandTests(AzuriteFixture azurite)
         Assert.Equal(
             [$"error: cannot reach archive storage at http://127.0.0.1:{port}: connection refused — is the archive's connection string or URL (--source) right, and does a blob service listen there?"],
             errors);
-        Assert.Contains("hint: check --source", error, StringComparison.Ordinal);
+        Assert.Contains("hint: nothing was read from it — re-run the same command once it answers.", error, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(error, "--source")); // the error asks about it; the hint does not repeat it
         Assert.DoesNotContain("start Azurite", error, StringComparison.Ordinal); // the archive is not this tool's storage
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(error, @"\[2005\] Storage \(archive\) at http://127\.0\.0\.1:\d+ was not reached on attempt 1"));
         Assert.DoesNotContain("[2004]", error, StringComparison.Ordinal); // no SDK retry

@@ -13,8 +13,11 @@ namespace AcsFunctions.Tests.Backfill;
 /// </summary>
 internal sealed class TestArchive
 {
-    private TestArchive(BlobServiceClient client, string resourceId, SortedDictionary<string, List<string>> blobs)
+    private readonly string _connectionString;
+
+    private TestArchive(string connectionString, BlobServiceClient client, string resourceId, SortedDictionary<string, List<string>> blobs)
     {
+        _connectionString = connectionString;
         Client = client;
         ResourceId = resourceId;
         Blobs = blobs;
@@ -27,7 +30,7 @@ internal sealed class TestArchive
     /// <summary>Lines per blob (key: container/name), in file order.</summary>
     public SortedDictionary<string, List<string>> Blobs { get; }
 
-    public ArchiveSource Source => new(Client);
+    public ArchiveSource Source => ArchiveSource.Connect(_connectionString);
 
     public int TotalLines => Blobs.Values.Sum(l => l.Count);
 
@@ -56,7 +59,7 @@ internal sealed class TestArchive
 
         var resourceId = records[0].ResourceId;
         var client = new BlobServiceClient(connectionString);
-        var archive = new TestArchive(client, resourceId, blobs);
+        var archive = new TestArchive(connectionString, client, resourceId, blobs);
         foreach (var (key, lines) in blobs)
         {
             await archive.UploadAsync(key, lines, appendBlobs);

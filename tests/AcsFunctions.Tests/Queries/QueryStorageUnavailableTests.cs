@@ -47,7 +47,8 @@ public sealed class QueryStorageUnavailableTests(AzuriteFixture azurite)
 
         Assert.True(exit == 3, $"exit {exit}: {error}");
         Assert.Contains("error: cannot reach table storage at http://127.0.0.1:", error, StringComparison.Ordinal); // never answered: no retries (StorageReachability)
-        Assert.Contains("hint: start Azurite", error, StringComparison.Ordinal);
+        Assert.Contains("— is Azurite running, and is the connection string right?", error, StringComparison.Ordinal);
+        Assert.Contains("hint: re-run the query once storage answers.", error, StringComparison.Ordinal); // not the error's advice twice
         Assert.DoesNotContain("Unhandled", error, StringComparison.Ordinal);
     }
 

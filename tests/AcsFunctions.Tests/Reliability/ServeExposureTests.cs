@@ -240,6 +240,34 @@ public sealed class ServeExposureTests(AzuriteFixture azurite)
     }
 
     /// <summary>
+    /// <c>acs-diag serve</c> with storage not running (the README's first try without Azurite): each query answers 503 and
+    /// the log says why in one line — before, every query (the dashboard polls) wrote the exception's whole stack trace
+    /// to the console. <c>--verbose</c> keeps the stack trace, as for every command's errors.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Serve_StorageNotRunning_LogsTheCauseInOneLine_StackTraceOnlyWithVerbose(bool verbose)
+    {
+        var storage = UnreachableStorage.ClosedPort(out var port);
+        string[] args = verbose ? ["--urls", "http://127.0.0.1:0", "--verbose"] : ["--urls", "http://127.0.0.1:0"];
+
+        var (_, listening, error) = await ServeAsync(args, [], probe: async address =>
+        {
+            using var http = new HttpClient();
+            using var response = await http.GetAsync(new Uri(address.TrimEnd('/') + "/api/query/api-requests?from=now-1h&to=now"));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            await Task.Delay(TimeSpan.FromSeconds(2)); // the console logger writes on its own thread
+        }, storage: storage);
+
+        Assert.NotEmpty(listening);
+        Assert.Contains($"[4220] Query api-requests: storage unavailable", error, StringComparison.Ordinal);
+        Assert.Contains($"cannot reach table storage at http://127.0.0.1:{port}: connection refused", error, StringComparison.Ordinal);
+        Assert.Equal(verbose, error.Contains("   at ", StringComparison.Ordinal));
+        Assert.Equal(verbose, error.Contains("StorageUnavailableException", StringComparison.Ordinal));
+    }
+
+    /// <summary>
     /// Runs <c>acs-diag serve</c> until it exits or says where it listens; then runs <paramref name="probe"/> against
     /// the first address and stops it. Returns the exit code (−1 when it was stopped), the addresses and standard error.
     /// </summary>
