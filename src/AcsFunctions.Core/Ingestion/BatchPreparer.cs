@@ -95,8 +95,9 @@ public sealed class BatchPreparer
 
     /// <summary>
     /// A batch of one dead letter per body, each body whole with its own lineage, <paramref name="reason"/> and
-    /// <paramref name="detail"/>, nothing decoded: a batch set aside because ingesting it failed on every attempt. Its
-    /// payloads are privacy-filtered as any undecodable body's; the observers see the dead letters.
+    /// <paramref name="detail"/>, nothing ingested: a batch set aside because ingesting it failed on every attempt. Each
+    /// payload is privacy-filtered as its records would have been, then by pattern (<see cref="DeadLetterRows.SanitizeWhole"/>);
+    /// the observers see the dead letters.
     /// </summary>
     public PreparedBatch PrepareWhole(IReadOnlyList<EventBody> bodies, string reason, string detail)
     {
@@ -106,7 +107,7 @@ public sealed class BatchPreparer
         {
             batch.Bodies++;
             batch.Units++;
-            _deadLetters.Add(batch, new DeadLetter(reason, detail, body.Data, body.Lineage), null);
+            _deadLetters.Add(batch, new DeadLetter(reason, detail, body.Data, body.Lineage), _deadLetters.SanitizeWhole(body.Data));
         }
 
         return new PreparedBatch(batch);

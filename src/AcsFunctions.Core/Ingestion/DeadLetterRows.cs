@@ -1,5 +1,8 @@
+using System.Buffers;
+using System.Text.Json;
 using AcsFunctions.Decoding;
 using AcsFunctions.Diagnostics;
+using AcsFunctions.Dispatch;
 using AcsFunctions.Privacy;
 using AcsFunctions.Storage;
 using Microsoft.Extensions.Logging;
@@ -43,5 +46,69 @@ internal sealed class DeadLetterRows(IRecordSanitizer sanitizer, ILogger logger)
                 observation.OnStoreRejected(rejected.Category, rejected.Unclassified, deadLetter);
             }
         }
+    }
+
+    /// <summary>
+    /// A whole body set aside without being ingested (<c>batch-failed</c>), filtered as its records would have been: each
+    /// object of its <c>records</c> array (or the body itself, when it is one object without one) through the privacy
+    /// policy of its category, then the whole by pattern as any undecodable payload. Null when the body is not JSON or
+    /// the policy throws (the batch may have failed in the policy itself): <see cref="Add"/> then scrubs it by pattern only.
+    /// </summary>
+    public ReadOnlyMemory<byte>? SanitizeWhole(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            var buffer = new ArrayBufferWriter<byte>(body.Length + 256);
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("records", out var records) && records.ValueKind == JsonValueKind.Array)
+                {
+                    writer.WriteStartObject();
+                    foreach (var member in root.EnumerateObject())
+                    {
+                        if (!member.NameEquals("records"))
+                        {
+                            member.WriteTo(writer);
+                            continue;
+                        }
+
+                        writer.WritePropertyName(member.Name);
+                        writer.WriteStartArray();
+                        foreach (var record in records.EnumerateArray())
+                        {
+                            WriteSanitized(writer, record);
+                        }
+
+                        writer.WriteEndArray();
+                    }
+
+                    writer.WriteEndObject();
+                }
+                else
+                {
+                    WriteSanitized(writer, root);
+                }
+            }
+
+            return sanitizer.SanitizeUnparsed(buffer.WrittenMemory.ToArray());
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return null;
+        }
+    }
+
+    private void WriteSanitized(Utf8JsonWriter writer, JsonElement record)
+    {
+        if (record.ValueKind != JsonValueKind.Object)
+        {
+            record.WriteTo(writer);
+            return;
+        }
+
+        using var sanitized = sanitizer.Sanitize(Categories.OfRecord(record), record);
+        sanitized.Element.WriteTo(writer);
     }
 }
