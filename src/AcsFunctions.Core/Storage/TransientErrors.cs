@@ -25,15 +25,17 @@ public static class TransientErrors
     /// <summary>
     /// True when <paramref name="exception"/> says storage cannot be reached or refuses us — a
     /// <see cref="StorageUnavailableException"/>, a transient failure (<see cref="IsTransient"/>: 408, 429, 5xx, status 0,
-    /// network errors, timeouts) or a refusal of the credentials (<see cref="StorageRefusal.Is"/>: 401, 403) — itself or
-    /// any exception inside it. Anything else (another 4xx, a bug) is not storage availability: retrying the same work
-    /// gives the same failure.
+    /// network errors, timeouts), a refusal of the credentials (<see cref="StorageRefusal.Is"/>: 401, 403) or no token
+    /// for them (<see cref="Azure.Identity.AuthenticationFailedException"/>, <see cref="Azure.Identity.CredentialUnavailableException"/>
+    /// among them: the managed identity endpoint not answering or refusing) — itself or any exception inside it. Anything
+    /// else (another 4xx, a bug) is not storage availability: retrying the same work gives the same failure.
     /// </summary>
     public static bool IsUnavailability(Exception? exception) => exception switch
     {
         null => false,
         StorageUnavailableException => true,
         RequestFailedException rfe when StorageRefusal.Is(rfe) => true,
+        Azure.Identity.AuthenticationFailedException => true,
         _ when IsTransient(exception) => true,
         AggregateException ae => ae.InnerExceptions.Any(IsUnavailability),
         _ => IsUnavailability(exception.InnerException),

@@ -43,6 +43,16 @@ public sealed class UnavailabilityTests
     }
 
     [Fact]
+    public void No_token_for_the_storage_credential_is_availability()
+    {
+        // The managed identity endpoint not answering, or answering 400 for a while after a deployment: nothing could be
+        // written (the dead letters need the same token), and it heals.
+        Assert.True(TransientErrors.IsUnavailability(new Azure.Identity.CredentialUnavailableException("ManagedIdentityCredential authentication unavailable.")));
+        Assert.True(TransientErrors.IsUnavailability(new Azure.Identity.AuthenticationFailedException("ManagedIdentityCredential authentication failed: 400")));
+        Assert.True(TransientErrors.IsUnavailability(new AggregateException(new Azure.Identity.AuthenticationFailedException("failed"))));
+    }
+
+    [Fact]
     public void A_bug_is_deterministic()
     {
         Assert.False(TransientErrors.IsUnavailability(new InvalidOperationException("bug")));
