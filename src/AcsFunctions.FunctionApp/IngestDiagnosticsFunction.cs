@@ -47,7 +47,8 @@ public sealed class IngestDiagnosticsFunction
             (failure, attempts, token) => _ingestor.DeadLetterAsync(
                 bodies, enqueuedTimeUtcArray, sequenceNumberArray, offsetArray, bindingData, DeadLetterReasons.BatchFailed, BatchFailedDetail(failure, attempts), token),
             cancellationToken);
-        _telemetry.BatchIngested(partition, result, enqueuedTimeUtcArray);
+        // A batch set aside was not stored: its events' age is no ingest lag.
+        _telemetry.BatchIngested(partition, result, result.DeadLetteredByReason.ContainsKey(DeadLetterReasons.BatchFailed) ? null : enqueuedTimeUtcArray);
     }
 
     /// <summary>The detail of a <c>batch-failed</c> dead letter: how often and with what the batch failed.</summary>

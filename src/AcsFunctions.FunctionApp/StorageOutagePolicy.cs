@@ -110,6 +110,8 @@ public sealed class StorageOutagePolicy
             }
 
             var unavailable = TransientErrors.IsUnavailability(failure);
+            var kind = unavailable ? "availability" : "deterministic";
+            FunctionAppTelemetry.BatchAttemptFailed.Add(1, tag, new KeyValuePair<string, object?>("failure", kind));
             if (!unavailable && ++deterministic >= _options.PoisonAfterAttempts && _options.PoisonAfterAttempts > 0)
             {
                 try
@@ -126,9 +128,7 @@ public sealed class StorageOutagePolicy
                 }
             }
 
-            var kind = unavailable ? "availability" : "deterministic";
             FunctionAppLog.BatchAttemptFailed(_logger, batch, number, kind, delay, failure);
-            FunctionAppTelemetry.BatchAttemptFailed.Add(1, tag, new KeyValuePair<string, object?>("failure", kind));
             await Task.Delay(delay, _time, cancellationToken);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxDelay.Ticks));
         }

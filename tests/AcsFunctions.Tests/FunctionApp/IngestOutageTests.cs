@@ -145,7 +145,8 @@ public sealed class IngestOutageTests : IAsyncLifetime
         Assert.Equal(0, TelemetryTests.Sum(exported, "acs.ingest.stored", "7"));
         Assert.Equal(3, TelemetryTests.Sum(exported, "acs.ingest.dead_lettered", "7", ("reason", "batch-failed")));
         Assert.Equal(1, TelemetryTests.Sum(exported, "acs.ingest.batches_dead_lettered", "7"));
-        Assert.Equal(2, TelemetryTests.Sum(exported, "acs.ingest.batch_attempts_failed", "7", ("failure", "deterministic")));
+        Assert.Equal(3, TelemetryTests.Sum(exported, "acs.ingest.batch_attempts_failed", "7", ("failure", "deterministic")));
+        Assert.Equal(0, TelemetryTests.Points(exported, "acs.ingest.lag", "7").Sum(p => p.GetHistogramCount())); // nothing was stored
 
         // Delivered again (the host crashed before its checkpoint): the same rows, none added.
         var before = await TableSnapshot.TakeAsync(app.Storage, [TableNames.DeadLetters]);

@@ -47,7 +47,7 @@ public sealed class TelemetryTests(AzuriteFixture azurite)
     internal static long Sum(List<Metric> exported, string name, string partition, params (string Key, string Value)[] tags) =>
         Points(exported, name, partition, tags).Sum(p => p.GetSumLong());
 
-    private static IEnumerable<MetricPoint> Points(List<Metric> exported, string name, string partition, params (string Key, string Value)[] tags)
+    internal static IEnumerable<MetricPoint> Points(List<Metric> exported, string name, string partition, params (string Key, string Value)[] tags)
     {
         foreach (var metric in exported.Where(m => m.Name == name))
         {
