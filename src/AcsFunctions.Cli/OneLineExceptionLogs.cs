@@ -8,6 +8,8 @@ namespace AcsFunctions.Cli;
 /// table storage at …: connection refused — is Azurite running, …?"), not the exception's stack trace on every request,
 /// which <c>--verbose</c> shows as every command's errors do.
 /// </summary>
+/// <remarks>Aliased "Console" as the provider it wraps, so <c>Logging:Console:LogLevel</c> settings still apply to it.</remarks>
+[ProviderAlias("Console")]
 internal sealed class OneLineExceptionLogs(ILoggerProvider console) : ILoggerProvider
 {
     public ILogger CreateLogger(string categoryName) => new Logger(console.CreateLogger(categoryName));
