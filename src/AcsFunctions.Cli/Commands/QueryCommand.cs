@@ -68,6 +68,11 @@ internal static class QueryCommand
                     await Console.Error.WriteLineAsync(ExpiredNote(tier, setting, from, to));
                 }
 
+                if (result.Windowed && PartialRowsNote(result.Parameters) is { } partial)
+                {
+                    await Console.Error.WriteLineAsync(partial);
+                }
+
                 return ExitCodes.Success;
             }
             catch (QueryParameterException ex)
@@ -107,6 +112,41 @@ internal static class QueryCommand
             "hour" => "Query older data at P1D from and to whole days (daily rows are kept longer).",
             _ => "Daily rows are the coarsest: nothing coarser is kept.",
         };
+
+    /// <summary>
+    /// The note for a range that starts or ends inside a row's window (<c>--from 10:37 --interval PT1H</c>): that row holds
+    /// only the minutes in range under its window's start, so it reads as a quieter window than it was. Null when both
+    /// ends are on the interval's boundaries (always for <c>PT1M</c>) or the range holds no minute.
+    /// </summary>
+    internal static string? PartialRowsNote(QueryParameters query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var (from, to, interval) = (query.FirstMinute, query.EndMinute, query.Interval);
+        if (from >= to)
+        {
+            return null;
+        }
+
+        var first = interval.Floor(from);
+        var last = interval.Floor(to.AddMinutes(-1));
+        var (startsInside, endsInside) = (first != from, last + interval.Length != to);
+        if (!startsInside && !endsInside)
+        {
+            return null;
+        }
+
+        var rows = first == last
+            ? $"its only row ({Time(first)}) counts {Time(from)} to {Time(to)}"
+            : string.Join(", ", new[]
+            {
+                startsInside ? $"the first row ({Time(first)}) counts {Time(from)} to {Time(first + interval.Length)} only" : null,
+                endsInside ? $"the last row ({Time(last)}) counts {Time(last)} to {Time(to)} only" : null,
+            }.OfType<string>());
+        return $"note: the range does not start and end on whole {interval.Name} windows: {rows}; "
+            + "a partial row reads quieter than its window was. Give --from and --to on whole windows to compare rows.";
+
+        static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm'Z'", CultureInfo.InvariantCulture);
+    }
 
     /// <summary>
     /// The <c>--view</c> help, from the views the kinds parse (<see cref="QueryKinds.Views"/>), so it names every view

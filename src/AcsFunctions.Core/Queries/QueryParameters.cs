@@ -34,11 +34,17 @@ public sealed record QueryParameters
     /// <summary>The view (see <see cref="IQueryKind.Views"/>): as given, lower case, else the kind's default; null for a kind without views.</summary>
     public string? View { get; init; }
 
+    /// <summary>The first minute window in range: the first whose start is at or after <see cref="From"/>.</summary>
+    public DateTimeOffset FirstMinute => CeilingMinute(From);
+
+    /// <summary>The first minute window after the range.</summary>
+    public DateTimeOffset EndMinute => CeilingMinute(To);
+
     /// <summary>The first window key in range (<c>yyyyMMddHHmm</c>).</summary>
-    public string FromWindowKey => Windows.Key(CeilingMinute(From));
+    public string FromWindowKey => Windows.Key(FirstMinute);
 
     /// <summary>The first window key after the range.</summary>
-    public string ToWindowKey => Windows.Key(CeilingMinute(To));
+    public string ToWindowKey => Windows.Key(EndMinute);
 
     /// <summary>Every parameter name a query takes (a kind accepts the ones that apply to it); any other name is a bad parameter.</summary>
     public static IReadOnlyList<string> Names { get; } = ["from", "to", "interval", "resource", "category", "operation", "view"];
