@@ -98,8 +98,10 @@ internal static class BackfillCommand
             {
                 return await CliRunner.UnavailableAsync(ex, "re-run the same command — it continues from its checkpoints.");
             }
-            catch (Exception ex) when (ex is AggregateException or RequestFailedException && TransientErrors.IsTransient(ex) && !ct.IsCancellationRequested)
+            catch (Exception ex) when (ex is AggregateException or RequestFailedException && TransientErrors.IsTransient(ex) && !ct.IsCancellationRequested && archive.Answered(ex))
             {
+                // Only what the archive's client saw: the destination's outages arrive as StorageUnavailableException above,
+                // and anything else transient goes on to the runner ("storage is unavailable", exit 3).
                 await Console.Error.WriteLineAsync($"error: the archive account is unavailable: {TransientErrors.Describe(ex)}");
                 await Console.Error.WriteLineAsync("hint: check --source (and the network); finished chunks are checkpointed — re-run the same command to continue.");
                 return ExitCodes.StorageUnavailable;
@@ -108,22 +110,24 @@ internal static class BackfillCommand
             {
                 // Our own storage (the tables and blobs records go to) refused: the runner's refusal, exit 3, as for every
                 // command — naming it, since the archive is storage too and its refusal sends the operator elsewhere.
-                throw new StorageRefusedException(ex, "the destination storage (--storage)");
+                throw new StorageRefusedException(ex, Destination);
             }
             catch (RequestFailedException ex) when (StorageRefusal.Is(ex))
             {
-                await Console.Error.WriteLineAsync($"error: the archive account (--source) refused access ({StorageRefusal.Status(ex)}).");
+                await Console.Error.WriteLineAsync($"error: {Archive} refused access ({StorageRefusal.Status(ex)}).");
                 await Console.Error.WriteLineAsync("hint: the identity needs the 'Storage Blob Data Reader' role on the archive account (or pass a connection string / SAS URL with list and read permissions).");
                 return ExitCodes.Failure;
             }
-            catch (RequestFailedException ex) when (archive.Answered(ex))
+            catch (RequestFailedException ex) when (!TransientErrors.IsTransient(ex))
             {
-                await Console.Error.WriteLineAsync($"error: the archive account answered {ex.Status} {ex.ErrorCode}: {ex.Message.Split('\n')[0]}");
+                // Another error answer (e.g. 404 ContainerNotFound): the account that sent it, which is not always the archive.
+                await Console.Error.WriteLineAsync($"error: {(archive.Answered(ex) ? Archive : Destination)} answered {ex.Status} {ex.ErrorCode}: {CliRunner.FirstLine(ex.Message)}");
                 await Console.Error.WriteLineAsync("hint: finished chunks are checkpointed; re-run the same command to continue.");
                 return ExitCodes.Failure;
             }
             catch (AuthenticationFailedException ex)
             {
+                // The archive's: the destination here is always a connection string (--storage, CliHost), never a token.
                 await Console.Error.WriteLineAsync($"error: no Azure credential for the archive account: {ex.Message.Split('\n')[0]}");
                 await Console.Error.WriteLineAsync("hint: run 'az login' (or set AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET), or pass a connection string.");
                 return ExitCodes.Failure;
@@ -136,4 +140,10 @@ internal static class BackfillCommand
         });
         return command;
     }
+
+    /// <summary>How errors name the archive.</summary>
+    private const string Archive = "the archive account (--source)";
+
+    /// <summary>How errors name the storage records are written to.</summary>
+    private const string Destination = "the destination storage (--storage)";
 }

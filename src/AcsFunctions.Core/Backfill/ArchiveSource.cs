@@ -15,9 +15,12 @@ namespace AcsFunctions.Backfill;
 /// </summary>
 public sealed class ArchiveSource
 {
-    private readonly ConditionalWeakTable<Response, object> _failures;
+    private static readonly object Marked = new();
 
-    private ArchiveSource(BlobServiceClient client, ConditionalWeakTable<Response, object> failures)
+    /// <summary>The archive's error responses, and the exceptions its requests and blob reads raised.</summary>
+    private readonly ConditionalWeakTable<object, object> _failures;
+
+    private ArchiveSource(BlobServiceClient client, ConditionalWeakTable<object, object> failures)
     {
         Client = client;
         _failures = failures;
@@ -37,7 +40,7 @@ public sealed class ArchiveSource
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
         options ??= new BlobClientOptions();
-        var failures = new ConditionalWeakTable<Response, object>();
+        var failures = new ConditionalWeakTable<object, object>();
         options.AddPolicy(new FailureMarker(failures), HttpPipelinePosition.PerRetry);
         if (Uri.TryCreate(source.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
         {
@@ -52,13 +55,21 @@ public sealed class ArchiveSource
     }
 
     /// <summary>
-    /// Whether the archive sent <paramref name="exception"/>'s response (and not the tables or blobs records are written
-    /// to): a backfill talks to two accounts, and a refusal or an error answer sends the operator to one of them.
+    /// Whether <paramref name="exception"/> came from the archive (and not from the tables or blobs records are written
+    /// to): its error response, a failed or timed-out request to it or read of one of its blobs (an
+    /// <see cref="AggregateException"/> of retries: every attempt). A backfill talks to two accounts, and a refusal, an
+    /// error answer or an outage sends the operator to one of them.
     /// </summary>
-    public bool Answered(RequestFailedException exception)
+    public bool Answered(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        return exception.GetRawResponse() is { } response && _failures.TryGetValue(response, out _);
+        return exception switch
+        {
+            _ when _failures.TryGetValue(exception, out _) => true,
+            RequestFailedException rfe => rfe.GetRawResponse() is { } response && _failures.TryGetValue(response, out _),
+            AggregateException ae => ae.InnerExceptions.Count > 0 && ae.InnerExceptions.All(Answered),
+            _ => false,
+        };
     }
 
     /// <summary>
@@ -198,7 +209,7 @@ public sealed class ArchiveSource
             Conditions = blob.IsAppendBlob ? null : new BlobRequestConditions { IfMatch = new ETag(blob.ETag) },
         };
         var response = await client.DownloadStreamingAsync(options, cancellationToken);
-        return response.Value.Content;
+        return new MarkedStream(response.Value.Content, _failures);
     }
 
     /// <summary>Reads a small byte range whole (used to verify a checkpoint's tail).</summary>
@@ -214,17 +225,117 @@ public sealed class ArchiveSource
         return response.Value.Content.ToArray();
     }
 
-    /// <summary>Remembers the archive's error responses (status 400 and up), which its exceptions carry, for <see cref="Answered"/>.</summary>
-    private sealed class FailureMarker(ConditionalWeakTable<Response, object> failures) : HttpPipelineSynchronousPolicy
+    private static bool Mark(ConditionalWeakTable<object, object> failures, Exception exception)
     {
-        private static readonly object Marked = new();
+        failures.AddOrUpdate(exception, Marked);
+        return false;
+    }
 
-        public override void OnReceivedResponse(HttpMessage message)
+    /// <summary>
+    /// Remembers, per attempt, the archive's error responses (status 400 and up), which its exceptions carry, and the
+    /// exceptions of its requests (refused, reset, timed out), which the SDK's retries collect, for <see cref="Answered"/>.
+    /// </summary>
+    private sealed class FailureMarker(ConditionalWeakTable<object, object> failures) : HttpPipelinePolicy
+    {
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            try
+            {
+                await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Mark(failures, ex))
+            {
+                throw;
+            }
+
+            Remember(message);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            try
+            {
+                ProcessNext(message, pipeline);
+            }
+            catch (Exception ex) when (Mark(failures, ex))
+            {
+                throw;
+            }
+
+            Remember(message);
+        }
+
+        private void Remember(HttpMessage message)
         {
             if (message.HasResponse && message.Response.Status >= 400)
             {
                 failures.AddOrUpdate(message.Response, Marked);
             }
+        }
+    }
+
+    /// <summary>An archive blob's content: a read that fails (the SDK's retries of the download spent) is the archive's.</summary>
+    private sealed class MarkedStream(Stream inner, ConditionalWeakTable<object, object> failures) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            try
+            {
+                return inner.Read(buffer, offset, count);
+            }
+            catch (Exception ex) when (Mark(failures, ex))
+            {
+                throw;
+            }
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Mark(failures, ex))
+            {
+                throw;
+            }
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
         }
     }
 }

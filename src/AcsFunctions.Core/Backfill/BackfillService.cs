@@ -33,7 +33,7 @@ public sealed class BackfillService
     }
 
     /// <summary>Runs a backfill. Cancelling keeps every finished chunk's checkpoint, so a re-run continues.</summary>
-    /// <exception cref="Storage.StorageUnavailableException">Table storage stayed down; re-run later.</exception>
+    /// <exception cref="Storage.StorageUnavailableException">The destination storage (tables, payload blobs) stayed down; re-run later.</exception>
     public async Task<BackfillResult> RunAsync(ArchiveSource source, BackfillRequest request, IProgress<BackfillProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var blobs = new List<ArchiveBlob>();
@@ -104,10 +104,11 @@ public sealed class BackfillService
                 }
             }
         }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412 && source.Answered(ex))
         {
             // Replaced or deleted since it was listed: every finished chunk is checkpointed; the next run compares
-            // the checkpoint's tail with the new content and continues or re-reads.
+            // the checkpoint's tail with the new content and continues or re-reads. Only the archive's answer says
+            // so: a 404/412 from the destination (a payload container or table gone) is its own error and escapes.
             BackfillLog.ChangedWhileReading(_logger, blob.FullName, ex.Status);
             changed = true;
         }

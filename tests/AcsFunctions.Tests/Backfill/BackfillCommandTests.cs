@@ -116,6 +116,41 @@ public sealed class BackfillCommandTests(AzuriteFixture azurite)
         Assert.Equal("hint: re-run the same command — it continues from its checkpoints.", hint); // not the error's advice twice
     }
 
+    /// <summary>
+    /// The destination's payload blobs (a record too big for a table row) not answering while its tables and the archive do
+    /// is the destination storage being unavailable, as for every command: exit 3, its own error and hint. Before, the
+    /// upload's timeout escaped the payload store unwrapped and was reported as "the archive account is unavailable …
+    /// check --source".
+    /// </summary>
+    [Fact]
+    public async Task Backfill_PayloadBlobsNeverAnswer_ReportedAsTheDestination_NotTheArchive_Exit3()
+    {
+        var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 20, calls: 1);
+        await archive.AddIncompressibleLineAsync();
+        await using var blobs = new UnresponsiveStorage();
+        var tablesAnswerBlobsDoNot = string.Join(';', azurite.ConnectionString.Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.StartsWith("BlobEndpoint=", StringComparison.Ordinal) ? $"BlobEndpoint=http://127.0.0.1:{blobs.Port}/devstoreaccount1" : p));
+        var environment = Prefix("t" + Guid.NewGuid().ToString("N")[..12]);
+        foreach (var (key, value) in UnresponsiveStorage.ShortWait())
+        {
+            environment[key] = value;
+        }
+
+        var (exit, _, error) = await CliProcess.RunAsync(
+            ["backfill", "--source", azurite.ConnectionString, "--storage", tablesAnswerBlobsDoNot, "--resource", archive.ResourceId, "--from", "2026-11-20T09:00Z", "--to", "2026-11-20T18:00Z"],
+            environment);
+
+        Assert.True(exit == 3, $"exit {exit}: {error}");
+        Assert.True(blobs.Accepted > 0, "the payload upload never reached the unresponsive blob endpoint");
+        var lines = error.Split('\n').Select(l => l.TrimEnd('\r'))
+            .Where(l => l.StartsWith("error:", StringComparison.Ordinal) || l.StartsWith("hint:", StringComparison.Ordinal)).ToList();
+        Assert.True(lines.Count == 2, error);
+        Assert.StartsWith("error: Blob storage is unavailable (payload container '", lines[0], StringComparison.Ordinal);
+        Assert.Contains("timed out", lines[0], StringComparison.Ordinal);
+        Assert.Equal("hint: start Azurite (npx azurite) or pass --storage with a connection string; re-run the same command — it continues from its checkpoints.", lines[1]);
+        Assert.DoesNotContain("archive", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Backfill_ArchiveRefusesConnections_OneErrorNamingTheArchive_Exit3_OneAttempt()
     {

@@ -339,6 +339,25 @@ public sealed class BackfillServiceTests(AzuriteFixture azurite)
         Assert.Equal((chat[1], BlobAction.Started, (long)replaced.Count), (reread.Blob, reread.Action, reread.Records));
     }
 
+    /// <summary>
+    /// A 404 from the destination inside the read loop (here its payload container deleted under a running store) is the
+    /// destination's error and fails the run. Before, every 404/412 there was taken for the archive blob changing while
+    /// read: the blob was reported ChangedWhileReading and the run succeeded.
+    /// </summary>
+    [Fact]
+    public async Task RunAsync_DestinationAnswers404WhileReading_FailsWithIt_NotChangedWhileReading()
+    {
+        var archive = await TestArchive.CreateAsync(azurite.ConnectionString, apiRequests: 20, calls: 1);
+        await archive.AddIncompressibleLineAsync();
+        await using var storage = TestStorage.Create(azurite.ConnectionString);
+        await storage.Services.GetRequiredService<PayloadStore>().PutAsync("primed", new byte[] { 1 }); // the store has made its container
+        await storage.Storage.BlobService!.GetBlobContainerClient(storage.Prefix.ToLowerInvariant()).DeleteAsync();
+
+        var ex = await Assert.ThrowsAsync<Azure.RequestFailedException>(() => Service(storage).RunAsync(archive.Source, Request(archive)));
+
+        Assert.Equal((404, "ContainerNotFound"), (ex.Status, ex.ErrorCode));
+    }
+
     [Fact]
     public async Task RunAsync_CategoryAndTimeFilters_ReadOnlyMatchingBlobs()
     {

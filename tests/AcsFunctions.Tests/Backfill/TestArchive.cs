@@ -95,6 +95,19 @@ internal sealed class TestArchive
         Blobs[key].AddRange(lines);
     }
 
+    /// <summary>
+    /// Adds to the first blob a junk line of about 2 MB of random text, which is dead-lettered whole with its payload in a
+    /// destination blob (too big for a table row even compressed). Returns the blob's key.
+    /// </summary>
+    public async Task<string> AddIncompressibleLineAsync()
+    {
+        var key = Blobs.Keys.First();
+        var junk = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(1_500_000));
+        Blobs[key].Add(junk);
+        await UploadAsync(key, Blobs[key]);
+        return key;
+    }
+
     /// <summary>Every line of every blob as one NDJSON file (for the comparison with file ingest).</summary>
     public string WriteNdjson(string path)
     {
