@@ -51,6 +51,9 @@ public sealed class AzuriteHost : IAsyncDisposable
     /// <summary>True while the process runs.</summary>
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The Azurite process's id (0 before it started).</summary>
+    public int ProcessId => _process?.Id ?? 0;
+
     /// <summary>Starts Azurite and waits until its blob and table ports accept connections.</summary>
     public static async Task<AzuriteHost> StartAsync(AzuriteOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -102,13 +105,23 @@ public sealed class AzuriteHost : IAsyncDisposable
     {
         var workDir = _options.Location ?? Path.Combine(Path.GetTempPath(), "acs-azurite-" + Environment.ProcessId);
         Directory.CreateDirectory(workDir);
-        var start = new ProcessStartInfo(Executable)
+        // On Linux in a session of its own (setsid, which execs Azurite in place: the same process id): a terminal's Ctrl+C
+        // signals its whole foreground process group, and Azurite dying at once made the command's last writes fail
+        // (`demo` stopped during its roll-up printed ~40 retry warnings) before the command could stop it itself, as it
+        // does when it ends (DisposeAsync). Without setsid on the PATH it starts as before.
+        var setsid = OperatingSystem.IsLinux() ? OnPath("setsid") : null;
+        var start = new ProcessStartInfo(setsid ?? Executable)
         {
             WorkingDirectory = workDir,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (setsid is not null)
+        {
+            start.ArgumentList.Add(Executable);
+        }
+
         if (_options.NodeHeapMegabytes is { } heap)
         {
             start.Environment["NODE_OPTIONS"] = $"--max-old-space-size={heap.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
@@ -166,6 +179,12 @@ public sealed class AzuriteHost : IAsyncDisposable
             throw new TimeoutException($"Azurite did not accept connections within {_options.StartTimeout}: {Output()}");
         }
     }
+
+    private static string? OnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, name))
+            .FirstOrDefault(File.Exists);
 
     private void Append(string? line)
     {
