@@ -63,12 +63,13 @@ internal sealed class DeadLetterRows(IRecordSanitizer sanitizer, ILogger logger)
             var buffer = new ArrayBufferWriter<byte>(body.Length + 256);
             using (var writer = new Utf8JsonWriter(buffer))
             {
-                if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("records", out var records) && records.ValueKind == JsonValueKind.Array)
+                if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("records", out var envelope) && envelope.ValueKind == JsonValueKind.Array)
                 {
+                    // Member by member, so a body that repeats "records" keeps every array, each filtered.
                     writer.WriteStartObject();
                     foreach (var member in root.EnumerateObject())
                     {
-                        if (!member.NameEquals("records"))
+                        if (!member.NameEquals("records") || member.Value.ValueKind != JsonValueKind.Array)
                         {
                             member.WriteTo(writer);
                             continue;
@@ -76,7 +77,7 @@ internal sealed class DeadLetterRows(IRecordSanitizer sanitizer, ILogger logger)
 
                         writer.WritePropertyName(member.Name);
                         writer.WriteStartArray();
-                        foreach (var record in records.EnumerateArray())
+                        foreach (var record in member.Value.EnumerateArray())
                         {
                             WriteSanitized(writer, record);
                         }
